@@ -1,0 +1,97 @@
+# promptlab - one binary, one static library of every layer below main.c,
+# one small test binary per tests/test_*.c, shell tests tests/test_*.sh.
+#
+#   make            build ./promptlab (optimised)
+#   make test       build and run every test; ends with "N passed, N failed"
+#   make san        the same tests under AddressSanitizer + UBSan (build/asan)
+#   make deps       install the Debian packages the build and tests need
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#   make WERROR=1   warnings are errors (CI)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+SAN     ?=
+WERROR  ?=
+
+PKGS       := ncursesw openblas libcjson libedit
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wwrite-strings -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+ifeq ($(SAN),1)
+B   := build/asan
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+BIN := $(B)/promptlab
+else
+B   := build/release
+OPT := -O2 -g -march=native
+BIN := promptlab
+endif
+
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DPL_DATADIR='"$(PREFIX)/share/promptlab"'
+CFLAGS   += $(OPT) $(WARN) $(PKG_CFLAGS) -pthread -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lm -pthread
+LDFLAGS  += $(filter -fsanitize=%,$(OPT))
+
+SRC     := $(sort $(wildcard src/*/*.c))
+LIB_SRC := $(filter-out src/app/main.c,$(SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+LIB     := $(B)/libpromptlab.a
+
+.PHONY: all test san tests deps install uninstall clean model
+
+all: $(BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(B)/src/app/main.o $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(B)/tests/%: tests/%.c $(LIB) tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests -Isrc $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+tests: $(BIN) $(TEST_BIN)
+
+test: tests
+	@PROMPTLAB=$(BIN) sh tests/run.sh $(B)
+
+san:
+	$(MAKE) SAN=1 test
+
+deps:
+	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	  build-essential pkg-config libopenblas-dev libcjson-dev libedit-dev libncurses-dev \
+	  sentencepiece tmux man-db groff-base
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/promptlab
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/promptlab
+	install -m 644 man/promptlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/promptlab.1
+	cp -R assets/. $(DESTDIR)$(PREFIX)/share/promptlab/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/promptlab $(DESTDIR)$(PREFIX)/share/man/man1/promptlab.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/promptlab
+
+clean:
+	rm -rf build promptlab
+
+-include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d

@@ -1,0 +1,73 @@
+/* safetensors.h - read (mmap) and write safetensors files.
+ *
+ * Reader: the file is mapped read-only and fully validated before any tensor
+ * is handed out (header length within the file, well-formed JSON, known
+ * dtype, data_offsets inside the data area and not overlapping, span equal
+ * to product(shape) x dtype size, no duplicate names). F32 tensors that are
+ * 4-byte aligned are used in place; F16, BF16 (and unaligned F32) are
+ * converted to F32 once, at open. Other dtypes are listed but carry no data
+ * (`data` is NULL) so a file with, e.g., an I64 tensor can still be opened.
+ * Thread safety: an open st_file is read-only and may be shared by threads. */
+#ifndef PROMPTLAB_SAFETENSORS_H
+#define PROMPTLAB_SAFETENSORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "promptlab/core.h"
+
+#define ST_MAX_DIMS 8
+
+enum st_dtype { ST_F32, ST_F16, ST_BF16, ST_OTHER };
+
+struct st_tensor {
+    const char *name;        /* valid until st_close */
+    enum st_dtype dtype;     /* dtype on disk */
+    char dtype_name[8];      /* as written in the header ("F32", "I64", ...) */
+    int n_dims;
+    int64_t shape[ST_MAX_DIMS];
+    size_t n_elems;          /* product of shape (1 for a scalar) */
+    const float *data;       /* F32 values (mapped or converted); NULL for ST_OTHER; valid until st_close */
+};
+
+typedef struct st_file st_file;
+
+/* Map and validate `path`. On success *out owns the mapping; close with
+ * st_close. Errors name the file and the offending tensor. */
+int st_open(const char *path, st_file **out, struct pl_err *e);
+void st_close(st_file *f); /* NULL is fine */
+
+int st_count(const st_file *f);
+const struct st_tensor *st_at(const st_file *f, int i);
+/* NULL when absent. */
+const struct st_tensor *st_find(const st_file *f, const char *name);
+/* Value of a "__metadata__" key, or NULL. Valid until st_close. */
+const char *st_metadata(const st_file *f, const char *key);
+/* Size of the file in bytes. */
+size_t st_file_size(const st_file *f);
+
+/* A tensor to write: F32 values in memory, stored as `dtype` (F32, F16 or
+ * BF16; F16/BF16 round to nearest even). */
+struct st_write_tensor {
+    const char *name;
+    enum st_dtype dtype;
+    int n_dims;
+    int64_t shape[ST_MAX_DIMS];
+    const float *data;
+};
+
+/* Write a safetensors file atomically (temporary file, fsync, rename), in the
+ * canonical layout: header padded with spaces to a multiple of 8, tensors
+ * sorted by dtype size (descending) then name, tiling the data area.
+ * metadata: NULL or n_meta key/value pairs for "__metadata__". */
+int st_write(const char *path, const struct st_write_tensor *t, int n,
+             const char *const *meta_keys, const char *const *meta_vals, int n_meta,
+             struct pl_err *e);
+
+/* Half-precision conversions (exposed for tests). */
+float st_f16_to_f32(uint16_t h);
+float st_bf16_to_f32(uint16_t h);
+uint16_t st_f32_to_f16(float f);
+uint16_t st_f32_to_bf16(float f);
+
+#endif
