@@ -1,0 +1,53 @@
+/* app_impl.h - what the app layer's files share: the subcommands, and the
+ * few helpers every command uses (error printing, the default model, the
+ * asset directory, Ctrl-C, progress bars). Only the app layer includes it. */
+#ifndef PROMPTLAB_APP_IMPL_H
+#define PROMPTLAB_APP_IMPL_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "promptlab/core.h"
+
+/* Every subcommand: argv[0] is the subcommand name; returns the process exit
+ * status: 0 success, 1 failure, 2 usage error. */
+int cmd_tokenize(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* "promptlab CMD: message" on stderr, then "Try 'promptlab CMD --help'."; returns 2. */
+int app_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "promptlab CMD: <e->msg>" on stderr; returns 1. */
+int app_fail(const char *cmd, const struct pl_err *e);
+/* "promptlab CMD: warning: message" on stderr. */
+void app_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Directory holding assets/ contents: the source tree's assets/ when the
+ * binary runs from a checkout, else PREFIX/share/promptlab. Never NULL. */
+const char *app_data_dir(void);
+/* The model directory to use when --model is absent: $PROMPTLAB_MODEL, else
+ * the embedded default model under app_data_dir(). Never NULL. */
+const char *app_default_model(void);
+
+/* Ctrl-C: app_catch_sigint installs a handler that only sets the flag. */
+extern volatile sig_atomic_t app_interrupted;
+void app_catch_sigint(void);
+
+/* Progress bar on stderr when it is a terminal: "label [####   ] 42% 1.2k/s ETA 0:13 extra". */
+struct app_progress {
+    const char *label;
+    double start;
+    double last_draw;
+    int tty;
+};
+void app_progress_init(struct app_progress *p, const char *label);
+void app_progress_draw(struct app_progress *p, long done, long total, const char *extra);
+void app_progress_end(struct app_progress *p);
+
+/* Parse a non-negative int / a float option value; on error returns -1. */
+int app_parse_int(const char *s, long lo, long hi, long *out);
+int app_parse_float(const char *s, double *out);
+
+#endif

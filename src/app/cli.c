@@ -1,0 +1,176 @@
+/* cli.c - helpers shared by the subcommands: messages in one format, where
+ * the assets live, the default model, Ctrl-C, and the stderr progress bar. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app_impl.h"
+
+volatile sig_atomic_t app_interrupted;
+
+int app_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "promptlab %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'promptlab %s --help'.\n", cmd);
+    return 2;
+}
+
+int app_fail(const char *cmd, const struct pl_err *e)
+{
+    fprintf(stderr, "promptlab %s: %s\n", cmd, e && e->msg[0] ? e->msg : "failed");
+    return 1;
+}
+
+void app_warn(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "promptlab %s: warning: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *app_data_dir(void)
+{
+    static char dir[PATH_MAX];
+    if (dir[0])
+        return dir;
+    const char *env = getenv("PROMPTLAB_DATA");
+    if (env && is_dir(env)) {
+        snprintf(dir, sizeof dir, "%s", env);
+        return dir;
+    }
+    /* From a checkout the binary is ./promptlab or build/<kind>/promptlab. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = 0;
+        const char *ups[] = {"", "/../.."};
+        for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s%s/assets", exe, ups[i]);
+            char real[PATH_MAX];
+            if (is_dir(cand) && realpath(cand, real)) {
+                snprintf(dir, sizeof dir, "%s", real);
+                return dir;
+            }
+        }
+    }
+    snprintf(dir, sizeof dir, "%s", PL_DATADIR);
+    return dir;
+}
+
+const char *app_default_model(void)
+{
+    static char path[PATH_MAX];
+    const char *env = getenv("PROMPTLAB_MODEL");
+    if (env && *env)
+        return env;
+    if (!path[0])
+        snprintf(path, sizeof path, "%s/models/promptlab-tiny", app_data_dir());
+    return path;
+}
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    app_interrupted = 1;
+}
+
+void app_catch_sigint(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+void app_progress_init(struct app_progress *p, const char *label)
+{
+    p->label = label;
+    p->start = pl_now();
+    p->last_draw = 0;
+    p->tty = isatty(STDERR_FILENO);
+}
+
+static void fmt_duration(char *buf, size_t cap, double s)
+{
+    if (!isfinite(s) || s < 0)
+        snprintf(buf, cap, "--:--");
+    else if (s >= 3600)
+        snprintf(buf, cap, "%d:%02d:%02d", (int)(s / 3600), (int)fmod(s / 60, 60), (int)fmod(s, 60));
+    else
+        snprintf(buf, cap, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
+}
+
+void app_progress_draw(struct app_progress *p, long done, long total, const char *extra)
+{
+    if (!p->tty)
+        return;
+    double now = pl_now();
+    if (done < total && now - p->last_draw < 0.1)
+        return;
+    p->last_draw = now;
+    double el = now - p->start, frac = total > 0 ? (double)done / (double)total : 0;
+    if (frac > 1)
+        frac = 1;
+    char bar[31], eta[16], ela[16];
+    int fill = (int)(frac * 30);
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : ' ';
+    bar[30] = 0;
+    fmt_duration(ela, sizeof ela, el);
+    fmt_duration(eta, sizeof eta, done > 0 ? el * (double)(total - done) / (double)done : NAN);
+    fprintf(stderr, "\r\033[K%s [%s] %3d%% %ld/%ld %s ETA %s %s", p->label, bar, (int)(frac * 100),
+            done, total, ela, eta, extra ? extra : "");
+    fflush(stderr);
+}
+
+void app_progress_end(struct app_progress *p)
+{
+    if (p->tty)
+        fprintf(stderr, "\n");
+}
+
+int app_parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int app_parse_float(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
