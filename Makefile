@@ -26,7 +26,7 @@ endif
 
 ifeq ($(SAN),1)
 B   := build/asan
-OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+OPT := -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 BIN := $(B)/promptlab
 else
 B   := build/release

@@ -38,6 +38,7 @@ int st_open(const char *path, st_file **out, struct pl_err *e);
 void st_close(st_file *f); /* NULL is fine */
 
 int st_count(const st_file *f);
+/* Tensor i in [0, st_count) in name order; NULL when out of range. */
 const struct st_tensor *st_at(const st_file *f, int i);
 /* NULL when absent. */
 const struct st_tensor *st_find(const st_file *f, const char *name);
