@@ -44,6 +44,8 @@ LIB_SRC := $(filter-out src/app/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
 .PHONY: all test san tests deps install uninstall clean model
@@ -66,10 +68,14 @@ $(B)/tests/%: tests/%.c $(LIB) tests/test.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests -Isrc $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
-tests: $(BIN) $(TEST_BIN)
+$(B)/tests/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests -Isrc $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+tests: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 
 test: tests
-	@PROMPTLAB=$(BIN) sh tests/run.sh $(B)
+	@PROMPTLAB=$(CURDIR)/$(BIN) TOOLS=$(CURDIR)/$(B)/tests/tools sh tests/run.sh $(B)
 
 san:
 	$(MAKE) SAN=1 test

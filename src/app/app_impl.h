@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "promptlab/core.h"
+#include "promptlab/lab.h"
+#include "promptlab/soft.h"
 
 /* Every subcommand: argv[0] is the subcommand name; returns the process exit
  * status: 0 success, 1 failure, 2 usage error. */
@@ -45,6 +47,20 @@ struct app_progress {
 void app_progress_init(struct app_progress *p, const char *label);
 void app_progress_draw(struct app_progress *p, long done, long total, const char *extra);
 void app_progress_end(struct app_progress *p);
+
+/* Open the model directory `dir` (NULL: app_default_model()), printing
+ * "promptlab CMD: ..." on failure, with a hint when the default model is
+ * missing. Returns 0 or 1 (the exit status). */
+int app_open_lab(const char *cmd, const char *dir, struct lab **out);
+/* Load a soft prompt for lab L from a PEFT directory or a .npy file into
+ * the uninitialised *p; prints and returns 1 on failure, else 0. */
+int app_load_soft(const char *cmd, const struct lab *L, const char *path, struct soft_prompt *p);
+/* Read all of standard input as lines (without newlines); *lines is a
+ * malloc'd array of malloc'd strings. Returns 0, or 1 after printing. */
+int app_read_lines(const char *cmd, FILE *f, char ***lines, int *n);
+void app_free_lines(char **lines, int n);
+/* Print s as a JSON string literal (quotes included). */
+void app_json_string(FILE *f, const char *s);
 
 /* Parse a non-negative int / a float option value; on error returns -1. */
 int app_parse_int(const char *s, long lo, long hi, long *out);

@@ -174,3 +174,84 @@ int app_parse_float(const char *s, double *out)
     *out = v;
     return 0;
 }
+
+int app_open_lab(const char *cmd, const char *dir, struct lab **out)
+{
+    struct pl_err e = {0};
+    const char *d = dir ? dir : app_default_model();
+    if (lab_open(d, out, &e) == 0)
+        return 0;
+    fprintf(stderr, "promptlab %s: %s\n", cmd, e.msg);
+    if (!dir && !getenv("PROMPTLAB_MODEL") && !is_dir(d))
+        fprintf(stderr, "promptlab %s: no model at %s; pass --model DIR or set PROMPTLAB_MODEL\n",
+                cmd, d);
+    return 1;
+}
+
+int app_load_soft(const char *cmd, const struct lab *L, const char *path, struct soft_prompt *p)
+{
+    struct pl_err e = {0};
+    int d = t5_model_config(lab_model(L))->d_model;
+    size_t n = strlen(path);
+    int rc = (n > 4 && strcmp(path + n - 4, ".npy") == 0) ? soft_import_npy(path, d, p, &e)
+                                                         : soft_load(path, d, p, NULL, &e);
+    return rc ? app_fail(cmd, &e) : 0;
+}
+
+int app_read_lines(const char *cmd, FILE *f, char ***lines, int *n)
+{
+    char **v = NULL, *line = NULL;
+    size_t cap = 0;
+    int count = 0, vcap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = 0;
+        if (count == vcap) {
+            vcap = vcap ? 2 * vcap : 64;
+            char **nv = realloc(v, (size_t)vcap * sizeof *nv);
+            if (!nv)
+                goto oom;
+            v = nv;
+        }
+        if (!(v[count] = strdup(line)))
+            goto oom;
+        count++;
+    }
+    free(line);
+    *lines = v;
+    *n = count;
+    return 0;
+oom:
+    free(line);
+    app_free_lines(v, count);
+    fprintf(stderr, "promptlab %s: out of memory reading standard input\n", cmd);
+    return 1;
+}
+
+void app_free_lines(char **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+void app_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}

@@ -16,6 +16,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"translate", cmd_translate, "translate text with a hard and/or soft prompt"},
+    {"score", cmd_score, "log-probability of a target given a source"},
+    {"tokenize", cmd_tokenize, "show the pieces and ids the model sees"},
+    {"info", cmd_info, "describe a model: family, sizes, dtype, files"},
     {"bench", cmd_bench, "measure speed: decoding, encoding, machine ceilings"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof *commands };

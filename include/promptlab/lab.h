@@ -1,0 +1,65 @@
+/* lab.h - a model ready for prompting: the frozen T5, its tokenizer, and
+ * the one place where a hard prompt (a template) and a soft prompt (rows
+ * prepended to the encoder's input) are put together with an input text.
+ *
+ * Every front end (CLI commands, REPL, TUI workers, evaluation) goes through
+ * these functions, so they all build model inputs the same way:
+ *   encoder input = [soft prompt rows] + embed(tokens of fill(hard, text)) + </s>
+ * fill(hard, text) replaces each "{source}" in the template by the text; a
+ * template without "{source}" is put before the text with one space; no
+ * template means the text alone.
+ * Thread safety: a lab owns one inference state; use one lab per thread, or
+ * lab_fork to share the frozen model and tokenizer. */
+#ifndef PROMPTLAB_LAB_H
+#define PROMPTLAB_LAB_H
+
+#include "promptlab/core.h"
+#include "promptlab/soft.h"
+#include "promptlab/t5.h"
+#include "promptlab/tokenizer.h"
+
+enum { LAB_MAX_SOURCE = 512 }; /* encoder positions (soft rows + tokens); longer input is truncated */
+
+struct lab;
+
+/* Open a model directory: config.json, model.safetensors, tokenizer.json or
+ * spiece.model. Errors name the file. Free with lab_close. */
+int lab_open(const char *dir, struct lab **out, struct pl_err *e);
+/* A second lab sharing `parent`'s model and tokenizer (read-only) with its
+ * own state, for another thread. Close it before the parent. */
+int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e);
+void lab_close(struct lab *L); /* NULL is fine */
+
+const t5_model *lab_model(const struct lab *L);
+const tok *lab_tok(const struct lab *L);
+/* The directory it was opened from. */
+const char *lab_dir(const struct lab *L);
+
+/* fill(hard, text) as above; caller frees. NULL only when out of memory. */
+char *lab_fill(const char *hard, const char *text);
+
+/* Token ids of fill(hard, text) + </s>, truncated (keeping </s>) so that
+ * n_soft + ids fit LAB_MAX_SOURCE; *truncated is set when that happened.
+ * Refuses text that is not valid UTF-8 (PL_EINVAL). Caller frees *ids. */
+int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char *text,
+                   int **ids, int *n_ids, bool *truncated, struct pl_err *e);
+
+/* Translate n texts: out[i] receives a malloc'd output string (caller frees
+ * each). soft may be NULL; its width must equal the model's d_model.
+ * *n_truncated (may be NULL) counts the inputs that were cut. Works in
+ * batches of up to 8 inputs. */
+int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                  const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
+                  int *n_truncated, struct pl_err *e);
+
+/* Teacher-forced log-probabilities of `target` (+ </s>) given the prompted
+ * source: *tgt_ids and *logp (caller frees both) get *n entries. */
+int lab_score(struct lab *L, const char *hard, const struct soft_prompt *soft, const char *source,
+              const char *target, int **tgt_ids, float **logp, int *n, struct pl_err *e);
+
+/* The model's input embedding table as a soft_vocab view with the
+ * "ordinary" mask (special, sentinel, unused and padding rows excluded);
+ * valid until lab_close. */
+const struct soft_vocab *lab_vocab(struct lab *L);
+
+#endif

@@ -1,0 +1,192 @@
+/* cmd_translate.c - `promptlab translate` and `promptlab score`: the model
+ * under a hard prompt, a soft prompt, both, or none, from the command line.
+ * Inputs go through lab.h, the same path the TUI uses. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_impl.h"
+
+static void translate_help(void)
+{
+    printf("usage: promptlab translate [--model DIR] [--hard TEMPLATE] [--soft DIR|FILE.npy]\n"
+           "                           [--beam N] [--max-len N] [--json] [TEXT... | -]\n"
+           "\n"
+           "Translate each TEXT, or each line of standard input when TEXT is '-' or\n"
+           "absent, and print one output line per input.\n"
+           "\n"
+           "  --model DIR      model directory (default: $PROMPTLAB_MODEL or the embedded model)\n"
+           "  --hard TEMPLATE  hard prompt; {source} marks where the input goes, e.g.\n"
+           "                   'translate English to French: {source}'. Without {source}\n"
+           "                   the template is put before the input.\n"
+           "  --soft DIR       soft prompt saved by 'promptlab tune' or PEFT (or a .npy\n"
+           "                   matrix); its rows come before the hard prompt's tokens\n"
+           "  --beam N         beam search of width N (default 1: greedy)\n"
+           "  --max-len N      at most N new tokens per output (default 64)\n"
+           "  --json           one JSON object per line: {\"source\": ..., \"output\": ...}\n"
+           "\n"
+           "Inputs longer than %d tokens (soft prompt included) are truncated with a warning.\n",
+           LAB_MAX_SOURCE);
+}
+
+int cmd_translate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"hard", required_argument, 0, 'H'},
+        {"soft", required_argument, 0, 's'},  {"beam", required_argument, 0, 'b'},
+        {"max-len", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    const char *model = NULL, *hard = NULL, *soft_path = NULL;
+    long beam = 1, max_len = 64;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'H': hard = optarg; break;
+        case 's': soft_path = optarg; break;
+        case 'b':
+            if (app_parse_int(optarg, 1, 64, &beam))
+                return app_usage("translate", "--beam wants a width from 1 to 64, not '%s'", optarg);
+            break;
+        case 'n':
+            if (app_parse_int(optarg, 1, 1024, &max_len))
+                return app_usage("translate", "--max-len wants 1 to 1024, not '%s'", optarg);
+            break;
+        case 'j': json = 1; break;
+        case 'h': translate_help(); return 0;
+        default: return app_usage("translate", "unknown option");
+        }
+    }
+    char **texts = argv + optind;
+    int n = argc - optind;
+    char **lines = NULL;
+    bool from_stdin = n == 0 || (n == 1 && strcmp(texts[0], "-") == 0);
+    if (from_stdin) {
+        if (app_read_lines("translate", stdin, &lines, &n))
+            return 1;
+        texts = lines;
+    }
+    struct lab *L = NULL;
+    struct soft_prompt soft = {0};
+    int status = app_open_lab("translate", model, &L);
+    if (status == 0 && soft_path)
+        status = app_load_soft("translate", L, soft_path, &soft);
+    struct t5_gen_params gp;
+    t5_gen_params_default(&gp);
+    gp.n_beams = (int)beam;
+    gp.max_new_tokens = (int)max_len;
+    app_catch_sigint();
+    /* A chunk at a time, so output streams and Ctrl-C stops between chunks. */
+    for (int start = 0; status == 0 && start < n && !app_interrupted; start += 8) {
+        int m = n - start < 8 ? n - start : 8, cut = 0;
+        char *out[8];
+        struct pl_err e = {0};
+        if (lab_translate(L, hard, soft_path ? &soft : NULL, (const char *const *)texts + start, m,
+                          &gp, out, &cut, &e)) {
+            if (from_stdin)
+                pl_err_wrap(&e, e.code, "standard input, from line %d", start + 1);
+            status = app_fail("translate", &e);
+            break;
+        }
+        if (cut)
+            app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
+                     LAB_MAX_SOURCE);
+        for (int i = 0; i < m; i++) {
+            if (json) {
+                fputs("{\"source\": ", stdout);
+                app_json_string(stdout, texts[start + i]);
+                fputs(", \"output\": ", stdout);
+                app_json_string(stdout, out[i]);
+                fputs("}\n", stdout);
+            } else {
+                printf("%s\n", out[i]);
+            }
+            free(out[i]);
+        }
+        fflush(stdout);
+    }
+    if (status == 0 && app_interrupted) {
+        fprintf(stderr, "promptlab translate: interrupted\n");
+        status = 1;
+    }
+    soft_prompt_free(&soft);
+    lab_close(L);
+    app_free_lines(lines, from_stdin ? n : 0);
+    return status;
+}
+
+static void score_help(void)
+{
+    printf("usage: promptlab score --source S --target T [--model DIR] [--hard TEMPLATE]\n"
+           "                       [--soft DIR|FILE.npy] [--json]\n"
+           "\n"
+           "Teacher-forced log-probability of target T (followed by </s>) given source S\n"
+           "under the prompt: one line per target token (piece, id, log-probability),\n"
+           "then the sum, the mean and the perplexity.\n");
+}
+
+int cmd_score(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"hard", required_argument, 0, 'H'},
+        {"soft", required_argument, 0, 's'},  {"source", required_argument, 0, 'S'},
+        {"target", required_argument, 0, 'T'}, {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    const char *model = NULL, *hard = NULL, *soft_path = NULL, *src = NULL, *tgt = NULL;
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'H': hard = optarg; break;
+        case 's': soft_path = optarg; break;
+        case 'S': src = optarg; break;
+        case 'T': tgt = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': score_help(); return 0;
+        default: return app_usage("score", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return app_usage("score", "unexpected argument '%s'", argv[optind]);
+    if (!src || !tgt)
+        return app_usage("score", "both --source and --target are required");
+    struct lab *L = NULL;
+    struct soft_prompt soft = {0};
+    int status = app_open_lab("score", model, &L);
+    if (status == 0 && soft_path)
+        status = app_load_soft("score", L, soft_path, &soft);
+    int *ids = NULL, n = 0;
+    float *logp = NULL;
+    struct pl_err e = {0};
+    if (status == 0 && lab_score(L, hard, soft_path ? &soft : NULL, src, tgt, &ids, &logp, &n, &e))
+        status = app_fail("score", &e);
+    if (status == 0) {
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+            sum += logp[i];
+        const tok *t = lab_tok(L);
+        if (json) {
+            fputs("{\"tokens\": [", stdout);
+            for (int i = 0; i < n; i++) {
+                printf("%s{\"id\": %d, \"piece\": ", i ? ", " : "", ids[i]);
+                app_json_string(stdout, tok_piece(t, ids[i]));
+                printf(", \"logprob\": %.6f}", logp[i]);
+            }
+            printf("], \"sum\": %.6f, \"mean\": %.6f, \"perplexity\": %.4f}\n", sum, sum / n,
+                   exp(-sum / n));
+        } else {
+            for (int i = 0; i < n; i++)
+                printf("%-20s %6d %10.4f\n", tok_piece(t, ids[i]), ids[i], logp[i]);
+            printf("sum %.4f  mean %.4f  perplexity %.3f  (%d tokens)\n", sum, sum / n,
+                   exp(-sum / n), n);
+        }
+    }
+    free(ids);
+    free(logp);
+    soft_prompt_free(&soft);
+    lab_close(L);
+    return status;
+}

@@ -1,0 +1,579 @@
+/* kernels.c - matrix products, RMS norm, activations, softmax, attention and
+ * cross-entropy, forward and backward (see kernels.h for the contracts).
+ *
+ * The one idea: large products go to OpenBLAS; the elementwise work is
+ * written with GCC vector extensions (8 floats) so that it vectorises
+ * without -ffast-math, and exp is our own vectorised polynomial (accurate
+ * to a couple of ulp), since libm's expf/tanhf would dominate the GELU and
+ * softmax passes otherwise. */
+#include "promptlab/kernels.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef float v8f __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int32_t v8i __attribute__((vector_size(32), aligned(4), may_alias));
+
+static inline v8f v8_load(const float *p) { return *(const v8f *)p; }
+static inline void v8_store(float *p, v8f v) { *(v8f *)p = v; }
+static inline v8f v8_set1(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+
+static inline float v8_hsum(v8f v)
+{
+    float s = 0;
+    for (int i = 0; i < 8; i++)
+        s += v[i];
+    return s;
+}
+
+/* C has no vector ?:, so select through the comparison mask. */
+static inline v8f v8_select(v8i m, v8f a, v8f b) { return (v8f)(((v8i)a & m) | ((v8i)b & ~m)); }
+static inline v8f v8_max(v8f a, v8f b) { return v8_select(a > b, a, b); }
+static inline v8f v8_min(v8f a, v8f b) { return v8_select(a < b, a, b); }
+
+/* exp(x) for a vector: x = n ln2 + r with |r| <= ln2/2, e^r by its Taylor
+ * polynomial to degree 7 (error < 1e-8 relative), 2^n by building the
+ * exponent bits. Inputs are clamped to the normal float range, so very
+ * negative inputs give ~1e-38 instead of 0 and large ones ~3e38. */
+static inline v8f v8_exp(v8f x)
+{
+    const v8f log2e = v8_set1(1.44269504088896341f);
+    const v8f ln2_hi = v8_set1(0.693359375f), ln2_lo = v8_set1(-2.12194440e-4f);
+    x = v8_min(v8_max(x, v8_set1(-87.0f)), v8_set1(88.0f));
+    v8f y = x * log2e + v8_set1(0.5f);
+    v8i n = __builtin_convertvector(y, v8i);
+    n += (v8i)(__builtin_convertvector(n, v8f) > y); /* truncation -> floor */
+    v8f fn = __builtin_convertvector(n, v8f);
+    v8f r = x - fn * ln2_hi - fn * ln2_lo;
+    v8f p = v8_set1(1.0f / 5040);
+    p = p * r + v8_set1(1.0f / 720);
+    p = p * r + v8_set1(1.0f / 120);
+    p = p * r + v8_set1(1.0f / 24);
+    p = p * r + v8_set1(1.0f / 6);
+    p = p * r + v8_set1(0.5f);
+    p = p * r + v8_set1(1.0f);
+    p = p * r + v8_set1(1.0f);
+    v8i bits = (n + 127) << 23;
+    return p * (v8f)bits;
+}
+
+/* Scalar exp through the same polynomial, for loop tails, so that a value
+ * does not depend on where it sits in a row. */
+static inline float s_exp(float x)
+{
+    v8f v = v8_set1(x);
+    return v8_exp(v)[0];
+}
+
+/* ---- matrix products ---------------------------------------------------- */
+
+void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,
+               const float *B, int ldb, float beta, float *C, int ldc)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    if (K <= 0) {
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++)
+                C[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * C[(size_t)i * ldc + j];
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M,
+                N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+void kern_linear(int n, int n_in, int n_out, const float *x, const float *w, float beta, float *y)
+{
+    if (n <= 0)
+        return;
+    if (n == 1)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, n_out, n_in, 1.0f, w, n_in, x, 1, beta, y, 1);
+    else
+        kern_gemm(false, true, n, n_out, n_in, 1.0f, x, n_in, w, n_in, beta, y, n_out);
+}
+
+void kern_linear_dx(int n, int n_in, int n_out, const float *dy, const float *w, float beta,
+                    float *dx)
+{
+    if (n <= 0)
+        return;
+    if (n == 1)
+        cblas_sgemv(CblasRowMajor, CblasTrans, n_out, n_in, 1.0f, w, n_in, dy, 1, beta, dx, 1);
+    else
+        kern_gemm(false, false, n, n_in, n_out, 1.0f, dy, n_out, w, n_in, beta, dx, n_in);
+}
+
+void kern_linear_dw(int n, int n_in, int n_out, const float *dy, const float *x, float *dw)
+{
+    if (n <= 0)
+        return;
+    kern_gemm(true, false, n_out, n_in, n, 1.0f, dy, n_out, x, n_in, 1.0f, dw, n_in);
+}
+
+/* ---- RMS norm ------------------------------------------------------------ */
+
+static float sum_squares(int d, const float *x)
+{
+    v8f acc0 = v8_set1(0), acc1 = v8_set1(0);
+    int i = 0;
+    for (; i + 16 <= d; i += 16) {
+        v8f a = v8_load(x + i), b = v8_load(x + i + 8);
+        acc0 += a * a;
+        acc1 += b * b;
+    }
+    for (; i + 8 <= d; i += 8) {
+        v8f a = v8_load(x + i);
+        acc0 += a * a;
+    }
+    float s = v8_hsum(acc0 + acc1);
+    for (; i < d; i++)
+        s += x[i] * x[i];
+    return s;
+}
+
+static float dot(int n, const float *a, const float *b)
+{
+    v8f acc0 = v8_set1(0), acc1 = v8_set1(0);
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 += v8_load(a + i) * v8_load(b + i);
+        acc1 += v8_load(a + i + 8) * v8_load(b + i + 8);
+    }
+    for (; i + 8 <= n; i += 8)
+        acc0 += v8_load(a + i) * v8_load(b + i);
+    float s = v8_hsum(acc0 + acc1);
+    for (; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* y += a * x */
+static void axpy(int n, float a, const float *x, float *y)
+{
+    v8f va = v8_set1(a);
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        v8_store(y + i, v8_load(y + i) + va * v8_load(x + i));
+    for (; i < n; i++)
+        y[i] += a * x[i];
+}
+
+void kern_rmsnorm(int rows, int d, const float *x, const float *w, float eps, float *y, float *inv)
+{
+    for (int r = 0; r < rows; r++) {
+        const float *xr = x + (size_t)r * d;
+        float *yr = y + (size_t)r * d;
+        float s = 1.0f / sqrtf(sum_squares(d, xr) / (float)d + eps);
+        if (inv)
+            inv[r] = s;
+        v8f vs = v8_set1(s);
+        int i = 0;
+        for (; i + 8 <= d; i += 8)
+            v8_store(yr + i, v8_load(w + i) * (v8_load(xr + i) * vs));
+        for (; i < d; i++)
+            yr[i] = w[i] * (xr[i] * s);
+    }
+}
+
+void kern_rmsnorm_backward(int rows, int d, const float *x, const float *w, const float *inv,
+                           const float *dy, float *dx, float *dw)
+{
+    for (int r = 0; r < rows; r++) {
+        const float *xr = x + (size_t)r * d, *dyr = dy + (size_t)r * d;
+        float *dxr = dx + (size_t)r * d;
+        float s = inv[r];
+        /* dx = s * (w*dy - x * s^2 * sum(w*dy*x) / d) */
+        float wdx = 0;
+        for (int i = 0; i < d; i++)
+            wdx += w[i] * dyr[i] * xr[i];
+        float c = s * s * s * wdx / (float)d;
+        for (int i = 0; i < d; i++)
+            dxr[i] += s * w[i] * dyr[i] - c * xr[i];
+        if (dw)
+            for (int i = 0; i < d; i++)
+                dw[i] += dyr[i] * xr[i] * s;
+    }
+}
+
+/* ---- activations ---------------------------------------------------------- */
+
+#define GELU_C 0.7978845608028654f /* sqrt(2/pi) */
+#define GELU_A 0.044715f
+
+/* gelu_new(x) = 0.5 x (1 + tanh(u)) = x * sigmoid(2u): the sigmoid form has
+ * no cancellation for negative x. */
+static inline v8f v8_gelu_tanh(v8f x)
+{
+    v8f u = v8_set1(GELU_C) * (x + v8_set1(GELU_A) * x * x * x);
+    return x / (v8_set1(1.0f) + v8_exp(v8_set1(-2.0f) * u));
+}
+
+/* derivative: s + x s (1 - s) 2 u', s = sigmoid(2u) */
+static inline v8f v8_gelu_tanh_grad(v8f x)
+{
+    v8f u = v8_set1(GELU_C) * (x + v8_set1(GELU_A) * x * x * x);
+    v8f du = v8_set1(GELU_C) * (v8_set1(1.0f) + v8_set1(3.0f * GELU_A) * x * x);
+    v8f s = v8_set1(1.0f) / (v8_set1(1.0f) + v8_exp(v8_set1(-2.0f) * u));
+    return s + v8_set1(2.0f) * x * s * (v8_set1(1.0f) - s) * du;
+}
+
+static inline float gelu_erf(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }
+
+static inline float gelu_erf_grad(float x)
+{
+    float cdf = 0.5f * (1.0f + erff(x * 0.70710678118654752f));
+    float pdf = 0.3989422804014327f * expf(-0.5f * x * x);
+    return cdf + x * pdf;
+}
+
+/* Apply a vector function over n elements, tails through a padded vector. */
+#define MAP1(n, x, y, F)                                                                           \
+    do {                                                                                           \
+        size_t i_ = 0;                                                                             \
+        for (; i_ + 8 <= (n); i_ += 8)                                                             \
+            v8_store((y) + i_, F(v8_load((x) + i_)));                                              \
+        if (i_ < (n)) {                                                                            \
+            float t_[8] = {0};                                                                     \
+            memcpy(t_, (x) + i_, ((n) - i_) * sizeof(float));                                      \
+            v8f r_ = F(v8_load(t_));                                                               \
+            memcpy((y) + i_, &r_, ((n) - i_) * sizeof(float));                                     \
+        }                                                                                          \
+    } while (0)
+
+static inline v8f v8_relu(v8f x) { return v8_max(x, v8_set1(0)); }
+
+static inline float act1(enum kern_act act, float x)
+{
+    switch (act) {
+    case KERN_RELU: return x > 0 ? x : 0;
+    case KERN_GELU_TANH: return v8_gelu_tanh(v8_set1(x))[0];
+    case KERN_GELU_ERF: return gelu_erf(x);
+    }
+    return x;
+}
+
+static inline float act1_grad(enum kern_act act, float x)
+{
+    switch (act) {
+    case KERN_RELU: return x > 0 ? 1.0f : 0.0f;
+    case KERN_GELU_TANH: return v8_gelu_tanh_grad(v8_set1(x))[0];
+    case KERN_GELU_ERF: return gelu_erf_grad(x);
+    }
+    return 1.0f;
+}
+
+void kern_act(enum kern_act act, size_t n, const float *x, float *y)
+{
+    switch (act) {
+    case KERN_RELU: MAP1(n, x, y, v8_relu); break;
+    case KERN_GELU_TANH: MAP1(n, x, y, v8_gelu_tanh); break;
+    case KERN_GELU_ERF:
+        for (size_t i = 0; i < n; i++)
+            y[i] = gelu_erf(x[i]);
+        break;
+    }
+}
+
+void kern_act_backward(enum kern_act act, size_t n, const float *x, const float *dy, float *dx)
+{
+    switch (act) {
+    case KERN_RELU:
+        for (size_t i = 0; i < n; i++)
+            dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+        break;
+    case KERN_GELU_TANH: {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            v8_store(dx + i, v8_load(dy + i) * v8_gelu_tanh_grad(v8_load(x + i)));
+        for (; i < n; i++)
+            dx[i] = dy[i] * act1_grad(act, x[i]);
+        break;
+    }
+    case KERN_GELU_ERF:
+        for (size_t i = 0; i < n; i++)
+            dx[i] = dy[i] * gelu_erf_grad(x[i]);
+        break;
+    }
+}
+
+void kern_gated(enum kern_act act, size_t n, const float *a0, const float *a1, float *g)
+{
+    if (act == KERN_GELU_TANH) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            v8_store(g + i, v8_gelu_tanh(v8_load(a0 + i)) * v8_load(a1 + i));
+        for (; i < n; i++)
+            g[i] = act1(act, a0[i]) * a1[i];
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        g[i] = act1(act, a0[i]) * a1[i];
+}
+
+void kern_gated_backward(enum kern_act act, size_t n, const float *a0, const float *a1,
+                         const float *dg, float *da0, float *da1)
+{
+    size_t i = 0;
+    if (act == KERN_GELU_TANH) {
+        for (; i + 8 <= n; i += 8) {
+            v8f x = v8_load(a0 + i), d = v8_load(dg + i);
+            v8f ax = v8_gelu_tanh(x), gx = v8_gelu_tanh_grad(x);
+            v8f b = v8_load(a1 + i);
+            v8_store(da1 + i, d * ax);
+            v8_store(da0 + i, d * b * gx);
+        }
+    }
+    for (; i < n; i++) {
+        float d = dg[i], x = a0[i];
+        float ax = act1(act, x), gx = act1_grad(act, x);
+        da1[i] = d * ax;
+        da0[i] = d * a1[i] * gx;
+    }
+}
+
+/* ---- softmax and cross-entropy -------------------------------------------- */
+
+static float row_max(int n, const float *x)
+{
+    float m = -INFINITY;
+    int i = 0;
+    if (n >= 8) {
+        v8f vm = v8_load(x);
+        for (i = 8; i + 8 <= n; i += 8)
+            vm = v8_max(vm, v8_load(x + i));
+        for (int j = 0; j < 8; j++)
+            m = vm[j] > m ? vm[j] : m;
+    }
+    for (; i < n; i++)
+        m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+/* out[i] = exp(x[i] - m); returns the sum (double accumulation). out may
+ * equal x. */
+static double exp_shift_sum(int n, const float *x, float m, float *out)
+{
+    v8f vm = v8_set1(m), acc = v8_set1(0);
+    double total = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        v8f e = v8_exp(v8_load(x + i) - vm);
+        v8_store(out + i, e);
+        acc += e;
+        if ((i & 1023) == 1016) { /* keep the float partial sums short */
+            total += v8_hsum(acc);
+            acc = v8_set1(0);
+        }
+    }
+    total += v8_hsum(acc);
+    for (; i < n; i++) {
+        out[i] = s_exp(x[i] - m);
+        total += out[i];
+    }
+    return total;
+}
+
+static void scale_row(int n, float *x, float s)
+{
+    v8f vs = v8_set1(s);
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        v8_store(x + i, v8_load(x + i) * vs);
+    for (; i < n; i++)
+        x[i] *= s;
+}
+
+void kern_softmax(int rows, int n, float *x)
+{
+    for (int r = 0; r < rows; r++) {
+        float *xr = x + (size_t)r * n;
+        float m = row_max(n, xr);
+        double s = exp_shift_sum(n, xr, m, xr);
+        scale_row(n, xr, (float)(1.0 / s));
+    }
+}
+
+void kern_softmax_backward(int rows, int n, const float *p, const float *dp, float *dx)
+{
+    for (int r = 0; r < rows; r++) {
+        const float *pr = p + (size_t)r * n, *dpr = dp + (size_t)r * n;
+        float *dxr = dx + (size_t)r * n;
+        float c = dot(n, pr, dpr);
+        for (int i = 0; i < n; i++)
+            dxr[i] = pr[i] * (dpr[i] - c);
+    }
+}
+
+void kern_log_softmax(int n, const float *x, float *out)
+{
+    float m = row_max(n, x);
+    v8f vm = v8_set1(m), acc = v8_set1(0);
+    double total = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        acc += v8_exp(v8_load(x + i) - vm);
+        if ((i & 1023) == 1016) {
+            total += v8_hsum(acc);
+            acc = v8_set1(0);
+        }
+    }
+    total += v8_hsum(acc);
+    for (; i < n; i++)
+        total += s_exp(x[i] - m);
+    float lse = m + (float)log(total);
+    for (i = 0; i < n; i++)
+        out[i] = x[i] - lse;
+}
+
+double kern_cross_entropy(int rows, int n, float *logits, const int *targets, float *logp)
+{
+    double loss = 0;
+    for (int r = 0; r < rows; r++) {
+        float *xr = logits + (size_t)r * n;
+        float m = row_max(n, xr);
+        float xt = xr[targets[r]];
+        double s = exp_shift_sum(n, xr, m, xr);
+        double lp = (double)xt - m - log(s);
+        scale_row(n, xr, (float)(1.0 / s));
+        if (logp)
+            logp[r] = (float)lp;
+        loss -= lp;
+    }
+    return loss;
+}
+
+void kern_cross_entropy_backward(int rows, int n, const float *p, const int *targets, float scale,
+                                 float *dlogits)
+{
+    for (int r = 0; r < rows; r++) {
+        const float *pr = p + (size_t)r * n;
+        float *dr = dlogits + (size_t)r * n;
+        v8f vs = v8_set1(scale);
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+            v8_store(dr + i, v8_load(pr + i) * vs);
+        for (; i < n; i++)
+            dr[i] = pr[i] * scale;
+        dr[targets[r]] -= scale;
+    }
+}
+
+/* ---- attention ------------------------------------------------------------ */
+
+/* Small products are done here rather than in OpenBLAS, whose per-call
+ * overhead dominates for a few dozen rows. */
+#define SMALL_MNK (48 * 48 * 64)
+
+/* s[i, j] = q_i . k_j for i < tq, j < tk; s has row stride tk. */
+static void scores(int tq, int tk, int d, const float *q, int ldq, const float *k, int ldk,
+                   float *s)
+{
+    if ((long)tq * tk * d <= SMALL_MNK) {
+        for (int i = 0; i < tq; i++)
+            for (int j = 0; j < tk; j++)
+                s[(size_t)i * tk + j] = dot(d, q + (size_t)i * ldq, k + (size_t)j * ldk);
+        return;
+    }
+    kern_gemm(false, true, tq, tk, d, 1.0f, q, ldq, k, ldk, 0.0f, s, tk);
+}
+
+/* out[i, :d] = sum_j p[i, j] v[j, :d] (written). */
+static void mix(int tq, int tk, int d, const float *p, const float *v, int ldv, float *out,
+                int ldo)
+{
+    if ((long)tq * tk * d <= SMALL_MNK) {
+        for (int i = 0; i < tq; i++) {
+            float *o = out + (size_t)i * ldo;
+            memset(o, 0, sizeof(float) * (size_t)d);
+            const float *pi = p + (size_t)i * tk;
+            for (int j = 0; j < tk; j++)
+                if (pi[j] != 0.0f)
+                    axpy(d, pi[j], v + (size_t)j * ldv, o);
+        }
+        return;
+    }
+    kern_gemm(false, false, tq, d, tk, 1.0f, p, tk, v, ldv, 0.0f, out, ldo);
+}
+
+/* out[j, :d] = sum_i p[i, j] g[i, :d] (written): the transposed mix. */
+static void mix_t(int tq, int tk, int d, const float *p, const float *g, int ldg, float *out,
+                  int ldo)
+{
+    if ((long)tq * tk * d <= SMALL_MNK) {
+        for (int j = 0; j < tk; j++)
+            memset(out + (size_t)j * ldo, 0, sizeof(float) * (size_t)d);
+        for (int i = 0; i < tq; i++) {
+            const float *pi = p + (size_t)i * tk, *gi = g + (size_t)i * ldg;
+            for (int j = 0; j < tk; j++)
+                if (pi[j] != 0.0f)
+                    axpy(d, pi[j], gi, out + (size_t)j * ldo);
+        }
+        return;
+    }
+    kern_gemm(true, false, tk, d, tq, 1.0f, p, tk, g, ldg, 0.0f, out, ldo);
+}
+
+void kern_attention(int n_heads, int d_kv, int tq, int tk, const float *q, int ldq,
+                    const float *k, int ldk, const float *v, int ldv, const float *bias, int ldb,
+                    size_t bias_hstride, bool causal, float *p, float *out, int ldo)
+{
+    int shift = tk - tq;
+    for (int h = 0; h < n_heads; h++) {
+        float *ph = p + (size_t)h * tq * tk;
+        const float *qh = q + (size_t)h * d_kv, *kh = k + (size_t)h * d_kv;
+        scores(tq, tk, d_kv, qh, ldq, kh, ldk, ph);
+        for (int i = 0; i < tq; i++) {
+            float *row = ph + (size_t)i * tk;
+            int n_vis = causal ? i + shift + 1 : tk;
+            if (n_vis > tk)
+                n_vis = tk;
+            if (n_vis < 0)
+                n_vis = 0;
+            if (bias) {
+                const float *b = bias + h * bias_hstride + (size_t)i * ldb;
+                for (int j = 0; j < n_vis; j++)
+                    row[j] += b[j];
+            }
+            if (n_vis == 0) { /* all keys hidden: Hugging Face's mask gives uniform */
+                for (int j = 0; j < tk; j++)
+                    row[j] = 1.0f / (float)tk;
+                continue;
+            }
+            float m = row_max(n_vis, row);
+            double s = exp_shift_sum(n_vis, row, m, row);
+            scale_row(n_vis, row, (float)(1.0 / s));
+            for (int j = n_vis; j < tk; j++)
+                row[j] = 0.0f;
+        }
+        mix(tq, tk, d_kv, ph, v + (size_t)h * d_kv, ldv, out + (size_t)h * d_kv, ldo);
+    }
+}
+
+void kern_attention_backward(int n_heads, int d_kv, int tq, int tk, const float *q, int ldq,
+                             const float *k, int ldk, const float *v, int ldv, const float *p,
+                             const float *dout, int lddo, float *dq, int lddq, float *dk,
+                             int lddk, float *dv, int lddv, float *dbias, int lddb,
+                             size_t dbias_hstride, float *scratch)
+{
+    for (int h = 0; h < n_heads; h++) {
+        const float *ph = p + (size_t)h * tq * tk;
+        const float *qh = q + (size_t)h * d_kv, *kh = k + (size_t)h * d_kv;
+        const float *vh = v + (size_t)h * d_kv, *doh = dout + (size_t)h * d_kv;
+        /* dP = dO V^T, dV = P^T dO */
+        scores(tq, tk, d_kv, doh, lddo, vh, ldv, scratch);
+        mix_t(tq, tk, d_kv, ph, doh, lddo, dv + (size_t)h * d_kv, lddv);
+        kern_softmax_backward(tq, tk, ph, scratch, scratch);
+        if (dbias)
+            for (int i = 0; i < tq; i++) {
+                float *db = dbias + h * dbias_hstride + (size_t)i * lddb;
+                const float *ds = scratch + (size_t)i * tk;
+                for (int j = 0; j < tk; j++)
+                    db[j] += ds[j];
+            }
+        /* dQ = dS K, dK = dS^T Q */
+        mix(tq, tk, d_kv, scratch, kh, ldk, dq + (size_t)h * d_kv, lddq);
+        mix_t(tq, tk, d_kv, scratch, qh, ldq, dk + (size_t)h * d_kv, lddk);
+    }
+}

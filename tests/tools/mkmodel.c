@@ -1,0 +1,56 @@
+/* mkmodel.c - test support: write a small random T5 model directory.
+ *
+ *   mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED]
+ *
+ * The model has T5's vocabulary size (32128 rows), d_model 64, 4 heads of
+ * 16, d_ff 128, 2+2 layers; the tokenizer file (tokenizer.json or
+ * spiece.model) is copied beside it. Used by the shell tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "promptlab/t5.h"
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED]\n");
+        return 2;
+    }
+    struct t5_config c;
+    t5_config_default(&c);
+    c.vocab_size = 32128;
+    c.d_model = 64;
+    c.d_kv = 16;
+    c.n_heads = 4;
+    c.d_ff = 128;
+    c.n_layers = c.n_dec_layers = 2;
+    snprintf(c.name_or_path, sizeof c.name_or_path, "random-test-model");
+    if (argc > 3 && strcmp(argv[3], "gated") == 0) {
+        c.gated = true;
+        c.act = T5_ACT_GELU_NEW;
+        c.tie_word_embeddings = c.scale_decoder_outputs = false;
+    }
+    unsigned long long seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 1;
+    t5_model *m = NULL;
+    struct pl_err e = {0};
+    if (t5_init_random(&c, seed, &m, &e) || t5_save(m, argv[1], &e)) {
+        fprintf(stderr, "mkmodel: %s\n", e.msg);
+        t5_free(m);
+        return 1;
+    }
+    t5_free(m);
+    const char *src = argv[2], *base = strrchr(src, '/');
+    base = base ? base + 1 : src;
+    char *data = NULL, dst[4096];
+    size_t n = 0;
+    if (pl_read_file(src, &data, &n, &e) || pl_path_join(dst, sizeof dst, argv[1], base) ||
+        pl_write_file_atomic(dst, data, n, &e)) {
+        fprintf(stderr, "mkmodel: %s\n", e.msg);
+        free(data);
+        return 1;
+    }
+    free(data);
+    return 0;
+}
