@@ -1,0 +1,132 @@
+# test_cli.sh - the engine commands end to end on a small random model:
+# outputs have the right shape, and every kind of bad input gives a clear
+# message and the right exit status (0 ok, 1 failure, 2 usage), never a crash.
+. tests/lib.sh
+MK=${TOOLS:-build/release/tests/tools}/mkmodel
+TOKJ=$TESTDATA/t5/tokenizer.json
+M=$TMPD/model
+"$MK" "$M" "$TOKJ" gated 7 || { bad "mkmodel failed"; finish; exit 1; }
+export PROMPTLAB_MODEL=$M
+
+# run CMD...: sets $out (stdout), $err (stderr), $rc
+run() { "$@" >"$TMPD/out" 2>"$TMPD/err"; rc=$?; out=$(cat "$TMPD/out"); err=$(cat "$TMPD/err"); }
+
+run $PROMPTLAB --version
+expect_status "--version" $rc 0
+expect_contains "--version" "$out" "promptlab "
+for c in translate score tokenize info bench; do
+    run $PROMPTLAB $c --help
+    expect_status "$c --help" $rc 0
+    expect_contains "$c --help" "$out" "usage: promptlab $c"
+done
+run $PROMPTLAB frobnicate
+expect_status "unknown command" $rc 2
+expect_contains "unknown command" "$err" "unknown command 'frobnicate'"
+
+# translate: one line per input, from arguments and from stdin, deterministic
+run $PROMPTLAB translate --hard 'translate English to German: {source}' "The house is wonderful." "Hello"
+expect_status "translate two" $rc 0
+expect_eq "translate two lines" "$(printf '%s\n' "$out" | wc -l)" 2
+first=$out
+run sh -c "printf 'The house is wonderful.\nHello\n' | $PROMPTLAB translate --hard 'translate English to German: {source}' -"
+expect_eq "stdin gives the same" "$out" "$first"
+run $PROMPTLAB translate --beam 1 --hard 'translate English to German: {source}' "The house is wonderful." "Hello"
+expect_eq "beam 1 is greedy" "$out" "$first"
+run $PROMPTLAB translate --beam 3 --max-len 5 "Hello"
+expect_status "beam 3" $rc 0
+run $PROMPTLAB translate --json "Hi \"there\""
+expect_contains "translate --json" "$out" '{"source": "Hi \"there\"", "output": '
+
+# score: one line per target token plus the sum; json parses as one object
+run $PROMPTLAB score --source Hello --target Hallo
+expect_status "score" $rc 0
+expect_contains "score eos line" "$out" "</s>"
+expect_contains "score sum" "$out" "sum "
+run $PROMPTLAB score --source Hello --target Hallo --json
+expect_contains "score json" "$out" '"perplexity": '
+
+# info
+run $PROMPTLAB info
+expect_status "info" $rc 0
+expect_contains "info family" "$out" "family      T5 v1.1"
+expect_contains "info params" "$out" "parameters  "
+run $PROMPTLAB info --json
+expect_contains "info json" "$out" '"d_model": 64'
+
+# usage errors exit 2
+run $PROMPTLAB translate --beam 0 Hello
+expect_status "--beam 0" $rc 2
+expect_contains "--beam 0 message" "$err" "--beam wants"
+run $PROMPTLAB translate --frob
+expect_status "unknown option" $rc 2
+run $PROMPTLAB score --source Hello
+expect_status "score without target" $rc 2
+expect_contains "score without target" "$err" "--target"
+
+# bad input: each a clear message, exit 1
+run $PROMPTLAB info --model "$TMPD/nowhere"
+expect_status "missing dir" $rc 1
+expect_contains "missing dir message" "$err" "$TMPD/nowhere"
+
+B=$TMPD/broken
+reset() { rm -rf "$B"; cp -r "$M" "$B"; }
+
+reset; rm "$B/config.json"
+run $PROMPTLAB info --model "$B"
+expect_status "no config" $rc 1
+expect_contains "no config message" "$err" "config.json"
+
+reset; rm "$B/model.safetensors"
+run $PROMPTLAB info --model "$B"
+expect_status "no weights" $rc 1
+expect_contains "no weights message" "$err" "model.safetensors"
+
+reset; rm "$B/tokenizer.json"
+run $PROMPTLAB translate --model "$B" Hello
+expect_status "no tokenizer" $rc 1
+expect_contains "no tokenizer message" "$err" "spiece.model"
+
+reset; head -c 100000 "$M/model.safetensors" >"$B/model.safetensors"
+run $PROMPTLAB info --model "$B"
+expect_status "truncated weights" $rc 1
+expect_contains "truncated weights message" "$err" "model.safetensors"
+
+reset; printf '{"d_model": 64,' >"$B/config.json"
+run $PROMPTLAB info --model "$B"
+expect_status "bad json" $rc 1
+expect_contains "bad json message" "$err" "config.json"
+
+reset; perl -pi -e 's/"F32"/"Q32"/' "$B/model.safetensors"
+run $PROMPTLAB info --model "$B"
+expect_status "unknown dtype" $rc 1
+expect_contains "unknown dtype message" "$err" "Q32"
+
+reset; perl -pi -e 's/"d_ff":\s*128/"d_ff": 256/' "$B/config.json"
+run $PROMPTLAB info --model "$B"
+expect_status "wrong shape" $rc 1
+expect_contains "wrong shape message" "$err" "config wants"
+
+reset; perl -pi -e 's/"vocab_size":\s*32128/"vocab_size": 32000/' "$B/config.json"
+run $PROMPTLAB info --model "$B"
+expect_status "vocab mismatch" $rc 1
+expect_contains "vocab mismatch message" "$err" "vocab"
+
+reset; perl -pi -e 's/"model_type":\s*"t5"/"model_type": "bart"/' "$B/config.json"
+run $PROMPTLAB info --model "$B"
+expect_status "other model type" $rc 1
+expect_contains "other model type message" "$err" "bart"
+
+run sh -c "printf 'ok\n\377\376 broken\n' | $PROMPTLAB translate -"
+expect_status "non-UTF-8 input" $rc 1
+expect_contains "non-UTF-8 message" "$err" "not valid UTF-8"
+
+long=$(yes 'word' | head -n 700 | tr '\n' ' ')
+run $PROMPTLAB translate --max-len 2 "$long"
+expect_status "long input" $rc 0
+expect_contains "long input warning" "$err" "truncated"
+
+run $PROMPTLAB translate --soft "$TMPD/no-such-prompt" Hello
+expect_status "missing soft prompt" $rc 1
+expect_contains "missing soft prompt message" "$err" "no-such-prompt"
+
+finish
