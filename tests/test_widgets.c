@@ -132,9 +132,9 @@ static void test_sanitise(void)
     CHECK_STR(san("\xe2\x80\xa8", 0), "\xEF\xBF\xBD");     /* line separator */
     /* ASCII terminals: everything unsafe or non-ASCII becomes '?' */
     CHECK_STR(san("\x1b[1m\xff\xC2\x9B", UI_TEXT_ASCII), "?[1m??");
-    CHECK_STR(san("cafe\xCC\x81 日", UI_TEXT_ASCII), "cafe ?");
+    CHECK_STR(san("cafe\xCC\x81 日", UI_TEXT_ASCII), "cafe ??"); /* widths kept */
     /* the result length is reported even when the buffer is too small */
-    char small[6];
+    char small[5];
     size_t need = ui_text_sanitise(small, sizeof small, "ab\x1b" "cd", 5, 0);
     CHECK(need == 7);
     CHECK_STR(small, "ab"); /* the 3-byte picture did not fit: cut before it */
@@ -212,7 +212,7 @@ static void test_widths(void)
                 if (ui_cp_width(cp) != ref && bad++ < 5)
                     fprintf(stderr, "U+%04X: wcwidth %d, ours %d\n", cp, ref, ui_cp_width(cp));
             }
-        CHECK(checked > 40000);
+        CHECK(checked > 30000);
         CHECK_INT(bad, 0);
         setlocale(LC_CTYPE, "C");
     } else {
@@ -421,6 +421,11 @@ static void test_editor_lines(void)
     ui_editor_cursor(&ed, &line, NULL, &col);
     CHECK(line == 0 && col == 10);
     CHECK_INT(ui_editor_key(&ed, UI_KEY_UP, 0), UI_IGNORED); /* first line */
+    keys(&ed, UI_KEY_DOWN, 1);
+    keys(&ed, UI_KEY_LEFT, 1); /* any other motion sets a new goal column */
+    keys(&ed, UI_KEY_DOWN, 1);
+    ui_editor_cursor(&ed, &line, NULL, &col);
+    CHECK(line == 2 && col == 1);
 
     /* columns are display columns: wide characters count 2 */
     const char *w = "日本語日本語\nabcdefghij";
@@ -587,8 +592,10 @@ static void test_chart_ticks(void)
             if (i && ya.ticks[i] <= ya.ticks[i - 1])
                 outside++;
         }
-        /* the 5% margin: the data is inside, not touching */
-        if (!(ya.min < y[0] && ya.max > y[1]) && !(ya.min == 0 && y[0] >= 0))
+        /* the 5% margin: the data is inside, not touching, unless the
+         * margin would have crossed zero */
+        if (!((ya.min < y[0] || (ya.min == 0 && y[0] >= 0)) &&
+              (ya.max > y[1] || (ya.max == 0 && y[1] <= 0))))
             outside++;
     }
     CHECK_INT(not_nice, 0);
@@ -616,7 +623,8 @@ static void test_chart_ticks(void)
     struct ui_series s5 = {"s", NULL, (double[]){5, 4, 3, 2, 1}, 5, 0};
     ui_chart_axes(&xa, &ya, &s5, 1, &p, 5, 5, NULL);
     CHECK(xa.min == 0 && xa.max == 4);
-    CHECK(ya.min == 1 - 0.2 && ya.max == 5 + 0.2);
+    CHECK_NEAR(ya.min, 0.8, 1e-12);
+    CHECK_NEAR(ya.max, 5.2, 1e-12);
     /* the margin does not invent negative values */
     struct ui_series acc = {"acc", NULL, (double[]){0, 0.5, 1}, 3, 0};
     ui_chart_axes(&xa, &ya, &acc, 1, &p, 5, 5, NULL);
@@ -730,7 +738,7 @@ static void test_chart_raster(void)
     CHECK(ui_chart_cell(&g, 8, 2)->cp == 0x2514 && ui_chart_cell(&g, 8, 3)->cp == 0x252C);
     CHECK(ui_chart_cell(&g, 8, 10)->cp == 0x2500 && ui_chart_cell(&g, 8, 10)->kind == UI_CELL_AXIS);
     row_str(&g, 9, row, sizeof row);
-    CHECK_STR(row, "   0             10 "); /* x labels under their ticks */
+    CHECK_STR(row, "   0              10"); /* x labels under their ticks */
 
     /* a horizontal line at y = 5 lights the top dots of row 4 in every column */
     double hx[] = {0, 10}, hy[] = {5, 5};
@@ -757,7 +765,7 @@ static void test_chart_raster(void)
     struct ui_series o = {"out", ox, oy, 2, 0};
     CHECK(ui_chart_layout(&g, 20, 10, &o, 1, &p, NULL) == 0);
     CHECK(ui_chart_cell(&g, 7, 3)->kind == UI_CELL_PLOT);
-    CHECK(ui_chart_cell(&g, 3, 11)->kind == UI_CELL_PLOT); /* y = 10 at x = 5 -> row 0? */
+    CHECK(ui_chart_cell(&g, 0, 19)->kind == UI_CELL_PLOT);
 
     /* glyph mode, two series: distinct markers, one cell per point */
     p.mode = UI_CHART_GLYPH;
@@ -1130,10 +1138,10 @@ static void test_draw(void)
     ui_editor_set_text(&ed, "first\nsecond line", 17);
     ui_editor_scroll(&ed, 3, 8);
     ui_editor_draw(w, 2, 0, 3, 8, &ed, true, 0);
-    CHECK(char_at(w, 2, 0, NULL) == L'f' && char_at(w, 3, 0, NULL) == L's');
     int cy, cx;
-    getyx(w, cy, cx);
-    CHECK(cy == 3 && cx == 7); /* col 11 with the view scrolled by 4 */
+    getyx(w, cy, cx); /* before char_at, which moves the cursor */
+    CHECK(char_at(w, 2, 0, NULL) == L't' && char_at(w, 3, 0, NULL) == L'n'); /* scrolled by 4 */
+    CHECKF(cy == 3 && cx == 7, "cursor at %d,%d", cy, cx); /* col 11, view scrolled by 4 */
     CHECK_INT(ed.left, 4);
     ui_editor_free(&ed);
 
@@ -1144,7 +1152,8 @@ static void test_draw(void)
     attr_t at = 0;
     CHECK(char_at(w, 6, 2, &at) == L'#' && (at & A_BOLD));
     CHECK(char_at(w, 8, 2, &at) == L'2' && (at & A_REVERSE));
-    CHECK(char_at(w, 8, 49, &at) == L' ' && (at & A_REVERSE)); /* the whole row */
+    CHECK(char_at(w, 8, 3, &at) == L' ' && (at & A_REVERSE)); /* gaps too */
+    CHECK(char_at(w, 8, 49, &at) == L'0' && (at & A_REVERSE));
     CHECK(char_at(w, 7, 2, &at) == L'1' && !(at & A_REVERSE));
 
     struct ui_chart_params p;
@@ -1205,7 +1214,7 @@ int main(void)
         if (de->d_name[0] == '.')
             continue;
         files++;
-        char path[300];
+        char path[400];
         snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
         unlink(path);
     }

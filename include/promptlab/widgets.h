@@ -29,8 +29,9 @@ struct _win_st;
 
 enum ui_text_flags {
     /* The terminal cannot show UTF-8: every control, invalid byte and
-     * non-ASCII character becomes '?' (zero-width marks are dropped) and the
-     * ellipsis is '~'. */
+     * non-ASCII character becomes '?' (two for a wide character, none for a
+     * combining mark, so display widths stay the same) and the ellipsis is
+     * '~'. */
     UI_TEXT_ASCII = 1u << 0,
     /* Keep line breaks: '\n', "\r\n" and a lone '\r' all become '\n'.
      * Without it a line break is shown as a control picture. Ignored by
@@ -74,7 +75,7 @@ int ui_text_width(const char *s, size_t len);
  * U+2028/U+2029 and invalid UTF-8 -> U+FFFD, tabs -> spaces to the next tab
  * stop. The bytes after an ESC stay as visible text, so "\x1b[31m" shows as
  * "␛[31m" and can never act. With UI_TEXT_ASCII all of these, and every
- * other non-ASCII character, become '?'.
+ * other non-ASCII character, become '?' (see enum ui_text_flags).
  * Writes at most cap-1 bytes and a NUL into out (when cap > 0), stopping at
  * a character boundary; returns the length the whole result needs (like
  * snprintf), so a caller can size a second try. */
@@ -277,7 +278,9 @@ double ui_axis_frac(const struct ui_axis *a, double v);
  * range considers only points inside the x range. Points that cannot be
  * drawn are skipped; with none left, linear ranges are [0, 1] and log
  * ranges [1, 10]. Returns 0, or PL_EINVAL (message in e) for a fixed range
- * with min >= max, or one <= 0 on a log scale. */
+ * with min >= max, or one <= 0 on a log scale. Labels use '.' as the
+ * decimal point whatever the locale; they are made with localeconv(), so
+ * call this (and ui_chart_layout, ui_export_chart_svg) from one thread. */
 int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
                   size_t n_series, const struct ui_chart_params *p, int max_x_ticks,
                   int max_y_ticks, struct pl_err *e);
@@ -323,7 +326,8 @@ void ui_chart_grid_free(struct ui_chart_grid *g);
  * to the next). Returns 0; PL_ERANGE when w x h is too small for axes and a
  * plot (at least 8 x 3 cells; the title and legend are dropped first when
  * space is short); PL_EINVAL for bad fixed ranges; PL_ENOMEM. Messages in e.
- * Pure: no terminal needed. */
+ * Pure: no terminal needed. Text in the grid keeps one code point per cell:
+ * combining marks in titles and names are dropped (NFC text is unaffected). */
 int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_series *s,
                     size_t n_series, const struct ui_chart_params *p, struct pl_err *e);
 /* The cell at (row, col), or NULL outside the grid. */
@@ -333,7 +337,7 @@ const struct ui_cell *ui_chart_cell(const struct ui_chart_grid *g, int row, int 
 /* Lists and tables                                                          */
 /* ------------------------------------------------------------------------ */
 
-/* Selection and scroll state of any list of rows. */
+/* Selection and scroll state of any list of rows. Start from {0, 0}. */
 struct ui_list {
     int selected; /* 0..n_rows-1 (0 when empty) */
     int top;      /* first visible row */

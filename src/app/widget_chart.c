@@ -100,6 +100,11 @@ static void ticks_linear(struct ui_axis *a, int max_ticks)
     /* significant digits that tell neighbouring ticks apart */
     double big = fmax(fabs(a->min), fabs(a->max));
     int prec = (int)floor(log10(big)) - (int)floor(log10(step) + 1e-9) + 1;
+    /* %g switches to exponents at 10^prec: keep integers below a million whole */
+    int whole = (int)floor(log10(big)) + 1;
+    if (whole > 6)
+        whole = 6;
+    prec = prec < whole ? whole : prec;
     prec = prec < 1 ? 1 : prec > 15 ? 15 : prec;
     for (long i = i0; i <= i1; i++) {
         double v = (double)i * step;

@@ -8,6 +8,7 @@
  * keeping a line index in sync). Every edit goes through splice(), and every
  * cursor position is a "cluster boundary": never inside a UTF-8 sequence and
  * never between a character and the combining marks after it. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,6 +152,8 @@ static int splice(struct ui_editor *ed, size_t from, size_t to, const char *s, s
 /* Clean text for insertion (see ui_editor_insert) into a new buffer. */
 static char *clean(const char *s, size_t len, bool single_line, size_t *out_len)
 {
+    if (len > SIZE_MAX / 4)
+        return NULL;
     char *out = malloc(len * 3 + 1); /* an invalid byte grows into 3 (U+FFFD) */
     if (!out)
         return NULL;

@@ -324,11 +324,10 @@ static void next_unit(const char *s, size_t len, size_t *i, int col, unsigned fl
         if (w < 0) {
             unit_shown_as(u, 0xFFFD, flags); /* C1 controls, line/paragraph separators */
         } else if (flags & UI_TEXT_ASCII) {
-            if (w > 0) {
-                u->b[0] = '?';
-                u->n = 1;
-                u->w = 1;
-            }
+            /* one '?' per column, so layouts do not depend on the flag */
+            memset(u->b, '?', (size_t)w);
+            u->n = w;
+            u->w = w;
         } else {
             memcpy(u->b, s + *i, n);
             u->n = (int)n;
