@@ -17,7 +17,7 @@
 
 #define NAIVE_MASK (-3.4028234663852886e38)
 
-static int naive_bucket(int rel, int bidir, int nb, int maxd)
+static inline int naive_bucket(int rel, int bidir, int nb, int maxd)
 {
     int ret = 0, n;
     if (bidir) {
@@ -35,7 +35,7 @@ static int naive_bucket(int rel, int bidir, int nb, int maxd)
     return ret + (v < nb - 1 ? v : nb - 1);
 }
 
-static void naive_rms(int n, int d, double *x, const float *w, double eps, double *y)
+static inline void naive_rms(int n, int d, double *x, const float *w, double eps, double *y)
 {
     for (int r = 0; r < n; r++) {
         double s = 0;
@@ -48,7 +48,7 @@ static void naive_rms(int n, int d, double *x, const float *w, double eps, doubl
 }
 
 /* y[n, out] = x[n, in] W^T (W [out, in]) */
-static void naive_lin(int n, int in, int out, const double *x, const float *W, double *y)
+static inline void naive_lin(int n, int in, int out, const double *x, const float *W, double *y)
 {
     for (int r = 0; r < n; r++)
         for (int o = 0; o < out; o++) {
@@ -59,7 +59,7 @@ static void naive_lin(int n, int in, int out, const double *x, const float *W, d
         }
 }
 
-static double naive_act(enum t5_act a, double x)
+static inline double naive_act(enum t5_act a, double x)
 {
     switch (a) {
     case T5_ACT_RELU: return x > 0 ? x : 0;
@@ -72,7 +72,7 @@ static double naive_act(enum t5_act a, double x)
 /* Attention for one batch row: queries x_q [tq, d] against kv [tk, d];
  * mask[k] (0 or NAIVE_MASK) per key; bias table or NULL; causal. Adds the
  * output projection to res [tq, d]. */
-static void naive_attn(const struct t5_config *c, int tq, int tk, const double *xq,
+static inline void naive_attn(const struct t5_config *c, int tq, int tk, const double *xq,
                        const double *xkv, const float *Wq, const float *Wk, const float *Wv,
                        const float *Wo, const double *keymask, const float *table, int bidir,
                        int causal, double *res)
@@ -114,7 +114,7 @@ static void naive_attn(const struct t5_config *c, int tq, int tk, const double *
     free(q), free(k), free(v), free(ctx), free(s), free(o);
 }
 
-static void naive_ffn(const struct t5_config *c, const struct t5_block *b, int n, const double *x,
+static inline void naive_ffn(const struct t5_config *c, const struct t5_block *b, int n, const double *x,
                       double *res)
 {
     int d = c->d_model, F = c->d_ff;
@@ -132,7 +132,7 @@ static void naive_ffn(const struct t5_config *c, const struct t5_block *b, int n
 }
 
 /* Encoder output for one row: emb [T, d], len valid -> out [T, d]. */
-static void naive_encoder(const struct t5_config *c, const struct t5_weights *w, const float *emb,
+static inline void naive_encoder(const struct t5_config *c, const struct t5_weights *w, const float *emb,
                           int T, int len, double *out)
 {
     int d = c->d_model;
@@ -155,7 +155,7 @@ static void naive_encoder(const struct t5_config *c, const struct t5_weights *w,
 
 /* Logits for one row: encoder output enc [T, d] (len valid), decoder ids
  * [U] -> logits [U, V]. */
-static void naive_decoder(const struct t5_config *c, const struct t5_weights *w, const double *enc,
+static inline void naive_decoder(const struct t5_config *c, const struct t5_weights *w, const double *enc,
                           int T, int len, const int *ids, int U, double *logits)
 {
     int d = c->d_model;
@@ -183,7 +183,7 @@ static void naive_decoder(const struct t5_config *c, const struct t5_weights *w,
     free(x), free(h), free(mask);
 }
 
-static void naive_logits(const struct t5_config *c, const struct t5_weights *w, const float *emb,
+static inline void naive_logits(const struct t5_config *c, const struct t5_weights *w, const float *emb,
                          const int *lens, int B, int T, const int *dec_ids, int U, double *logits)
 {
     int d = c->d_model, V = c->vocab_size;
@@ -198,7 +198,7 @@ static void naive_logits(const struct t5_config *c, const struct t5_weights *w, 
 
 /* Mean cross-entropy over target tokens: decoder input [start] + target
  * shifted right, padding (i >= tgt_lens[b]) ignored. */
-static double naive_loss(const struct t5_config *c, const struct t5_weights *w, const float *emb,
+static inline double naive_loss(const struct t5_config *c, const struct t5_weights *w, const float *emb,
                          const int *lens, int B, int T, const int *tgt, const int *tgt_lens, int U)
 {
     int V = c->vocab_size;

@@ -67,8 +67,9 @@ static void test_gemm(void)
 
 static void test_linear(void)
 {
-    for (int n = 1; n <= 6; n += 5) {
-        int in = 13, out = 11;
+    static const int shapes[][3] = {{1, 13, 11}, {6, 13, 11}, {9, 13, 11}, {3, 1000, 2500}};
+    for (int si = 0; si < 4; si++) { /* one row, few rows, many rows, few rows in blocks */
+        int n = shapes[si][0], in = shapes[si][1], out = shapes[si][2];
         float *x = rnd((size_t)n * in, 1), *w = rnd((size_t)out * in, 1), *y = rnd((size_t)n * out, 1);
         float *dy = rnd((size_t)n * out, 1), *dx = rnd((size_t)n * in, 1), *dw = rnd((size_t)out * in, 1);
         double *ry = malloc(sizeof(double) * n * out), *rdx = malloc(sizeof(double) * n * in),
@@ -425,7 +426,10 @@ static void test_attention(void)
         {3, 4, 6, 6, 12, 1, 1},   /* causal decoder */
         {2, 5, 3, 7, 10, 0, 0},   /* cross attention, no bias */
         {1, 3, 2, 5, 3, 1, 1},    /* causal with tk > tq (cached keys) */
-        {2, 64, 40, 50, 128, 0, 1}, /* large enough for the BLAS path */
+        {2, 5, 1, 7, 12, 0, 1},   /* one query row: the loop path (decoding) */
+        {2, 4, 1, 6, 9, 1, 1},    /* one query row, causal over cached keys */
+        {3, 4, 4, 1, 12, 0, 1},   /* one key */
+        {2, 64, 40, 50, 128, 0, 1}, /* larger */
         {2, 64, 50, 50, 128, 1, 1},
     };
     for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
@@ -461,7 +465,7 @@ static void test_attention(void)
                                 dq, c->ld, dk, c->ld, dv, c->ld, db, c->tk,
                                 (size_t)c->tq * c->tk, scratch);
         struct att_ctx a = {c, qd, kd, vd, bd, gd};
-        size_t stride = ci >= 4 ? 37 : 1; /* sample the big cases */
+        size_t stride = c->dk >= 64 ? 37 : 1; /* sample the big cases */
         double eq = fd_error(att_f, &a, qd, nq, dq, stride);
         double ek = fd_error(att_f, &a, kd, nk, dk, stride);
         double ev = fd_error(att_f, &a, vd, nk, dv, stride);

@@ -295,8 +295,48 @@ static void test_quadratic(void)
     }
 }
 
+/* A checkpoint of the buffers restores an optimiser exactly: A takes 3
+ * steps, B copies A's buffers and step count, then both take a 4th step. */
+static void test_buffers_restore(void)
+{
+    enum optim_kind kinds[] = {OPTIM_ADAM, OPTIM_ADAFACTOR, OPTIM_SGD};
+    for (int k = 0; k < 3; k++) {
+        struct optim_params p;
+        optim_params_default(&p, kinds[k]);
+        p.momentum = 0.9f;
+        optim *a = NULL, *b = NULL;
+        CHECK(optim_init(&a, &p, 3, 4, NULL) == 0 && optim_init(&b, &p, 3, 4, NULL) == 0);
+        float wa[12], wb[12], g[12];
+        for (int i = 0; i < 12; i++)
+            wa[i] = 0.1f * (float)i - 0.5f;
+        for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < 12; i++)
+                g[i] = wa[i] * (float)(t + 1) + 0.01f * (float)i;
+            optim_step(a, wa, g, p.lr);
+        }
+        struct optim_buffer ba[4], bb[4];
+        int na = optim_buffers(a, ba), nb = optim_buffers(b, bb);
+        CHECK(na == nb && na > 0);
+        for (int i = 0; i < na && i < nb; i++) {
+            CHECK_STR(ba[i].name, bb[i].name);
+            CHECK(ba[i].n == bb[i].n);
+            memcpy(bb[i].data, ba[i].data, ba[i].n * sizeof(float));
+        }
+        optim_set_steps(b, optim_steps(a));
+        memcpy(wb, wa, sizeof wa);
+        for (int i = 0; i < 12; i++)
+            g[i] = wa[i] - 0.2f;
+        optim_step(a, wa, g, p.lr);
+        optim_step(b, wb, g, p.lr);
+        CHECK(memcmp(wa, wb, sizeof wa) == 0);
+        optim_free(a);
+        optim_free(b);
+    }
+}
+
 int main(void)
 {
+    test_buffers_restore();
     test_adam_constant();
     test_adam_two_steps();
     test_adafactor_factored();

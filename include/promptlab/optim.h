@@ -102,6 +102,19 @@ void optim_step(optim *o, float *w, const float *g, float lr);
 /* Steps taken so far. */
 long optim_steps(const optim *o);
 
+/* The optimiser's state as named float buffers ("m", "v", "vr", "vc"; only
+ * those this kind and shape keep), for checkpoints: a saved run restores
+ * by copying the saved values into the same buffers and calling
+ * optim_set_steps. Writes at most 4 entries; returns the count. The
+ * pointers are valid until optim_free. */
+struct optim_buffer {
+    const char *name;
+    float *data;
+    size_t n;
+};
+int optim_buffers(optim *o, struct optim_buffer out[4]);
+void optim_set_steps(optim *o, long t);
+
 /* Forget all state (moments, step count), as if freshly initialised. */
 void optim_reset(optim *o);
 

@@ -136,8 +136,9 @@ typedef struct t5_model t5_model;
  * needs must be present with the right shape ("<dir>/model.safetensors:
  * tensor encoder.block.3.layer.1.DenseReluDense.wo.weight has shape
  * [512,1024], config wants [512,2048]"); shared.weight or an
- * encoder/decoder.embed_tokens alias; lm_head.weight is used when present,
- * else shared. Unknown and legacy tensors are ignored. Free with t5_free. */
+ * encoder/decoder.embed_tokens alias; an untied model uses lm_head.weight
+ * when present, else shared (a tied one always uses shared, as HF ties
+ * them). Unknown and legacy tensors are ignored. Free with t5_free. */
 int t5_open(const char *dir, t5_model **out, struct pl_err *e);
 /* A fresh model with owned weights, initialised as Hugging Face's
  * T5PreTrainedModel._init_weights does (normal with per-matrix scales, norms
@@ -170,7 +171,8 @@ struct t5_param {
 /* List the parameter tensors of `w` (the model's weights, or a gradient
  * buffer from t5_grads_init for the same model), in a fixed order. Writes
  * at most `cap` entries to out (out may be NULL with cap 0) and returns the
- * total count. lm_head is listed only when the model has its own. */
+ * total count (-1 when out of memory). lm_head is listed only when the
+ * model has its own. */
 int t5_param_list(const t5_model *m, const struct t5_weights *w, struct t5_param *out, int cap);
 
 /* Gradient buffer mirroring the model's weights (lm_head aliases shared
@@ -233,12 +235,13 @@ void t5_gen_params_default(struct t5_gen_params *p);
  * counts; scores (optional, [B]) the sum of log-probabilities (greedy,
  * EOS included when produced) or the winning beam's length-normalised score.
  * Greedy stops a row at EOS or max_new_tokens. Beam search follows
- * Hugging Face's BeamSearchScorer: 2*n_beams candidates per step, an EOS
- * candidate ranked below n_beams is dropped, finished hypotheses scored
- * sum_logprobs / len^length_penalty with len = generated tokens including
- * EOS, early_stopping=False's heuristic (done when the worst kept hypothesis
- * beats the best running score over the same length); with this length
- * convention n_beams = 1 gives exactly the greedy result. */
+ * Hugging Face's BeamSearchScorer as current transformers runs it: 2*n_beams
+ * candidates per step, an EOS candidate ranked n_beams or lower is dropped,
+ * hypotheses scored sum_logprobs / len^length_penalty with len = generated
+ * tokens (EOS included when finished), early_stopping=False's heuristic
+ * (an input is done when its worst kept hypothesis is at least the best
+ * candidate score over the current length). With these lengths n_beams = 1
+ * gives exactly the greedy result (tested). */
 int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
                 const struct t5_gen_params *p, int *ids, int *n_ids, float *scores,
                 struct pl_err *e);
@@ -273,6 +276,13 @@ int t5_train_forward(t5_train *t, const float *emb, const int *lens, int B, int 
  * accumulates d loss / d weights; when NULL no work is spent on weights.
  * Never writes the model. */
 int t5_train_backward(t5_train *t, float *d_emb, struct t5_weights *grads, struct pl_err *e);
+
+/* Backward of t5_embed_batch for pre-training: adds the d_emb rows of the
+ * id positions (after n_prefix rows; d_emb is [B, n_prefix + T_ids,
+ * d_model]) into grads->shared[id]. Returns PL_EINVAL on an id outside
+ * the vocabulary (earlier rows stay added). */
+int t5_embed_backward(const t5_model *m, const int *ids, const int *lens, int B, int T_ids,
+                      int n_prefix, const float *d_emb, struct t5_weights *grads);
 
 /* Floating-point operations of one training step (forward + backward) for
  * B pairs of T source and U target positions; weight_grads adds the weight

@@ -20,17 +20,24 @@
  *      -> U+2581); for tokenizer.json its Replace/Strip normalizers and its
  *      WhitespaceSplit / Metaspace pre-tokenizer.
  *   3. Viterbi over the piece lattice with SentencePiece's float arithmetic
- *      and tie-breaking; a character no piece covers costs min_score - 10 as
- *      `<unk>`, and a run of unknown characters becomes one `<unk>` id (or
- *      `<0xHH>` byte pieces when the model has byte_fallback).
+ *      and tie-breaking (also across the words of a tokenizer.json
+ *      pre-tokenizer, whose running total is carried from word to word);
+ *      a character no piece covers costs min_score - 10 as `<unk>`, and a
+ *      run of unknown characters becomes one `<unk>` id (or `<0xHH>` byte
+ *      pieces when the model has byte_fallback).
  *   4. With TOK_ADD_EOS: `</s>` appended (spiece.model: the eos piece;
  *      tokenizer.json: what its TemplateProcessing post-processor adds).
  *
- * Known, documented differences from the Hugging Face fast tokenizer (none
- * occurs with T5's files on ordinary text): its Precompiled normalizer walks
- * grapheme clusters instead of SentencePiece's longest match; added tokens
- * are always matched in the raw text and their lstrip/rstrip/single_word
- * flags are ignored; Viterbi sums are float32 like SentencePiece, not f64.
+ * Known differences from the Hugging Face fast tokenizer (none occurs with
+ * T5's files on ordinary text): its Precompiled normalizer walks grapheme
+ * clusters instead of taking SentencePiece's longest match; added tokens are
+ * always matched in the raw text and their lstrip/rstrip/single_word flags
+ * are ignored; Viterbi sums are float32 like SentencePiece's, not f64 per
+ * word, so near-equal segmentations are resolved as spm_encode does.
+ * Supported tokenizer.json parts: normalizer Precompiled / Replace (literal,
+ * or one character with + or {n,}) / Strip, or a Sequence of them;
+ * pre_tokenizer WhitespaceSplit and/or Metaspace; post_processor
+ * TemplateProcessing; anything else is refused at load.
  *
  * Thread safety: a loaded tok is read-only; any number of threads may
  * encode and decode with it at once. */
@@ -83,6 +90,14 @@ int tok_load_json(const char *path, tok **out, struct pl_err *e);
 int tok_load_spm(const char *path, int extra_ids, tok **out, struct pl_err *e);
 
 void tok_free(tok *t); /* NULL is fine */
+
+/* Write t as a Hugging Face tokenizer.json in the layout of T5's files
+ * (Precompiled normalizer with t's charsmap, WhitespaceSplit + Metaspace,
+ * "$A </s>" post-processing, the Unigram vocabulary with scores; control,
+ * unknown and sentinel pieces as special added tokens), atomically. Loading
+ * it back with tok_load_json gives the same ids as t on ordinary text.
+ * Errors: no </s> piece (PL_EINVAL), PL_EIO, PL_ENOMEM. */
+int tok_save_json(const tok *t, const char *path, struct pl_err *e);
 
 /* Encode `len` bytes of `text` (need not be NUL-terminated; invalid UTF-8 is
  * replaced by U+FFFD per malformed byte, like SentencePiece). On success

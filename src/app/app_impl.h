@@ -5,6 +5,7 @@
 #define PROMPTLAB_APP_IMPL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "promptlab/core.h"
@@ -18,6 +19,24 @@ int cmd_info(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
+int cmd_neighbors(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
+int cmd_tui(int argc, char **argv);
+int cmd_pretrain(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+
+struct app_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+/* Every subcommand, ending with a NULL name. */
+extern const struct app_command app_commands[];
+/* NULL when there is no such command. */
+const struct app_command *app_find_command(const char *name);
+/* Print the list of commands ("  name  summary" lines). */
+void app_list_commands(FILE *out);
 
 /* "promptlab CMD: message" on stderr, then "Try 'promptlab CMD --help'."; returns 2. */
 int app_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -33,8 +52,10 @@ const char *app_data_dir(void);
  * the embedded default model under app_data_dir(). Never NULL. */
 const char *app_default_model(void);
 
-/* Ctrl-C: app_catch_sigint installs a handler that only sets the flag. */
-extern volatile sig_atomic_t app_interrupted;
+/* Ctrl-C and SIGTERM: app_catch_sigint installs a handler that only sets
+ * this flag (a lock-free atomic, safe in a handler); long loops poll it, and
+ * tune_run takes it as its stop flag. */
+extern atomic_int app_interrupted;
 void app_catch_sigint(void);
 
 /* Progress bar on stderr when it is a terminal: "label [####   ] 42% 1.2k/s ETA 0:13 extra". */

@@ -11,7 +11,7 @@
 
 #include "app_impl.h"
 
-volatile sig_atomic_t app_interrupted;
+atomic_int app_interrupted;
 
 int app_usage(const char *cmd, const char *fmt, ...)
 {
@@ -93,7 +93,7 @@ const char *app_default_model(void)
 static void on_sigint(int sig)
 {
     (void)sig;
-    app_interrupted = 1;
+    atomic_store(&app_interrupted, 1);
 }
 
 void app_catch_sigint(void)

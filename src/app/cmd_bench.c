@@ -2,15 +2,22 @@
  *
  * Machine ceilings first (sgemm GFLOP/s on 2048-square matrices with all
  * OpenBLAS threads, memory read bandwidth), so every model figure can be
- * read against what this machine can do at best. */
+ * read against what this machine can do at best. Then, for a model (loaded,
+ * or random of a named shape): encoder and decoder throughput, one
+ * soft-prompt training step, and full-weight training for small models.
+ * Random token ids drive every figure; decoding runs a fixed number of
+ * steps (EOS ignored) so runs are comparable. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <cblas.h>
 
 #include "app_impl.h"
 #include "promptlab/blas.h"
+#include "promptlab/optim.h"
+#include "promptlab/t5.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -75,25 +82,287 @@ static double bench_bandwidth(int runs)
     return median(t, runs);
 }
 
+
+struct shape {
+    const char *name;
+    int d_model, d_kv, n_heads, d_ff, n_layers, vocab;
+};
+static const struct shape shapes[] = {
+    {"tiny", 128, 32, 4, 512, 2, 4000},
+    {"flan-t5-small", 512, 64, 6, 1024, 8, 32128},
+    {"flan-t5-base", 768, 64, 12, 2048, 12, 32128},
+};
+
+static void random_ids(struct pl_rng *r, int *ids, int n, int vocab)
+{
+    for (int i = 0; i < n; i++)
+        ids[i] = 2 + (int)pl_rng_below(r, (uint32_t)(vocab - 2));
+}
+
+struct figures {
+    double load_s, enc_tok_s, dec1_tok_s, dec8_tok_s, tune_steps_s, tune_gflops, train_tok_s,
+        train_gflops;
+    double peak_mb;
+};
+
+/* Encoder tokens/s: batch 8 x 20 tokens. */
+static int bench_encoder(const t5_model *m, int runs, double *out, struct pl_err *e)
+{
+    const int B = 8, T = 20, d = t5_model_config(m)->d_model;
+    int ids[8 * 20], lens[8];
+    struct pl_rng r;
+    pl_rng_seed(&r, 1);
+    random_ids(&r, ids, B * T, t5_model_config(m)->vocab_size);
+    for (int b = 0; b < B; b++)
+        lens[b] = T;
+    float *emb = malloc(sizeof(float) * (size_t)(B * T * d));
+    t5_state *s = NULL;
+    int rc = emb ? 0 : pl_err_set(e, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = t5_state_init(m, B, T, 2, 1, &s, e);
+    if (rc == 0)
+        rc = t5_embed_batch(m, NULL, 0, ids, lens, B, T, emb, e);
+    double t[16];
+    for (int k = 0; rc == 0 && k <= runs; k++) {
+        double t0 = pl_now();
+        rc = t5_encode(s, emb, lens, B, T, e);
+        if (k > 0)
+            t[k - 1] = B * T / (pl_now() - t0);
+    }
+    if (rc == 0)
+        *out = median(t, runs);
+    t5_state_free(s);
+    free(emb);
+    return rc;
+}
+
+/* Greedy decoding tokens/s at batch B: 32 steps after a 20-token source,
+ * each step feeding back the argmax; EOS is not treated specially. */
+static int bench_decoder(const t5_model *m, int B, int runs, double *out, struct pl_err *e)
+{
+    const struct t5_config *c = t5_model_config(m);
+    const int T = 20, steps = 32, d = c->d_model, V = c->vocab_size;
+    int ids[8 * 20], lens[8], tokens[8];
+    struct pl_rng r;
+    pl_rng_seed(&r, 2);
+    random_ids(&r, ids, B * T, V);
+    for (int b = 0; b < B; b++)
+        lens[b] = T;
+    float *emb = malloc(sizeof(float) * (size_t)(B * T * d));
+    t5_state *s = NULL;
+    int rc = emb ? 0 : pl_err_set(e, PL_ENOMEM, "out of memory");
+    if (rc == 0)
+        rc = t5_state_init(m, B, T, steps + 1, 1, &s, e);
+    if (rc == 0)
+        rc = t5_embed_batch(m, NULL, 0, ids, lens, B, T, emb, e);
+    if (rc == 0)
+        rc = t5_encode(s, emb, lens, B, T, e);
+    double t[16];
+    for (int k = 0; rc == 0 && k <= runs; k++) {
+        rc = t5_decode_begin(s, 1, e);
+        for (int b = 0; b < B; b++)
+            tokens[b] = c->decoder_start_token_id;
+        double t0 = pl_now();
+        for (int i = 0; rc == 0 && i < steps; i++) {
+            const float *logits;
+            rc = t5_decode_step(s, tokens, &logits, e);
+            for (int b = 0; rc == 0 && b < B; b++) {
+                const float *row = logits + (size_t)b * (size_t)V;
+                int best = 0;
+                for (int v = 1; v < V; v++)
+                    if (row[v] > row[best])
+                        best = v;
+                tokens[b] = best;
+            }
+        }
+        if (k > 0)
+            t[k - 1] = B * steps / (pl_now() - t0);
+    }
+    if (rc == 0)
+        *out = median(t, runs);
+    t5_state_free(s);
+    free(emb);
+    return rc;
+}
+
+/* One soft-prompt training step: batch 8, source 20 tokens, target 12,
+ * prompt 20 rows; forward, backward to the prompt rows, Adafactor step. */
+static int bench_tune(const t5_model *m, int runs, double *steps_s, double *gflops,
+                      struct pl_err *e)
+{
+    const struct t5_config *c = t5_model_config(m);
+    const int B = 8, S = 20, U = 12, N = 20, d = c->d_model, T = N + S;
+    int ids[8 * 20], lens[8], tl[8], tgt[8 * 12];
+    struct pl_rng r;
+    pl_rng_seed(&r, 3);
+    random_ids(&r, ids, B * S, c->vocab_size);
+    random_ids(&r, tgt, B * U, c->vocab_size);
+    for (int b = 0; b < B; b++) {
+        lens[b] = S;
+        tl[b] = U;
+    }
+    float *prompt = malloc(sizeof(float) * (size_t)(N * d));
+    float *emb = malloc(sizeof(float) * (size_t)(B * T * d));
+    float *demb = malloc(sizeof(float) * (size_t)(B * T * d));
+    float *grad = malloc(sizeof(float) * (size_t)(N * d));
+    t5_train *tr = NULL;
+    optim *opt = NULL;
+    struct optim_params op;
+    optim_params_default(&op, OPTIM_ADAFACTOR);
+    int rc = prompt && emb && demb && grad ? 0 : pl_err_set(e, PL_ENOMEM, "out of memory");
+    for (int i = 0; rc == 0 && i < N * d; i++)
+        prompt[i] = pl_rng_float(&r) - 0.5f;
+    if (rc == 0)
+        rc = t5_train_init(m, B, T, U, &tr, e);
+    if (rc == 0)
+        rc = optim_init(&opt, &op, N, d, e);
+    int full[8];
+    for (int b = 0; b < B; b++)
+        full[b] = T;
+    double t[16];
+    for (int k = 0; rc == 0 && k <= runs; k++) {
+        double t0 = pl_now();
+        float loss;
+        rc = t5_embed_batch(m, prompt, N, ids, lens, B, S, emb, e);
+        if (rc == 0)
+            rc = t5_train_forward(tr, emb, full, B, T, tgt, tl, U, &loss, e);
+        if (rc == 0)
+            rc = t5_train_backward(tr, demb, NULL, e);
+        if (rc == 0) {
+            memset(grad, 0, sizeof(float) * (size_t)(N * d));
+            for (int b = 0; b < B; b++)
+                for (int i = 0; i < N * d; i++)
+                    grad[i] += demb[(size_t)b * (size_t)(T * d) + (size_t)i];
+            optim_step(opt, prompt, grad, op.lr);
+        }
+        if (k > 0)
+            t[k - 1] = 1.0 / (pl_now() - t0);
+    }
+    if (rc == 0) {
+        *steps_s = median(t, runs);
+        *gflops = t5_train_flops(c, B, T, U, false) * *steps_s * 1e-9;
+    }
+    optim_free(opt);
+    t5_train_free(tr);
+    free(prompt), free(emb), free(demb), free(grad);
+    return rc;
+}
+
+/* Full-weight training tokens/s (source + target): batch 32, source 128,
+ * target 32; forward, backward with weight gradients, AdamW on every
+ * tensor. Needs a model that owns its weights. */
+static int bench_train(t5_model *m, int runs, double *tok_s, double *gflops, struct pl_err *e)
+{
+    const struct t5_config *c = t5_model_config(m);
+    const int B = 32, T = 128, U = 32, d = c->d_model;
+    int *ids = malloc(sizeof(int) * B * T), *tgt = malloc(sizeof(int) * B * U), lens[32], tl[32];
+    float *emb = malloc(sizeof(float) * (size_t)B * T * (size_t)d);
+    struct t5_weights *g = NULL;
+    t5_train *tr = NULL;
+    struct t5_param *wp = NULL, *gp = NULL;
+    optim **opt = NULL;
+    int np = t5_param_list(m, t5_model_weights(m), NULL, 0);
+    struct optim_params op;
+    optim_params_default(&op, OPTIM_ADAM);
+    op.weight_decay = 0.01f;
+    int rc = ids && tgt && emb ? 0 : pl_err_set(e, PL_ENOMEM, "out of memory");
+    struct pl_rng r;
+    pl_rng_seed(&r, 4);
+    if (rc == 0) {
+        random_ids(&r, ids, B * T, c->vocab_size);
+        random_ids(&r, tgt, B * U, c->vocab_size);
+        for (int b = 0; b < B; b++) {
+            lens[b] = T;
+            tl[b] = U;
+        }
+        rc = t5_grads_init(m, &g, e);
+    }
+    if (rc == 0)
+        rc = t5_train_init(m, B, T, U, &tr, e);
+    if (rc == 0) {
+        wp = calloc((size_t)np, sizeof *wp);
+        gp = calloc((size_t)np, sizeof *gp);
+        opt = calloc((size_t)np, sizeof *opt);
+        if (!wp || !gp || !opt)
+            rc = pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    if (rc == 0) {
+        t5_param_list(m, t5_model_weights(m), wp, np);
+        t5_param_list(m, g, gp, np);
+        for (int i = 0; rc == 0 && i < np; i++)
+            rc = optim_init(&opt[i], &op, 1, (int)wp[i].n, e);
+    }
+    double t[16];
+    for (int k = 0; rc == 0 && k <= runs; k++) {
+        double t0 = pl_now();
+        float loss;
+        t5_grads_zero(m, g);
+        rc = t5_embed_batch(m, NULL, 0, ids, lens, B, T, emb, e);
+        if (rc == 0)
+            rc = t5_train_forward(tr, emb, lens, B, T, tgt, tl, U, &loss, e);
+        if (rc == 0)
+            rc = t5_train_backward(tr, NULL, g, e);
+        for (int i = 0; rc == 0 && i < np; i++)
+            optim_step(opt[i], wp[i].data, gp[i].data, op.lr);
+        if (k > 0)
+            t[k - 1] = (double)B * (T + U) / (pl_now() - t0);
+    }
+    if (rc == 0) {
+        *tok_s = median(t, runs);
+        *gflops = t5_train_flops(c, B, T, U, true) * (*tok_s / (B * (T + U))) * 1e-9;
+    }
+    for (int i = 0; opt && i < np; i++)
+        optim_free(opt[i]);
+    free(opt), free(wp), free(gp);
+    t5_train_free(tr);
+    t5_grads_free(g);
+    free(ids), free(tgt), free(emb);
+    return rc;
+}
+
+/* Bytes of weights one batch-1 decoding step reads: every decoder layer
+ * (cross-attention keys/values are computed once per input, so only q and
+ * o of cross-attention) and the output projection. */
+static double decode_bytes_per_token(const struct t5_config *c)
+{
+    double inner = (double)c->n_heads * c->d_kv, d = c->d_model;
+    double ffn = (c->gated ? 3.0 : 2.0) * d * c->d_ff;
+    double layer = 6 * inner * d + ffn + 3 * d;
+    return 4.0 * (c->n_dec_layers * layer + (double)c->vocab_size * d + d);
+}
+
 static void help(void)
 {
-    printf("usage: promptlab bench [--runs N] [--json]\n"
+    printf("usage: promptlab bench [--model DIR | --shape NAME] [--runs N] [--json]\n"
            "\n"
-           "Measure this machine's ceilings: sgemm GFLOP/s (OpenBLAS, all threads,\n"
-           "2048-square) and memory read bandwidth (GB/s). Figures are medians over\n"
-           "--runs repetitions (default 5).\n");
+           "Measure speed; every figure is the median of --runs repetitions (default 5).\n"
+           "Always: this machine's ceilings, sgemm GFLOP/s (OpenBLAS, all threads,\n"
+           "2048-square) and memory read bandwidth (GB/s).\n"
+           "With a model - a directory (--model) or a random model of a named shape\n"
+           "(--shape tiny|flan-t5-small|flan-t5-base, built in memory, no download):\n"
+           "  load (or build) time; encoder tokens/s (batch 8 x 20 tokens); greedy\n"
+           "  decoding tokens/s at batch 1 and 8, with the weight bytes a batch-1 token\n"
+           "  reads and the share of the measured bandwidth that reaches; soft-prompt\n"
+           "  training steps/s (batch 8, source 20, target 12, prompt 20: forward,\n"
+           "  backward to the prompt, Adafactor) with its GFLOP/s; for --shape, full-\n"
+           "  weight training tokens/s (batch 32, source 128, target 32, AdamW) when the\n"
+           "  model has at most 30M parameters; peak memory.\n");
 }
 
 int cmd_bench(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"runs", required_argument, 0, 'r'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"model", required_argument, 0, 'm'}, {"shape", required_argument, 0, 's'},
+        {"runs", required_argument, 0, 'r'},  {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     long runs = 5;
     int json = 0, c;
-    optind = 1;
+    const char *model = NULL, *shape_name = NULL;
+    optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
+        case 'm': model = optarg; break;
+        case 's': shape_name = optarg; break;
         case 'r':
             if (app_parse_int(optarg, 1, 16, &runs))
                 return app_usage("bench", "--runs wants a number from 1 to 16, not '%s'", optarg);
@@ -105,16 +374,102 @@ int cmd_bench(int argc, char **argv)
     }
     if (optind < argc)
         return app_usage("bench", "unexpected argument '%s'", argv[optind]);
+    if (model && shape_name)
+        return app_usage("bench", "give --model or --shape, not both");
+    const struct shape *shape = NULL;
+    if (shape_name) {
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+            if (strcmp(shape_name, shapes[i].name) == 0)
+                shape = &shapes[i];
+        if (!shape)
+            return app_usage("bench", "unknown shape '%s' (tiny, flan-t5-small, flan-t5-base)",
+                             shape_name);
+    }
+    struct figures f = {0};
+    t5_model *m = NULL;
+    struct pl_err e = {0};
+    int rc = 0;
+    if (model || shape) {
+        double t0 = pl_now();
+        if (model) {
+            rc = t5_open(model, &m, &e);
+        } else {
+            struct t5_config cfg;
+            t5_config_default(&cfg);
+            snprintf(cfg.name_or_path, sizeof cfg.name_or_path, "random %s", shape->name);
+            cfg.d_model = shape->d_model;
+            cfg.d_kv = shape->d_kv;
+            cfg.n_heads = shape->n_heads;
+            cfg.d_ff = shape->d_ff;
+            cfg.n_layers = cfg.n_dec_layers = shape->n_layers;
+            cfg.vocab_size = shape->vocab;
+            cfg.act = T5_ACT_GELU_NEW;
+            cfg.gated = true;
+            cfg.tie_word_embeddings = cfg.scale_decoder_outputs = false;
+            rc = t5_init_random(&cfg, 1, &m, &e);
+        }
+        f.load_s = pl_now() - t0;
+        if (rc == 0)
+            rc = bench_encoder(m, (int)runs, &f.enc_tok_s, &e);
+        if (rc == 0)
+            rc = bench_decoder(m, 1, (int)runs, &f.dec1_tok_s, &e);
+        if (rc == 0)
+            rc = bench_decoder(m, 8, (int)runs, &f.dec8_tok_s, &e);
+        if (rc == 0)
+            rc = bench_tune(m, (int)runs, &f.tune_steps_s, &f.tune_gflops, &e);
+        if (rc == 0 && t5_model_owns_weights(m) && t5_model_n_params(m) <= 30000000)
+            rc = bench_train(m, (int)runs, &f.train_tok_s, &f.train_gflops, &e);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        f.peak_mb = (double)ru.ru_maxrss / 1024.0;
+    }
+    if (rc) {
+        t5_free(m);
+        return app_fail("bench", &e);
+    }
+    /* The machine's ceilings last, so peak memory above is the model's own. */
     double gflops = bench_sgemm((int)runs);
     double gbs = bench_bandwidth((int)runs);
+    const struct t5_config *cfg = m ? t5_model_config(m) : NULL;
+    double bpt = cfg ? decode_bytes_per_token(cfg) : 0;
     if (json) {
-        printf("{\"blas_core\": \"%s\", \"threads\": %d, \"sgemm_gflops\": %.1f, "
-               "\"read_gb_s\": %.1f}\n",
-               pl_blas_core(), pl_blas_threads(), gflops, gbs);
+        printf("{\"blas_core\": \"%s\", \"threads\": %d, \"runs\": %ld, \"sgemm_gflops\": %.1f, "
+               "\"read_gb_s\": %.1f",
+               pl_blas_core(), pl_blas_threads(), runs, gflops, gbs);
+        if (m) {
+            printf(", \"model\": ");
+            app_json_string(stdout, model ? model : shape->name);
+            printf(", \"parameters\": %zu, \"load_s\": %.4f, \"encoder_tok_s\": %.1f, "
+                   "\"decode_b1_tok_s\": %.1f, \"decode_b8_tok_s\": %.1f, "
+                   "\"decode_bytes_per_token\": %.0f, \"tune_steps_s\": %.3f, "
+                   "\"tune_gflops\": %.2f, \"train_tok_s\": %.1f, \"train_gflops\": %.2f, "
+                   "\"peak_mb\": %.1f",
+                   t5_model_n_params(m), f.load_s, f.enc_tok_s, f.dec1_tok_s, f.dec8_tok_s, bpt,
+                   f.tune_steps_s, f.tune_gflops, f.train_tok_s, f.train_gflops, f.peak_mb);
+        }
+        printf("}\n");
     } else {
-        printf("OpenBLAS kernel  %s, %d threads\n", pl_blas_core(), pl_blas_threads());
-        printf("sgemm 2048^3     %.1f GFLOP/s (median of %ld)\n", gflops, runs);
-        printf("memory read      %.1f GB/s (median of %ld)\n", gbs, runs);
+        printf("OpenBLAS kernel   %s, %d threads; medians of %ld runs\n", pl_blas_core(),
+               pl_blas_threads(), runs);
+        printf("sgemm 2048^3      %8.1f GFLOP/s\n", gflops);
+        printf("memory read       %8.1f GB/s\n", gbs);
+        if (m) {
+            printf("model             %s (%zu parameters)\n", model ? model : shape->name,
+                   t5_model_n_params(m));
+            printf("%-17s %8.3f s\n", model ? "load" : "build (random)", f.load_s);
+            printf("encoder           %8.0f tokens/s (batch 8 x 20)\n", f.enc_tok_s);
+            printf("greedy, batch 1   %8.1f tokens/s; %.1f MB of weights per token = %.0f%% "
+                   "of the read bandwidth\n",
+                   f.dec1_tok_s, bpt / 1e6, 100.0 * bpt * f.dec1_tok_s / (gbs * 1e9));
+            printf("greedy, batch 8   %8.1f tokens/s\n", f.dec8_tok_s);
+            printf("soft-prompt step  %8.2f steps/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
+                   f.tune_steps_s, f.tune_gflops, 100.0 * f.tune_gflops / gflops);
+            if (f.train_tok_s > 0)
+                printf("full training     %8.0f tokens/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
+                       f.train_tok_s, f.train_gflops, 100.0 * f.train_gflops / gflops);
+            printf("peak memory       %8.1f MB\n", f.peak_mb);
+        }
     }
+    t5_free(m);
     return 0;
 }

@@ -55,7 +55,7 @@ int cmd_info(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *model = NULL;
     int json = 0, c;
-    optind = 1;
+    optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;

@@ -39,6 +39,8 @@ static void usage(FILE *out)
             "      --ids              print only the ids, space-separated, one line per input\n"
             "      --no-eos           do not append </s>\n"
             "      --json             one JSON object per input: {\"text\", \"ids\", \"pieces\"}\n"
+            "      --write-json FILE  write the tokenizer as a Hugging Face tokenizer.json\n"
+            "                         (T5's layout) instead of tokenizing\n"
             "  -h, --help             show this help\n"
             "\n"
             "example: promptlab tokenize --model DIR 'The house is wonderful.'\n"
@@ -117,10 +119,11 @@ int cmd_tokenize(int argc, char **argv)
         {"ids", no_argument, NULL, 'i'},
         {"no-eos", no_argument, NULL, 'E'},
         {"json", no_argument, NULL, 'j'},
+        {"write-json", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *model = NULL, *file = NULL;
+    const char *model = NULL, *file = NULL, *write_json = NULL;
     enum format fmt = FMT_PIECES;
     int flags = TOK_ADD_EOS, c;
     optind = 0; /* glibc: a full reset, so the REPL can call us again */
@@ -131,6 +134,7 @@ int cmd_tokenize(int argc, char **argv)
         case 'i': fmt = FMT_IDS; break;
         case 'E': flags &= ~TOK_ADD_EOS; break;
         case 'j': fmt = FMT_JSON; break;
+        case 'W': write_json = optarg; break;
         case 'h': usage(stdout); return 0;
         default: return app_usage(CMD, "unknown or incomplete option");
         }
@@ -142,6 +146,15 @@ int cmd_tokenize(int argc, char **argv)
     tok *t;
     if (load(model, file, &t, &e) != 0)
         return app_fail(CMD, &e);
+
+    if (write_json) {
+        int rc = tok_save_json(t, write_json, &e);
+        tok_free(t);
+        if (rc)
+            return app_fail(CMD, &e);
+        fprintf(stderr, "promptlab %s: wrote %s\n", CMD, write_json);
+        return 0;
+    }
 
     int status = 0;
     bool from_stdin = optind >= argc || (argc - optind == 1 && strcmp(argv[optind], "-") == 0);

@@ -40,7 +40,7 @@ int cmd_translate(int argc, char **argv)
     const char *model = NULL, *hard = NULL, *soft_path = NULL;
     long beam = 1, max_len = 64;
     int json = 0, c;
-    optind = 1;
+    optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
@@ -136,7 +136,7 @@ int cmd_score(int argc, char **argv)
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *model = NULL, *hard = NULL, *soft_path = NULL, *src = NULL, *tgt = NULL;
     int json = 0, c;
-    optind = 1;
+    optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;

@@ -9,34 +9,19 @@
 #include "app_impl.h"
 #include "promptlab/blas.h"
 
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-};
-
-static const struct command commands[] = {
-    {"translate", cmd_translate, "translate text with a hard and/or soft prompt"},
-    {"score", cmd_score, "log-probability of a target given a source"},
-    {"tokenize", cmd_tokenize, "show the pieces and ids the model sees"},
-    {"info", cmd_info, "describe a model: family, sizes, dtype, files"},
-    {"bench", cmd_bench, "measure speed: decoding, encoding, machine ceilings"},
-};
-enum { N_COMMANDS = sizeof commands / sizeof *commands };
-
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: promptlab [--version] [--help] COMMAND [ARGS]\n"
+            "usage: promptlab [--version] [--help] [COMMAND [ARGS]]\n"
             "\n"
             "A terminal laboratory for hard prompts (instructions you write) and soft\n"
             "prompts (vectors learned by prompt tuning) on a frozen T5 model.\n"
             "\n"
             "commands:\n");
-    for (int i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    app_list_commands(out);
     fprintf(out,
             "\n"
+            "Without a command promptlab opens the terminal UI.\n"
             "'promptlab COMMAND --help' describes a command. The model is --model DIR,\n"
             "else $PROMPTLAB_MODEL, else the embedded default model.\n");
 }
@@ -62,8 +47,8 @@ int main(int argc, char **argv)
 {
     maybe_reexec_for_blas(argv);
     if (argc < 2) {
-        usage(stderr);
-        return 2;
+        char *tui_argv[] = {(char *)"tui", NULL};
+        return cmd_tui(1, tui_argv);
     }
     const char *name = argv[1];
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
@@ -74,9 +59,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    for (int i = 0; i < N_COMMANDS; i++)
-        if (strcmp(name, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    const struct app_command *cmd = app_find_command(name);
+    if (cmd)
+        return cmd->run(argc - 1, argv + 1);
     fprintf(stderr, "promptlab: unknown command '%s'\n", name);
     usage(stderr);
     return 2;

@@ -252,12 +252,14 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e)
     return 0;
 }
 
-/* y rows (stride ldy) = x W^T for R rows: the KV cache rows are strided. */
+/* y rows (stride ldy) = x W^T for R rows: the KV cache rows are strided.
+ * Few rows go one at a time, as kern_linear does. */
 static void lin_strided(int R, int n_in, int n_out, const float *x, const float *w, float *y,
                         int ldy)
 {
-    if (R == 1)
-        kern_linear(1, n_in, n_out, x, w, 0.0f, y);
+    if (R <= 8)
+        for (int r = 0; r < R; r++)
+            kern_linear(1, n_in, n_out, x + (size_t)r * n_in, w, 0.0f, y + (size_t)r * ldy);
     else
         kern_gemm(false, true, R, n_out, n_in, 1.0f, x, n_in, w, n_in, 0.0f, y, ldy);
 }

@@ -145,7 +145,7 @@ size_t t5_model_n_params(const t5_model *m)
 
 /* ---- loading ------------------------------------------------------------------- */
 
-static int bind_tensor(const st_file *f, const char *path, const struct t5_spec *s,
+static int bind_tensor(const char *path, const struct t5_spec *s,
                        const struct st_tensor *t, const struct t5_config *c, struct pl_err *e)
 {
     char want[64], have[64];
@@ -169,7 +169,6 @@ static int bind_tensor(const st_file *f, const char *path, const struct t5_spec 
     if (!t->data)
         return pl_err_set(e, PL_EFORMAT, "%s: tensor %s has dtype %s; only F32, F16 and BF16 are "
                           "supported", path, t->name, t->dtype_name);
-    (void)f;
     *s->slot = (float *)t->data; /* read-only view: see struct t5_weights */
     return 0;
 }
@@ -205,8 +204,9 @@ int t5_open(const char *dir, t5_model **out, struct pl_err *e)
         t5_free(m);
         return rc;
     }
-    const struct st_tensor *head = st_find(m->st, "lm_head.weight");
-    m->has_lm_head = head != NULL;
+    /* tied models use shared.weight even when the file also has a head, as
+     * Hugging Face's tie_weights() does */
+    m->has_lm_head = !c.tie_word_embeddings && st_find(m->st, "lm_head.weight") != NULL;
     int n = t5_specs(&c, &m->w, m->has_lm_head, NULL);
     struct t5_spec *sp = malloc(sizeof *sp * (size_t)n);
     if (!sp) {
@@ -228,7 +228,7 @@ int t5_open(const char *dir, t5_model **out, struct pl_err *e)
                             sp[i].name, want);
             break;
         }
-        rc = bind_tensor(m->st, path, &sp[i], t, &c, e);
+        rc = bind_tensor(path, &sp[i], t, &c, e);
     }
     free(sp);
     if (rc) {

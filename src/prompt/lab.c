@@ -236,9 +236,16 @@ int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *sof
             rc = ensure_state(L, B, T, max_new + 1, beams, e);
         if (rc == 0)
             rc = t5_generate(L->st, emb, lens, B, T, gp, gen, n_gen, NULL, e);
-        for (int b = 0; b < B && rc == 0; b++)
-            rc = tok_decode(L->tok, gen + (size_t)b * (size_t)max_new, n_gen[b], TOK_SKIP_SPECIAL,
-                            &out[start + b], e);
+        for (int b = 0; b < B && rc == 0; b++) {
+            /* The embedding table may have rows past the tokenizer (T5: 32,128
+             * rows, 32,100 ids); an untrained model can pick them. They
+             * are no text: leave them out. */
+            int *g = gen + (size_t)b * (size_t)max_new, k = 0;
+            for (int i = 0; i < n_gen[b]; i++)
+                if (g[i] < tok_size(L->tok))
+                    g[k++] = g[i];
+            rc = tok_decode(L->tok, g, k, TOK_SKIP_SPECIAL, &out[start + b], e);
+        }
         for (int b = 0; b < B; b++)
             free(ids[b]);
         free(emb);

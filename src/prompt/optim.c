@@ -376,3 +376,19 @@ float optim_clip_grad_norm(float *g, size_t n, float max_norm)
     }
     return norm;
 }
+
+int optim_buffers(optim *o, struct optim_buffer out[4])
+{
+    int k = 0;
+    if (o->m)
+        out[k++] = (struct optim_buffer){"m", o->m, o->n};
+    if (o->v)
+        out[k++] = (struct optim_buffer){"v", o->v, o->n};
+    if (o->vr)
+        out[k++] = (struct optim_buffer){"vr", o->vr, (size_t)o->n_rows};
+    if (o->vc)
+        out[k++] = (struct optim_buffer){"vc", o->vc, (size_t)o->n_cols};
+    return k;
+}
+
+void optim_set_steps(optim *o, long t) { o->t = t; }

@@ -1,6 +1,6 @@
 /* tok_impl.h - what the tokenizer's files share: the tok struct, the byte
  * trie over pieces, the precompiled charsmap, growable buffers, and the
- * normalisers. Only src/text/ includes it (and tests/test_tokenizer.c). */
+ * normalisers. Only src/text/ includes it. */
 #ifndef PROMPTLAB_TOK_IMPL_H
 #define PROMPTLAB_TOK_IMPL_H
 

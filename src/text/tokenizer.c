@@ -693,13 +693,13 @@ int tok_encode(const tok *t, const char *text, size_t len, int flags, int **ids,
     *ids = NULL;
     *n_ids = 0;
     struct enc s = {.t = t, .flags = flags};
-    if (len > (size_t)1 << 30) {
-        enc_free(&s);
-        return pl_err_set(e, PL_ERANGE, "tokenizer: input of %zu bytes is too long", len);
-    }
+    if (!text)
+        text = "", len = 0;
+    if (len > (size_t)1 << 30)
+        return pl_err_set(e, PL_ERANGE, "%s: input of %zu bytes is too long to encode", t->path, len);
     if (encode_all(&s, text, len) != 0) {
         enc_free(&s);
-        return pl_err_set(e, PL_ENOMEM, "tokenizer: out of memory encoding %zu bytes", len);
+        return pl_err_set(e, PL_ENOMEM, "%s: out of memory encoding %zu bytes", t->path, len);
     }
     *ids = s.ids;
     *n_ids = s.n_ids;
@@ -715,13 +715,13 @@ int tok_normalize(const tok *t, const char *text, size_t len, int flags, char **
     if (out_len)
         *out_len = 0;
     struct enc s = {.t = t, .flags = flags, .text_only = true};
-    if (len > (size_t)1 << 30) {
-        enc_free(&s);
-        return pl_err_set(e, PL_ERANGE, "tokenizer: input of %zu bytes is too long", len);
-    }
+    if (!text)
+        text = "", len = 0;
+    if (len > (size_t)1 << 30)
+        return pl_err_set(e, PL_ERANGE, "%s: input of %zu bytes is too long to normalise", t->path, len);
     if (encode_all(&s, text, len) != 0 || tok_buf_add(&s.text, "", 1) != 0) {
         enc_free(&s);
-        return pl_err_set(e, PL_ENOMEM, "tokenizer: out of memory normalising %zu bytes", len);
+        return pl_err_set(e, PL_ENOMEM, "%s: out of memory normalising %zu bytes", t->path, len);
     }
     *out = s.text.p;
     if (out_len)
@@ -766,8 +766,8 @@ int tok_decode(const tok *t, const int *ids, int n, int flags, char **text, stru
         int id = ids[i];
         if (id < 0 || id >= t->n) {
             free(out.p);
-            return pl_err_set(e, PL_ERANGE, "tokenizer: id %d at position %d is outside the vocabulary [0, %d)",
-                              id, i, t->n);
+            return pl_err_set(e, PL_ERANGE, "%s: id %d at position %d is outside the vocabulary [0, %d)",
+                              t->path, id, i, t->n);
         }
         const int kind = t->kind[id];
         if (kind == TOK_KIND_BYTE) {
@@ -816,7 +816,7 @@ int tok_decode(const tok *t, const int *ids, int n, int flags, char **text, stru
         rc = tok_buf_add(&out, "", 1);
     if (rc != 0) {
         free(out.p);
-        return pl_err_set(e, PL_ENOMEM, "tokenizer: out of memory decoding %d ids", n);
+        return pl_err_set(e, PL_ENOMEM, "%s: out of memory decoding %d ids", t->path, n);
     }
     *text = out.p;
     return 0;

@@ -1,6 +1,6 @@
 /* mkmodel.c - test support: write a small random T5 model directory.
  *
- *   mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED]
+ *   mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR]
  *
  * The model has T5's vocabulary size (32128 rows), d_model 64, 4 heads of
  * 16, d_ff 128, 2+2 layers; the tokenizer file (tokenizer.json or
@@ -15,7 +15,7 @@
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED]\n");
+        fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR]\n");
         return 2;
     }
     struct t5_config c;
@@ -33,6 +33,8 @@ int main(int argc, char **argv)
         c.tie_word_embeddings = c.scale_decoder_outputs = false;
     }
     unsigned long long seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 1;
+    if (argc > 5)
+        c.initializer_factor = strtof(argv[5], NULL);
     t5_model *m = NULL;
     struct pl_err e = {0};
     if (t5_init_random(&c, seed, &m, &e) || t5_save(m, argv[1], &e)) {

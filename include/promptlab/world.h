@@ -1,0 +1,97 @@
+/* world.h - "the world": the readable data behind the embedded model's
+ * training corpus (assets/world/: lexicon, places, verbs, idioms, instruction
+ * phrasings) and the generator that turns it into JSONL data sets.
+ *
+ * A loaded world is read-only plain data: any number of threads may generate
+ * from it at once, each with its own struct world_gen.  Generation is
+ * deterministic: the same data and seed give the same examples on every
+ * machine.  Nothing here prints; errors come back as PL_E* codes with a
+ * message naming the file and line. */
+#ifndef PROMPTLAB_WORLD_H
+#define PROMPTLAB_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "promptlab/core.h"
+
+struct world;
+
+/* Load every data file of `dir` (normally assets/world) and check it: every
+ * lemma has all its forms, every reference names something that exists.
+ * Errors: PL_EIO (file missing), PL_EFORMAT ("verbs.txt:212: verb 'eat':
+ * es.past has 4 forms, needs 5").  Caller frees with world_free. */
+int world_load(const char *dir, struct world **out, struct pl_err *e);
+/* NULL is fine. */
+void world_free(struct world *w);
+
+struct world_stats {
+    int n_lemmas;          /* all of the following except phrasings and idioms */
+    int n_nouns, n_cities, n_adjectives, n_verbs, n_adverbs, n_numbers, n_times;
+    int n_pronouns, n_weather;
+    int n_templates;       /* kinds of ordinary sentences with a weight above 0 */
+    int n_frames;
+    int n_idioms, n_idioms_test;
+    int n_phrasings, n_phrasings_heldout; /* per task, counting each template once */
+    int n_labels;
+    double n_sentences;    /* estimated number of distinct English sentences */
+};
+void world_get_stats(const struct world *w, struct world_stats *st);
+
+enum world_split { WORLD_TRAIN, WORLD_VALID, WORLD_TEST };
+
+/* One example.  The strings live in the generator and stay valid until the
+ * next world_gen_next or world_gen_free. */
+struct world_example {
+    const char *source;  /* the model input (instruction applied) */
+    const char *target;
+    const char *literal; /* the literal rendering when the sentence holds an idiom, else NULL */
+    const char *text;    /* the English sentence alone */
+    const char *task;    /* "translate", "meaning", "explain" or "classify" */
+    const char *lang;    /* language of the target: "vi", "es", "fr", or "en" */
+    const char *kind;    /* sentence kind (templates.txt), "idiom" or "idiom-frame" */
+    int heldout;         /* 1 when the instruction is a held-out phrasing */
+};
+
+struct world_gen;
+
+/* A generator of examples for one split, with the corpus task mix (mostly
+ * translation; idiom tasks about 12%; some explanation and classification).
+ * Sentences are assigned to splits by a hash of their English text, idioms
+ * by the split field of idioms.txt, so a sentence of one split never occurs
+ * in another.  Train examples use the train phrasings only; valid and test
+ * use a held-out phrasing 30% of the time.  Caller frees with
+ * world_gen_free. */
+int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
+                   struct world_gen **out, struct pl_err *e);
+int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e);
+void world_gen_free(struct world_gen *g);
+
+struct world_corpus_params {
+    uint64_t seed;
+    long n_train;        /* examples in train.jsonl */
+    long n_valid;        /* examples in valid.jsonl (distinct) */
+    long n_test;         /* examples in test.jsonl (distinct) */
+};
+/* seed 1, 200000 train, 4000 valid, 4000 test. */
+void world_corpus_params_default(struct world_corpus_params *p);
+
+struct world_corpus_report {
+    long n_train, n_valid, n_test;
+    long n_softa_train, n_softa_test, n_softb_train, n_softb_test;
+    long n_classify_train, n_classify_valid;
+};
+
+/* Write into out_dir (created if missing): train.jsonl, valid.jsonl,
+ * test.jsonl (the pre-training corpus, every example with an instruction),
+ * and the instruction-free sets for prompt tuning: softA_train/test.jsonl
+ * (English -> Vietnamese sentences), softB_train/test.jsonl (idioms ->
+ * idiomatic Vietnamese; the train and test idioms of idioms.txt), and
+ * classify_train/valid.jsonl (sentence -> topic word).  One JSON object per
+ * line: {"source", "target", "task", "lang", "literal"?, "label"?, "tags"}.
+ * Each file is written under a temporary name and renamed when complete.
+ * rep may be NULL. */
+int world_corpus_write(const struct world *w, const struct world_corpus_params *p,
+                       const char *out_dir, struct world_corpus_report *rep, struct pl_err *e);
+
+#endif

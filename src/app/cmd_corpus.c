@@ -1,0 +1,177 @@
+/* cmd_corpus.c - `promptlab corpus`: generate the embedded model's training
+ * corpus from the world data (assets/world/).
+ *
+ *   int cmd_corpus(int argc, char **argv);   (argv[0] is "corpus"; returns
+ *   0 ok, 1 failure, 2 usage error)
+ *
+ * Writes train/valid/test.jsonl and the instruction-free sets for prompt
+ * tuning into --out, deterministically from --seed; --stats only loads and
+ * checks the data and prints what it holds. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app_impl.h"
+#include "promptlab/world.h"
+
+int cmd_corpus(int argc, char **argv);
+
+static const char *const CMD = "corpus";
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: promptlab corpus [--seed N] [--out DIR] [--size N] [--assets DIR]\n"
+            "                        [--stats] [--json]\n"
+            "\n"
+            "Generate the training corpus of the embedded model from the world data\n"
+            "(lexicon, sentence kinds, idioms, instruction phrasings in assets/world/).\n"
+            "The same data and seed always give the same files.\n"
+            "\n"
+            "  -s, --seed N      random seed (default 1)\n"
+            "  -o, --out DIR     output directory, created if missing (default ./corpus)\n"
+            "  -n, --size N      examples in train.jsonl (default 200000); valid.jsonl and\n"
+            "                    test.jsonl get N/50 each (at least 100)\n"
+            "  -a, --assets DIR  the assets directory or its world/ folder\n"
+            "                    (default: the installed or checked-out assets)\n"
+            "      --stats       check the data and print its counts; write nothing\n"
+            "      --json        print the summary as one JSON object\n"
+            "  -h, --help        show this help\n"
+            "\n"
+            "Files: train.jsonl valid.jsonl test.jsonl (every example has an instruction;\n"
+            "test sentences and test idioms never occur in train), softA_train/test.jsonl\n"
+            "(English -> Vietnamese, no instruction), softB_train/test.jsonl (idioms ->\n"
+            "idiomatic Vietnamese, disjoint idioms), classify_train/valid.jsonl (sentence ->\n"
+            "topic word).  One JSON object per line:\n"
+            "  {\"source\", \"target\", \"task\", \"lang\", \"literal\"?, \"label\"?, \"tags\"}\n");
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* DIR itself when it holds nouns.txt, else DIR/world. */
+static void world_dir(const char *assets, char *out, size_t cap)
+{
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/nouns.txt", assets);
+    if (is_file(probe))
+        snprintf(out, cap, "%s", assets);
+    else
+        snprintf(out, cap, "%s/world", assets);
+}
+
+static void print_stats(const struct world_stats *st, bool json)
+{
+    if (json) {
+        printf("{\"lemmas\":%d,\"nouns\":%d,\"cities\":%d,\"adjectives\":%d,\"verbs\":%d,"
+               "\"adverbs\":%d,\"numbers\":%d,\"times\":%d,\"pronouns\":%d,\"weather\":%d,"
+               "\"templates\":%d,\"frames\":%d,\"idioms\":%d,\"idioms_test\":%d,"
+               "\"phrasings\":%d,\"phrasings_heldout\":%d,\"labels\":%d,"
+               "\"sentences_estimate\":%.0f}\n",
+               st->n_lemmas, st->n_nouns, st->n_cities, st->n_adjectives, st->n_verbs,
+               st->n_adverbs, st->n_numbers, st->n_times, st->n_pronouns, st->n_weather,
+               st->n_templates, st->n_frames, st->n_idioms, st->n_idioms_test, st->n_phrasings,
+               st->n_phrasings_heldout, st->n_labels, st->n_sentences);
+        return;
+    }
+    printf("lemmas      %d (nouns %d, cities %d, adjectives %d, verbs %d, adverbs %d,\n"
+           "            numbers %d, time words %d, pronouns %d, weather %d)\n",
+           st->n_lemmas, st->n_nouns, st->n_cities, st->n_adjectives, st->n_verbs,
+           st->n_adverbs, st->n_numbers, st->n_times, st->n_pronouns, st->n_weather);
+    printf("sentences   %d kinds, about %.3g distinct English sentences\n", st->n_templates,
+           st->n_sentences);
+    printf("idioms      %d (%d held out for test), %d frames\n", st->n_idioms,
+           st->n_idioms_test, st->n_frames);
+    printf("phrasings   %d (%d held out)\n", st->n_phrasings, st->n_phrasings_heldout);
+    printf("labels      %d\n", st->n_labels);
+}
+
+int cmd_corpus(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"seed", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"size", required_argument, NULL, 'n'},
+        {"assets", required_argument, NULL, 'a'},
+        {"stats", no_argument, NULL, 'S'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct world_corpus_params p;
+    world_corpus_params_default(&p);
+    const char *out = "corpus", *assets = NULL;
+    bool stats = false, json = false;
+    long v;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "s:o:n:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if (app_parse_int(optarg, 0, 0x7fffffffL, &v) != 0)
+                return app_usage(CMD, "--seed wants a whole number, got '%s'", optarg);
+            p.seed = (uint64_t)v;
+            break;
+        case 'o': out = optarg; break;
+        case 'n':
+            if (app_parse_int(optarg, 1, 100000000L, &v) != 0)
+                return app_usage(CMD, "--size wants a number from 1 to 100000000, got '%s'",
+                                 optarg);
+            p.n_train = v;
+            p.n_valid = p.n_test = v / 50 < 100 ? 100 : v / 50;
+            break;
+        case 'a': assets = optarg; break;
+        case 'S': stats = true; break;
+        case 'j': json = true; break;
+        case 'h': usage(stdout); return 0;
+        default: return app_usage(CMD, "unknown or incomplete option");
+        }
+    }
+    if (optind < argc)
+        return app_usage(CMD, "unexpected argument '%s'", argv[optind]);
+
+    char dir[4200];
+    world_dir(assets ? assets : app_data_dir(), dir, sizeof dir);
+    struct pl_err e = {0};
+    struct world *w;
+    if (world_load(dir, &w, &e) != 0)
+        return app_fail(CMD, &e);
+    if (stats) {
+        struct world_stats st;
+        world_get_stats(w, &st);
+        print_stats(&st, json);
+        world_free(w);
+        return 0;
+    }
+    double t0 = pl_now();
+    struct world_corpus_report r;
+    int rc = world_corpus_write(w, &p, out, &r, &e);
+    world_free(w);
+    if (rc != 0)
+        return app_fail(CMD, &e);
+    double dt = pl_now() - t0;
+    if (json) {
+        printf("{\"out\":");
+        app_json_string(stdout, out);
+        printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
+               "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
+               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
+               (unsigned long long)p.seed, r.n_train, r.n_valid, r.n_test, r.n_softa_train,
+               r.n_softa_test, r.n_softb_train, r.n_softb_test, r.n_classify_train,
+               r.n_classify_valid, dt);
+    } else {
+        printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
+               "classify %ld/%ld (seed %llu, %.1f s)\n",
+               out, r.n_train, r.n_valid, r.n_test, r.n_softa_train, r.n_softa_test,
+               r.n_softb_train, r.n_softb_test, r.n_classify_train, r.n_classify_valid,
+               (unsigned long long)p.seed, dt);
+    }
+    if (r.n_valid < p.n_valid || r.n_test < p.n_test)
+        app_warn(CMD, "the data yields fewer distinct valid/test examples than asked for");
+    return 0;
+}

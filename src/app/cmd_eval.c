@@ -1,0 +1,205 @@
+/* cmd_eval.c - `promptlab eval`: score prompts on a JSONL data set.
+ *
+ * Every --hard template and every --soft prompt is one row of the table
+ * (with no prompt at all when none is given); each row decodes every
+ * source greedily and compares with the reference (the "target" field, or
+ * "literal" with --ref literal) by corpus chrF, corpus BLEU and exact
+ * match. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_impl.h"
+#include "promptlab/jsonl.h"
+#include "promptlab/metrics.h"
+
+enum { EVAL_MAX_PROMPTS = 32 };
+
+struct prompt_spec {
+    const char *hard;
+    const char *soft; /* path */
+};
+
+static void help(void)
+{
+    printf("usage: promptlab eval --data FILE [--model DIR] [--hard TEMPLATE ...]\n"
+           "                      [--soft DIR ...] [--metric chrf,bleu,exact]\n"
+           "                      [--ref target|literal] [--limit N] [--max-len N] [--json]\n"
+           "\n"
+           "Decode every source of FILE (JSONL) greedily under each prompt and score the\n"
+           "outputs against the references: corpus chrF (sacreBLEU's chrF: character\n"
+           "n-grams up to 6, beta 2), corpus BLEU (13a tokens) and exact match. Each\n"
+           "--hard and each --soft is one row of the table; no prompt at all when none\n"
+           "is given. --both pairs the last --hard with every --soft instead (the soft\n"
+           "rows come first, then the hard prompt's tokens).\n"
+           "\n"
+           "  --ref literal   compare with the \"literal\" field (idioms) instead\n"
+           "  --limit N       only the first N examples\n"
+           "  --max-len N     new tokens per output (default 64)\n"
+           "  --json          one JSON object with a row per prompt\n");
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"data", required_argument, 0, 'd'},
+        {"hard", required_argument, 0, 'H'},  {"soft", required_argument, 0, 's'},
+        {"metric", required_argument, 0, 'M'}, {"ref", required_argument, 0, 'r'},
+        {"limit", required_argument, 0, 'n'}, {"max-len", required_argument, 0, 'x'},
+        {"both", no_argument, 0, 'b'},        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    const char *model = NULL, *data = NULL, *metrics = "chrf,bleu,exact", *ref = "target";
+    struct prompt_spec ps[EVAL_MAX_PROMPTS];
+    int n_ps = 0, json = 0, both = 0, c;
+    long limit = 0, max_len = 64;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'd': data = optarg; break;
+        case 'M': metrics = optarg; break;
+        case 'r': ref = optarg; break;
+        case 'b': both = 1; break;
+        case 'j': json = 1; break;
+        case 'H':
+        case 's':
+            if (n_ps == EVAL_MAX_PROMPTS)
+                return app_usage("eval", "at most %d prompts", EVAL_MAX_PROMPTS);
+            ps[n_ps++] = c == 'H' ? (struct prompt_spec){optarg, NULL}
+                                  : (struct prompt_spec){NULL, optarg};
+            break;
+        case 'n':
+            if (app_parse_int(optarg, 1, 100000000, &limit))
+                return app_usage("eval", "--limit wants a positive number, not '%s'", optarg);
+            break;
+        case 'x':
+            if (app_parse_int(optarg, 1, 1024, &max_len))
+                return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
+            break;
+        case 'h': help(); return 0;
+        default: return app_usage("eval", "unknown option");
+        }
+    }
+    if (optind < argc)
+        return app_usage("eval", "unexpected argument '%s'", argv[optind]);
+    if (!data)
+        return app_usage("eval", "--data FILE is required");
+    if (strcmp(ref, "target") != 0 && strcmp(ref, "literal") != 0)
+        return app_usage("eval", "--ref is target or literal, not '%s'", ref);
+    bool want_chrf = strstr(metrics, "chrf"), want_bleu = strstr(metrics, "bleu"),
+         want_exact = strstr(metrics, "exact");
+    if (!want_chrf && !want_bleu && !want_exact)
+        return app_usage("eval", "--metric lists chrf, bleu and/or exact, not '%s'", metrics);
+    if (both) {
+        /* Pair the last hard template with every soft prompt. */
+        const char *h = NULL;
+        for (int i = 0; i < n_ps; i++)
+            if (ps[i].hard)
+                h = ps[i].hard;
+        int k = 0;
+        for (int i = 0; i < n_ps; i++)
+            if (ps[i].soft)
+                ps[k++] = (struct prompt_spec){h, ps[i].soft};
+        n_ps = k;
+    }
+    if (n_ps == 0)
+        ps[n_ps++] = (struct prompt_spec){NULL, NULL};
+
+    struct pl_err e = {0};
+    struct jsonl_set set = {0};
+    if (jsonl_read(data, &set, &e))
+        return app_fail("eval", &e);
+    int n = limit > 0 && limit < set.n ? (int)limit : set.n;
+    if (n == 0) {
+        jsonl_free(&set);
+        pl_err_set(&e, PL_EINVAL, "%s: no examples", data);
+        return app_fail("eval", &e);
+    }
+    const char **src = malloc(sizeof *src * (size_t)n), **refs = malloc(sizeof *refs * (size_t)n);
+    char **out = calloc((size_t)n, sizeof *out);
+    int status = src && refs && out ? 0 : app_fail("eval", &(struct pl_err){PL_ENOMEM, "out of memory"});
+    for (int i = 0; status == 0 && i < n; i++) {
+        src[i] = set.rec[i].source;
+        refs[i] = strcmp(ref, "literal") == 0 ? set.rec[i].literal : set.rec[i].target;
+        if (!refs[i]) {
+            pl_err_set(&e, PL_EFORMAT, "%s:%d: no \"literal\" field", data, set.rec[i].line);
+            status = app_fail("eval", &e);
+        }
+    }
+    struct lab *L = NULL;
+    if (status == 0)
+        status = app_open_lab("eval", model, &L);
+    struct t5_gen_params gp;
+    t5_gen_params_default(&gp);
+    gp.max_new_tokens = (int)max_len;
+    if (status == 0 && json)
+        printf("{\"data\": \"%s\", \"n\": %d, \"ref\": \"%s\", \"rows\": [", data, n, ref);
+    if (status == 0 && !json)
+        printf("%-52s %7s %7s %7s\n", "prompt", want_chrf ? "chrF" : "", want_bleu ? "BLEU" : "",
+               want_exact ? "exact%" : "");
+    app_catch_sigint();
+    for (int p = 0; status == 0 && p < n_ps; p++) {
+        struct soft_prompt soft = {0};
+        if (ps[p].soft && (status = app_load_soft("eval", L, ps[p].soft, &soft)))
+            break;
+        struct app_progress bar;
+        app_progress_init(&bar, "eval");
+        for (int start = 0; start < n && status == 0; start += 8) {
+            int m = n - start < 8 ? n - start : 8;
+            if (atomic_load(&app_interrupted)) {
+                fprintf(stderr, "promptlab eval: interrupted\n");
+                status = 1;
+            } else if (lab_translate(L, ps[p].hard, ps[p].soft ? &soft : NULL, src + start, m, &gp,
+                                     out + start, NULL, &e)) {
+                status = app_fail("eval", &e);
+            }
+            app_progress_draw(&bar, start + m, n, NULL);
+        }
+        app_progress_end(&bar);
+        soft_prompt_free(&soft);
+        if (status)
+            break;
+        const char *const *hyp = (const char *const *)out;
+        double chrf = metric_chrf_corpus(hyp, refs, n), bleu = metric_bleu_corpus(hyp, refs, n),
+               exact = metric_exact(hyp, refs, n);
+        char label[512];
+        snprintf(label, sizeof label, "%s%s%s%s", ps[p].soft ? "soft " : "",
+                 ps[p].soft ? ps[p].soft : "", ps[p].soft && ps[p].hard ? " + " : "",
+                 ps[p].hard ? ps[p].hard : (ps[p].soft ? "" : "(no prompt)"));
+        if (json) {
+            printf("%s{\"hard\": ", p ? ", " : "");
+            if (ps[p].hard)
+                app_json_string(stdout, ps[p].hard);
+            else
+                printf("null");
+            printf(", \"soft\": ");
+            if (ps[p].soft)
+                app_json_string(stdout, ps[p].soft);
+            else
+                printf("null");
+            printf(", \"chrf\": %.2f, \"bleu\": %.2f, \"exact\": %.2f}", chrf, bleu, exact);
+        } else {
+            printf("%-52.52s", label);
+            if (want_chrf)
+                printf(" %7.2f", chrf);
+            if (want_bleu)
+                printf(" %7.2f", bleu);
+            if (want_exact)
+                printf(" %7.2f", exact);
+            printf("\n");
+        }
+        fflush(stdout);
+        for (int i = 0; i < n; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
+    }
+    if (status == 0 && json)
+        printf("]}\n");
+    lab_close(L);
+    free(src);
+    free(refs);
+    free(out);
+    jsonl_free(&set);
+    return status;
+}

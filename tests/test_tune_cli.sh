@@ -1,0 +1,117 @@
+# test_tune_cli.sh - `promptlab tune`, `neighbors`, `eval` and `shell` end to
+# end on a small random model: a prompt trains, saves in PEFT's layout,
+# resumes with its curve, loads into translate; and every kind of bad
+# training input gives a clear message and exit status.
+. tests/lib.sh
+MK=${TOOLS:-build/release/tests/tools}/mkmodel
+M=$TMPD/model
+"$MK" "$M" "$TESTDATA/t5/tokenizer.json" relu 3 || { bad "mkmodel failed"; finish; exit 1; }
+export PROMPTLAB_MODEL=$M
+run() { "$@" >"$TMPD/out" 2>"$TMPD/err"; rc=$?; out=$(cat "$TMPD/out"); err=$(cat "$TMPD/err"); }
+
+D=$TMPD/data.jsonl
+: >"$D"
+for w in house cat dog tree river green small happy bird moon sun water; do
+    printf '{"source": "the %s", "target": "das %s"}\n' "$w" "$w" >>"$D"
+done
+
+# A short run: saves PEFT files and the record, prints a summary.
+run $PROMPTLAB tune --data "$D" --out "$TMPD/p" --length 4 --steps 6 --batch 4 --eval-every 3 --seed 2
+expect_status "tune" $rc 0
+expect_contains "tune summary" "$out" "saved $TMPD/p"
+for f in adapter_config.json adapter_model.safetensors promptlab.json; do
+    [ -s "$TMPD/p/$f" ] && ok || bad "tune wrote no $f"
+done
+cfg=$(cat "$TMPD/p/adapter_config.json")
+expect_contains "peft type" "$cfg" '"peft_type": "PROMPT_TUNING"'
+expect_contains "task type" "$cfg" '"task_type": "SEQ_2_SEQ_LM"'
+expect_contains "virtual tokens" "$cfg" '"num_virtual_tokens": 4'
+expect_contains "submodules" "$cfg" '"num_transformer_submodules": 2'
+
+# Same seed, same prompt bit for bit.
+run $PROMPTLAB tune --data "$D" --out "$TMPD/p2" --length 4 --steps 6 --batch 4 --eval-every 3 --seed 2
+cmp -s "$TMPD/p/adapter_model.safetensors" "$TMPD/p2/adapter_model.safetensors" && ok || bad "same seed gave a different prompt"
+
+# Resume continues the curve.
+cp -r "$TMPD/p" "$TMPD/r"
+run $PROMPTLAB tune --data "$D" --out "$TMPD/r" --resume "$TMPD/r" --steps 9 --batch 4 --eval-every 3
+expect_status "resume" $rc 0
+expect_contains "resume summary" "$out" "steps 9"
+run $PROMPTLAB tune --data "$D" --out "$TMPD/r" --resume "$TMPD/r" --steps 9
+expect_status "resume with nothing to do" $rc 2
+
+# The prompt loads into translate, score and neighbors.
+run $PROMPTLAB translate --soft "$TMPD/p" "the cat"
+expect_status "translate --soft" $rc 0
+run $PROMPTLAB translate --soft "$TMPD/p" --hard 'translate: {source}' "the cat"
+expect_status "translate --soft --hard" $rc 0
+run $PROMPTLAB score --soft "$TMPD/p" --source "the cat" --target "das cat"
+expect_status "score --soft" $rc 0
+run $PROMPTLAB neighbors --soft "$TMPD/p" -k 3
+expect_status "neighbors" $rc 0
+expect_eq "neighbors rows" "$(printf '%s\n' "$out" | wc -l)" 4
+expect_contains "neighbors drift" "$out" "drift"
+run $PROMPTLAB neighbors --hard "translate English to German:" -k 2 --json
+expect_contains "hard neighbors are themselves" "$out" '"cosine": 1.0000'
+
+# Initialisers.
+for init in random vocab "text:translate English to German" "labels:yes,no"; do
+    run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --length 4 --steps 2 --batch 4 --init "$init"
+    expect_status "init $init" $rc 0
+done
+run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --init bogus --steps 1
+expect_status "bad init" $rc 1
+expect_contains "bad init message" "$err" "unknown --init"
+
+# eval: one row per prompt.
+run $PROMPTLAB eval --data "$D" --hard 'translate English to German: {source}' --soft "$TMPD/p"
+expect_status "eval" $rc 0
+expect_eq "eval rows" "$(printf '%s\n' "$out" | wc -l)" 3
+run $PROMPTLAB eval --data "$D" --json --limit 3
+expect_contains "eval json" "$out" '"chrf": '
+
+# Bad input.
+printf '{"source": "a", "target": "b"}\n{"source": "c", "target": \n' >"$TMPD/bad.jsonl"
+run $PROMPTLAB tune --data "$TMPD/bad.jsonl" --out "$TMPD/x" --steps 1
+expect_status "malformed line" $rc 1
+expect_contains "malformed line message" "$err" "bad.jsonl:2"
+: >"$TMPD/empty.jsonl"
+run $PROMPTLAB tune --data "$TMPD/empty.jsonl" --out "$TMPD/x" --steps 1
+expect_status "empty data" $rc 1
+expect_contains "empty data message" "$err" "no examples"
+long=$(yes 'word' | head -n 300 | tr '\n' ' ')
+printf '{"source": "a", "target": "%s"}\n' "$long" >"$TMPD/long.jsonl"
+run $PROMPTLAB tune --data "$TMPD/long.jsonl" --valid "$D" --out "$TMPD/x" --steps 1
+expect_status "long target" $rc 1
+expect_contains "long target message" "$err" "long.jsonl:1: target has"
+run $PROMPTLAB tune --data "$D" --out "$TMPD/x" --length 0
+expect_status "length 0" $rc 2
+run $PROMPTLAB tune --data "$D" --out "$TMPD/x" --length 600
+expect_status "length over the limit" $rc 2
+expect_contains "length over the limit message" "$err" "encoder's limit"
+# A NaN loss: a model whose embedding row for "zebra" is NaN; only one
+# training pair uses that word, so training meets it after a good start.
+G=$TMPD/gated
+"$MK" "$G" "$TESTDATA/t5/tokenizer.json" gated 3 || bad "mkmodel gated failed"
+zebra=$($PROMPTLAB tokenize --model "$G" --ids --no-eos "zebra")
+perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $b, 8; $n = unpack("Q<", $b);
+    read F, $h, $n; $h =~ /"shared\.weight"\s*:\s*\{[^}]*"data_offsets"\s*:\s*\[\s*(\d+)/ or die;
+    seek F, 8 + $n + $1 + $ARGV[1] * 64 * 4, 0; print F pack("L<", 0x7fc00000) x 64; close F' \
+    "$G/model.safetensors" "$zebra" || bad "could not poison the model"
+cp "$D" "$TMPD/zebra.jsonl"
+printf '{"source": "the zebra", "target": "das zebra"}\n' >>"$TMPD/zebra.jsonl"
+run $PROMPTLAB tune --model "$G" --data "$TMPD/zebra.jsonl" --valid "$D" --out "$TMPD/nan" --length 4 --steps 20 --batch 4
+expect_status "NaN loss" $rc 1
+expect_contains "NaN loss message" "$err" "the loss is not finite"
+expect_contains "NaN loss step" "$err" "training step "
+expect_contains "NaN keeps the prompt" "$err" "is saved in $TMPD/nan"
+[ -s "$TMPD/nan/adapter_model.safetensors" ] && ok || bad "NaN run kept no prompt"
+run $PROMPTLAB tune --data "$D"
+expect_status "missing --out" $rc 2
+
+# The REPL runs the same commands from a pipe.
+run sh -c "printf 'help\ntokenize --ids \"the cat\"\nmodel %s\nbogus\nquit\n' '$M' | $PROMPTLAB shell"
+expect_contains "shell help" "$out" "translate"
+expect_contains "shell tokenize" "$out" "8 1712 1"
+expect_contains "shell unknown" "$err" "unknown command 'bogus'"
+finish
