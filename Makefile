@@ -100,4 +100,42 @@ uninstall:
 clean:
 	rm -rf build promptlab
 
+# ---- the embedded model -------------------------------------------------
+# `make model` rebuilds it from scratch: corpus from assets/world, a
+# SentencePiece vocabulary (spm_train), pre-training, the shipped soft
+# prompts and REPORT.md. Each stage is a file target, and pre-training
+# resumes from its checkpoint, so an interrupted run continues where it
+# stopped: run it again. Work files go to build/world.
+W           := build/world
+MODEL       := assets/models/promptlab-tiny
+MODEL_STEPS ?= 7000
+PL          := ./promptlab
+
+model: $(MODEL)/REPORT.md
+
+$(W)/corpus/train.jsonl: $(wildcard assets/world/*.txt) | promptlab
+	$(PL) corpus --seed 1 --size 1000000 --out $(W)/corpus
+
+$(W)/tok/spiece.model: $(W)/corpus/train.jsonl
+	mkdir -p $(W)/tok
+	sed -n 's/^{"source":"\(.*\)","target":"\(.*\)","task".*/\1\n\2/p' $< | \
+	  sed 's/\\"/"/g; s/\\\\/\\/g' >$(W)/text.txt
+	spm_train --input=$(W)/text.txt --model_prefix=$(W)/tok/spiece --vocab_size=5000 \
+	  --model_type=unigram --character_coverage=1.0 --pad_id=0 --eos_id=1 --unk_id=2 \
+	  --bos_id=-1 --normalization_rule_name=nmt_nfkc --input_sentence_size=1000000 \
+	  --shuffle_input_sentence=true --num_threads=2 >$(W)/spm.log 2>&1
+	$(PL) tokenize --tokenizer $@ --write-json $(W)/tok/tokenizer.json
+
+$(W)/model/model.safetensors: $(W)/tok/spiece.model assets/models/promptlab-tiny.config.json
+	$(PL) pretrain --data $(W)/corpus/train.jsonl --config assets/models/promptlab-tiny.config.json \
+	  --tokenizer $(W)/tok --out $(W)/model --steps $(MODEL_STEPS) --warmup 400 --lr 2e-3 \
+	  --batch-tokens 4096 --checkpoint-minutes 5 \
+	  $(if $(wildcard $(W)/model/checkpoint/state.json),--resume)
+
+$(MODEL)/REPORT.md: $(W)/model/model.safetensors
+	mkdir -p $(MODEL)
+	cp $(W)/model/config.json $(W)/model/model.safetensors $(W)/model/spiece.model \
+	  $(W)/model/tokenizer.json $(W)/model/train_log.jsonl $(MODEL)/
+	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp && mv $@.tmp $@
+
 -include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d

@@ -25,6 +25,7 @@ int cmd_shell(int argc, char **argv);
 int cmd_tui(int argc, char **argv);
 int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_corpus(int argc, char **argv);
 
 struct app_command {
     const char *name;

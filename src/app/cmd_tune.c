@@ -21,7 +21,7 @@ static void help(void)
         "                      [--optimizer adafactor|adam|sgd] [--lr X] [--steps N]\n"
         "                      [--batch N] [--eval-every K] [--patience P] [--seed N]\n"
         "                      [--hard TEMPLATE] [--metric chrf|exact|accuracy]\n"
-        "                      [--warmup N] [--clip X] [--resume DIR]\n"
+        "                      [--warmup N] [--clip X] [--max-seconds S] [--resume DIR]\n"
         "\n"
         "Prompt tuning (Lester et al. 2021): learn N prompt vectors prepended to the\n"
         "encoder's input while every model weight stays frozen.\n"
@@ -48,6 +48,8 @@ static void help(void)
         "                    exact, accuracy\n"
         "  --warmup N        linear warmup steps (default 0)\n"
         "  --clip X          gradient-norm clipping (default 1.0; 0 = off)\n"
+        "  --max-seconds S   stop training after S seconds (validating and saving as at\n"
+        "                    the end of a run)\n"
         "  --resume DIR      continue a saved prompt; its curve continues too\n"
         "\n"
         "Ctrl-C stops training and saves the best prompt so far.\n");
@@ -61,6 +63,9 @@ struct run {
     const float *best_rows;       /* tune_run's best buffer */
     struct tune_history *hist;
     int saved_step, save_failed;
+    double max_seconds;   /* 0 = no limit */
+    atomic_int *stop;     /* set when the time limit is reached */
+    int timed_out;
     char save_err[sizeof ((struct pl_err *)0)->msg];
 };
 
@@ -75,6 +80,15 @@ static void on_progress(void *user, const struct tune_progress *p)
         snprintf(extra, sizeof extra, "loss %.3f  best valid %.3f", p->train_loss,
                  p->best_valid_loss);
     app_progress_draw(&r->bar, p->step, p->total_steps, extra);
+    /* Without a terminal, one line per validation, for logs and scripts. */
+    if (!r->bar.tty && (p->flags & TUNE_HAS_VALID))
+        fprintf(stderr, "step %d/%d  train %.4f  valid %.4f  %s %.2f  %.1f s\n", p->step,
+                p->total_steps, p->train_loss, p->valid_loss, r->rec->metric, p->metric,
+                p->elapsed);
+    if (r->max_seconds > 0 && p->elapsed >= r->max_seconds && !r->timed_out) {
+        r->timed_out = 1;
+        atomic_store(r->stop, 1);
+    }
     /* Checkpoint the best prompt as soon as it is found. */
     if ((p->flags & TUNE_IS_BEST) && r->best_rows) {
         size_t n = (size_t)r->best->n_tokens * (size_t)r->best->d;
@@ -178,11 +192,12 @@ int cmd_tune(int argc, char **argv)
         {"seed", required_argument, 0, 'S'},    {"hard", required_argument, 0, 'H'},
         {"metric", required_argument, 0, 'M'},  {"warmup", required_argument, 0, 'w'},
         {"clip", required_argument, 0, 'c'},    {"resume", required_argument, 0, 'r'},
+        {"max-seconds", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *model = NULL, *data = NULL, *valid_path = NULL, *out = NULL, *init = "vocab",
                *hard = NULL, *resume = NULL, *opt_name = "adafactor", *metric = "chrf";
     long length = 20, steps = 300, batch = 8, every = 50, patience = 0, warmup = 0, seed = 1;
-    double lr = -1, clip = 1.0;
+    double lr = -1, clip = 1.0, max_seconds = 0;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -228,6 +243,10 @@ int cmd_tune(int argc, char **argv)
         case 'l':
             if (app_parse_float(optarg, &lr) || lr <= 0)
                 return app_usage("tune", "--lr wants a positive number, not '%s'", optarg);
+            break;
+        case 'T':
+            if (app_parse_float(optarg, &max_seconds) || max_seconds <= 0)
+                return app_usage("tune", "--max-seconds wants a positive number, not '%s'", optarg);
             break;
         case 'c':
             if (app_parse_float(optarg, &clip) || clip < 0)
@@ -349,6 +368,8 @@ int cmd_tune(int argc, char **argv)
         run.best_rows = best_rows;
         run.hist = &hist;
         run.saved_step = -1;
+        run.max_seconds = max_seconds;
+        run.stop = &app_interrupted;
         struct tune_control ctl = {.stop = &app_interrupted, .progress = on_progress, .user = &run};
         app_catch_sigint();
         app_progress_init(&run.bar, "tune");
@@ -372,6 +393,9 @@ int cmd_tune(int argc, char **argv)
         }
         if (saved < 0 && se.code)
             status = app_fail("tune", &se);
+        else if (rc == PL_ESTOPPED && run.timed_out)
+            fprintf(stderr, "promptlab tune: time limit of %g s reached at step %d\n", max_seconds,
+                    res.steps_done);
         else if (rc == PL_ESTOPPED)
             fprintf(stderr, "promptlab tune: stopped at step %d; the best prompt (step %d) is saved in %s\n",
                     res.steps_done, saved, out);
@@ -382,6 +406,8 @@ int cmd_tune(int argc, char **argv)
         }
         if (run.save_failed)
             app_warn("tune", "a checkpoint failed: %s", run.save_err);
+        if (status == 0 && rc == PL_ESTOPPED && !run.timed_out)
+            status = 1;
         if (status == 0) {
             printf("steps %d  best step %d  valid loss %.4f  %s %.2f  final train loss %.4f  %s\n",
                    res.steps_done, res.best_step, res.best_valid_loss, rec.metric, res.best_metric,

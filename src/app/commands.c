@@ -12,6 +12,7 @@ const struct app_command app_commands[] = {
     {"tune", cmd_tune, "train a soft prompt (prompt tuning) on a JSONL data set"},
     {"eval", cmd_eval, "score hard and soft prompts on a data set (chrF, BLEU, exact match)"},
     {"neighbors", cmd_neighbors, "nearest vocabulary tokens of each prompt row"},
+    {"corpus", cmd_corpus, "generate the embedded model's training corpus from assets/world"},
     {"pretrain", cmd_pretrain, "train all weights of a new model on a corpus (the embedded model)"},
     {"info", cmd_info, "describe a model: family, sizes, dtype, files"},
     {"bench", cmd_bench, "measure speed: decoding, training, machine ceilings"},

@@ -1,0 +1,124 @@
+#!/bin/sh
+# report.sh - measure the embedded model and print its REPORT.md on stdout.
+# Run by `make model` (PL = the promptlab binary, W = the work directory with
+# the corpus, MODEL = the model directory). Every figure below is measured
+# here by promptlab itself, with greedy decoding on the test split; the soft
+# prompts are trained here too and saved to assets/prompts/.
+set -eu
+: "${PL:=./promptlab}" "${W:=build/world}" "${MODEL:=assets/models/promptlab-tiny}"
+C=$W/corpus
+E=$W/eval
+P=assets/prompts
+mkdir -p "$E"
+export PROMPTLAB_MODEL=$MODEL
+N=300
+
+# Subsets of the test split (the corpus writes one compact object per line).
+pick() { grep "\"task\":\"$1\",\"lang\":\"$2\"" "$C/test.jsonl" || true; }
+for L in vi es fr; do
+    pick translate $L | grep -v heldout-phrasing | grep -v '"idiom' | head -n $N >"$E/lit_$L.jsonl"
+    pick translate $L | grep heldout-phrasing | grep -v '"idiom' | head -n $N >"$E/held_$L.jsonl"
+    pick meaning $L | grep '"idiom' | head -n $N >"$E/idiom_meaning_$L.jsonl"
+    pick translate $L | grep '"idiom' | head -n $N >"$E/idiom_literal_$L.jsonl"
+done
+pick explain en | head -n $N >"$E/explain.jsonl"
+
+table() { "$PL" eval --data "$@" 2>/dev/null; }
+
+echo "# promptlab-tiny: quality report"
+echo
+echo "Measured by \`make model\` (assets/models/report.sh) on $(date -u +%Y-%m-%d) with"
+echo "promptlab $("$PL" --version | cut -d' ' -f2); greedy decoding; chrF as sacreBLEU"
+echo "defines it (character 6-grams, beta 2), exact match after trimming spaces."
+echo "Test examples never occur in the training split. Up to $N examples per row."
+echo
+echo "## Literal translation, instructions seen in pre-training"
+echo
+echo '```'
+for L in vi es fr; do echo "[$L]"; table "$E/lit_$L.jsonl" --metric chrf,exact; done
+echo '```'
+echo
+echo "## Held-out instruction phrasings (never in pre-training)"
+echo
+echo '```'
+for L in vi es fr; do echo "[$L]"; table "$E/held_$L.jsonl" --metric chrf,exact; done
+echo '```'
+echo
+echo "## Idioms: the meaning instruction against a plain translate instruction"
+echo
+echo "Idioms inside sentences of the test split. Under \"translate the meaning\""
+echo "the reference is the idiomatic equivalent (exact match); under a plain"
+echo "translate instruction the reference is the word-for-word rendering (chrF)."
+echo
+echo '```'
+for L in vi es fr; do
+    echo "[$L] meaning instruction vs idiomatic reference"
+    table "$E/idiom_meaning_$L.jsonl" --metric chrf,exact
+    echo "[$L] translate instruction vs literal reference"
+    table "$E/idiom_literal_$L.jsonl" --metric chrf,exact --ref literal
+done
+echo '```'
+echo
+echo "## Idiom explanations"
+echo
+echo '```'
+table "$E/explain.jsonl" --metric chrf,exact
+echo '```'
+
+# Soft prompt A: 100 English->Vietnamese pairs without any instruction.
+echo
+echo "## Soft prompt A: English to Vietnamese from 100 pairs, 60 seconds"
+echo
+echo "Length 20, vocabulary initialisation, Adafactor lr 0.3, at most 60 s of"
+echo "training on this machine; the sources carry no instruction."
+echo
+"$PL" tune --data "$C/softA_train.jsonl" --out "$P/soft-a-vietnamese" --length 20 --init vocab \
+    --steps 3000 --eval-every 20 --max-seconds 60 --seed 1 >"$E/softA.out" 2>"$E/softA.log"
+echo '```'
+grep '^step\|time limit' "$E/softA.log" | tail -n 4
+table "$C/softA_test.jsonl" --soft "$P/soft-a-vietnamese" \
+    --hard 'translate English to Vietnamese: {source}' --metric chrf,exact
+echo '```'
+echo
+echo "Nearest vocabulary pieces of its first rows:"
+echo
+echo '```'
+"$PL" neighbors --soft "$P/soft-a-vietnamese" -k 4 | head -n 10
+echo '```'
+
+# Soft prompt B: idiomatic translations of 60% of the idioms.
+echo
+echo "## Soft prompt B: idioms to natural Vietnamese, generalising to held-out idioms"
+echo
+"$PL" tune --data "$C/softB_train.jsonl" --out "$P/soft-b-idioms" --length 20 --init vocab \
+    --steps 400 --eval-every 50 --seed 1 >"$E/softB.out" 2>"$E/softB.log"
+echo "Trained on $(wc -l <"$C/softB_train.jsonl") idiom pairs; tested on the"
+echo "$(wc -l <"$C/softB_test.jsonl") pairs of the other idioms (exact match with the idiomatic reference):"
+echo
+echo '```'
+table "$C/softB_test.jsonl" --soft "$P/soft-b-idioms" --hard 'translate English to Vietnamese: {source}' \
+    --hard 'Translate the meaning into Vietnamese: {source}' --metric chrf,exact
+echo '```'
+echo
+echo '```'
+"$PL" neighbors --soft "$P/soft-b-idioms" -k 4 | head -n 10
+echo '```'
+
+# Classification: three initialisations.
+echo
+echo "## Classification: class-label vs vocabulary vs random initialisation"
+echo
+labels=$(cut -d'"' -f8 "$C/classify_train.jsonl" | sort -u | paste -sd, -)
+echo "Topic labels: $labels. Length 10, Adafactor lr 0.3, 300 steps, validation"
+echo "accuracy every 25 steps:"
+echo
+echo '```'
+for init in "labels:$labels" vocab random; do
+    name=$(echo "$init" | cut -d: -f1)
+    "$PL" tune --data "$C/classify_train.jsonl" --valid "$C/classify_valid.jsonl" \
+        --out "$E/classify-$name" --length 10 --init "$init" --metric accuracy --steps 300 \
+        --eval-every 25 --seed 1 >"$E/classify-$name.out" 2>"$E/classify-$name.log"
+    echo "[$name] step:accuracy $(grep '^step' "$E/classify-$name.log" |
+        awk '{split($2, s, "/"); printf "%s:%s ", s[1], $8}')"
+done
+echo '```'
