@@ -39,7 +39,8 @@ const char *lab_dir(const struct lab *L);
 char *lab_fill(const char *hard, const char *text);
 
 /* Token ids of fill(hard, text) + </s>, truncated (keeping </s>) so that
- * n_soft + ids fit LAB_MAX_SOURCE; *truncated is set when that happened.
+ * n_soft + ids fit LAB_MAX_SOURCE; *truncated (may be NULL) is set when
+ * that happened.
  * Refuses text that is not valid UTF-8 (PL_EINVAL). Caller frees *ids. */
 int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char *text,
                    int **ids, int *n_ids, bool *truncated, struct pl_err *e);

@@ -183,7 +183,9 @@ int app_open_lab(const char *cmd, const char *dir, struct lab **out)
         return 0;
     fprintf(stderr, "promptlab %s: %s\n", cmd, e.msg);
     if (!dir && !getenv("PROMPTLAB_MODEL") && !is_dir(d))
-        fprintf(stderr, "promptlab %s: no model at %s; pass --model DIR or set PROMPTLAB_MODEL\n",
+        fprintf(stderr,
+                "promptlab %s: no model at %s; pass --model DIR, set PROMPTLAB_MODEL, or build "
+                "the embedded model with 'make model'\n",
                 cmd, d);
     return 1;
 }

@@ -16,8 +16,6 @@
 #include "app_impl.h"
 #include "promptlab/world.h"
 
-int cmd_corpus(int argc, char **argv);
-
 static const char *const CMD = "corpus";
 
 static void usage(FILE *out)

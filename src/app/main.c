@@ -51,6 +51,12 @@ int main(int argc, char **argv)
         return cmd_tui(1, tui_argv);
     }
     const char *name = argv[1];
+    /* `promptlab --demo`, `promptlab --model DIR`: options of the TUI. */
+    if (name[0] == '-' && strcmp(name, "--help") != 0 && strcmp(name, "-h") != 0 &&
+        strcmp(name, "--version") != 0 && strcmp(name, "-V") != 0) {
+        argv[0] = (char *)"tui";
+        return cmd_tui(argc, argv);
+    }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("promptlab %s\n", PL_VERSION);
         return 0;

@@ -119,6 +119,9 @@ char *lab_fill(const char *hard, const char *text)
 int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char *text,
                    int **ids, int *n_ids, bool *truncated, struct pl_err *e)
 {
+    bool cut_dummy;
+    if (!truncated)
+        truncated = &cut_dummy;
     *ids = NULL;
     *n_ids = 0;
     *truncated = false;

@@ -1,0 +1,510 @@
+/* tui_hard.c - view 1, the hard prompt: a multi-line template editor, the
+ * preset list, a run of the template over the sample set (each output with
+ * its chrF, and the corpus chrF), and the tokens the model actually sees.
+ *
+ * The one idea: results belong to the template they were run with. The
+ * view keeps its own copy of each decoded row (copied from the worker's
+ * job as rows arrive) and the template text of that run, so editing marks
+ * the results as stale instead of mixing outputs of two prompts. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "promptlab/metrics.h"
+#include "tui_impl.h"
+
+enum focus { F_EDITOR, F_PRESETS, F_RESULTS, N_FOCUS };
+
+struct tui_hard {
+    struct ui_editor ed;
+    enum focus focus;
+    bool editing;
+    bool tokens;
+    struct ui_list results, presets;
+    struct tui_job *job;
+    char *ran;                /* template of the results; NULL before a run */
+    int n;                    /* rows of the results (the sample set when run) */
+    char **out;
+    float *score;
+    unsigned char *state;
+    int n_done;
+    double corpus;            /* corpus chrF of the finished rows */
+    double started;
+    /* geometry of the last frame, for the mouse */
+    int ed_y, ed_x, ed_h, ed_w, pr_y, pr_x, pr_h, pr_w, tb_y, tb_h;
+};
+
+static void clear_results(struct tui_hard *h)
+{
+    for (int i = 0; i < h->n; i++)
+        free(h->out[i]);
+    free(h->out), free(h->score), free(h->state), free(h->ran);
+    h->out = NULL, h->score = NULL, h->state = NULL, h->ran = NULL;
+    h->n = h->n_done = 0;
+    h->corpus = NAN;
+}
+
+int tui_hard_init(struct tui *t)
+{
+    struct tui_hard *h = calloc(1, sizeof *h);
+    if (!h)
+        return PL_ENOMEM;
+    ui_editor_init(&h->ed, 0);
+    h->corpus = NAN;
+    h->focus = F_EDITOR;
+    t->hard = h;
+    return 0;
+}
+
+void tui_hard_free(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    if (!h)
+        return;
+    tui_job_release(h->job);
+    clear_results(h);
+    ui_editor_free(&h->ed);
+    free(h);
+    t->hard = NULL;
+}
+
+void tui_hard_reset(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    if (!h)
+        return;
+    tui_job_release(h->job);
+    h->job = NULL;
+    clear_results(h);
+    h->results = (struct ui_list){0, 0};
+}
+
+const char *tui_hard_template(const struct tui *t)
+{
+    return ui_editor_text(&t->hard->ed, NULL);
+}
+
+void tui_hard_set_template(struct tui *t, const char *s)
+{
+    ui_editor_set_text(&t->hard->ed, s, strlen(s));
+}
+
+bool tui_hard_editing(const struct tui *t)
+{
+    return t->hard->editing;
+}
+
+void tui_hard_run(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    if (t->samples.n == 0) {
+        tui_msg(t, TUI_R_ERROR, "the sample set is empty: pick one with m");
+        return;
+    }
+    tui_job_release(h->job);
+    h->job = NULL;
+    clear_results(h);
+    int n = t->samples.n;
+    const char **src = malloc(sizeof *src * (size_t)n), **ref = malloc(sizeof *ref * (size_t)n);
+    h->out = calloc((size_t)n, sizeof *h->out);
+    h->score = malloc(sizeof *h->score * (size_t)n);
+    h->state = calloc((size_t)n, 1);
+    const char *tmpl = tui_hard_template(t);
+    h->ran = strdup(tmpl);
+    if (!src || !ref || !h->out || !h->score || !h->state || !h->ran) {
+        free(src), free(ref);
+        clear_results(h);
+        tui_msg(t, TUI_R_ERROR, "out of memory");
+        return;
+    }
+    h->n = n;
+    for (int i = 0; i < n; i++) {
+        src[i] = t->samples.rec[i].source;
+        ref[i] = t->samples.rec[i].target;
+        h->score[i] = NAN;
+    }
+    struct tui_translate_spec sp = {.n_var = 1, .hard = {tmpl[0] ? tmpl : NULL},
+                                    .texts = src, .refs = ref, .n_rows = n};
+    h->job = tui_job_translate(t->worker, &sp);
+    free(src), free(ref);
+    h->started = pl_now();
+    if (!h->job)
+        tui_msg(t, TUI_R_ERROR, "could not start decoding (out of memory)");
+    else
+        tui_msg(t, TUI_R_INFO, "running the template over %d samples...", n);
+}
+
+bool tui_hard_tick(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    if (!h->job || !tui_job_sync(h->job))
+        return false;
+    const struct tui_job_view *v = tui_job_view(h->job);
+    int done = 0, failed = 0;
+    const char **hyp = malloc(sizeof *hyp * (size_t)h->n), **ref = malloc(sizeof *ref * (size_t)h->n);
+    for (int i = 0; i < h->n && i < v->n_rows; i++) {
+        if (v->state[i] != TUI_CELL_PENDING && !h->out[i]) {
+            h->out[i] = strdup(v->out[i] ? v->out[i] : "");
+            h->score[i] = v->score[i];
+            h->state[i] = v->state[i];
+        }
+        if (h->state[i] == TUI_CELL_DONE && hyp && ref) {
+            hyp[done] = h->out[i];
+            ref[done] = t->samples.rec[i].target;
+            done++;
+        } else if (h->state[i] == TUI_CELL_FAILED) {
+            failed++;
+        }
+    }
+    h->corpus = hyp && ref && done ? metric_chrf_corpus(hyp, ref, done) : NAN;
+    h->n_done = done + failed;
+    free(hyp), free(ref);
+    if (v->finished) {
+        if (failed)
+            tui_msg(t, TUI_R_ERROR, "%d of %d rows failed to decode (marked %s)", failed, h->n,
+                    t->g->cross);
+        else
+            tui_msg(t, TUI_R_GOOD, "corpus chrF %.1f over %d samples (%.1f s)", h->corpus, h->n,
+                    pl_now() - h->started);
+        tui_job_release(h->job);
+        h->job = NULL;
+    }
+    return true;
+}
+
+const char *tui_hard_footer(const struct tui *t)
+{
+    const struct tui_hard *h = t->hard;
+    if (h->editing)
+        return "Esc done\tCtrl-R run\tEnter new line\tCtrl-W/K/U delete\tAlt-B/F word\tF1-F4 views";
+    if (h->focus == F_PRESETS)
+        return "Enter load preset\tr run\tt tokens\tTab focus\te edit";
+    return "Enter/e edit\tr run\tt tokens\tp presets\tTab focus\tE export";
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+static void load_preset(struct tui *t, int i)
+{
+    if (i < 0 || i >= t->n_presets)
+        return;
+    tui_hard_set_template(t, t->presets[i].text);
+    tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded (%s): r runs it", t->presets[i].name,
+            t->presets[i].origin);
+}
+
+static int editing_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_hard *h = t->hard;
+    if (tui_key_is(k, 27) || tui_key_is(k, '\t')) {
+        h->editing = false;
+        h->focus = tui_key_is(k, '\t') ? F_PRESETS : F_EDITOR;
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 18)) { /* Ctrl-R */
+        h->editing = false;
+        tui_hard_run(t);
+        return TUI_REDRAW;
+    }
+    if (k->paste) {
+        ui_editor_insert(&h->ed, k->paste, k->paste_len);
+        return TUI_REDRAW;
+    }
+    if (k->fn && k->code == KEY_MOUSE)
+        return TUI_UNHANDLED;
+    if (k->ui == UI_KEY_NONE)
+        return TUI_UNHANDLED;
+    int rc = ui_editor_key(&h->ed, k->ui, k->ch);
+    if (rc == PL_ENOMEM)
+        tui_msg(t, TUI_R_ERROR, "out of memory");
+    return TUI_REDRAW;
+}
+
+static int mouse_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_hard *h = t->hard;
+    if (!(k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+        return 0;
+    int y = k->my, x = k->mx;
+    if (y >= h->ed_y && y < h->ed_y + h->ed_h && x >= h->ed_x && x < h->ed_x + h->ed_w) {
+        h->focus = F_EDITOR;
+        h->editing = true;
+        ui_editor_move_to(&h->ed, h->ed.top + (y - h->ed_y), h->ed.left + (x - h->ed_x));
+    } else if (y > h->pr_y && y < h->pr_y + h->pr_h && x >= h->pr_x && x < h->pr_x + h->pr_w) {
+        int row = h->presets.top + (y - h->pr_y - 1);
+        h->focus = F_PRESETS;
+        h->editing = false;
+        if (row < t->n_presets) {
+            h->presets.selected = row;
+            if (k->mbutton & BUTTON1_DOUBLE_CLICKED)
+                load_preset(t, row);
+        }
+    } else if (y > h->tb_y && y < h->tb_y + h->tb_h) {
+        int row = h->results.top + (y - h->tb_y - 1);
+        h->focus = F_RESULTS;
+        h->editing = false;
+        if (row < t->samples.n)
+            h->results.selected = row;
+    }
+    return TUI_REDRAW;
+}
+
+int tui_hard_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_hard *h = t->hard;
+    if (k->fn && k->code == KEY_MOUSE)
+        return mouse_key(t, k);
+    if (h->editing)
+        return editing_key(t, k);
+    if (k->paste) { /* pasting starts editing */
+        h->focus = F_EDITOR;
+        h->editing = true;
+        ui_editor_insert(&h->ed, k->paste, k->paste_len);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'e') || (h->focus == F_EDITOR && k->ui == UI_KEY_ENTER)) {
+        h->focus = F_EDITOR;
+        h->editing = true;
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'r') || tui_key_is(k, 18)) {
+        tui_hard_run(t);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 't')) {
+        h->tokens = !h->tokens;
+        tui_msg(t, TUI_R_INFO, h->tokens ? "tokens of the selected sample, as the model sees them"
+                                         : "tokens hidden");
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'p')) {
+        h->focus = F_PRESETS;
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, '\t') || (k->fn && k->code == KEY_BTAB)) {
+        h->focus = (enum focus)((h->focus + (tui_key_is(k, '\t') ? 1 : N_FOCUS - 1)) % N_FOCUS);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 27)) {
+        h->focus = F_RESULTS;
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'E')) {
+        tui_msg(t, TUI_R_DIM, "export is in view 2 (chart) and view 3 (table)");
+        return TUI_REDRAW;
+    }
+    if (h->focus == F_PRESETS) {
+        if (k->ui == UI_KEY_ENTER) {
+            load_preset(t, h->presets.selected);
+            return TUI_REDRAW;
+        }
+        int rc = ui_list_key(&h->presets, k->ui, t->n_presets, h->pr_h > 1 ? h->pr_h - 1 : 1);
+        return rc == UI_IGNORED ? TUI_UNHANDLED : TUI_REDRAW;
+    }
+    if (h->focus == F_EDITOR && (k->ui == UI_KEY_DOWN || k->ui == UI_KEY_UP)) {
+        h->focus = F_RESULTS;
+        return TUI_REDRAW;
+    }
+    int rc = ui_list_key(&h->results, k->ui, t->samples.n, h->tb_h > 1 ? h->tb_h - 1 : 1);
+    if (rc != UI_IGNORED) {
+        h->focus = F_RESULTS;
+        return TUI_REDRAW;
+    }
+    return TUI_UNHANDLED;
+}
+
+/* ---- drawing ----------------------------------------------------------- */
+
+struct cell_ctx {
+    struct tui *t;
+    struct tui_hard *h;
+};
+
+static const char *cell(void *ctx, int row, int col, char *buf, size_t cap)
+{
+    struct cell_ctx *c = ctx;
+    const struct jsonl_record *r = &c->t->samples.rec[row];
+    bool have = row < c->h->n;
+    switch (col) {
+    case 0: snprintf(buf, cap, "%d", row + 1); return buf;
+    case 1: return r->source;
+    case 2: return r->target;
+    case 3:
+        if (!have)
+            return "";
+        if (c->h->state[row] == TUI_CELL_PENDING)
+            return c->t->g->pending;
+        return c->h->out[row];
+    case 4:
+        if (!have)
+            return "";
+        tui_score_cell(c->t, c->h->score[row], c->h->state[row], buf, cap);
+        return buf;
+    }
+    return "";
+}
+
+/* The pieces of fill(template, sample) + </s>, wrapped into a box. */
+static void draw_tokens(struct tui *t, int y, int x, int h, int w)
+{
+    struct tui_hard *hd = t->hard;
+    int row = hd->results.selected;
+    if (row < 0 || row >= t->samples.n) {
+        tui_text(t, y, x, w, "no sample selected", TUI_R_DIM);
+        return;
+    }
+    const char *tmpl = tui_hard_template(t);
+    int *ids = NULL, n = 0, *tids = NULL, tn = 0;
+    bool cut = false, cut2 = false;
+    struct pl_err e = {0};
+    if (lab_source_ids(t->L, tmpl[0] ? tmpl : NULL, 0, t->samples.rec[row].source, &ids, &n, &cut,
+                       &e)) {
+        tui_text(t, y, x, w, e.msg, TUI_R_ERROR);
+        return;
+    }
+    /* the template alone: how many of the pieces the prompt costs */
+    if (tmpl[0] && lab_source_ids(t->L, tmpl, 0, "", &tids, &tn, &cut2, NULL) == 0)
+        tn = tn > 0 ? tn - 1 : 0;
+    char head[200];
+    snprintf(head, sizeof head, "Tokens the model sees for sample %d: %d (about %d from the template)%s",
+             row + 1, n, tn, cut ? ", cut to fit" : "");
+    tui_heading(t, y, x, w, head, false);
+    const tok *tk = lab_tok(t->L);
+    int unk = tok_unk_id(tk), eos = tok_eos_id(tk);
+    int cx = x, cy = y + 1;
+    for (int i = 0; i < n && cy < y + h; i++) {
+        const char *pc = ids[i] == unk ? "<unk>" : tok_piece(tk, ids[i]);
+        if (!pc)
+            pc = "?";
+        int pw = ui_text_width(pc, strlen(pc));
+        if (cx + pw + 1 > x + w && cx > x) {
+            cy++;
+            cx = x;
+            if (cy >= y + h)
+                break;
+        }
+        enum tui_role role = ids[i] == unk ? TUI_R_MARK : ids[i] == eos ? TUI_R_DIM
+                             : (i % 2) ? TUI_R_INFO
+                                       : TUI_R_NORMAL;
+        cx += tui_text(t, cy, cx, pw < x + w - cx ? pw : x + w - cx, pc, role);
+        cx += tui_text(t, cy, cx, 1, " ", TUI_R_NORMAL);
+    }
+    free(ids);
+    free(tids);
+}
+
+void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
+{
+    struct tui_hard *hd = t->hard;
+    int pw = w >= 110 ? 36 : 28;  /* presets column */
+    int lw = w - pw - 1;
+    int eh = h >= 30 ? 6 : 3;     /* editor lines */
+    const char *tmpl = tui_hard_template(t);
+    bool stale = hd->ran && strcmp(hd->ran, tmpl) != 0;
+
+    /* template editor */
+    char title[200];
+    snprintf(title, sizeof title, "Template%s", hd->editing ? " (editing: Esc done, Ctrl-R run)"
+                                                             : " (Enter/e edit)");
+    tui_heading(t, y, x, lw, title, hd->focus == F_EDITOR);
+    hd->ed_y = y + 1, hd->ed_x = x + 1, hd->ed_h = eh, hd->ed_w = lw - 2;
+    ui_editor_scroll(&hd->ed, eh, lw - 2);
+    attrset(hd->editing ? tui_attr(t, TUI_R_BOLD) : A_NORMAL);
+    ui_editor_draw(stdscr, y + 1, x + 1, eh, lw - 2, &hd->ed, false, t->tflags);
+    attrset(A_NORMAL);
+    char info[400];
+    const char *note = NULL;
+    for (int i = 0; i < t->n_presets && !note; i++)
+        if (t->presets[i].note[0] && strcmp(t->presets[i].text, tmpl) == 0)
+            note = t->presets[i].note;
+    if (note)
+        snprintf(info, sizeof info, "%s", note);
+    else
+        snprintf(info, sizeof info, "%s. %s: %s",
+             !tmpl[0] ? "Empty template: the model gets the sample alone"
+             : strstr(tmpl, "{source}") ? "{source} is replaced by each sample"
+                                        : "No {source}: the sample follows the template",
+             t->family, t->family_hint);
+    tui_text(t, y + 1 + eh, x + 1, lw - 2, info, TUI_R_DIM);
+
+    /* presets */
+    hd->pr_y = y, hd->pr_x = x + lw + 1, hd->pr_h = eh + 2, hd->pr_w = pw;
+    tui_heading(t, y, x + lw + 1, pw, "Presets (p)", hd->focus == F_PRESETS);
+    if (hd->focus != F_PRESETS) /* show the preset in use */
+        for (int i = 0; i < t->n_presets; i++)
+            if (strcmp(t->presets[i].text, tmpl) == 0)
+                hd->presets.selected = i;
+    ui_list_scroll(&hd->presets, t->n_presets, eh + 1);
+    for (int r = 0; r < eh + 1 && hd->presets.top + r < t->n_presets; r++) {
+        int i = hd->presets.top + r;
+        bool sel = i == hd->presets.selected;
+        enum tui_role role = sel && hd->focus == F_PRESETS ? TUI_R_SELECTED
+                             : sel                          ? TUI_R_BOLD
+                                                            : TUI_R_NORMAL;
+        bool cur = strcmp(t->presets[i].text, tmpl) == 0;
+        char buf[140];
+        snprintf(buf, sizeof buf, "%s%s", cur ? t->g->bullet : " ", t->presets[i].name);
+        if (role == TUI_R_SELECTED) {
+            attrset(tui_attr(t, role));
+            mvhline(y + 1 + r, x + lw + 1, ' ', pw);
+        }
+        tui_text(t, y + 1 + r, x + lw + 1, pw, buf, role);
+    }
+    if (t->n_presets == 0)
+        tui_text(t, y + 1, x + lw + 1, pw, "none", TUI_R_DIM);
+
+    int ry = y + eh + 2;
+    int rh = y + h - ry;
+    if (hd->tokens && rh > 8) {
+        int th = rh >= 16 ? 5 : 4;
+        draw_tokens(t, ry, x, th, w);
+        ry += th;
+        rh -= th;
+    }
+
+    /* results */
+    char rtitle[300];
+    if (!hd->ran)
+        snprintf(rtitle, sizeof rtitle, "Samples: %s (%d) - r runs the template", t->samples_name,
+                 t->samples.n);
+    else if (hd->n_done < hd->n)
+        snprintf(rtitle, sizeof rtitle, "Running: %d/%d decoded, chrF so far %.1f", hd->n_done,
+                 hd->n, hd->corpus);
+    else
+        snprintf(rtitle, sizeof rtitle, "chrF %.1f over %d samples%s", hd->corpus, hd->n,
+                 stale ? " - template edited since: r to rerun" : "");
+    tui_heading(t, ry, x, w, rtitle, hd->focus == F_RESULTS);
+    /* the output gets the most room: cap the other text columns */
+    const struct ui_column cols[] = {
+        {"#", 2, 4, 0, UI_ALIGN_RIGHT},     {"Source", 10, w / 4, 2, UI_ALIGN_LEFT},
+        {"Reference", 10, w / 4, 2, UI_ALIGN_LEFT}, {"Output", 12, 0, 3, UI_ALIGN_LEFT},
+        {"chrF", 5, 6, 0, UI_ALIGN_RIGHT},
+    };
+    struct cell_ctx ctx = {t, hd};
+    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = t->samples.n, .cell = cell, .ctx = &ctx};
+    int th = rh - 1;
+    hd->tb_y = ry + 1, hd->tb_h = th;
+    if (th < 2)
+        return;
+    ui_list_scroll(&hd->results, t->samples.n, th - 1);
+    attrset(stale ? tui_attr(t, TUI_R_DIM) : A_NORMAL);
+    ui_table_draw(stdscr, ry + 1, x, th, w, &tb, &hd->results, hd->focus == F_RESULTS,
+                  t->color ? &t->colors : NULL, t->tflags);
+    attrset(A_NORMAL);
+    int sw, sx = tui_table_col_x(&tb, w, 4, &sw);
+    for (int r = 0; r < th - 1 && sw > 0; r++) {
+        int row = hd->results.top + r;
+        if (row >= hd->n || row >= t->samples.n)
+            break;
+        char buf[32];
+        tui_score_cell(t, hd->score[row], hd->state[row], buf, sizeof buf);
+        int bw = ui_text_width(buf, strlen(buf));
+        tui_score_paint(t, ry + 2 + r, x + sx + sw - bw, hd->score[row], hd->state[row]);
+    }
+    if (hd->editing) {
+        /* leave the terminal's cursor at the editor's (the frame reads it back) */
+        int line, col;
+        ui_editor_cursor(&hd->ed, &line, NULL, &col);
+        move(y + 1 + line - hd->ed.top, x + 1 + col - hd->ed.left);
+    }
+}

@@ -1,0 +1,682 @@
+/* corpus.c - examples for the four tasks, their split, and the JSONL files.
+ *
+ * The one idea: a sentence's split is a function of the sentence alone (a
+ * hash of its English text, before any contraction such as "doesn't"), so
+ * no example of one split can share its sentence with another split,
+ * whatever the task, the target language or the seed. Every idiom is
+ * taught in train (alone and in frames); in valid and test an idiom appears
+ * only inside a frame whose sentence hashes into that split, and an
+ * explanation (the idiom alone) only with a held-out phrasing. The split
+ * field of idioms.txt divides the idioms between soft prompt B's train and
+ * test files.  Each split is drawn from its own random
+ * stream: a generator for the test split rejects sentences until one hashes
+ * into the test split.  The task mix is fixed here:
+ *
+ *   translate, ordinary sentence   62%    meaning, idiom            5%
+ *   meaning, ordinary sentence     20%    explain, idiom            3%
+ *   translate, idiom (literal)      4%    classify                  6%
+ */
+#include "world_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Per mille of each kind of example, in the order of enum example_kind. */
+enum { EX_TRANSLATE, EX_MEANING, EX_IDIOM_LITERAL, EX_IDIOM_MEANING, EX_EXPLAIN, EX_CLASSIFY,
+       N_EX };
+static const int mix[N_EX] = {620, 200, 40, 50, 30, 60};
+
+/* Valid and test each take 3% of the sentences. */
+#define SPLIT_VALID_PERMILLE 30
+#define SPLIT_TEST_PERMILLE 30
+/* In valid and test, the share of instructions that are held-out phrasings. */
+#define HELDOUT_PERCENT 30
+/* The share of idiom examples that put the idiom inside a frame. */
+#define FRAME_PERCENT 40
+
+uint64_t world_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Mix the bits so that nearby hashes spread over the buckets. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+enum world_split world_sentence_split(const char *english)
+{
+    unsigned b = (unsigned)(mix64(world_hash(english)) % 1000);
+    if (b < SPLIT_VALID_PERMILLE)
+        return WORLD_VALID;
+    if (b < SPLIT_VALID_PERMILLE + SPLIT_TEST_PERMILLE)
+        return WORLD_TEST;
+    return WORLD_TRAIN;
+}
+
+/* ---- the generator ---- */
+
+struct world_gen {
+    const struct world *w;
+    struct pl_rng rng;
+    enum world_split split;
+    int *idioms;                 /* [n_idioms] of this split */
+    int n_idioms;
+    struct sentence s;
+    char text[1024], source[2048], target[1024], literal[1024];
+};
+
+static int pick(struct pl_rng *r, int n)
+{
+    return n > 0 ? (int)pl_rng_below(r, (uint32_t)n) : 0;
+}
+
+int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
+                   struct world_gen **out, struct pl_err *e)
+{
+    *out = NULL;
+    struct world_gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    g->w = w;
+    g->split = split;
+    /* One independent stream per split, so that the size of one file does
+     * not change the others. */
+    pl_rng_seed(&g->rng, mix64(seed * 4 + (uint64_t)split + 1));
+    g->idioms = malloc((size_t)(w->n_idioms ? w->n_idioms : 1) * sizeof *g->idioms);
+    if (!g->idioms) {
+        free(g);
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    /* Every idiom is known to pre-training (soft prompt B draws out a skill
+     * the model has); what keeps valid and test apart from train is the
+     * sentence: there an idiom always sits in a frame whose English sentence
+     * hashes into that split. */
+    for (int i = 0; i < w->n_idioms; i++)
+        g->idioms[g->n_idioms++] = i;
+    *out = g;
+    return 0;
+}
+
+void world_gen_free(struct world_gen *g)
+{
+    if (!g)
+        return;
+    free(g->idioms);
+    free(g);
+}
+
+/* Replace {source} and {language} in a phrasing. */
+static void apply(const char *tmpl, const char *source, const char *language, char *out,
+                  size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = tmpl; *p && n + 1 < cap;) {
+        const char *put = NULL;
+        if (strncmp(p, "{source}", 8) == 0) {
+            put = source;
+            p += 8;
+        } else if (strncmp(p, "{language}", 10) == 0) {
+            put = language;
+            p += 10;
+        }
+        if (put) {
+            size_t k = strlen(put);
+            if (n + k + 1 > cap)
+                k = cap - n - 1;
+            memcpy(out + n, put, k);
+            n += k;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    out[n] = 0;
+}
+
+/* A phrasing of the task: train phrasings for train, and a held-out one
+ * HELDOUT_PERCENT of the time in valid and test. */
+static const struct wphrasing *phrasing_of(struct world_gen *g, int task, bool force_heldout,
+                                           bool *heldout)
+{
+    const struct world *w = g->w;
+    bool want = g->split != WORLD_TRAIN && (force_heldout || pick(&g->rng, 100) < HELDOUT_PERCENT);
+    int n = 0;
+    for (int i = 0; i < w->n_phr; i++)
+        n += w->phr[i].task == task && w->phr[i].heldout == want;
+    if (!n)
+        want = false;
+    n = 0;
+    for (int i = 0; i < w->n_phr; i++)
+        n += w->phr[i].task == task && w->phr[i].heldout == want;
+    int k = pick(&g->rng, n);
+    for (int i = 0; i < w->n_phr; i++)
+        if (w->phr[i].task == task && w->phr[i].heldout == want && k-- == 0) {
+            *heldout = want;
+            return &w->phr[i];
+        }
+    return NULL;
+}
+
+static const struct wphrasing *phrasing(struct world_gen *g, int task, bool *heldout)
+{
+    return phrasing_of(g, task, false, heldout);
+}
+
+/* "does not" -> "doesn't" ...: an English variant with the same meaning
+ * (the split is decided on the uncontracted sentence). */
+static void contract(char *s)
+{
+    static const char *const from[] = {"does not ", "do not ", "did not ", "will not ",
+                                       "is not ", "are not ", "was not ", "were not ",
+                                       "It is ", "it is "};
+    static const char *const to[] = {"doesn't ", "don't ", "didn't ", "won't ", "isn't ",
+                                     "aren't ", "wasn't ", "weren't ", "It's ", "it's "};
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        char *p = strstr(s, from[i]);
+        if (!p || (p > s && p[-1] != ' '))
+            continue;
+        size_t a = strlen(from[i]), b = strlen(to[i]);
+        memmove(p + b, p + a, strlen(p + a) + 1);
+        memcpy(p, to[i], b);
+    }
+}
+
+/* What draw_sentence accepts besides a label index. */
+enum { ANY_LABEL = -1, SOME_LABEL = -2 };
+
+/* An ordinary sentence of this generator's split, with the topic label
+ * `want` (a label index, ANY_LABEL or SOME_LABEL). */
+static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
+{
+    /* Where most draws are rejected, look at the English alone and render
+     * the other languages only for the sentence kept (same draws again). */
+    bool picky = g->split != WORLD_TRAIN || want != ANY_LABEL;
+    for (long tries = 0; tries < 200000; tries++) {
+        struct pl_rng before = g->rng;
+        if (world_sentence(g->w, &g->rng, -1, picky ? 1u << L_EN : 0, &g->s) != 0)
+            continue;
+        if (want != ANY_LABEL && (want >= 0 ? g->s.label != want : g->s.label < 0))
+            continue;
+        if (world_sentence_split(g->s.text[L_EN]) != g->split)
+            continue;
+        if (picky) {
+            g->rng = before;
+            world_sentence(g->w, &g->rng, -1, 0, &g->s);
+        }
+        return 0;
+    }
+    return pl_err_set(e, PL_ERANGE, "the world's data yields no sentence for this split");
+}
+
+/* The idiom text inside a frame: "I think that it's raining cats and dogs." */
+static void framed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
+                   char *out, size_t cap)
+{
+    char clause[512];
+    snprintf(clause, sizeof clause, "%s", idiom);
+    size_t k = strlen(clause);
+    if (k && clause[k - 1] == '.')
+        clause[--k] = 0;
+    bool keep = lang == L_EN && clause[0] == 'I' && (clause[1] == ' ' || clause[1] == '\'');
+    if (!keep)
+        world_case_first(clause, false);
+    const char *at = strstr(f->text[lang], "{clause}");
+    char head[256];
+    size_t h = (size_t)(at - f->text[lang]);
+    if (h >= sizeof head)
+        h = sizeof head - 1;
+    memcpy(head, f->text[lang], h);
+    head[h] = 0;
+    /* "Je pense que" + "il pleut" -> "Je pense qu'il pleut" */
+    if (lang == L_FR && h >= 4 && strcmp(head + h - 4, "que ") == 0 &&
+        world_fr_elides(w, clause)) {
+        head[h - 2] = '\'';
+        head[h - 1] = 0;
+    }
+    snprintf(out, cap, "%s%s%s", head, clause, at + strlen("{clause}"));
+}
+
+static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
+{
+    const struct world *w = g->w;
+    int n = 0;
+    for (int i = 0; i < w->n_frames; i++)
+        n += (w->frames[i].kinds & (unsigned)id->kind) != 0;
+    if (!n)
+        return NULL;
+    int k = pick(&g->rng, n);
+    for (int i = 0; i < w->n_frames; i++)
+        if ((w->frames[i].kinds & (unsigned)id->kind) && k-- == 0)
+            return &w->frames[i];
+    return NULL;
+}
+
+int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e)
+{
+    const struct world *w = g->w;
+    memset(ex, 0, sizeof *ex);
+    int x = pick(&g->rng, 1000), kind = 0;
+    while (kind < N_EX - 1 && x >= mix[kind])
+        x -= mix[kind++];
+    bool idiom_kind = kind == EX_IDIOM_LITERAL || kind == EX_IDIOM_MEANING || kind == EX_EXPLAIN;
+    if (idiom_kind && !g->n_idioms)
+        kind = EX_TRANSLATE;
+    int lang = L_ES + pick(&g->rng, 3);
+    bool heldout = false;
+    const struct wphrasing *ph;
+    int rc;
+    switch (kind) {
+    case EX_TRANSLATE:
+    case EX_MEANING: {
+        if ((rc = draw_sentence(g, ANY_LABEL, e)) != 0)
+            return rc;
+        snprintf(g->text, sizeof g->text, "%s", g->s.text[L_EN]);
+        if (pick(&g->rng, 2))
+            contract(g->text);
+        snprintf(g->target, sizeof g->target, "%s", g->s.text[lang]);
+        int task = kind == EX_TRANSLATE ? TASK_TRANSLATE : TASK_MEANING;
+        ph = phrasing(g, task, &heldout);
+        apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
+        ex->task = world_task_names[task];
+        ex->lang = world_lang_codes[lang];
+        ex->kind = world_kind_names[g->s.kind];
+        break;
+    }
+    case EX_CLASSIFY: {
+        int want = pick(&g->rng, w->n_labels);
+        rc = draw_sentence(g, want, e);
+        if (rc != 0 && (rc = draw_sentence(g, SOME_LABEL, e)) != 0)
+            return rc;
+        snprintf(g->text, sizeof g->text, "%s", g->s.text[L_EN]);
+        if (pick(&g->rng, 2))
+            contract(g->text);
+        snprintf(g->target, sizeof g->target, "%s", w->labels[g->s.label].name);
+        ph = phrasing(g, TASK_CLASSIFY, &heldout);
+        apply(ph->text, g->text, "", g->source, sizeof g->source);
+        ex->task = world_task_names[TASK_CLASSIFY];
+        ex->lang = "en";
+        ex->kind = world_kind_names[g->s.kind];
+        break;
+    }
+    default: {
+        const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
+        const struct wframe *f = NULL;
+        if (kind != EX_EXPLAIN && g->split != WORLD_TRAIN) {
+            /* valid/test: an idiom in a frame whose sentence is of this split */
+            for (int tries = 0; tries < 1000; tries++) {
+                id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
+                f = pick_frame(g, id);
+                if (!f)
+                    continue;
+                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                if (world_sentence_split(g->text) == g->split)
+                    break;
+                f = NULL;
+            }
+            if (!f)
+                return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
+        } else if (kind != EX_EXPLAIN && pick(&g->rng, 100) < FRAME_PERCENT) {
+            f = pick_frame(g, id);
+            if (f) {
+                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                if (world_sentence_split(g->text) != WORLD_TRAIN)
+                    f = NULL; /* that sentence belongs to valid or test */
+            }
+        }
+        if (kind == EX_EXPLAIN) {
+            snprintf(g->text, sizeof g->text, "%s", id->en);
+            snprintf(g->target, sizeof g->target, "%s", id->meaning);
+            g->literal[0] = 0;
+            /* The idiom alone is a training sentence: outside train, only an
+             * instruction never seen in training makes the input new. */
+            ph = phrasing_of(g, TASK_EXPLAIN, g->split != WORLD_TRAIN, &heldout);
+            apply(ph->text, g->text, "", g->source, sizeof g->source);
+            ex->task = world_task_names[TASK_EXPLAIN];
+            ex->lang = "en";
+            ex->kind = "idiom";
+            break;
+        }
+        if (f) {
+            framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+            framed(w, f, id->literal[lang], lang, g->literal, sizeof g->literal);
+            framed(w, f, kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang], lang,
+                   g->target, sizeof g->target);
+        } else {
+            snprintf(g->text, sizeof g->text, "%s", id->en);
+            snprintf(g->literal, sizeof g->literal, "%s", id->literal[lang]);
+            snprintf(g->target, sizeof g->target, "%s",
+                     kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang]);
+        }
+        int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
+        ph = phrasing(g, task, &heldout);
+        apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
+        ex->task = world_task_names[task];
+        ex->lang = world_lang_codes[lang];
+        ex->kind = f ? "idiom-frame" : "idiom";
+        ex->literal = g->literal;
+        break;
+    }
+    }
+    ex->source = g->source;
+    ex->target = g->target;
+    ex->text = g->text;
+    ex->heldout = heldout;
+    return 0;
+}
+
+/* ---- JSONL files ---- */
+
+struct out {
+    FILE *f;
+    char path[4096], tmp[4200];
+    long n;
+};
+
+static void json_str(FILE *f, const char *s)
+{
+    char buf[4200];
+    size_t n = 0;
+    buf[n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p && n < sizeof buf - 8; p++) {
+        switch (*p) {
+        case '"': buf[n++] = '\\'; buf[n++] = '"'; break;
+        case '\\': buf[n++] = '\\'; buf[n++] = '\\'; break;
+        case '\n': buf[n++] = '\\'; buf[n++] = 'n'; break;
+        case '\t': buf[n++] = '\\'; buf[n++] = 't'; break;
+        case '\r': buf[n++] = '\\'; buf[n++] = 'r'; break;
+        default:
+            if (*p < 0x20)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", *p);
+            else
+                buf[n++] = (char)*p;
+        }
+    }
+    buf[n++] = '"';
+    fwrite(buf, 1, n, f);
+}
+
+struct line {
+    const char *source, *target, *task, *lang, *literal, *label;
+    const char *tags[3];
+};
+
+static void write_line(struct out *o, const struct line *l)
+{
+    FILE *f = o->f;
+    fputs("{\"source\":", f);
+    json_str(f, l->source);
+    fputs(",\"target\":", f);
+    json_str(f, l->target);
+    fputs(",\"task\":", f);
+    json_str(f, l->task);
+    fputs(",\"lang\":", f);
+    json_str(f, l->lang);
+    if (l->literal && *l->literal) {
+        fputs(",\"literal\":", f);
+        json_str(f, l->literal);
+    }
+    if (l->label) {
+        fputs(",\"label\":", f);
+        json_str(f, l->label);
+    }
+    fputs(",\"tags\":[", f);
+    for (int i = 0; i < 3 && l->tags[i]; i++) {
+        if (i)
+            fputc(',', f);
+        json_str(f, l->tags[i]);
+    }
+    fputs("]}\n", f);
+    o->n++;
+}
+
+static int out_open(struct out *o, const char *dir, const char *name, struct pl_err *e)
+{
+    memset(o, 0, sizeof *o);
+    if (pl_path_join(o->path, sizeof o->path, dir, name) != 0)
+        return pl_err_set(e, PL_ERANGE, "%s/%s: path too long", dir, name);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
+    o->f = fopen(o->tmp, "w");
+    if (!o->f)
+        return pl_err_set(e, PL_EIO, "%s: cannot create: %s", o->tmp, strerror(errno));
+    setvbuf(o->f, NULL, _IOFBF, 1 << 20);
+    return 0;
+}
+
+/* Flush, sync and move into place; on failure (or when `ok` is false) the
+ * temporary file is removed. */
+static int out_close(struct out *o, bool ok, struct pl_err *e)
+{
+    if (!o->f)
+        return 0;
+    int rc = 0;
+    if (ok && (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0))
+        rc = pl_err_set(e, PL_EIO, "%s: write failed: %s", o->tmp, strerror(errno));
+    if (fclose(o->f) != 0 && ok && !rc)
+        rc = pl_err_set(e, PL_EIO, "%s: write failed: %s", o->tmp, strerror(errno));
+    o->f = NULL;
+    if (ok && !rc && rename(o->tmp, o->path) != 0)
+        rc = pl_err_set(e, PL_EIO, "%s: cannot rename to %s: %s", o->tmp, o->path,
+                        strerror(errno));
+    if (!ok || rc)
+        unlink(o->tmp);
+    return rc;
+}
+
+/* A set of 64-bit hashes (open addressing) to keep lines distinct. */
+struct hset {
+    uint64_t *v;
+    size_t cap, n;
+};
+
+static int hset_init(struct hset *h, size_t expect, struct pl_err *e)
+{
+    h->cap = 64;
+    while (h->cap < expect * 2 + 16)
+        h->cap *= 2;
+    h->n = 0;
+    h->v = calloc(h->cap, sizeof *h->v);
+    return h->v ? 0 : pl_err_set(e, PL_ENOMEM, "out of memory");
+}
+
+/* Adds x; returns false when it was there already. */
+static bool hset_add(struct hset *h, uint64_t x)
+{
+    if (!x)
+        x = 1;
+    size_t i = (size_t)(mix64(x) & (h->cap - 1));
+    while (h->v[i]) {
+        if (h->v[i] == x)
+            return false;
+        i = (i + 1) & (h->cap - 1);
+    }
+    if (h->n * 2 >= h->cap)
+        return true; /* full: accept rather than loop (never reached with the sizes used) */
+    h->v[i] = x;
+    h->n++;
+    return true;
+}
+
+static uint64_t pair_hash(const char *a, const char *b)
+{
+    return mix64(world_hash(a)) ^ world_hash(b);
+}
+
+void world_corpus_params_default(struct world_corpus_params *p)
+{
+    p->seed = 1;
+    p->n_train = 200000;
+    p->n_valid = 4000;
+    p->n_test = 4000;
+}
+
+/* train.jsonl, valid.jsonl or test.jsonl. */
+static int write_split(const struct world *w, uint64_t seed, enum world_split split, long n,
+                       const char *dir, long *written, struct pl_err *e)
+{
+    static const char *const names[] = {"train.jsonl", "valid.jsonl", "test.jsonl"};
+    struct out o;
+    struct world_gen *g = NULL;
+    struct hset seen = {0};
+    int rc = out_open(&o, dir, names[split], e);
+    if (!rc)
+        rc = world_gen_init(w, seed, split, &g, e);
+    if (!rc && split != WORLD_TRAIN)
+        rc = hset_init(&seen, (size_t)n, e);
+    long misses = 0;
+    while (!rc && o.n < n) {
+        struct world_example ex;
+        if ((rc = world_gen_next(g, &ex, e)) != 0)
+            break;
+        /* valid and test hold each example once */
+        if (split != WORLD_TRAIN && !hset_add(&seen, pair_hash(ex.source, ex.target))) {
+            if (++misses > 100 * n + 1000)
+                break; /* the split has fewer distinct examples than asked for */
+            continue;
+        }
+        struct line l = {ex.source, ex.target, ex.task, ex.lang, ex.literal,
+                         strcmp(ex.task, "classify") == 0 ? ex.target : NULL,
+                         {ex.kind, ex.heldout ? "heldout-phrasing" : NULL, NULL}};
+        write_line(&o, &l);
+    }
+    *written = o.n;
+    world_gen_free(g);
+    free(seen.v);
+    int rc2 = out_close(&o, rc == 0, e);
+    return rc ? rc : rc2;
+}
+
+/* softA_*: English -> Vietnamese sentences of one split, no instruction. */
+static int write_soft_a(const struct world *w, uint64_t seed, enum world_split split, long n,
+                        const char *dir, const char *name, long *written, struct pl_err *e)
+{
+    struct out o;
+    struct world_gen *g = NULL;
+    struct hset seen = {0};
+    int rc = out_open(&o, dir, name, e);
+    if (!rc)
+        rc = world_gen_init(w, mix64(seed ^ 0xa11ceull), split, &g, e);
+    if (!rc)
+        rc = hset_init(&seen, (size_t)n, e);
+    for (long tries = 0; !rc && o.n < n && tries < 1000 * n; tries++) {
+        if ((rc = draw_sentence(g, ANY_LABEL, e)) != 0)
+            break;
+        if (!hset_add(&seen, world_hash(g->s.text[L_EN])))
+            continue;
+        struct line l = {g->s.text[L_EN], g->s.text[L_VI], "translate", "vi", NULL, NULL,
+                         {world_kind_names[g->s.kind], NULL, NULL}};
+        write_line(&o, &l);
+    }
+    *written = o.n;
+    world_gen_free(g);
+    free(seen.v);
+    int rc2 = out_close(&o, rc == 0, e);
+    return rc ? rc : rc2;
+}
+
+/* softB_*: idioms -> idiomatic Vietnamese, alone and once inside a frame. */
+static int write_soft_b(const struct world *w, uint64_t seed, bool test, const char *dir,
+                        const char *name, long *written, struct pl_err *e)
+{
+    struct out o;
+    struct world_gen *g = NULL;
+    int rc = out_open(&o, dir, name, e);
+    if (!rc)
+        rc = world_gen_init(w, mix64(seed ^ 0xb0bull), WORLD_TRAIN, &g, e);
+    for (int i = 0; !rc && i < w->n_idioms; i++) {
+        const struct widiom *id = &w->idioms[i];
+        if (id->test != test)
+            continue;
+        struct line l = {id->en, id->idiomatic[L_VI], "meaning", "vi", id->literal[L_VI], NULL,
+                         {"idiom", NULL, NULL}};
+        write_line(&o, &l);
+        const struct wframe *f = pick_frame(g, id);
+        if (!f)
+            continue;
+        framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+        framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
+        framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
+        struct line lf = {g->text, g->target, "meaning", "vi", g->literal, NULL,
+                          {"idiom-frame", NULL, NULL}};
+        write_line(&o, &lf);
+    }
+    *written = o.n;
+    world_gen_free(g);
+    int rc2 = out_close(&o, rc == 0, e);
+    return rc ? rc : rc2;
+}
+
+/* classify_*: sentence -> topic word, the same number for every label. */
+static int write_classify(const struct world *w, uint64_t seed, enum world_split split,
+                          long per_label, const char *dir, const char *name, long *written,
+                          struct pl_err *e)
+{
+    struct out o;
+    struct world_gen *g = NULL;
+    struct hset seen = {0};
+    int rc = out_open(&o, dir, name, e);
+    if (!rc)
+        rc = world_gen_init(w, mix64(seed ^ 0xc1a55ull), split, &g, e);
+    if (!rc)
+        rc = hset_init(&seen, (size_t)(per_label * w->n_labels), e);
+    for (long i = 0; !rc && i < per_label; i++)
+        for (int lb = 0; !rc && lb < w->n_labels; lb++) {
+            bool fresh = false;
+            for (int tries = 0; tries < 64 && !fresh && !rc; tries++)
+                if ((rc = draw_sentence(g, lb, e)) == 0)
+                    fresh = hset_add(&seen, world_hash(g->s.text[L_EN]));
+            if (rc || !fresh)
+                continue;
+            struct line l = {g->s.text[L_EN], w->labels[lb].name, "classify", "en", NULL,
+                             w->labels[lb].name, {world_kind_names[g->s.kind], NULL, NULL}};
+            write_line(&o, &l);
+        }
+    *written = o.n;
+    world_gen_free(g);
+    free(seen.v);
+    int rc2 = out_close(&o, rc == 0, e);
+    return rc ? rc : rc2;
+}
+
+int world_corpus_write(const struct world *w, const struct world_corpus_params *p,
+                       const char *out_dir, struct world_corpus_report *rep, struct pl_err *e)
+{
+    struct world_corpus_report r = {0};
+    if (p->n_train < 0 || p->n_valid < 0 || p->n_test < 0)
+        return pl_err_set(e, PL_EINVAL, "negative corpus size");
+    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST)
+        return pl_err_set(e, PL_EIO, "%s: cannot create: %s", out_dir, strerror(errno));
+    int rc;
+    if ((rc = write_split(w, p->seed, WORLD_TRAIN, p->n_train, out_dir, &r.n_train, e)) ||
+        (rc = write_split(w, p->seed, WORLD_VALID, p->n_valid, out_dir, &r.n_valid, e)) ||
+        (rc = write_split(w, p->seed, WORLD_TEST, p->n_test, out_dir, &r.n_test, e)) ||
+        (rc = write_soft_a(w, p->seed, WORLD_TRAIN, 100, out_dir, "softA_train.jsonl",
+                           &r.n_softa_train, e)) ||
+        (rc = write_soft_a(w, p->seed, WORLD_TEST, 100, out_dir, "softA_test.jsonl",
+                           &r.n_softa_test, e)) ||
+        (rc = write_soft_b(w, p->seed, false, out_dir, "softB_train.jsonl", &r.n_softb_train,
+                           e)) ||
+        (rc = write_soft_b(w, p->seed, true, out_dir, "softB_test.jsonl", &r.n_softb_test, e)) ||
+        (rc = write_classify(w, p->seed, WORLD_TRAIN, 100, out_dir, "classify_train.jsonl",
+                             &r.n_classify_train, e)) ||
+        (rc = write_classify(w, p->seed, WORLD_VALID, 20, out_dir, "classify_valid.jsonl",
+                             &r.n_classify_valid, e)))
+        return rc;
+    if (rep)
+        *rep = r;
+    return 0;
+}

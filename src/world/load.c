@@ -1,0 +1,1419 @@
+/* load.c - read the world's data files (assets/world/) into plain structs and
+ * check them.
+ *
+ * The one idea: every file is read whole and parsed in place - fields are
+ * cut out of the file's own buffer by writing NULs - so the structs point
+ * into buffers the world keeps until world_free.  Two formats: "tables" (one
+ * row per line, fields separated by '|') and "records" (one "key value" per
+ * line, records separated by blank lines).  Lists inside a field are split on
+ * commas (forms) or spaces (selectors).  Every problem is reported with the
+ * file and line ("verbs.txt:212: verb 'eat': es.past has 4 forms, needs 5"). */
+#include "world_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const world_lang_codes[N_LANG] = {"en", "es", "fr", "vi"};
+const char *const world_lang_names[N_LANG] = {"English", "Spanish", "French", "Vietnamese"};
+const char *const world_task_names[N_TASK] = {"translate", "meaning", "explain", "classify"};
+const char *const world_kind_names[N_KIND] = {
+    "describe", "location", "exist", "this_is", "action", "intransitive", "motion",
+    "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
+    "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many",
+};
+
+/* ---- small parsing helpers ---- */
+
+struct cursor {
+    char *p;
+    int line;
+};
+
+/* The next line of the buffer, NUL-terminated in place; NULL at the end. */
+static char *next_line(struct cursor *c)
+{
+    if (!c->p || !*c->p)
+        return NULL;
+    char *s = c->p, *nl = strchr(s, '\n');
+    if (nl) {
+        *nl = 0;
+        c->p = nl + 1;
+    } else {
+        c->p = s + strlen(s);
+    }
+    c->line++;
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\r')
+        s[n - 1] = 0;
+    return s;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        *--e = 0;
+    return s;
+}
+
+/* Split s on sep into at most max trimmed fields; returns the number of
+ * fields found (which may exceed max). */
+static int split(char *s, char sep, char **f, int max)
+{
+    int n = 0;
+    for (;;) {
+        char *q = strchr(s, sep);
+        if (q)
+            *q = 0;
+        if (n < max)
+            f[n] = trim(s);
+        n++;
+        if (!q)
+            return n;
+        s = q + 1;
+    }
+}
+
+/* Split on runs of spaces. */
+static int split_words(char *s, char **f, int max)
+{
+    int n = 0;
+    for (char *t = s; *t;) {
+        while (*t == ' ' || *t == '\t')
+            *t++ = 0;
+        if (!*t)
+            break;
+        if (n < max)
+            f[n] = t;
+        n++;
+        while (*t && *t != ' ' && *t != '\t')
+            t++;
+    }
+    return n;
+}
+
+static const char *opt(const char *s)
+{
+    return strcmp(s, "-") == 0 ? NULL : s;
+}
+
+static bool blank_or_comment(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == 0 || *s == '#';
+}
+
+static int grow(void **p, int *cap, int n, size_t elem, struct pl_err *e)
+{
+    if (n < *cap)
+        return 0;
+    int nc = *cap ? *cap * 2 : 64;
+    void *q = realloc(*p, (size_t)nc * elem);
+    if (!q)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    memset((char *)q + (size_t)*cap * elem, 0, (size_t)(nc - *cap) * elem);
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* Error helper: "<path>:<line>: message". */
+static int bad(struct pl_err *e, const struct wfile *f, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int bad(struct pl_err *e, const struct wfile *f, int line, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return pl_err_set(e, PL_EFORMAT, "%s:%d: %s", f->path, line, msg);
+}
+
+static int read_file(struct world *w, const char *dir, const char *name, struct wfile **out,
+                     struct pl_err *e)
+{
+    char path[4096];
+    if (pl_path_join(path, sizeof path, dir, name) != 0)
+        return pl_err_set(e, PL_ERANGE, "%s/%s: path too long", dir, name);
+    void *p = realloc(w->files, (size_t)(w->n_files + 1) * sizeof *w->files);
+    if (!p)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    w->files = p;
+    struct wfile *f = &w->files[w->n_files];
+    memset(f, 0, sizeof *f);
+    size_t len;
+    int rc = pl_read_file(path, &f->text, &len, e);
+    if (rc != 0)
+        return rc;
+    w->n_files++;
+    f->path = strdup(path);
+    if (!f->path)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    if (!pl_utf8_valid(f->text, len))
+        return pl_err_set(e, PL_EFORMAT, "%s: not valid UTF-8", path);
+    if (strlen(f->text) != len)
+        return pl_err_set(e, PL_EFORMAT, "%s: contains a NUL byte", path);
+    *out = f;
+    return 0;
+}
+
+/* ---- lookups ---- */
+
+/* Every entry struct starts with its id: find one in an array of n of them. */
+static int find_id(const void *base, int n, size_t size, const char *id)
+{
+    for (int i = 0; i < n; i++) {
+        const char *const *p = (const void *)((const char *)base + (size_t)i * size);
+        if (*p && strcmp(*p, id) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int world_noun_index(const struct world *w, const char *id)
+{
+    return find_id(w->nouns, w->n_nouns, sizeof *w->nouns, id);
+}
+int world_verb_index(const struct world *w, const char *id)
+{
+    return find_id(w->verbs, w->n_verbs, sizeof *w->verbs, id);
+}
+int world_adj_index(const struct world *w, const char *id)
+{
+    return find_id(w->adjs, w->n_adjs, sizeof *w->adjs, id);
+}
+int world_place_index(const struct world *w, const char *id)
+{
+    return find_id(w->places, w->n_places, sizeof *w->places, id);
+}
+int world_time_index(const struct world *w, const char *id)
+{
+    return find_id(w->times, w->n_times, sizeof *w->times, id);
+}
+int world_pron_index(const struct world *w, const char *id)
+{
+    return find_id(w->prons, w->n_prons, sizeof *w->prons, id);
+}
+int world_num_index(const struct world *w, const char *id)
+{
+    return find_id(w->nums, w->n_nums, sizeof *w->nums, id);
+}
+
+/* ---- sets ---- */
+
+static int set_alloc(struct wset *s, int universe, struct pl_err *e)
+{
+    s->has = calloc((size_t)(universe ? universe : 1), 1);
+    s->ix = malloc((size_t)(universe ? universe : 1) * sizeof *s->ix);
+    s->n = 0;
+    if (!s->has || !s->ix)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    return 0;
+}
+
+static void set_finish(struct wset *s, int universe)
+{
+    s->n = 0;
+    for (int i = 0; i < universe; i++)
+        if (s->has[i])
+            s->ix[s->n++] = i;
+}
+
+static void set_free(struct wset *s)
+{
+    free(s->has);
+    free(s->ix);
+}
+
+static bool noun_matches(const struct wnoun *n, const char *word)
+{
+    if (strcmp(word, n->id) == 0 || strcmp(word, n->cat) == 0)
+        return true;
+    if (strcmp(word, "people") == 0 && strcmp(n->cat, "family") == 0)
+        return true;
+    for (int i = 0; i < n->n_tags; i++)
+        if (strcmp(word, n->tags[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool place_matches(const struct wplace *p, const char *word)
+{
+    if (strcmp(word, p->id) == 0)
+        return true;
+    for (int i = 0; i < p->n_tags; i++)
+        if (strcmp(word, p->tags[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Resolve a selector ("people animals !penguin") over the nouns.  Every word
+ * must match at least one noun. */
+static int noun_set(struct world *w, char *list, struct wset *s, const struct wfile *f, int line,
+                    const char *what, struct pl_err *e)
+{
+    int rc = set_alloc(s, w->n_nouns, e);
+    if (rc)
+        return rc;
+    char *words[64];
+    int n = split_words(list, words, 64);
+    if (n > 64)
+        return bad(e, f, line, "%s: more than 64 words", what);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < n; i++) {
+            bool neg = words[i][0] == '!';
+            if (neg != (pass == 1))
+                continue;
+            const char *word = words[i] + neg;
+            int hits = 0;
+            for (int k = 0; k < w->n_nouns; k++)
+                if (noun_matches(&w->nouns[k], word)) {
+                    s->has[k] = !neg;
+                    hits++;
+                }
+            if (!hits)
+                return bad(e, f, line, "%s: '%s' is no noun, category or tag of nouns.txt", what,
+                           word);
+        }
+    }
+    set_finish(s, w->n_nouns);
+    if (s->n == 0)
+        return bad(e, f, line, "%s: selects no noun", what);
+    return 0;
+}
+
+static int place_set(struct world *w, char *list, struct wset *s, const struct wfile *f,
+                     int line, const char *what, struct pl_err *e)
+{
+    int rc = set_alloc(s, w->n_places, e);
+    if (rc)
+        return rc;
+    char *words[64];
+    int n = split_words(list, words, 64);
+    if (n > 64)
+        return bad(e, f, line, "%s: more than 64 words", what);
+    for (int i = 0; i < n; i++) {
+        int hits = 0;
+        for (int k = 0; k < w->n_places; k++)
+            if (place_matches(&w->places[k], words[i])) {
+                s->has[k] = 1;
+                hits++;
+            }
+        if (!hits)
+            return bad(e, f, line, "%s: '%s' is no place or place tag of places.txt", what,
+                       words[i]);
+    }
+    set_finish(s, w->n_places);
+    return 0;
+}
+
+/* Words of a space-separated list, kept as an array of pointers. */
+static int word_list(char *s, const char ***out, int *n, struct pl_err *e)
+{
+    char *tmp[64];
+    int k = split_words(s, tmp, 64);
+    if (k > 64)
+        k = 64;
+    *out = NULL;
+    *n = 0;
+    if (k == 0)
+        return 0;
+    const char **a = malloc((size_t)k * sizeof *a);
+    if (!a)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    memcpy(a, tmp, (size_t)k * sizeof *a);
+    *out = a;
+    *n = k;
+    return 0;
+}
+
+static int gender(const char *s)
+{
+    return strcmp(s, "m") == 0 ? G_M : strcmp(s, "f") == 0 ? G_F : -1;
+}
+
+/* ---- tables ---- */
+
+static int load_nouns(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "nouns.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[16];
+        int nf = split(line, '|', fl, 16);
+        if (nf != 14)
+            return bad(e, f, c.line, "%d fields, expected 14", nf);
+        if ((rc = grow((void **)&w->nouns, &cap, w->n_nouns, sizeof *w->nouns, e)))
+            return rc;
+        struct wnoun *n = &w->nouns[w->n_nouns++];
+        n->id = fl[0];
+        n->cat = fl[1];
+        if (!*n->id || !*n->cat)
+            return bad(e, f, c.line, "empty id or category");
+        if (find_id(w->nouns, w->n_nouns - 1, sizeof *w->nouns, n->id) >= 0)
+            return bad(e, f, c.line, "noun '%s' defined twice", n->id);
+        if ((rc = word_list(fl[2], &n->tags, &n->n_tags, e)))
+            return rc;
+        n->en[0] = fl[3];
+        n->en[1] = opt(fl[4]);
+        n->es_g = gender(fl[5]);
+        n->es[0] = fl[6];
+        n->es[1] = opt(fl[7]);
+        n->fr_g = gender(fl[8]);
+        n->fr[0] = fl[9];
+        n->fr[1] = opt(fl[10]);
+        n->vi_cl = opt(fl[11]);
+        n->vi = fl[12];
+        n->label = -1;
+        n->place = -1;
+        char *flags[16];
+        int nfl = split_words(fl[13], flags, 16);
+        for (int i = 0; i < nfl && i < 16; i++) {
+            static const struct { const char *name; unsigned bit; } known[] = {
+                {"mass", NF_MASS}, {"sg", NF_SG}, {"possonly", NF_POSSONLY},
+                {"vdirect", NF_VDIRECT}, {"objonly", NF_OBJONLY}, {"tonic", NF_TONIC},
+                {"hasp", NF_HASP}, {"a", NF_EN_A}, {"an", NF_EN_AN},
+            };
+            size_t k = 0;
+            while (k < sizeof known / sizeof *known && strcmp(known[k].name, flags[i]) != 0)
+                k++;
+            if (k == sizeof known / sizeof *known)
+                return bad(e, f, c.line, "noun '%s': unknown flag '%s'", n->id, flags[i]);
+            n->flags |= known[k].bit;
+        }
+        if (n->es_g < 0 || n->fr_g < 0)
+            return bad(e, f, c.line, "noun '%s': gender must be m or f", n->id);
+        if (!*n->en[0] || !*n->es[0] || !*n->fr[0] || !*n->vi || strcmp(n->vi, "-") == 0)
+            return bad(e, f, c.line, "noun '%s': a singular form is missing", n->id);
+        bool no_pl = n->flags & (NF_MASS | NF_SG | NF_POSSONLY);
+        int have_pl = !!n->en[1] + !!n->es[1] + !!n->fr[1];
+        if (no_pl && have_pl)
+            return bad(e, f, c.line, "noun '%s' is mass or singular-only but has a plural", n->id);
+        if (!no_pl && have_pl != 3)
+            return bad(e, f, c.line, "noun '%s': a plural form is missing (en, es and fr)", n->id);
+    }
+    if (w->n_nouns == 0)
+        return bad(e, f, c.line, "no nouns");
+    return 0;
+}
+
+static int load_places(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "places.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[12];
+        int nf = split(line, '|', fl, 12);
+        if (nf != 11)
+            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        if ((rc = grow((void **)&w->places, &cap, w->n_places, sizeof *w->places, e)))
+            return rc;
+        struct wplace *p = &w->places[w->n_places++];
+        p->id = fl[0];
+        if (!*p->id)
+            return bad(e, f, c.line, "empty id");
+        if (find_id(w->places, w->n_places - 1, sizeof *w->places, p->id) >= 0)
+            return bad(e, f, c.line, "place '%s' defined twice", p->id);
+        if ((rc = word_list(fl[1], &p->tags, &p->n_tags, e)))
+            return rc;
+        if (p->n_tags == 0)
+            return bad(e, f, c.line, "place '%s' has no tags", p->id);
+        char what[128];
+        snprintf(what, sizeof what, "place '%s': holds", p->id);
+        if ((rc = noun_set(w, fl[2], &p->holds, f, c.line, what, e)))
+            return rc;
+        int n_to = 0;
+        for (int l = 0; l < N_LANG; l++) {
+            p->at[l] = opt(fl[3 + 2 * l]);
+            p->to[l] = opt(fl[4 + 2 * l]);
+            if (!p->at[l] || !*p->at[l])
+                return bad(e, f, c.line, "place '%s': the %s location phrase is missing", p->id,
+                           world_lang_names[l]);
+            n_to += !!p->to[l];
+        }
+        if (n_to != 0 && n_to != N_LANG)
+            return bad(e, f, c.line, "place '%s': a destination phrase is missing", p->id);
+        if (strncmp(p->at[L_VI], "ở ", strlen("ở ")) != 0)
+            return bad(e, f, c.line, "place '%s': the Vietnamese location must start with \"ở\"",
+                       p->id);
+        p->noun = world_noun_index(w, p->id);
+        p->label = -1;
+        if (p->noun >= 0)
+            w->nouns[p->noun].place = w->n_places - 1;
+    }
+    for (int i = 0; i < w->n_nouns; i++)
+        if (strcmp(w->nouns[i].cat, "places") == 0 && w->nouns[i].place < 0)
+            return pl_err_set(e, PL_EFORMAT, "%s: the place noun '%s' has no row", f->path,
+                              w->nouns[i].id);
+    return 0;
+}
+
+static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "adjectives.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[12];
+        int nf = split(line, '|', fl, 12);
+        if (nf != 11)
+            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        if ((rc = grow((void **)&w->adjs, &cap, w->n_adjs, sizeof *w->adjs, e)))
+            return rc;
+        struct wadj *a = &w->adjs[w->n_adjs++];
+        a->id = fl[0];
+        if (find_id(w->adjs, w->n_adjs - 1, sizeof *w->adjs, a->id) >= 0)
+            return bad(e, f, c.line, "adjective '%s' defined twice", a->id);
+        static const char *const kinds[] = {"grad", "color", "plain", "attr"};
+        a->kind = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(fl[1], kinds[k]) == 0)
+                a->kind = k;
+        if (a->kind < 0)
+            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain or attr",
+                       a->id);
+        char what[128];
+        snprintf(what, sizeof what, "adjective '%s': for", a->id);
+        if ((rc = noun_set(w, fl[2], &a->for_, f, c.line, what, e)))
+            return rc;
+        a->en = fl[3];
+        int n = split(fl[4], ',', (char **)a->es, 5);
+        if (n < 4 || n > 5)
+            return bad(e, f, c.line, "adjective '%s': %d Spanish forms, needs 4 or 5", a->id, n);
+        if (n == 4)
+            a->es[4] = NULL;
+        if (strcmp(fl[5], "pre") != 0 && strcmp(fl[5], "post") != 0)
+            return bad(e, f, c.line, "adjective '%s': es pos must be pre or post", a->id);
+        a->es_pre = strcmp(fl[5], "pre") == 0;
+        if (strcmp(fl[6], "ser") != 0 && strcmp(fl[6], "estar") != 0)
+            return bad(e, f, c.line, "adjective '%s': es cop must be ser or estar", a->id);
+        a->es_estar = strcmp(fl[6], "estar") == 0;
+        n = split(fl[7], ',', (char **)a->fr, 5);
+        if (n < 4 || n > 5)
+            return bad(e, f, c.line, "adjective '%s': %d French forms, needs 4 or 5", a->id, n);
+        if (n == 4)
+            a->fr[4] = NULL;
+        if (strcmp(fl[8], "pre") != 0 && strcmp(fl[8], "post") != 0)
+            return bad(e, f, c.line, "adjective '%s': fr pos must be pre or post", a->id);
+        a->fr_pre = strcmp(fl[8], "pre") == 0;
+        a->vi = fl[9];
+        a->vi_pred = opt(fl[10]);
+        for (int k = 0; k < 4; k++)
+            if (!*a->es[k] || !*a->fr[k])
+                return bad(e, f, c.line, "adjective '%s': an empty form", a->id);
+        if (!*a->en || !*a->vi)
+            return bad(e, f, c.line, "adjective '%s': an empty form", a->id);
+        if (a->kind == AK_PLAIN && !a->vi_pred)
+            return bad(e, f, c.line, "adjective '%s': plain adjectives need a vi pred form",
+                       a->id);
+        if (a->kind == AK_COLOR && strncmp(a->vi, "màu ", strlen("màu ")) != 0)
+            return bad(e, f, c.line, "adjective '%s': Vietnamese colours start with \"màu\"",
+                       a->id);
+    }
+    return 0;
+}
+
+static int load_adverbs(struct world *w, const char *dir, struct pl_err *e);
+static int parse_tenses(const char *s, unsigned *out);
+
+static int load_numbers(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "numbers.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[9];
+        int nf = split(line, '|', fl, 9);
+        if (nf != 8)
+            return bad(e, f, c.line, "%d fields, expected 8", nf);
+        if ((rc = grow((void **)&w->nums, &cap, w->n_nums, sizeof *w->nums, e)))
+            return rc;
+        struct wnum *n = &w->nums[w->n_nums++];
+        n->id = fl[0];
+        char *end;
+        n->value = (int)strtol(fl[1], &end, 10);
+        if (*end || n->value <= 0)
+            return bad(e, f, c.line, "number '%s': bad value '%s'", n->id, fl[1]);
+        n->en = fl[2];
+        n->es = fl[3];
+        n->es_f = fl[4];
+        n->fr = fl[5];
+        n->fr_f = fl[6];
+        n->vi = fl[7];
+    }
+    return 0;
+}
+
+static int load_times(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "times.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[8];
+        int nf = split(line, '|', fl, 8);
+        if (nf != 7)
+            return bad(e, f, c.line, "%d fields, expected 7", nf);
+        if ((rc = grow((void **)&w->times, &cap, w->n_times, sizeof *w->times, e)))
+            return rc;
+        struct wtime *t = &w->times[w->n_times++];
+        t->id = fl[0];
+        char *uses[8];
+        int nu = split_words(fl[1], uses, 8);
+        for (int i = 0; i < nu && i < 8; i++) {
+            static const char *const names[] = {"past", "future", "habit", "now", "day", "month"};
+            int k = 0;
+            while (k < 6 && strcmp(names[k], uses[i]) != 0)
+                k++;
+            if (k == 6)
+                return bad(e, f, c.line, "time '%s': unknown use '%s'", t->id, uses[i]);
+            t->use |= 1u << k;
+        }
+        if (!t->use)
+            return bad(e, f, c.line, "time '%s': no use", t->id);
+        for (int l = 0; l < N_LANG; l++) {
+            t->text[l] = fl[2 + l];
+            if (!*t->text[l])
+                return bad(e, f, c.line, "time '%s': empty form", t->id);
+        }
+        if (strcmp(fl[6], "front") != 0 && strcmp(fl[6], "end") != 0)
+            return bad(e, f, c.line, "time '%s': vi pos must be front or end", t->id);
+        t->vi_front = strcmp(fl[6], "front") == 0;
+    }
+    return 0;
+}
+
+static int load_pronouns(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "pronouns.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[12];
+        int nf = split(line, '|', fl, 12);
+        if (nf != 11)
+            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        if ((rc = grow((void **)&w->prons, &cap, w->n_prons, sizeof *w->prons, e)))
+            return rc;
+        struct wpron *p = &w->prons[w->n_prons++];
+        p->id = fl[0];
+        static const char *const persons[] = {"1sg", "2sg", "3sg", "1pl", "3pl"};
+        p->person = -1;
+        for (int k = 0; k < N_PERSON; k++)
+            if (strcmp(fl[1], persons[k]) == 0)
+                p->person = k;
+        p->gender = gender(fl[2]);
+        if (p->person < 0 || p->gender < 0)
+            return bad(e, f, c.line, "pronoun '%s': bad person or gender", p->id);
+        p->en = fl[3];
+        p->en_poss = fl[4];
+        p->es = opt(fl[5]);
+        p->es_dat = fl[6];
+        if (split(fl[7], ',', (char **)p->es_poss, 4) != 4)
+            return bad(e, f, c.line, "pronoun '%s': es poss needs 4 forms", p->id);
+        p->fr = fl[8];
+        if (split(fl[9], ',', (char **)p->fr_poss, 3) != 3)
+            return bad(e, f, c.line, "pronoun '%s': fr poss needs 3 forms", p->id);
+        p->vi = fl[10];
+    }
+    if (w->n_prons == 0)
+        return bad(e, f, c.line, "no pronouns");
+    return 0;
+}
+
+static int load_frames(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "frames.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[7];
+        int nf = split(line, '|', fl, 7);
+        if (nf != 6)
+            return bad(e, f, c.line, "%d fields, expected 6", nf);
+        if ((rc = grow((void **)&w->frames, &cap, w->n_frames, sizeof *w->frames, e)))
+            return rc;
+        struct wframe *fr = &w->frames[w->n_frames++];
+        fr->id = fl[0];
+        char *k[4];
+        int nk = split_words(fl[1], k, 4);
+        for (int i = 0; i < nk && i < 4; i++) {
+            if (strcmp(k[i], "clause") == 0)
+                fr->kinds |= IK_CLAUSE;
+            else if (strcmp(k[i], "proverb") == 0)
+                fr->kinds |= IK_PROVERB;
+            else
+                return bad(e, f, c.line, "frame '%s': 'for' takes clause and proverb", fr->id);
+        }
+        for (int l = 0; l < N_LANG; l++) {
+            fr->text[l] = fl[2 + l];
+            const char *p = strstr(fr->text[l], "{clause}");
+            if (!p || strstr(p + 1, "{clause}"))
+                return bad(e, f, c.line, "frame '%s': the %s text needs one {clause}", fr->id,
+                           world_lang_names[l]);
+        }
+    }
+    return 0;
+}
+
+static int load_phrasings(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "phrasings.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0, n_train[N_TASK] = {0};
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[4];
+        int nf = split(line, '|', fl, 4);
+        if (nf != 3)
+            return bad(e, f, c.line, "%d fields, expected 3", nf);
+        if ((rc = grow((void **)&w->phr, &cap, w->n_phr, sizeof *w->phr, e)))
+            return rc;
+        struct wphrasing *p = &w->phr[w->n_phr++];
+        p->task = -1;
+        for (int t = 0; t < N_TASK; t++)
+            if (strcmp(fl[0], world_task_names[t]) == 0)
+                p->task = t;
+        if (p->task < 0)
+            return bad(e, f, c.line, "unknown task '%s'", fl[0]);
+        if (strcmp(fl[1], "train") != 0 && strcmp(fl[1], "heldout") != 0)
+            return bad(e, f, c.line, "split must be train or heldout");
+        p->heldout = strcmp(fl[1], "heldout") == 0;
+        p->text = fl[2];
+        const char *s = strstr(p->text, "{source}");
+        if (!s || strstr(s + 1, "{source}"))
+            return bad(e, f, c.line, "a phrasing needs exactly one {source}");
+        bool lang = strstr(p->text, "{language}") != NULL;
+        bool wants = p->task == TASK_TRANSLATE || p->task == TASK_MEANING;
+        if (lang != wants)
+            return bad(e, f, c.line, "%s phrasings %s {language}", world_task_names[p->task],
+                       wants ? "need" : "take no");
+        for (const char *q = p->text; (q = strchr(q, '{')); q++)
+            if (strncmp(q, "{source}", 8) != 0 && strncmp(q, "{language}", 10) != 0)
+                return bad(e, f, c.line, "unknown placeholder in '%s'", p->text);
+        if (!p->heldout)
+            n_train[p->task]++;
+    }
+    for (int t = 0; t < N_TASK; t++)
+        if (!n_train[t])
+            return pl_err_set(e, PL_EFORMAT, "%s: no train phrasing for the task %s", f->path,
+                              world_task_names[t]);
+    return 0;
+}
+
+static int load_templates(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "templates.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    bool seen[N_KIND] = {false};
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[4];
+        int nf = split(line, '|', fl, 4);
+        if (nf != 3)
+            return bad(e, f, c.line, "%d fields, expected 3", nf);
+        int k = 0;
+        while (k < N_KIND && strcmp(world_kind_names[k], fl[0]) != 0)
+            k++;
+        if (k == N_KIND)
+            return bad(e, f, c.line, "unknown sentence kind '%s'", fl[0]);
+        if (seen[k])
+            return bad(e, f, c.line, "kind '%s' listed twice", fl[0]);
+        char *end;
+        long wt = strtol(fl[1], &end, 10);
+        if (*end || wt < 0 || wt > 1000)
+            return bad(e, f, c.line, "kind '%s': weight must be 0..1000", fl[0]);
+        w->weight[k] = (int)wt;
+        seen[k] = true;
+    }
+    for (int k = 0; k < N_KIND; k++)
+        if (!seen[k])
+            return pl_err_set(e, PL_EFORMAT, "%s: the kind '%s' is missing", f->path,
+                              world_kind_names[k]);
+    return 0;
+}
+
+static int load_labels(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "labels.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[3];
+        int nf = split(line, '|', fl, 3);
+        if (nf != 2)
+            return bad(e, f, c.line, "%d fields, expected 2", nf);
+        if ((rc = grow((void **)&w->labels, &cap, w->n_labels, sizeof *w->labels, e)))
+            return rc;
+        struct wlabel *lb = &w->labels[w->n_labels++];
+        lb->name = fl[0];
+        if ((rc = word_list(fl[1], &lb->words, &lb->n_words, e)))
+            return rc;
+        for (int i = 0; i < lb->n_words; i++) {
+            bool hit = false;
+            for (int k = 0; k < w->n_nouns && !hit; k++)
+                hit = noun_matches(&w->nouns[k], lb->words[i]);
+            for (int k = 0; k < w->n_places && !hit; k++)
+                hit = place_matches(&w->places[k], lb->words[i]);
+            if (!hit)
+                return bad(e, f, c.line, "label '%s': '%s' matches no noun or place", lb->name,
+                           lb->words[i]);
+        }
+    }
+    if (w->n_labels < 2)
+        return pl_err_set(e, PL_EFORMAT, "%s: needs at least two labels", f->path);
+    return 0;
+}
+
+/* ---- records ---- */
+
+struct kv {
+    const char *key;
+    char *val;
+    int line;
+};
+
+/* The next record: up to max key/value pairs; returns the count, 0 at the
+ * end of the file. */
+static int next_record(struct cursor *c, struct kv *kv, int max, const struct wfile *f,
+                       int *first_line, struct pl_err *e)
+{
+    int n = 0;
+    char *line;
+    while ((line = next_line(c))) {
+        char *t = trim(line);
+        if (*t == '#')
+            continue;
+        if (!*t) {
+            if (n)
+                return n;
+            continue;
+        }
+        if (n == max)
+            return bad(e, f, c->line, "too many lines in one record"), -1;
+        char *sp = t;
+        while (*sp && *sp != ' ' && *sp != '\t')
+            sp++;
+        if (*sp)
+            *sp++ = 0;
+        if (!n)
+            *first_line = c->line;
+        kv[n].key = t;
+        kv[n].val = trim(sp);
+        kv[n].line = c->line;
+        for (int i = 0; i < n; i++)
+            if (strcmp(kv[i].key, t) == 0)
+                return bad(e, f, c->line, "'%s' given twice in one record", t), -1;
+        n++;
+    }
+    return n;
+}
+
+static struct kv *get(struct kv *kv, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(kv[i].key, key) == 0)
+            return &kv[i];
+    return NULL;
+}
+
+static int parse_tenses(const char *s, unsigned *out)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *t[8];
+    int n = split_words(buf, t, 8);
+    *out = 0;
+    for (int i = 0; i < n && i < 8; i++) {
+        static const char *const names[] = {"pres", "past", "fut", "prog"};
+        int k = 0;
+        while (k < 4 && strcmp(names[k], t[i]) != 0)
+            k++;
+        if (k == 4)
+            return -1;
+        *out |= 1u << k;
+    }
+    return 0;
+}
+
+/* Five person forms (or one for an impersonal verb, repeated). */
+static int forms5(struct kv *v, const char **out, bool impersonal, const struct wfile *f,
+                  const char *verb, struct pl_err *e)
+{
+    char *fl[6];
+    int n = split(v->val, ',', fl, 6);
+    if (impersonal && n == 1) {
+        for (int p = 0; p < N_PERSON; p++)
+            out[p] = fl[0];
+        return 0;
+    }
+    if (n != N_PERSON)
+        return bad(e, f, v->line, "verb '%s': %s has %d forms, needs 5", verb, v->key, n);
+    for (int p = 0; p < N_PERSON; p++) {
+        if (!*fl[p])
+            return bad(e, f, v->line, "verb '%s': %s has an empty form", verb, v->key);
+        out[p] = fl[p];
+    }
+    return 0;
+}
+
+static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "verbs.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0, n, first = 0;
+    struct kv kv[32];
+    static const char *const keys[] = {
+        "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
+        "es.pres", "es.past", "es.fut", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
+        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj",
+    };
+    static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "fr",
+                                       "fr.pres", "fr.past", "fr.fut", "vi"};
+    while ((n = next_record(&c, kv, 32, f, &first, e)) > 0) {
+        if (strcmp(kv[0].key, "verb") != 0)
+            return bad(e, f, first, "a verb record starts with 'verb'");
+        if ((rc = grow((void **)&w->verbs, &cap, w->n_verbs, sizeof *w->verbs, e)))
+            return rc;
+        struct wverb *v = &w->verbs[w->n_verbs++];
+        v->id = kv[0].val;
+        v->fr_aux = -1;
+        if (find_id(w->verbs, w->n_verbs - 1, sizeof *w->verbs, v->id) >= 0)
+            return bad(e, f, first, "verb '%s' defined twice", v->id);
+        for (int i = 0; i < n; i++) {
+            size_t k = 0;
+            while (k < sizeof keys / sizeof *keys && strcmp(keys[k], kv[i].key) != 0)
+                k++;
+            if (k == sizeof keys / sizeof *keys)
+                return bad(e, f, kv[i].line, "verb '%s': unknown key '%s'", v->id, kv[i].key);
+        }
+        for (size_t k = 0; k < sizeof need / sizeof *need; k++)
+            if (!get(kv, n, need[k]) || !*get(kv, n, need[k])->val)
+                return bad(e, f, first, "verb '%s': '%s' is missing", v->id, need[k]);
+        struct kv *x;
+        if ((x = get(kv, n, "uses"))) {
+            char *u[16];
+            int nu = split_words(x->val, u, 16);
+            for (int i = 0; i < nu && i < 16; i++) {
+                static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
+                                                    "like", "generic", "massdef", "massbare",
+                                                    "copula", "exist"};
+                int k = 0;
+                while (k < 11 && strcmp(names[k], u[i]) != 0)
+                    k++;
+                if (k == 11)
+                    return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
+                v->uses |= 1u << k;
+            }
+        }
+        bool special = v->uses & (VU_COPULA | VU_EXIST);
+        if ((x = get(kv, n, "tenses"))) {
+            if (parse_tenses(x->val, &v->tenses) != 0 || !v->tenses)
+                return bad(e, f, x->line, "verb '%s': tenses are pres, past, fut, prog", v->id);
+        } else if (!special) {
+            return bad(e, f, first, "verb '%s': 'tenses' is missing", v->id);
+        }
+        char what[128];
+        if ((x = get(kv, n, "subject"))) {
+            snprintf(what, sizeof what, "verb '%s': subject", v->id);
+            if ((rc = noun_set(w, x->val, &v->subj, f, x->line, what, e)))
+                return rc;
+        } else if (!special) {
+            return bad(e, f, first, "verb '%s': 'subject' is missing", v->id);
+        }
+        if ((x = get(kv, n, "object"))) {
+            snprintf(what, sizeof what, "verb '%s': object", v->id);
+            if ((rc = noun_set(w, x->val, &v->obj, f, x->line, what, e)))
+                return rc;
+        }
+        if ((x = get(kv, n, "place"))) {
+            snprintf(what, sizeof what, "verb '%s': place", v->id);
+            if ((rc = place_set(w, x->val, &v->place, f, x->line, what, e)))
+                return rc;
+        }
+        x = get(kv, n, "en");
+        if (split(x->val, ',', (char **)v->en, 4) != 4)
+            return bad(e, f, x->line, "verb '%s': en needs base, 3sg, past and -ing forms",
+                       v->id);
+        if ((x = get(kv, n, "en.obj")))
+            v->en_obj = x->val;
+        x = get(kv, n, "es");
+        const char *es2[2];
+        if (split(x->val, ',', (char **)es2, 2) != 2)
+            return bad(e, f, x->line, "verb '%s': es needs the infinitive and the gerund", v->id);
+        v->es_inf = es2[0];
+        v->es_ger = es2[1];
+        static const char *const tk[N_VTENSE] = {"pres", "past", "fut"};
+        bool imp = v->uses & VU_EXIST;
+        for (int t = 0; t < N_VTENSE; t++) {
+            char key[16];
+            snprintf(key, sizeof key, "es.%s", tk[t]);
+            if ((rc = forms5(get(kv, n, key), v->es[t], imp, f, v->id, e)))
+                return rc;
+            if (t == VT_PAST)
+                continue;
+            snprintf(key, sizeof key, "fr.%s", tk[t]);
+            if ((rc = forms5(get(kv, n, key), v->fr[t], imp, f, v->id, e)))
+                return rc;
+        }
+        x = get(kv, n, "fr.past");
+        if (strncmp(x->val, "avoir ", 6) == 0 || strncmp(x->val, "être ", strlen("être ")) == 0) {
+            v->fr_etre = x->val[0] != 'a';
+            char *sp = strchr(x->val, ' ');
+            *sp = 0;
+            v->fr_pp = trim(sp + 1);
+            /* The auxiliary is resolved once every verb is known. */
+            v->fr_aux = v->fr_etre ? -2 : -3;
+        } else if ((rc = forms5(x, v->fr[VT_PAST], imp, f, v->id, e))) {
+            return rc;
+        }
+        if ((x = get(kv, n, "es.imp"))) {
+            if (split(x->val, ',', (char **)v->es_imp, 2) != 2)
+                return bad(e, f, x->line, "verb '%s': es.imp needs two forms", v->id);
+        } else if (v->uses & VU_IMP) {
+            return bad(e, f, first, "verb '%s': an imperative verb needs es.imp", v->id);
+        }
+        if ((x = get(kv, n, "es.obj")))
+            v->es_obj = x->val;
+        v->fr_inf = get(kv, n, "fr")->val;
+        if ((x = get(kv, n, "fr.imp")))
+            v->fr_imp = x->val;
+        else if (v->uses & VU_IMP)
+            return bad(e, f, first, "verb '%s': an imperative verb needs fr.imp", v->id);
+        if ((x = get(kv, n, "fr.obj")))
+            v->fr_obj = x->val;
+        if ((x = get(kv, n, "fr.neg"))) {
+            if (split(x->val, ',', (char **)v->fr_neg, 3) != 3)
+                return bad(e, f, x->line, "verb '%s': fr.neg needs three forms", v->id);
+        } else if (v->uses & VU_EXIST) {
+            return bad(e, f, first, "verb '%s': 'there is' needs fr.neg", v->id);
+        }
+        v->vi = get(kv, n, "vi")->val;
+        if ((x = get(kv, n, "vi.intr")))
+            v->vi_intr = x->val;
+        if ((x = get(kv, n, "vi.obj")))
+            v->vi_obj = x->val;
+    }
+    if (n < 0)
+        return e ? e->code : PL_EFORMAT;
+    for (int i = 0; i < w->n_verbs; i++) {
+        struct wverb *v = &w->verbs[i];
+        if (v->fr_aux == -1)
+            continue;
+        const char *inf = v->fr_aux == -2 ? "être" : "avoir";
+        v->fr_aux = -1;
+        for (int k = 0; k < w->n_verbs && v->fr_aux < 0; k++)
+            if (strcmp(w->verbs[k].fr_inf, inf) == 0 && !(w->verbs[k].uses & VU_EXIST))
+                v->fr_aux = k;
+        if (v->fr_aux < 0)
+            return pl_err_set(e, PL_EFORMAT, "%s: verb '%s': no verb with the French "
+                              "infinitive '%s' for its passé composé", f->path, v->id, inf);
+    }
+    w->v_ser = world_verb_index(w, "ser");
+    w->v_estar = world_verb_index(w, "estar");
+    w->v_there = world_verb_index(w, "there_is");
+    if (w->v_ser < 0 || w->v_estar < 0 || w->v_there < 0)
+        return pl_err_set(e, PL_EFORMAT, "%s: the verbs ser, estar and there_is are required",
+                          f->path);
+    return 0;
+}
+
+static int load_adverbs(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "adverbs.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[9];
+        int nf = split(line, '|', fl, 9);
+        if (nf != 8)
+            return bad(e, f, c.line, "%d fields, expected 8", nf);
+        if ((rc = grow((void **)&w->advs, &cap, w->n_advs, sizeof *w->advs, e)))
+            return rc;
+        struct wadv *a = &w->advs[w->n_advs++];
+        a->id = fl[0];
+        static const char *const kinds[] = {"freq", "never", "manner", "place"};
+        a->kind = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(kinds[k], fl[1]) == 0)
+                a->kind = k;
+        if (a->kind < 0)
+            return bad(e, f, c.line, "adverb '%s': kind must be freq, never, manner or place",
+                       a->id);
+        if ((rc = set_alloc(&a->verbs, w->n_verbs, e)))
+            return rc;
+        if (strcmp(fl[2], "all") == 0) {
+            memset(a->verbs.has, 1, (size_t)w->n_verbs);
+        } else {
+            char *vs[32];
+            int nv = split_words(fl[2], vs, 32);
+            for (int i = 0; i < nv && i < 32; i++) {
+                int k = world_verb_index(w, vs[i]);
+                if (k < 0)
+                    return bad(e, f, c.line, "adverb '%s': no verb '%s'", a->id, vs[i]);
+                a->verbs.has[k] = 1;
+            }
+        }
+        set_finish(&a->verbs, w->n_verbs);
+        if (parse_tenses(fl[3], &a->tenses) != 0 || !a->tenses)
+            return bad(e, f, c.line, "adverb '%s': tenses are pres, past, fut", a->id);
+        for (int l = 0; l < N_LANG; l++)
+            a->text[l] = fl[4 + l];
+    }
+    return 0;
+}
+
+static int load_weather(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "weather.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0, n, first = 0;
+    struct kv kv[8];
+    while ((n = next_record(&c, kv, 8, f, &first, e)) > 0) {
+        if (strcmp(kv[0].key, "weather") != 0)
+            return bad(e, f, first, "a weather record starts with 'weather'");
+        if ((rc = grow((void **)&w->weather, &cap, w->n_weather, sizeof *w->weather, e)))
+            return rc;
+        struct wweather *wt = &w->weather[w->n_weather++];
+        wt->id = kv[0].val;
+        for (int l = 0; l < N_LANG; l++) {
+            struct kv *x = get(kv, n, world_lang_codes[l]);
+            if (!x)
+                return bad(e, f, first, "weather '%s': the %s line is missing", wt->id,
+                           world_lang_names[l]);
+            if (split(x->val, ',', (char **)wt->text[l], 4) != 4)
+                return bad(e, f, x->line, "weather '%s': %s needs four forms", wt->id, x->key);
+        }
+        if (n != 1 + N_LANG)
+            return bad(e, f, first, "weather '%s': unknown lines", wt->id);
+    }
+    return n < 0 ? (e ? e->code : PL_EFORMAT) : 0;
+}
+
+static bool ends_with_stop(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && s[n - 1] == '.';
+}
+
+static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "idioms.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0, n, first = 0;
+    struct kv kv[16];
+    static const char *const keys[] = {"idiom", "meaning", "kind", "split", "vi", "vi.lit",
+                                       "es", "es.lit", "fr", "fr.lit"};
+    while ((n = next_record(&c, kv, 16, f, &first, e)) > 0) {
+        if (strcmp(kv[0].key, "idiom") != 0)
+            return bad(e, f, first, "an idiom record starts with 'idiom'");
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+            if (!get(kv, n, keys[k]) || !*get(kv, n, keys[k])->val)
+                return bad(e, f, first, "idiom '%s': '%s' is missing", kv[0].val, keys[k]);
+        if (n != (int)(sizeof keys / sizeof *keys))
+            return bad(e, f, first, "idiom '%s': unknown lines", kv[0].val);
+        if ((rc = grow((void **)&w->idioms, &cap, w->n_idioms, sizeof *w->idioms, e)))
+            return rc;
+        struct widiom *id = &w->idioms[w->n_idioms++];
+        id->en = kv[0].val;
+        for (int i = 0; i < w->n_idioms - 1; i++)
+            if (strcmp(w->idioms[i].en, id->en) == 0)
+                return bad(e, f, first, "idiom '%s' given twice", id->en);
+        id->meaning = get(kv, n, "meaning")->val;
+        const char *k = get(kv, n, "kind")->val;
+        id->kind = strcmp(k, "clause") == 0    ? IK_CLAUSE
+                 : strcmp(k, "proverb") == 0   ? IK_PROVERB
+                 : strcmp(k, "standalone") == 0 ? IK_STANDALONE
+                                                : 0;
+        if (!id->kind)
+            return bad(e, f, first, "idiom '%s': kind is clause, proverb or standalone", id->en);
+        const char *sp = get(kv, n, "split")->val;
+        if (strcmp(sp, "train") != 0 && strcmp(sp, "test") != 0)
+            return bad(e, f, first, "idiom '%s': split is train or test", id->en);
+        id->test = strcmp(sp, "test") == 0;
+        for (int l = L_ES; l < N_LANG; l++) {
+            char key[8];
+            snprintf(key, sizeof key, "%s", world_lang_codes[l]);
+            id->idiomatic[l] = get(kv, n, key)->val;
+            snprintf(key, sizeof key, "%s.lit", world_lang_codes[l]);
+            id->literal[l] = get(kv, n, key)->val;
+        }
+        id->idiomatic[L_EN] = id->literal[L_EN] = id->en;
+        if (id->kind != IK_STANDALONE) {
+            /* It will sit inside "I think that ...": a plain statement. */
+            for (int l = 0; l < N_LANG; l++) {
+                const char *t[2] = {id->idiomatic[l], id->literal[l]};
+                for (int j = 0; j < 2; j++)
+                    if (!ends_with_stop(t[j]) || strncmp(t[j], "¿", strlen("¿")) == 0 ||
+                        strncmp(t[j], "¡", strlen("¡")) == 0)
+                        return bad(e, f, first, "idiom '%s': a %s idiom must be a statement "
+                                   "ending in '.' in every language (\"%s\")", id->en, k, t[j]);
+            }
+        }
+    }
+    return n < 0 ? (e ? e->code : PL_EFORMAT) : 0;
+}
+
+/* ---- after loading ---- */
+
+static int add_int(int **a, int *n, int v, struct pl_err *e)
+{
+    int *p = realloc(*a, (size_t)(*n + 1) * sizeof *p);
+    if (!p)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    p[(*n)++] = v;
+    *a = p;
+    return 0;
+}
+
+static int add_str(const char ***a, int *n, const char *s, struct pl_err *e)
+{
+    const char **p = realloc(*a, (size_t)(*n + 1) * sizeof *p);
+    if (!p)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    p[(*n)++] = s;
+    *a = p;
+    return 0;
+}
+
+static int derive(struct world *w, struct pl_err *e)
+{
+    int rc;
+    for (int i = 0; i < w->n_nouns; i++) {
+        struct wnoun *n = &w->nouns[i];
+        for (int l = 0; l < w->n_labels && n->label < 0; l++)
+            for (int k = 0; k < w->labels[l].n_words; k++)
+                if (noun_matches(n, w->labels[l].words[k]))
+                    n->label = l;
+        for (int a = 0; a < w->n_adjs; a++) {
+            if (!w->adjs[a].for_.has[i])
+                continue;
+            if ((rc = add_int(&n->adj, &n->n_adj, a, e)))
+                return rc;
+            if (w->adjs[a].kind != AK_ATTR && (rc = add_int(&n->pred, &n->n_pred, a, e)))
+                return rc;
+            if (w->adjs[a].kind == AK_COLOR && (rc = add_int(&n->color, &n->n_color, a, e)))
+                return rc;
+        }
+        for (int p = 0; p < w->n_places; p++)
+            if (w->places[p].holds.has[i] && (rc = add_int(&n->at, &n->n_at, p, e)))
+                return rc;
+        if (n->flags & NF_HASP) {
+            for (int k = 0; k < 2; k++)
+                if (n->fr[k] && (rc = add_str(&w->fr_hasp, &w->n_fr_hasp, n->fr[k], e)))
+                    return rc;
+        }
+        if (n->flags & NF_EN_A && (rc = add_str(&w->en_a, &w->n_en_a, n->en[0], e)))
+            return rc;
+        if (n->flags & NF_EN_AN && (rc = add_str(&w->en_an, &w->n_en_an, n->en[0], e)))
+            return rc;
+    }
+    for (int i = 0; i < w->n_verbs; i++) {
+        struct wverb *v = &w->verbs[i];
+        for (int k = 0; k < v->subj.n && !v->person_subj; k++) {
+            const char *cat = w->nouns[v->subj.ix[k]].cat;
+            v->person_subj = strcmp(cat, "people") == 0 || strcmp(cat, "family") == 0;
+        }
+    }
+    for (int p = 0; p < w->n_places; p++) {
+        struct wplace *pl = &w->places[p];
+        if (pl->noun >= 0) {
+            pl->label = w->nouns[pl->noun].label;
+            continue;
+        }
+        for (int l = 0; l < w->n_labels && pl->label < 0; l++)
+            for (int k = 0; k < w->labels[l].n_words; k++)
+                if (place_matches(pl, w->labels[l].words[k]))
+                    pl->label = l;
+    }
+    return 0;
+}
+
+int world_load(const char *dir, struct world **out, struct pl_err *e)
+{
+    *out = NULL;
+    struct world *w = calloc(1, sizeof *w);
+    if (!w)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    int rc;
+    if ((rc = load_nouns(w, dir, e)) || (rc = load_places(w, dir, e)) ||
+        (rc = load_adjectives(w, dir, e)) || (rc = load_verbs(w, dir, e)) ||
+        (rc = load_adverbs(w, dir, e)) || (rc = load_numbers(w, dir, e)) ||
+        (rc = load_times(w, dir, e)) || (rc = load_pronouns(w, dir, e)) ||
+        (rc = load_weather(w, dir, e)) || (rc = load_frames(w, dir, e)) ||
+        (rc = load_idioms(w, dir, e)) || (rc = load_phrasings(w, dir, e)) ||
+        (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
+        (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
+        world_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+void world_free(struct world *w)
+{
+    if (!w)
+        return;
+    for (int i = 0; i < w->n_nouns; i++) {
+        free(w->nouns[i].tags);
+        free(w->nouns[i].adj);
+        free(w->nouns[i].pred);
+        free(w->nouns[i].color);
+        free(w->nouns[i].at);
+    }
+    for (int i = 0; i < w->n_places; i++) {
+        free(w->places[i].tags);
+        set_free(&w->places[i].holds);
+    }
+    for (int i = 0; i < w->n_adjs; i++)
+        set_free(&w->adjs[i].for_);
+    for (int i = 0; i < w->n_verbs; i++) {
+        set_free(&w->verbs[i].subj);
+        set_free(&w->verbs[i].obj);
+        set_free(&w->verbs[i].place);
+    }
+    for (int i = 0; i < w->n_advs; i++)
+        set_free(&w->advs[i].verbs);
+    for (int i = 0; i < w->n_labels; i++)
+        free(w->labels[i].words);
+    world_cache_free(&w->c);
+    for (int i = 0; i < w->n_files; i++) {
+        free(w->files[i].path);
+        free(w->files[i].text);
+    }
+    free(w->files);
+    free(w->nouns);
+    free(w->places);
+    free(w->adjs);
+    free(w->verbs);
+    free(w->advs);
+    free(w->nums);
+    free(w->times);
+    free(w->prons);
+    free(w->weather);
+    free(w->frames);
+    free(w->idioms);
+    free(w->phr);
+    free(w->labels);
+    free(w->fr_hasp);
+    free(w->en_a);
+    free(w->en_an);
+    free(w);
+}
+
+void world_get_stats(const struct world *w, struct world_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->n_nouns = w->n_nouns;
+    int own_places = 0; /* places that are no noun: the cities and "home" */
+    for (int i = 0; i < w->n_places; i++) {
+        own_places += w->places[i].noun < 0;
+        for (int k = 0; k < w->places[i].n_tags; k++)
+            st->n_cities += strcmp(w->places[i].tags[k], "city") == 0;
+    }
+    st->n_adjectives = w->n_adjs;
+    st->n_verbs = w->n_verbs;
+    st->n_adverbs = w->n_advs;
+    st->n_numbers = w->n_nums;
+    st->n_times = w->n_times;
+    st->n_pronouns = w->n_prons;
+    st->n_weather = w->n_weather;
+    st->n_lemmas = st->n_nouns + own_places + st->n_adjectives + st->n_verbs + st->n_adverbs +
+                   st->n_numbers + st->n_times + st->n_pronouns + st->n_weather;
+    for (int k = 0; k < N_KIND; k++)
+        if (w->weight[k] > 0) {
+            st->n_templates++;
+            st->n_sentences += world_kind_estimate(w, k);
+        }
+    st->n_frames = w->n_frames;
+    st->n_idioms = w->n_idioms;
+    for (int i = 0; i < w->n_idioms; i++)
+        st->n_idioms_test += w->idioms[i].test;
+    st->n_phrasings = w->n_phr;
+    for (int i = 0; i < w->n_phr; i++)
+        st->n_phrasings_heldout += w->phr[i].heldout;
+    st->n_labels = w->n_labels;
+}

@@ -1,0 +1,1756 @@
+/* sentence.c - the kinds of ordinary sentences (templates.txt): pick words
+ * that fit together and render the sentence in the four languages.
+ *
+ * The one idea: each kind draws its slots from lists prepared once when the
+ * world is loaded (verbs that take an object, nouns that can be somewhere,
+ * time phrases by tense ...) and from the constraints in the data (a verb's
+ * subjects and objects, the places that hold a noun, the adjectives that
+ * describe it), so every sentence is both grammatical and sensible.  Clauses
+ * with a verb go through world_clause; the copula kinds (describe, location,
+ * there is, questions with "be") are written here. */
+#include "world_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lists ---- */
+
+static int list_add(struct wlist *l, int v, struct pl_err *e)
+{
+    int *p = realloc(l->ix, (size_t)(l->n + 1) * sizeof *p);
+    if (!p)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    p[l->n++] = v;
+    l->ix = p;
+    return 0;
+}
+
+static bool is_person(const struct wnoun *n)
+{
+    return strcmp(n->cat, "people") == 0 || strcmp(n->cat, "family") == 0;
+}
+
+static bool countable(const struct wnoun *n)
+{
+    return !(n->flags & (NF_MASS | NF_SG | NF_POSSONLY));
+}
+
+/* Whether "the fish" may mean several: not when the English plural is the
+ * singular ("His fish slept" would have two translations). */
+static bool plural_ok(const struct wnoun *n)
+{
+    return countable(n) && strcmp(n->en[0], n->en[1]) != 0;
+}
+
+void world_cache_free(struct wcache *c)
+{
+    struct wlist *all[] = {&c->transitive, &c->intransitive, &c->prog, &c->imp, &c->clock,
+                           &c->motion, &c->freq, &c->what, &c->where, &c->cities, &c->hours,
+                           &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
+                           &c->t_day, &c->t_month, &c->describable, &c->locatable,
+                           &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        free(all[i]->ix);
+        all[i]->ix = NULL;
+        all[i]->n = 0;
+    }
+}
+
+int world_prepare(struct world *w, struct pl_err *e)
+{
+    struct wcache *c = &w->c;
+    int rc = 0;
+    c->like = -1;
+    c->man = world_noun_index(w, "man");
+    c->woman = world_noun_index(w, "woman");
+    if (c->man < 0 || c->woman < 0)
+        return pl_err_set(e, PL_EFORMAT, "nouns.txt: the nouns 'man' and 'woman' are required "
+                          "(they stand for pronoun subjects)");
+    for (int i = 0; i < w->n_verbs && !rc; i++) {
+        const struct wverb *v = &w->verbs[i];
+        if (v->uses & (VU_COPULA | VU_EXIST))
+            continue;
+        if (v->uses & VU_LIKE) {
+            c->like = i;
+            continue;
+        }
+        if (v->obj.n)
+            rc = list_add(&c->transitive, i, e);
+        if (!rc && (!v->obj.n || (v->uses & VU_INTR)) && !(v->uses & VU_MOTION))
+            rc = list_add(&c->intransitive, i, e);
+        if (!rc && (v->tenses & (1u << T_PROG)))
+            rc = list_add(&c->prog, i, e);
+        if (!rc && (v->uses & VU_IMP))
+            rc = list_add(&c->imp, i, e);
+        if (!rc && (v->uses & VU_CLOCK))
+            rc = list_add(&c->clock, i, e);
+        if (!rc && (v->uses & VU_MOTION))
+            rc = list_add(&c->motion, i, e);
+        if (!rc && (v->tenses & 1u) && v->person_subj && !(v->uses & VU_MOTION))
+            rc = list_add(&c->freq, i, e);
+        /* "What does the cat eat?": a plain object that is not a person */
+        if (!rc && v->obj.n && !v->es_obj && !v->fr_obj && !v->vi_obj && !v->en_obj &&
+            !(v->uses & (VU_GENERIC | VU_MASSDEF | VU_MASSBARE)) &&
+            !is_person(&w->nouns[v->obj.ix[0]]))
+            rc = list_add(&c->what, i, e);
+        if (!rc && !v->obj.n && v->place.n)
+            rc = list_add(&c->where, i, e);
+    }
+    for (int i = 0; i < w->n_places && !rc; i++)
+        for (int k = 0; k < w->places[i].n_tags; k++)
+            if (strcmp(w->places[i].tags[k], "city") == 0) {
+                rc = list_add(&c->cities, i, e);
+                break;
+            }
+    for (int i = 0; i < w->n_nums && !rc; i++) {
+        int v = w->nums[i].value;
+        if (v >= 1 && v <= 11)
+            rc = list_add(&c->hours, i, e);
+        if (!rc && v >= 2)
+            rc = list_add(&c->counts, i, e);
+    }
+    for (int i = 0; i < w->n_times && !rc; i++) {
+        unsigned u = w->times[i].use;
+        if (u & TU_PAST)
+            rc = list_add(&c->t_past, i, e);
+        if (!rc && (u & TU_FUT))
+            rc = list_add(&c->t_fut, i, e);
+        if (!rc && (u & TU_HABIT))
+            rc = list_add(&c->t_habit, i, e);
+        if (!rc && (u & TU_NOW))
+            rc = list_add(&c->t_now, i, e);
+        if (!rc && (u & TU_DAY))
+            rc = list_add(&c->t_day, i, e);
+        if (!rc && (u & TU_MONTH))
+            rc = list_add(&c->t_month, i, e);
+    }
+    for (int i = 0; i < w->n_nouns && !rc; i++) {
+        const struct wnoun *n = &w->nouns[i];
+        bool subj = !(n->flags & NF_OBJONLY);
+        if (subj && n->n_pred)
+            rc = list_add(&c->describable, i, e);
+        if (!rc && subj && n->n_at && strcmp(n->cat, "places") != 0)
+            rc = list_add(&c->locatable, i, e);
+        if (!rc && subj && n->n_color)
+            rc = list_add(&c->colored, i, e);
+        if (!rc && countable(n) && n->n_at)
+            rc = list_add(&c->countable, i, e);
+        if (!rc && !(n->flags & NF_MASS) && !(n->flags & NF_SG) &&
+            strcmp(n->cat, "languages") != 0 && strcmp(n->cat, "leisure") != 0)
+            rc = list_add(&c->showable, i, e);
+        if (!rc && is_person(n) && !(n->flags & NF_SG && !(n->flags & NF_POSSONLY)))
+            rc = list_add(&c->owners, i, e);
+        /* what someone can own: "the teacher's dog", not "the teacher's moon" */
+        static const char *const ownable[] = {"animals", "objects", "clothes", "vehicles",
+                                              "food"};
+        bool own = false;
+        for (size_t k = 0; k < sizeof ownable / sizeof *ownable; k++)
+            own |= strcmp(n->cat, ownable[k]) == 0;
+        if (!rc && subj && own && countable(n) && (n->n_pred || n->n_at))
+            rc = list_add(&c->owned, i, e);
+    }
+    if (rc)
+        return rc;
+    if (c->like < 0 || !c->transitive.n || !c->intransitive.n || !c->motion.n || !c->clock.n ||
+        !c->imp.n || !c->cities.n || !c->hours.n || !c->counts.n || !c->t_past.n ||
+        !c->t_fut.n || !c->t_habit.n || !c->t_now.n)
+        return pl_err_set(e, PL_EFORMAT, "the data lacks what some sentence kind needs (a "
+                          "'like' verb, a motion verb, a clock verb, an imperative, cities, "
+                          "hours, or past/future/habit/now time phrases)");
+    return 0;
+}
+
+/* ---- random helpers ---- */
+
+static int pick(struct pl_rng *r, int n)
+{
+    return n > 0 ? (int)pl_rng_below(r, (uint32_t)n) : 0;
+}
+
+static bool chance(struct pl_rng *r, int pct)
+{
+    return (int)pl_rng_below(r, 100) < pct;
+}
+
+static int pick_list(struct pl_rng *r, const struct wlist *l)
+{
+    return l->n ? l->ix[pick(r, l->n)] : -1;
+}
+
+static int pick_set(struct pl_rng *r, const struct wset *s)
+{
+    return s->n ? s->ix[pick(r, s->n)] : -1;
+}
+
+/* A noun of the set that can be a subject (tries a few draws). */
+static int pick_subject_noun(const struct world *w, struct pl_rng *r, const struct wset *s)
+{
+    for (int t = 0; t < 16; t++) {
+        int n = pick_set(r, s);
+        if (n >= 0 && !(w->nouns[n].flags & NF_OBJONLY))
+            return n;
+    }
+    return -1;
+}
+
+int world_topic_merge(int a, int b)
+{
+    if (a == -2 || b == -2)
+        return -2;
+    if (a == -1)
+        return b;
+    if (b == -1 || a == b)
+        return a;
+    return -2;
+}
+
+static void topic_np(const struct world *w, const struct np *p, int *label)
+{
+    *label = world_topic_merge(*label, w->nouns[p->noun].label);
+    if (p->det == D_OWNER)
+        topic_np(w, p->owner, label);
+}
+
+static void topic_place(const struct world *w, int place, int *label)
+{
+    if (place >= 0)
+        *label = world_topic_merge(*label, w->places[place].label);
+}
+
+static void np_clear(struct np *p, int noun)
+{
+    memset(p, 0, sizeof *p);
+    p->noun = noun;
+    p->adj = -1;
+    p->poss = -1;
+    p->num = -1;
+    p->det = D_DEF;
+}
+
+/* A subject: the cat, my cats, the big dog, my mother. */
+static void np_subject(const struct world *w, struct pl_rng *r, int noun, int adj_pct, struct np *p)
+{
+    const struct wnoun *n = &w->nouns[noun];
+    np_clear(p, noun);
+    if (n->flags & NF_POSSONLY) {
+        p->det = D_POSS;
+        p->poss = pick(r, w->n_prons);
+        return;
+    }
+    /* "my dog", "my friend"; but rarely "our postman" */
+    bool job = is_person(n) && !(n->flags & NF_VDIRECT);
+    if (chance(r, job ? 8 : 30)) {
+        p->det = D_POSS;
+        p->poss = pick(r, w->n_prons);
+    }
+    p->pl = plural_ok(n) && chance(r, 35);
+    if (n->n_adj && chance(r, adj_pct))
+        p->adj = n->adj[pick(r, n->n_adj)];
+}
+
+/* An object of verb v: its determiner depends on the noun and the verb. */
+static void np_object(const struct world *w, struct pl_rng *r, int verb, int noun, bool neg,
+                      struct np *p)
+{
+    const struct wnoun *n = &w->nouns[noun];
+    const struct wverb *v = &w->verbs[verb];
+    np_clear(p, noun);
+    if (n->flags & NF_MASS) {
+        if (v->uses & VU_MASSDEF)
+            p->det = D_KIND;
+        else if (v->uses & VU_MASSBARE)
+            p->det = D_BARE;
+        else
+            p->det = chance(r, 75) ? D_BARE : D_DEF;
+    } else if (v->uses & VU_GENERIC) {
+        p->det = D_GENERIC;
+    } else if (n->flags & NF_POSSONLY) {
+        p->det = D_POSS;
+        p->poss = pick(r, w->n_prons);
+    } else if (is_person(n)) {
+        p->det = chance(r, (n->flags & NF_VDIRECT) ? 40 : 85) ? D_DEF : D_POSS;
+        p->poss = pick(r, w->n_prons);
+        p->pl = plural_ok(n) && chance(r, 25);
+    } else if (strcmp(n->cat, "animals") == 0 || strcmp(n->cat, "places") == 0) {
+        /* animals: indefinite only (no "personal a" question in Spanish);
+         * places (clean the kitchen, visit the museum): the */
+        if (strcmp(n->cat, "places") == 0) {
+            p->det = chance(r, 70) ? D_DEF : D_POSS;
+            p->poss = pick(r, w->n_prons);
+        } else {
+            int d = pick(r, 10);
+            p->det = d < 5 ? D_INDEF : d < 7 ? D_NUM : D_INDEF;
+            p->pl = d >= 5 && countable(n);
+            if (p->det == D_NUM && !countable(n))
+                p->det = D_INDEF;
+            if (p->det == D_NUM)
+                p->num = pick_list(r, &w->c.counts);
+            if (neg && countable(n)) {
+                /* "does not catch mice": a definite animal would raise the
+                 * Spanish personal "a" question */
+                p->det = D_INDEF;
+                p->pl = true;
+            }
+        }
+    } else {
+        int d = pick(r, 20);
+        p->det = d < 7 ? D_DEF : d < 12 ? D_INDEF : d < 16 ? D_POSS : d < 18 ? D_NUM : D_INDEF;
+        p->pl = d >= 16 && (p->det == D_NUM ? countable(n) : plural_ok(n));
+        if (p->det == D_NUM && !countable(n))
+            p->det = D_INDEF;
+        if (p->det == D_NUM)
+            p->num = pick_list(r, &w->c.counts);
+        if (p->det == D_POSS)
+            p->poss = pick(r, w->n_prons);
+        if (n->flags & NF_SG) {
+            p->det = D_DEF;
+            p->pl = false;
+        }
+    }
+    /* Under a negation: "He doesn't eat the apple", not "an apple". */
+    if (neg && ((p->det == D_INDEF && !p->pl) || p->det == D_NUM))
+        p->det = D_DEF;
+    if (neg && p->det == D_NUM)
+        p->pl = false;
+    if (n->n_adj && !(n->flags & NF_POSSONLY) && p->det != D_GENERIC && chance(r, 25))
+        p->adj = n->adj[pick(r, n->n_adj)];
+}
+
+/* A subject for verb v: a pronoun (when people can do it) or a noun phrase. */
+static bool pick_subj(const struct world *w, struct pl_rng *r, int verb, struct subj *s)
+{
+    const struct wverb *v = &w->verbs[verb];
+    if (v->person_subj && chance(r, 40)) {
+        s->pron = pick(r, w->n_prons);
+        return true;
+    }
+    s->pron = -1;
+    int n = pick_subject_noun(w, r, &v->subj);
+    if (n < 0)
+        return false;
+    np_subject(w, r, n, 20, &s->np);
+    return true;
+}
+
+static void topic_subj(const struct world *w, const struct subj *s, int *label)
+{
+    if (s->pron < 0)
+        topic_np(w, &s->np, label);
+}
+
+static void clause_clear(struct clause *c)
+{
+    memset(c, 0, sizeof *c);
+    c->s.pron = -1;
+    c->adv = c->loc = c->dest = c->clock = c->time = c->day = -1;
+}
+
+/* A tense the verb allows: present, past or future, with a matching time
+ * phrase `time_pct` percent of the time (past and future always get one
+ * when `need_time`). */
+static void pick_tense(const struct world *w, struct pl_rng *r, const struct wverb *v,
+                       int time_pct, bool need_time, struct clause *c)
+{
+    int order[3] = {T_PRES, T_PAST, T_FUT};
+    int t = pick(r, 10);
+    int want = t < 4 ? T_PRES : t < 7 ? T_PAST : T_FUT;
+    c->tense = -1;
+    for (int k = 0; k < 3 && c->tense < 0; k++) {
+        int cand = order[(want + k) % 3];
+        if (v->tenses & (1u << cand))
+            c->tense = cand;
+    }
+    if (c->tense < 0)
+        c->tense = T_PRES;
+    bool with_time = chance(r, time_pct) || (need_time && c->tense != T_PRES);
+    if (!with_time)
+        return;
+    const struct wlist *l = c->tense == T_PAST ? &w->c.t_past
+                          : c->tense == T_FUT  ? &w->c.t_fut
+                                               : &w->c.t_habit;
+    if (c->tense != T_PRES && chance(r, 15)) {
+        c->time = pick_list(r, &w->c.t_day);
+        if (c->time < 0)
+            c->time = pick_list(r, l);
+    } else if (c->tense == T_PRES && chance(r, 20)) {
+        c->time = pick_list(r, &w->c.t_day); /* "on Mondays" */
+        if (c->time < 0)
+            c->time = pick_list(r, l);
+    } else {
+        c->time = pick_list(r, l);
+    }
+}
+
+/* ---- rendering helpers for the kinds without a full verb ---- */
+
+static void sb_np(const struct world *w, struct wsb *b, const struct np *p, int lang,
+                  unsigned role, const char *prep)
+{
+    char buf[384];
+    if (world_np(w, p, lang, role, prep, buf, sizeof buf) >= 0)
+        world_sb_add(b, buf);
+}
+
+static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang)
+{
+    if (s->pron >= 0) {
+        const struct wpron *p = &w->prons[s->pron];
+        world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr : p->vi);
+    } else {
+        sb_np(w, b, &s->np, lang, 0, NULL);
+    }
+}
+
+/* The time phrase t where it belongs: Vietnamese phrases that open the
+ * sentence when `front`, every other one when not. */
+static void sb_time(const struct world *w, struct wsb *b, int t, bool habit, int lang, bool front)
+{
+    if (t < 0)
+        return;
+    bool is_front = lang == L_VI && world_time_front(w, t, habit);
+    if (is_front != front)
+        return;
+    char buf[96];
+    world_time_phrase(w, t, habit, lang, buf, sizeof buf);
+    world_sb_add(b, buf);
+}
+
+static void finish_all(const struct world *w, struct sentence *out)
+{
+    for (int l = 0; l < N_LANG; l++)
+        if (out->langs & (1u << l))
+            world_finish(w, l, out->text[l], sizeof out->text[l]);
+}
+
+static const char *const en_be[3][N_PERSON] = {
+    {"am", "are", "is", "are", "are"},
+    {"was", "were", "was", "were", "were"},
+    {"will be", "will be", "will be", "will be", "will be"},
+};
+
+static int subj_gender_lang(const struct world *w, const struct subj *s, int lang)
+{
+    if (s->pron >= 0)
+        return w->prons[s->pron].gender;
+    return lang == L_ES ? w->nouns[s->np.noun].es_g : w->nouns[s->np.noun].fr_g;
+}
+
+/* The copula in Spanish (ser/estar) or French (être) for tense t (T_PRES,
+ * T_PAST, T_FUT). */
+static const char *copula(const struct world *w, int verb, int t, int person, int lang)
+{
+    const struct wverb *v = &w->verbs[verb];
+    int vt = t == T_PAST ? VT_PAST : t == T_FUT ? VT_FUT : VT_PRES;
+    return lang == L_ES ? v->es[vt][person] : v->fr[vt][person];
+}
+
+/* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?". */
+static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
+                            int time, bool neg, bool question, struct sentence *out)
+{
+    const struct wadj *a = &w->adjs[adj];
+    int p = world_subj_person(w, s);
+    bool pl = p == P_1PL || p == P_3PL;
+    bool very = a->kind == AK_GRAD && !neg && !question;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        int g = subj_gender_lang(w, s, l);
+        switch (l) {
+        case L_EN:
+            if (question) {
+                world_sb_add(&b, en_be[0][p]);
+                sb_subj(w, &b, s, l);
+            } else {
+                sb_subj(w, &b, s, l);
+                if (tense == T_FUT)
+                    world_sb_add(&b, neg ? "will not be" : "will be");
+                else
+                    world_sb_add(&b, en_be[tense == T_PAST][p]);
+                if (neg && tense != T_FUT)
+                    world_sb_add(&b, "not");
+            }
+            if (very)
+                world_sb_add(&b, "very");
+            world_sb_add(&b, a->en);
+            break;
+        case L_ES:
+            if (question)
+                world_sb_add(&b, "¿");
+            sb_subj(w, &b, s, l);
+            if (neg)
+                world_sb_add(&b, "no");
+            world_sb_add(&b, copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l));
+            if (very)
+                world_sb_add(&b, "muy");
+            world_sb_add(&b, a->es[g + 2 * pl]);
+            break;
+        case L_FR: {
+            if (question)
+                world_sb_add(&b, "est-ce que");
+            sb_subj(w, &b, s, l);
+            if (neg)
+                world_sb_add(&b, "ne");
+            world_sb_add(&b, copula(w, w->v_ser, tense, p, l));
+            if (neg)
+                world_sb_add(&b, "pas");
+            if (very)
+                world_sb_add(&b, "très");
+            world_sb_add(&b, a->fr[g + 2 * pl]);
+            break;
+        }
+        default:
+            sb_time(w, &b, time, false, l, true);
+            sb_subj(w, &b, s, l);
+            if (tense == T_FUT)
+                world_sb_add(&b, "sẽ");
+            if (question)
+                world_sb_add(&b, a->kind == AK_COLOR ? "có phải" : "có");
+            else if (neg)
+                world_sb_add(&b, a->kind == AK_COLOR ? "không phải" : "không");
+            else if (very)
+                world_sb_add(&b, "rất");
+            world_sb_add(&b, a->kind == AK_PLAIN ? a->vi_pred : a->vi);
+            if (question)
+                world_sb_add(&b, "không");
+            break;
+        }
+        if (l != L_VI || !question)
+            sb_time(w, &b, time, false, l, false);
+        world_sb_add(&b, question ? "?" : ".");
+    }
+    finish_all(w, out);
+}
+
+/* "S is (not) in the kitchen (time)." - also "Is S in the kitchen?". */
+static void render_location(const struct world *w, const struct subj *s, int place, int tense,
+                            int time, bool neg, bool question, struct sentence *out)
+{
+    const struct wplace *pl = &w->places[place];
+    int p = world_subj_person(w, s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            if (question) {
+                world_sb_add(&b, en_be[0][p]);
+                sb_subj(w, &b, s, l);
+            } else {
+                sb_subj(w, &b, s, l);
+                if (tense == T_FUT)
+                    world_sb_add(&b, neg ? "will not be" : "will be");
+                else
+                    world_sb_add(&b, en_be[tense == T_PAST][p]);
+                if (neg && tense != T_FUT)
+                    world_sb_add(&b, "not");
+            }
+            break;
+        case L_ES:
+            if (question)
+                world_sb_add(&b, "¿");
+            sb_subj(w, &b, s, l);
+            if (neg)
+                world_sb_add(&b, "no");
+            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            break;
+        case L_FR:
+            if (question)
+                world_sb_add(&b, "est-ce que");
+            sb_subj(w, &b, s, l);
+            if (neg)
+                world_sb_add(&b, "ne");
+            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            if (neg)
+                world_sb_add(&b, "pas");
+            break;
+        default:
+            sb_time(w, &b, time, false, l, true);
+            sb_subj(w, &b, s, l);
+            if (tense == T_FUT)
+                world_sb_add(&b, "sẽ");
+            if (question)
+                world_sb_add(&b, "có");
+            else if (neg)
+                world_sb_add(&b, "không");
+            break;
+        }
+        world_sb_add(&b, pl->at[l]);
+        sb_time(w, &b, time, false, l, false);
+        if (question && l == L_VI)
+            world_sb_add(&b, "không");
+        world_sb_add(&b, question ? "?" : ".");
+    }
+    finish_all(w, out);
+}
+
+/* ---- the kinds ---- */
+
+/* A pronoun subject with a noun standing for it (its adjectives, places). */
+static int pronoun_subject(const struct world *w, struct pl_rng *r, struct subj *s)
+{
+    s->pron = pick(r, w->n_prons);
+    return w->prons[s->pron].gender == G_F ? w->c.woman : w->c.man;
+}
+
+static int k_describe(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    int proxy;
+    if (chance(r, 30)) {
+        proxy = pronoun_subject(w, r, &s);
+    } else {
+        proxy = pick_list(r, &w->c.describable);
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 8, &s.np);
+        topic_np(w, &s.np, &out->label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    if (!n->n_pred)
+        return -1;
+    int adj = n->pred[pick(r, n->n_pred)];
+    if (s.pron < 0 && s.np.adj == adj)
+        s.np.adj = -1;
+    int tense = T_PRES, time = -1, t = pick(r, 100);
+    if (w->adjs[adj].kind != AK_COLOR && t >= 75) {
+        tense = t < 90 ? T_PAST : T_FUT;
+        time = pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut);
+    } else if (chance(r, 15)) {
+        time = pick_list(r, &w->c.t_now);
+    }
+    render_describe(w, &s, adj, tense, time, chance(r, 30), false, out);
+    return 0;
+}
+
+static int k_location(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    int proxy;
+    if (chance(r, 25)) {
+        proxy = pronoun_subject(w, r, &s);
+    } else {
+        proxy = pick_list(r, &w->c.locatable);
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 20, &s.np);
+        topic_np(w, &s.np, &out->label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    if (!n->n_at)
+        return -1;
+    int place = n->at[pick(r, n->n_at)];
+    topic_place(w, place, &out->label);
+    int tense = T_PRES, time = -1, t = pick(r, 100);
+    if (t >= 60) {
+        tense = t < 80 ? T_PAST : T_FUT;
+        time = pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut);
+    } else if (t < 15) {
+        time = pick_list(r, &w->c.t_now);
+    }
+    render_location(w, &s, place, tense, time, chance(r, 25), false, out);
+    return 0;
+}
+
+static int k_exist(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int place = pick(r, w->n_places);
+    const struct wplace *pl = &w->places[place];
+    int noun = pick_set(r, &pl->holds);
+    const struct wnoun *n = &w->nouns[noun];
+    if (n->flags & NF_POSSONLY)
+        return -1;
+    bool neg = chance(r, 25), mass = n->flags & NF_MASS, count = countable(n);
+    struct np p;
+    np_clear(&p, noun);
+    if (mass) {
+        p.det = D_BARE;
+    } else if (neg) {
+        if (!count)
+            return -1;
+        p.det = D_BARE;
+        p.pl = true;
+    } else {
+        int d = pick(r, 10);
+        p.det = d < 5 || !count ? D_INDEF : d < 8 ? D_NUM : D_BARE;
+        p.pl = p.det != D_INDEF;
+        if (p.det == D_NUM)
+            p.num = pick_list(r, &w->c.counts);
+    }
+    if (n->n_adj && chance(r, 20))
+        p.adj = n->adj[pick(r, n->n_adj)];
+    int tense = T_PRES, time = -1, t = pick(r, 100), vt = VT_PRES;
+    if (t >= 70) {
+        tense = t < 85 ? T_PAST : T_FUT;
+        vt = tense == T_PAST ? VT_PAST : VT_FUT;
+        time = pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut);
+    }
+    const struct wverb *v = &w->verbs[w->v_there];
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN: {
+            static const char *const sg[] = {"there is", "there was", "there will be"};
+            static const char *const plr[] = {"there are", "there were", "there will be"};
+            world_sb_add(&b, p.pl ? plr[vt] : sg[vt]);
+            if (neg)
+                world_sb_add(&b, "no");
+            sb_np(w, &b, &p, l, 0, NULL);
+            break;
+        }
+        case L_ES:
+            if (neg)
+                world_sb_add(&b, "no");
+            world_sb_add(&b, v->es[vt][P_3SG]);
+            sb_np(w, &b, &p, l, 0, NULL);
+            break;
+        case L_FR:
+            world_sb_add(&b, neg ? v->fr_neg[vt] : v->fr[vt][P_3SG]);
+            sb_np(w, &b, &p, l, R_PARTITIVE | (neg ? R_NEGATED : 0), NULL);
+            break;
+        default:
+            sb_time(w, &b, time, false, l, true);
+            if (tense == T_FUT)
+                world_sb_add(&b, "sẽ");
+            if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, v->vi);
+            if (neg && count) {
+                struct np q = p;
+                q.det = D_DEF;
+                q.pl = false;
+                sb_np(w, &b, &q, l, 0, NULL);
+                world_sb_add(&b, "nào");
+            } else if (p.det == D_BARE && p.pl) {
+                struct np q = p; /* "những con mèo" */
+                q.det = D_DEF;
+                sb_np(w, &b, &q, l, 0, NULL);
+            } else {
+                sb_np(w, &b, &p, l, 0, NULL);
+            }
+            break;
+        }
+        world_sb_add(&b, pl->at[l]);
+        sb_time(w, &b, time, false, l, false);
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+    topic_np(w, &p, &out->label);
+    topic_place(w, place, &out->label);
+    return 0;
+}
+
+static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int noun = pick_list(r, &w->c.showable);
+    if (noun < 0)
+        return -1;
+    const struct wnoun *n = &w->nouns[noun];
+    struct np p;
+    np_clear(&p, noun);
+    if (n->flags & NF_POSSONLY || chance(r, 35)) {
+        p.det = D_POSS;
+        p.poss = pick(r, w->n_prons);
+    } else {
+        p.det = D_INDEF;
+    }
+    p.pl = plural_ok(n) && chance(r, 30);
+    if (n->n_adj && !(n->flags & NF_POSSONLY) && chance(r, 45))
+        p.adj = n->adj[pick(r, n->n_adj)];
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, p.pl ? "these are" : "this is");
+            sb_np(w, &b, &p, l, 0, NULL);
+            break;
+        case L_ES: {
+            bool f = n->es_g == G_F;
+            world_sb_add(&b, p.pl ? (f ? "estas son" : "estos son") : (f ? "esta es" : "este es"));
+            sb_np(w, &b, &p, l, 0, NULL);
+            break;
+        }
+        case L_FR:
+            world_sb_add(&b, p.pl ? "ce sont" : "c'est");
+            sb_np(w, &b, &p, l, 0, NULL);
+            break;
+        default:
+            world_sb_add(&b, "đây là");
+            if (p.det == D_INDEF && p.pl) {
+                /* "những quyển sách mới" */
+                struct np q = p;
+                q.det = D_DEF;
+                q.pl = false;
+                world_sb_add(&b, "những");
+                sb_np(w, &b, &q, l, 0, NULL);
+            } else {
+                sb_np(w, &b, &p, l, 0, NULL);
+            }
+            break;
+        }
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+    topic_np(w, &p, &out->label);
+    return 0;
+}
+
+/* A verb clause with an object: statements (action, frequency,
+ * progressive) and yes/no questions. */
+static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
+{
+    const struct wverb *v = &w->verbs[verb];
+    c->verb = verb;
+    if (!pick_subj(w, r, verb, &c->s))
+        return -1;
+    int obj = -1;
+    for (int t = 0; t < 8 && obj < 0; t++) {
+        obj = pick_set(r, &v->obj);
+        if (c->s.pron < 0 && obj == c->s.np.noun)
+            obj = -1;
+    }
+    if (obj < 0)
+        return -1;
+    c->has_obj = true;
+    np_object(w, r, verb, obj, c->neg, &c->obj);
+    return 0;
+}
+
+static void topic_clause(const struct world *w, const struct clause *c, int *label)
+{
+    topic_subj(w, &c->s, label);
+    if (c->has_obj)
+        topic_np(w, &c->obj, label);
+    topic_place(w, c->loc, label);
+    topic_place(w, c->dest, label);
+}
+
+static int k_action(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.transitive);
+    c.neg = chance(r, 25);
+    pick_tense(w, r, &w->verbs[verb], 40, false, &c);
+    if (transitive_clause(w, r, verb, &c) != 0)
+        return -1;
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.freq);
+    const struct wverb *v = &w->verbs[verb];
+    int adv = -1;
+    for (int t = 0; t < 16 && adv < 0; t++) {
+        adv = pick(r, w->n_advs);
+        const struct wadv *a = &w->advs[adv];
+        if (a->kind > ADV_NEVER || !a->verbs.has[verb] || !(a->tenses & 1u))
+            adv = -1;
+    }
+    if (adv < 0)
+        return -1;
+    c.adv = adv;
+    c.tense = T_PRES;
+    if (v->obj.n && (!(v->uses & VU_INTR) || chance(r, 70))) {
+        if (transitive_clause(w, r, verb, &c) != 0)
+            return -1;
+    } else {
+        c.verb = verb;
+        if (!pick_subj(w, r, verb, &c.s))
+            return -1;
+    }
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+/* A place where verb v can happen.  People go wherever the verb says ("He
+ * fishes in the river"); an animal only where it can be ("The dog sleeps in
+ * the garden", never "in the hotel"). */
+static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
+                     const struct subj *s)
+{
+    if (!v->place.n)
+        return -1;
+    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
+    for (int t = 0; t < 12; t++) {
+        int p = pick_set(r, &v->place);
+        if (person || w->places[p].holds.has[s->np.noun])
+            return p;
+    }
+    return -1;
+}
+
+static int k_intransitive(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.intransitive);
+    const struct wverb *v = &w->verbs[verb];
+    c.verb = verb;
+    if (!pick_subj(w, r, verb, &c.s))
+        return -1;
+    c.neg = chance(r, 20);
+    pick_tense(w, r, v, 35, false, &c);
+    int what = pick(r, 10);
+    if (what < 4) {
+        for (int t = 0; t < 16 && c.adv < 0; t++) {
+            int a = pick(r, w->n_advs);
+            const struct wadv *ad = &w->advs[a];
+            if (ad->kind >= ADV_MANNER && ad->verbs.has[verb] && (ad->tenses & (1u << c.tense)))
+                c.adv = a;
+        }
+    } else if (what < 8) {
+        c.loc = place_for(w, r, v, &c.s);
+    }
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_motion(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.motion);
+    c.verb = verb;
+    if (!pick_subj(w, r, verb, &c.s))
+        return -1;
+    /* people go to any place that has a destination phrase */
+    for (int t = 0; t < 16 && c.dest < 0; t++) {
+        int p = pick(r, w->n_places);
+        if (w->places[p].to[L_EN])
+            c.dest = p;
+    }
+    if (c.dest < 0)
+        return -1;
+    c.neg = chance(r, 20);
+    pick_tense(w, r, &w->verbs[verb], 60, false, &c);
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_progressive(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.prog);
+    const struct wverb *v = &w->verbs[verb];
+    c.tense = T_PROG;
+    if (v->obj.n && (!(v->uses & VU_INTR) || chance(r, 60))) {
+        if (transitive_clause(w, r, verb, &c) != 0)
+            return -1;
+    } else {
+        c.verb = verb;
+        if (!pick_subj(w, r, verb, &c.s))
+            return -1;
+        if (chance(r, 50))
+            c.loc = place_for(w, r, v, &c.s);
+    }
+    if (chance(r, 35))
+        c.time = pick_list(r, &w->c.t_now);
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = w->c.like;
+    const struct wverb *v = &w->verbs[verb];
+    struct subj s;
+    if (chance(r, 50)) {
+        s.pron = pick(r, w->n_prons);
+    } else {
+        s.pron = -1;
+        int n = pick_subject_noun(w, r, &v->subj);
+        if (n < 0)
+            return -1;
+        np_subject(w, r, n, 10, &s.np);
+    }
+    int noun = pick_set(r, &v->obj);
+    const struct wnoun *n = &w->nouns[noun];
+    struct np o;
+    np_clear(&o, noun);
+    o.det = D_KIND;
+    o.pl = countable(n);
+    if (n->flags & NF_SG && !(n->flags & NF_MASS))
+        o.det = D_DEF; /* "the sun" */
+    bool neg = chance(r, 25);
+    int p = world_subj_person(w, &s);
+    bool third = p == P_3SG;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            sb_subj(w, &b, &s, l);
+            if (neg) {
+                world_sb_add(&b, third ? "does not" : "do not");
+                world_sb_add(&b, v->en[0]);
+            } else {
+                world_sb_add(&b, third ? v->en[1] : v->en[0]);
+            }
+            break;
+        case L_ES: {
+            /* "A mi hermano le gustan los gatos", "No me gusta el café" */
+            char dat[64];
+            if (s.pron >= 0) {
+                snprintf(dat, sizeof dat, "%s", w->prons[s.pron].es_dat);
+            } else {
+                sb_np(w, &b, &s.np, l, 0, "a");
+                snprintf(dat, sizeof dat, "%s", s.np.pl ? "les" : "le");
+            }
+            char *last = strrchr(dat, ' ');
+            if (last) {
+                *last = 0;
+                world_sb_add(&b, dat);
+                if (neg)
+                    world_sb_add(&b, "no");
+                world_sb_add(&b, last + 1);
+            } else {
+                if (neg)
+                    world_sb_add(&b, "no");
+                world_sb_add(&b, dat);
+            }
+            world_sb_add(&b, v->es[VT_PRES][o.pl ? P_3PL : P_3SG]);
+            break;
+        }
+        case L_FR:
+            sb_subj(w, &b, &s, l);
+            if (neg)
+                world_sb_add(&b, "ne");
+            world_sb_add(&b, v->fr[VT_PRES][p]);
+            if (neg)
+                world_sb_add(&b, "pas");
+            break;
+        default:
+            sb_subj(w, &b, &s, l);
+            if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, v->vi);
+            break;
+        }
+        sb_np(w, &b, &o, l, 0, NULL);
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+    topic_subj(w, &s, &out->label);
+    topic_np(w, &o, &out->label);
+    return 0;
+}
+
+static int k_possessive(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct np owner, thing;
+    int on = pick_list(r, &w->c.owners), tn = pick_list(r, &w->c.owned);
+    if (on < 0 || tn < 0)
+        return -1;
+    np_clear(&owner, on);
+    if (w->nouns[on].flags & NF_POSSONLY || ((w->nouns[on].flags & NF_VDIRECT) && chance(r, 60))) {
+        owner.det = D_POSS;
+        owner.poss = pick(r, w->n_prons);
+    }
+    const struct wnoun *n = &w->nouns[tn];
+    np_clear(&thing, tn);
+    thing.det = D_OWNER;
+    thing.owner = &owner;
+    thing.pl = plural_ok(n) && chance(r, 20);
+    struct subj s = {.pron = -1, .np = thing};
+    int tense = T_PRES, time = -1;
+    if (chance(r, 20)) {
+        tense = T_PAST;
+        time = pick_list(r, &w->c.t_past);
+    }
+    if (n->n_pred && (!n->n_at || chance(r, 50))) {
+        int adj = n->pred[pick(r, n->n_pred)];
+        if (w->adjs[adj].kind == AK_COLOR)
+            tense = T_PRES, time = -1;
+        render_describe(w, &s, adj, tense, time, chance(r, 20), false, out);
+    } else {
+        int place = n->at[pick(r, n->n_at)];
+        render_location(w, &s, place, tense, time, chance(r, 20), false, out);
+        topic_place(w, place, &out->label);
+    }
+    topic_np(w, &thing, &out->label);
+    return 0;
+}
+
+static int k_imperative(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = pick_list(r, &w->c.imp);
+    const struct wverb *v = &w->verbs[verb];
+    struct np o;
+    bool has_obj = v->obj.n > 0;
+    int you = world_pron_index(w, "you");
+    if (has_obj) {
+        int noun = pick_set(r, &v->obj);
+        const struct wnoun *n = &w->nouns[noun];
+        np_clear(&o, noun);
+        if (v->uses & VU_GENERIC) {
+            o.det = D_GENERIC;
+        } else if ((n->flags & NF_POSSONLY) || (you >= 0 && chance(r, 25) &&
+                                                !(n->flags & NF_MASS))) {
+            o.det = D_POSS;
+            o.poss = you >= 0 ? you : 0;
+        } else if (strcmp(n->cat, "animals") == 0) {
+            o.det = D_INDEF;
+        }
+        if (n->n_adj && o.det != D_POSS && chance(r, 15))
+            o.adj = n->adj[pick(r, n->n_adj)];
+        topic_np(w, &o, &out->label);
+    }
+    int form = pick(r, 4); /* 0, 1: plain; 2: please; 3: don't */
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        const char *prep = NULL;
+        unsigned role = 0;
+        switch (l) {
+        case L_EN:
+            if (form == 2)
+                world_sb_add(&b, "please");
+            if (form == 3)
+                world_sb_add(&b, "don't");
+            world_sb_add(&b, v->en[0]);
+            prep = v->en_obj;
+            break;
+        case L_ES:
+            if (form == 2)
+                world_sb_add(&b, "por favor,");
+            world_sb_add(&b, v->es_imp[form == 3]);
+            prep = v->es_obj ? v->es_obj
+                 : has_obj && (is_person(&w->nouns[o.noun])) ? "a" : NULL;
+            break;
+        case L_FR: {
+            const char *sp = strchr(v->fr_imp, ' ');
+            if (form == 3) {
+                /* "ne" before the verb, "pas" after it: "ne rends pas visite" */
+                char first[64];
+                size_t k = sp ? (size_t)(sp - v->fr_imp) : strlen(v->fr_imp);
+                if (k >= sizeof first)
+                    k = sizeof first - 1;
+                memcpy(first, v->fr_imp, k);
+                first[k] = 0;
+                world_sb_add(&b, "ne");
+                world_sb_add(&b, first);
+                world_sb_add(&b, "pas");
+                if (sp)
+                    world_sb_add(&b, sp + 1);
+            } else {
+                world_sb_add(&b, v->fr_imp);
+            }
+            prep = v->fr_obj;
+            role = form == 3 ? R_NEGATED : 0;
+            break;
+        }
+        default:
+            world_sb_add(&b, form == 2 ? "làm ơn" : form == 3 ? "đừng" : "hãy");
+            world_sb_add(&b, has_obj || !v->vi_intr ? v->vi : v->vi_intr);
+            prep = v->vi_obj;
+            break;
+        }
+        if (has_obj)
+            sb_np(w, &b, &o, l, role, prep);
+        if (l == L_FR && form == 2)
+            world_sb_add(&b, ", s'il te plaît");
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+    return 0;
+}
+
+static int k_weather(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    const struct wweather *wt = &w->weather[pick(r, w->n_weather)];
+    int form = pick(r, 4), time = -1;
+    bool day_habit = false;
+    switch (form) {
+    case WF_NOW:
+        if (chance(r, 50))
+            time = pick_list(r, &w->c.t_now);
+        break;
+    case WF_HABIT:
+        if (chance(r, 25)) {
+            time = pick_list(r, &w->c.t_day);
+            day_habit = time >= 0;
+        } else if (chance(r, 30)) {
+            time = pick_list(r, &w->c.t_month);
+        }
+        if (time < 0)
+            time = pick_list(r, &w->c.t_habit);
+        break;
+    case WF_PAST:
+        time = pick_list(r, chance(r, 85) ? &w->c.t_past : &w->c.t_day);
+        break;
+    default:
+        time = pick_list(r, chance(r, 85) ? &w->c.t_fut : &w->c.t_day);
+        break;
+    }
+    int city = chance(r, 50) ? pick_list(r, &w->c.cities) : -1;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        if (l == L_VI)
+            sb_time(w, &b, time, day_habit, l, true);
+        if (l == L_VI && city >= 0)
+            world_sb_add(&b, w->places[city].at[l]);
+        world_sb_add(&b, wt->text[l][form]);
+        if (l != L_VI && city >= 0)
+            world_sb_add(&b, w->places[city].at[l]);
+        sb_time(w, &b, time, day_habit, l, false);
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+    for (int i = 0; i < w->n_labels; i++)
+        if (strcmp(w->labels[i].name, "weather") == 0)
+            out->label = world_topic_merge(out->label, i);
+    topic_place(w, city, &out->label);
+    return 0;
+}
+
+static int k_clock(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    int verb = pick_list(r, &w->c.clock);
+    c.verb = verb;
+    if (!pick_subj(w, r, verb, &c.s))
+        return -1;
+    pick_tense(w, r, &w->verbs[verb], 0, false, &c);
+    c.clock = pick_list(r, &w->c.hours);
+    if (chance(r, 35))
+        c.day = pick_list(r, &w->c.t_day);
+    c.neg = chance(r, 15);
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    clause_clear(&c);
+    c.question = true;
+    int what = pick(r, 10);
+    if (what < 6) {
+        int verb = pick_list(r, &w->c.transitive);
+        pick_tense(w, r, &w->verbs[verb], 20, true, &c);
+        if (chance(r, 15) && (w->verbs[verb].tenses & (1u << T_PROG)))
+            c.tense = T_PROG, c.time = -1;
+        if (transitive_clause(w, r, verb, &c) != 0)
+            return -1;
+    } else if (what < 8) {
+        int verb = pick_list(r, &w->c.motion);
+        c.verb = verb;
+        if (!pick_subj(w, r, verb, &c.s))
+            return -1;
+        for (int t = 0; t < 16 && c.dest < 0; t++) {
+            int p = pick(r, w->n_places);
+            if (w->places[p].to[L_EN])
+                c.dest = p;
+        }
+        if (c.dest < 0)
+            return -1;
+        pick_tense(w, r, &w->verbs[verb], 40, true, &c);
+    } else {
+        int verb = pick_list(r, &w->c.intransitive);
+        c.verb = verb;
+        if (!pick_subj(w, r, verb, &c.s))
+            return -1;
+        pick_tense(w, r, &w->verbs[verb], 20, true, &c);
+        if (chance(r, 50))
+            c.loc = place_for(w, r, &w->verbs[verb], &c.s);
+    }
+    world_clause(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int k_yes_no_be(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    if (!w->c.locatable.n || !w->c.describable.n)
+        return -1;
+    if (chance(r, 50)) {
+        int noun = pick_list(r, &w->c.locatable);
+        np_subject(w, r, noun, 15, &s.np);
+        const struct wnoun *n = &w->nouns[noun];
+        int place = n->at[pick(r, n->n_at)];
+        render_location(w, &s, place, T_PRES, -1, false, true, out);
+        topic_place(w, place, &out->label);
+    } else {
+        int noun = pick_list(r, &w->c.describable);
+        np_subject(w, r, noun, 10, &s.np);
+        const struct wnoun *n = &w->nouns[noun];
+        int adj = n->pred[pick(r, n->n_pred)];
+        if (s.np.adj == adj)
+            s.np.adj = -1;
+        render_describe(w, &s, adj, T_PRES, -1, false, true, out);
+    }
+    topic_np(w, &s.np, &out->label);
+    return 0;
+}
+
+static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    if (!w->c.locatable.n)
+        return -1;
+    if (chance(r, 50) || !w->c.where.n) {
+        /* "Where is the cat?" */
+        int noun = pick_list(r, &w->c.locatable);
+        np_subject(w, r, noun, 15, &s.np);
+        int p = world_subj_person(w, &s);
+        for (int l = 0; l < N_LANG; l++) {
+            if (!(out->langs & (1u << l)))
+                continue;
+            struct wsb b;
+            world_sb_init(&b, out->text[l], sizeof out->text[l]);
+            switch (l) {
+            case L_EN:
+                world_sb_add(&b, "where");
+                world_sb_add(&b, en_be[0][p]);
+                sb_subj(w, &b, &s, l);
+                world_sb_add(&b, "?");
+                break;
+            case L_ES:
+                world_sb_add(&b, "¿");
+                world_sb_add(&b, "dónde");
+                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
+                sb_subj(w, &b, &s, l);
+                world_sb_add(&b, "?");
+                break;
+            case L_FR:
+                world_sb_add(&b, "où");
+                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
+                sb_subj(w, &b, &s, l);
+                world_sb_add(&b, "?");
+                break;
+            default:
+                sb_subj(w, &b, &s, l);
+                world_sb_add(&b, "ở đâu");
+                world_sb_add(&b, "?");
+                break;
+            }
+        }
+        finish_all(w, out);
+        topic_np(w, &s.np, &out->label);
+        return 0;
+    }
+    /* "Where does your father work?" */
+    int verb = pick_list(r, &w->c.where);
+    const struct wverb *v = &w->verbs[verb];
+    if (!pick_subj(w, r, verb, &s))
+        return -1;
+    int tense = T_PRES, time = -1;
+    if ((v->tenses & (1u << T_PAST)) && chance(r, 30)) {
+        tense = T_PAST;
+        time = pick_list(r, &w->c.t_past);
+    }
+    int p = world_subj_person(w, &s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "where");
+            world_sb_add(&b, tense == T_PAST ? "did" : p == P_3SG ? "does" : "do");
+            sb_subj(w, &b, &s, l);
+            world_sb_add(&b, v->en[0]);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, "dónde");
+            world_sb_add(&b, v->es[tense == T_PAST ? VT_PAST : VT_PRES][p]);
+            sb_subj(w, &b, &s, l);
+            break;
+        case L_FR: {
+            char group[160];
+            world_fr_verb(w, verb, tense, &s, group, sizeof group);
+            world_sb_add(&b, "où est-ce que");
+            sb_subj(w, &b, &s, l);
+            world_sb_add(&b, group);
+            break;
+        }
+        default:
+            sb_time(w, &b, time, false, l, true);
+            sb_subj(w, &b, &s, l);
+            if (tense == T_PAST && !(v->uses & VU_STATE))
+                world_sb_add(&b, "đã");
+            world_sb_add(&b, v->vi_intr ? v->vi_intr : v->vi);
+            world_sb_add(&b, "ở đâu");
+            break;
+        }
+        sb_time(w, &b, time, false, l, false);
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+    topic_subj(w, &s, &out->label);
+    return 0;
+}
+
+static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    if (!w->c.what.n)
+        return -1;
+    int verb = pick_list(r, &w->c.what);
+    const struct wverb *v = &w->verbs[verb];
+    struct clause c;
+    clause_clear(&c);
+    c.verb = verb;
+    if (!pick_subj(w, r, verb, &c.s))
+        return -1;
+    pick_tense(w, r, v, 15, true, &c);
+    int p = world_subj_person(w, &c.s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "what");
+            world_sb_add(&b, c.tense == T_PAST ? "did" : c.tense == T_FUT ? "will"
+                       : p == P_3SG ? "does" : "do");
+            sb_subj(w, &b, &c.s, l);
+            world_sb_add(&b, v->en[0]);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, "qué");
+            world_sb_add(&b, v->es[c.tense == T_PAST ? VT_PAST : c.tense == T_FUT ? VT_FUT : VT_PRES][p]);
+            sb_subj(w, &b, &c.s, l);
+            break;
+        case L_FR: {
+            char group[160];
+            world_fr_verb(w, verb, c.tense, &c.s, group, sizeof group);
+            world_sb_add(&b, "qu'est-ce que");
+            sb_subj(w, &b, &c.s, l);
+            world_sb_add(&b, group);
+            break;
+        }
+        default:
+            sb_time(w, &b, c.time, c.tense == T_PRES, l, true);
+            sb_subj(w, &b, &c.s, l);
+            if (c.tense == T_PAST && !(v->uses & VU_STATE))
+                world_sb_add(&b, "đã");
+            if (c.tense == T_FUT)
+                world_sb_add(&b, "sẽ");
+            world_sb_add(&b, v->vi);
+            world_sb_add(&b, "gì");
+            break;
+        }
+        sb_time(w, &b, c.time, c.tense == T_PRES, l, false);
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+    topic_subj(w, &c.s, &out->label);
+    return 0;
+}
+
+static int k_who(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    const struct wnoun *man = &w->nouns[w->c.man];
+    if (!man->n_at)
+        return -1;
+    int place = man->at[pick(r, man->n_at)];
+    const struct wplace *pl = &w->places[place];
+    bool past = chance(r, 30);
+    int time = past ? pick_list(r, &w->c.t_past) : -1;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, past ? "who was" : "who is");
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, "quién");
+            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            break;
+        case L_FR:
+            world_sb_add(&b, "qui");
+            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            break;
+        default:
+            sb_time(w, &b, time, false, l, true);
+            world_sb_add(&b, "ai");
+            break;
+        }
+        world_sb_add(&b, pl->at[l]);
+        sb_time(w, &b, time, false, l, false);
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+    topic_place(w, place, &out->label);
+    return 0;
+}
+
+static int k_what_color(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int noun = pick_list(r, &w->c.colored);
+    if (noun < 0)
+        return -1;
+    struct subj s = {.pron = -1};
+    np_subject(w, r, noun, 0, &s.np);
+    int p = world_subj_person(w, &s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "what color");
+            world_sb_add(&b, en_be[0][p]);
+            sb_subj(w, &b, &s, l);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, "de qué color");
+            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
+            sb_subj(w, &b, &s, l);
+            break;
+        case L_FR:
+            world_sb_add(&b, "de quelle couleur");
+            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
+            sb_subj(w, &b, &s, l);
+            break;
+        default:
+            sb_subj(w, &b, &s, l);
+            world_sb_add(&b, "màu gì");
+            break;
+        }
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+    topic_np(w, &s.np, &out->label);
+    return 0;
+}
+
+static int k_how_many(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int noun = pick_list(r, &w->c.countable);
+    if (noun < 0)
+        return -1;
+    const struct wnoun *n = &w->nouns[noun];
+    int place = n->at[pick(r, n->n_at)];
+    const struct wplace *pl = &w->places[place];
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "how many");
+            world_sb_add(&b, n->en[1]);
+            world_sb_add(&b, "are there");
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, n->es_g == G_F ? "cuántas" : "cuántos");
+            world_sb_add(&b, n->es[1]);
+            world_sb_add(&b, "hay");
+            break;
+        case L_FR:
+            world_sb_add(&b, "combien de");
+            world_sb_add(&b, n->fr[1]);
+            world_sb_add(&b, "y a-t-il");
+            break;
+        default:
+            world_sb_add(&b, "có bao nhiêu");
+            world_sb_add(&b, n->vi_cl);
+            world_sb_add(&b, n->vi);
+            break;
+        }
+        world_sb_add(&b, pl->at[l]);
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+    out->label = world_topic_merge(out->label, n->label);
+    topic_place(w, place, &out->label);
+    return 0;
+}
+
+typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
+
+static const kind_fn kinds[N_KIND] = {
+    k_describe, k_location, k_exist, k_this_is, k_action, k_intransitive, k_motion,
+    k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
+    k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many,
+};
+
+int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
+                   struct sentence *out)
+{
+    out->langs = langs ? langs : (1u << N_LANG) - 1;
+    for (int tries = 0; tries < 64; tries++) {
+        int k = kind;
+        if (k < 0) {
+            int total = 0;
+            for (int i = 0; i < N_KIND; i++)
+                total += w->weight[i];
+            if (total <= 0)
+                return -1;
+            int x = pick(r, total);
+            for (k = 0; k < N_KIND && x >= w->weight[k]; k++)
+                x -= w->weight[k];
+        }
+        out->kind = k;
+        out->label = -1;
+        if (kinds[k](w, r, out) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* ---- estimates ---- */
+
+/* Ways to say a subject noun phrase for noun n. */
+static double subj_variants(const struct world *w, int noun)
+{
+    const struct wnoun *n = &w->nouns[noun];
+    if (n->flags & NF_POSSONLY)
+        return w->n_prons;
+    return (1.0 + w->n_prons) * (countable(n) ? 2 : 1) * (1 + n->n_adj);
+}
+
+static double obj_variants(const struct world *w, int noun)
+{
+    const struct wnoun *n = &w->nouns[noun];
+    if (n->flags & NF_MASS)
+        return 2;
+    if (n->flags & NF_POSSONLY)
+        return w->n_prons;
+    return (3.0 + w->n_prons + w->c.counts.n) * (1 + n->n_adj);
+}
+
+static double set_sum(const struct world *w, const struct wset *s, bool subj)
+{
+    double t = 0;
+    for (int i = 0; i < s->n; i++)
+        t += subj ? subj_variants(w, s->ix[i]) : obj_variants(w, s->ix[i]);
+    return t;
+}
+
+double world_kind_estimate(const struct world *w, int kind)
+{
+    const struct wcache *c = &w->c;
+    double times = 1.0 + c->t_past.n + c->t_fut.n + c->t_habit.n + 2.0 * c->t_day.n;
+    double t = 0;
+    switch (kind) {
+    case K_DESCRIBE:
+    case K_YES_NO_BE:
+        for (int i = 0; i < c->describable.n; i++) {
+            int n = c->describable.ix[i];
+            t += subj_variants(w, n) * w->nouns[n].n_pred;
+        }
+        return kind == K_DESCRIBE ? t * 2 * (1 + c->t_past.n + c->t_fut.n) : t;
+    case K_LOCATION:
+        for (int i = 0; i < c->locatable.n; i++) {
+            int n = c->locatable.ix[i];
+            t += subj_variants(w, n) * w->nouns[n].n_at;
+        }
+        return t * 2 * (1 + c->t_past.n + c->t_fut.n + c->t_now.n);
+    case K_EXIST:
+        for (int p = 0; p < w->n_places; p++)
+            for (int i = 0; i < w->places[p].holds.n; i++)
+                t += (2.0 + c->counts.n) * (1 + w->nouns[w->places[p].holds.ix[i]].n_adj);
+        return t * 2 * (1 + c->t_past.n + c->t_fut.n);
+    case K_THIS_IS:
+        for (int i = 0; i < c->showable.n; i++)
+            t += obj_variants(w, c->showable.ix[i]);
+        return t * 2;
+    case K_ACTION:
+    case K_FREQUENCY:
+    case K_PROGRESSIVE:
+    case K_YES_NO:
+        for (int i = 0; i < c->transitive.n; i++) {
+            const struct wverb *v = &w->verbs[c->transitive.ix[i]];
+            double s = set_sum(w, &v->subj, true) + (v->person_subj ? w->n_prons : 0);
+            t += s * set_sum(w, &v->obj, false);
+        }
+        if (kind == K_ACTION)
+            return t * 2 * times;
+        if (kind == K_FREQUENCY)
+            return t * (w->n_advs / 3.0);
+        if (kind == K_PROGRESSIVE)
+            return t * (1 + c->t_now.n) / 2;
+        return t * times / 2;
+    case K_INTRANSITIVE:
+    case K_CLOCK:
+        for (int i = 0; i < c->intransitive.n; i++) {
+            const struct wverb *v = &w->verbs[c->intransitive.ix[i]];
+            t += (set_sum(w, &v->subj, true) + w->n_prons) * (1 + v->place.n + 3);
+        }
+        return kind == K_CLOCK ? t / 10 * c->hours.n * (1 + c->t_day.n) : t * 2 * times;
+    case K_MOTION:
+        return (set_sum(w, &w->verbs[c->motion.ix[0]].subj, true) + w->n_prons) * w->n_places *
+               2 * times;
+    case K_LIKES:
+        return (set_sum(w, &w->verbs[c->like].subj, true) + w->n_prons) *
+               w->verbs[c->like].obj.n * 2;
+    case K_POSSESSIVE:
+        for (int i = 0; i < c->owned.n; i++) {
+            const struct wnoun *n = &w->nouns[c->owned.ix[i]];
+            t += n->n_pred + n->n_at;
+        }
+        return t * c->owners.n * (1 + w->n_prons) * 2 * (1 + c->t_past.n);
+    case K_IMPERATIVE:
+        for (int i = 0; i < c->imp.n; i++)
+            t += set_sum(w, &w->verbs[c->imp.ix[i]].obj, false) / 4 + 1;
+        return t * 3;
+    case K_WEATHER:
+        return (double)w->n_weather * (1 + c->cities.n) * (times + c->t_month.n);
+    case K_WHERE:
+        for (int i = 0; i < c->locatable.n; i++)
+            t += subj_variants(w, c->locatable.ix[i]);
+        return t;
+    case K_WHAT:
+        for (int i = 0; i < c->what.n; i++)
+            t += set_sum(w, &w->verbs[c->what.ix[i]].subj, true) + w->n_prons;
+        return t * (1 + c->t_past.n + c->t_fut.n);
+    case K_WHO:
+        return (double)w->nouns[c->man].n_at * (1 + c->t_past.n);
+    case K_WHAT_COLOR:
+        for (int i = 0; i < c->colored.n; i++)
+            t += subj_variants(w, c->colored.ix[i]);
+        return t;
+    case K_HOW_MANY:
+        for (int i = 0; i < c->countable.n; i++)
+            t += w->nouns[c->countable.ix[i]].n_at;
+        return t;
+    default:
+        return 0;
+    }
+}

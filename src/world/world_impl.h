@@ -1,0 +1,392 @@
+/* world_impl.h - what the files of the world layer share: the loaded data as
+ * plain structs (load.c), the grammar that renders noun phrases and clauses
+ * in English, Spanish, French and Vietnamese (grammar.c), the sentence kinds
+ * (sentence.c) and the corpus writer (corpus.c).  Only src/world and its
+ * test include it. */
+#ifndef PROMPTLAB_WORLD_IMPL_H
+#define PROMPTLAB_WORLD_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "promptlab/core.h"
+#include "promptlab/world.h"
+
+enum { L_EN, L_ES, L_FR, L_VI, N_LANG };
+enum { P_1SG, P_2SG, P_3SG, P_1PL, P_3PL, N_PERSON };
+enum { G_M, G_F };
+/* The verb tenses of the data (es.pres / es.past / es.fut ...). */
+enum { VT_PRES, VT_PAST, VT_FUT, N_VTENSE };
+/* Clause tenses: the three above and the present progressive. */
+enum { T_PRES, T_PAST, T_FUT, T_PROG };
+
+/* A set of nouns (or places, or verbs), resolved from a list of words when
+ * the data is loaded: membership by index and a list to draw from. */
+struct wset {
+    unsigned char *has; /* [n_universe] */
+    int *ix;            /* [n] member indices, ascending */
+    int n;
+};
+
+enum noun_flag {
+    NF_MASS = 1 << 0,     /* uncountable: no plural, no "a" */
+    NF_SG = 1 << 1,       /* never plural */
+    NF_POSSONLY = 1 << 2, /* only with a possessive ("my mother") */
+    NF_VDIRECT = 1 << 3,  /* Vietnamese "mẹ tôi": possessor right after the bare noun */
+    NF_OBJONLY = 1 << 4,  /* never a subject */
+    NF_TONIC = 1 << 5,    /* Spanish el/un before it ("el agua") */
+    NF_HASP = 1 << 6,     /* French: no elision before it ("le hibou") */
+    NF_EN_A = 1 << 7,     /* English "a" although it starts with a vowel */
+    NF_EN_AN = 1 << 8,    /* English "an" although it starts with a consonant */
+};
+
+struct wnoun {
+    const char *id, *cat;
+    const char **tags;
+    int n_tags;
+    const char *en[2];   /* singular, plural (NULL when none) */
+    const char *es[2], *fr[2];
+    int es_g, fr_g;      /* G_M or G_F */
+    const char *vi_cl;   /* classifier, NULL when none */
+    const char *vi;
+    unsigned flags;      /* enum noun_flag */
+    int label;           /* index into labels, -1 when the noun has no topic */
+    int place;           /* index into places when it is a place, else -1 */
+    int *adj;            /* [n_adj] adjectives that describe it */
+    int n_adj;
+    int *pred;           /* [n_pred] of those, the ones that can be a predicate */
+    int n_pred;
+    int *color;          /* [n_color] of those, the colours */
+    int n_color;
+    int *at;             /* [n_at] places that hold it */
+    int n_at;
+};
+
+enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR };
+
+struct wadj {
+    const char *id;
+    int kind;
+    struct wset for_;    /* over nouns */
+    const char *en;
+    const char *es[5];   /* m.sg f.sg m.pl f.pl, [4] shortened m.sg before the noun or NULL */
+    const char *fr[5];   /* m.sg f.sg m.pl f.pl, [4] m.sg before a vowel or NULL */
+    bool es_pre, fr_pre, es_estar;
+    const char *vi, *vi_pred;
+};
+
+enum verb_use {
+    VU_IMP = 1 << 0, VU_INTR = 1 << 1, VU_CLOCK = 1 << 2, VU_MOTION = 1 << 3,
+    VU_STATE = 1 << 4, VU_LIKE = 1 << 5, VU_GENERIC = 1 << 6, VU_MASSDEF = 1 << 7,
+    VU_MASSBARE = 1 << 8, VU_COPULA = 1 << 9, VU_EXIST = 1 << 10,
+};
+
+struct wverb {
+    const char *id;
+    struct wset subj, obj;   /* over nouns; obj.n == 0: no object */
+    struct wset place;       /* over places; where it can happen without an object */
+    unsigned tenses;         /* bit T_PRES, T_PAST, T_FUT, T_PROG */
+    unsigned uses;           /* enum verb_use */
+    const char *en[4];       /* base, 3sg, past, -ing */
+    const char *en_obj;
+    const char *es_inf, *es_ger;
+    const char *es[N_VTENSE][N_PERSON];
+    const char *es_imp[2];   /* affirmative, negative tú imperative */
+    const char *es_obj;
+    const char *fr_inf;
+    const char *fr[N_VTENSE][N_PERSON]; /* fr[VT_PAST] is NULL when the past is compound */
+    int fr_aux;              /* verb index of avoir/être for the passé composé, else -1 */
+    bool fr_etre;            /* the auxiliary is être: the participle agrees */
+    const char *fr_pp;
+    const char *fr_imp, *fr_obj;
+    const char *fr_neg[N_VTENSE]; /* only "there is": il n'y a pas ... */
+    const char *vi, *vi_intr, *vi_obj;
+    bool person_subj;        /* a person can be its subject (so can a pronoun) */
+};
+
+struct wplace {
+    const char *id;
+    const char **tags;
+    int n_tags;
+    struct wset holds;       /* over nouns */
+    const char *at[N_LANG], *to[N_LANG]; /* to[] NULL when nobody goes there */
+    int noun;                /* noun index, or -1 for cities and "home" */
+    int label;
+};
+
+enum { TU_PAST = 1, TU_FUT = 2, TU_HABIT = 4, TU_NOW = 8, TU_DAY = 16, TU_MONTH = 32 };
+
+struct wtime {
+    const char *id;
+    unsigned use;
+    const char *text[N_LANG];
+    bool vi_front;
+};
+
+enum { ADV_FREQ, ADV_NEVER, ADV_MANNER, ADV_PLACE };
+
+struct wadv {
+    const char *id;
+    int kind;
+    struct wset verbs;       /* over verbs */
+    unsigned tenses;
+    const char *text[N_LANG];
+};
+
+struct wnum {
+    const char *id;
+    int value;
+    const char *en, *es, *es_f, *fr, *fr_f, *vi;
+};
+
+struct wpron {
+    const char *id;
+    int person, gender;
+    const char *en, *en_poss;
+    const char *es;          /* NULL: dropped ("Como pescado") */
+    const char *es_dat;
+    const char *es_poss[4];
+    const char *fr, *fr_poss[3];
+    const char *vi;
+};
+
+enum { WF_NOW, WF_HABIT, WF_PAST, WF_FUT };
+
+struct wweather {
+    const char *id;
+    const char *text[N_LANG][4]; /* [lang][WF_*] */
+};
+
+enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4 };
+
+struct wframe {
+    const char *id;
+    unsigned kinds;          /* IK_* it fits */
+    const char *text[N_LANG];
+};
+
+struct widiom {
+    const char *en, *meaning;
+    int kind;                /* IK_* */
+    bool test;
+    const char *idiomatic[N_LANG]; /* [L_EN] unused */
+    const char *literal[N_LANG];
+};
+
+enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
+
+struct wphrasing {
+    int task;
+    bool heldout;
+    const char *text;        /* with {source} and, for translate/meaning, {language} */
+};
+
+/* Sentence kinds, in the order of templates.txt. */
+enum {
+    K_DESCRIBE, K_LOCATION, K_EXIST, K_THIS_IS, K_ACTION, K_INTRANSITIVE, K_MOTION,
+    K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
+    K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, N_KIND
+};
+extern const char *const world_kind_names[N_KIND];
+extern const char *const world_lang_codes[N_LANG];
+extern const char *const world_lang_names[N_LANG];
+extern const char *const world_task_names[N_TASK];
+
+struct wlabel {
+    const char *name;
+    const char **words;
+    int n_words;
+};
+
+/* Copy of one data file; the parsed strings point into it. */
+struct wfile {
+    char *path;
+    char *text;
+};
+
+/* Lists the sentence kinds draw from, made once when the world is loaded. */
+struct wlist {
+    int *ix;
+    int n;
+};
+
+struct wcache {
+    struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
+    struct wlist cities, hours, counts;
+    struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
+    struct wlist describable, locatable, colored, countable, showable, owners, owned;
+    int like, man, woman;
+};
+
+struct world {
+    struct wfile *files;
+    int n_files;
+    struct wnoun *nouns;     int n_nouns;
+    struct wplace *places;   int n_places;
+    struct wadj *adjs;       int n_adjs;
+    struct wverb *verbs;     int n_verbs;
+    struct wadv *advs;       int n_advs;
+    struct wnum *nums;       int n_nums;
+    struct wtime *times;     int n_times;
+    struct wpron *prons;     int n_prons;
+    struct wweather *weather; int n_weather;
+    struct wframe *frames;   int n_frames;
+    struct widiom *idioms;   int n_idioms;
+    struct wphrasing *phr;   int n_phr;
+    struct wlabel *labels;   int n_labels;
+    int weight[N_KIND];
+    /* French words before which there is no elision (h aspiré, "yaourt"). */
+    const char **fr_hasp;    int n_fr_hasp;
+    /* English nouns that break the a/an rule. */
+    const char **en_a;       int n_en_a;
+    const char **en_an;      int n_en_an;
+    /* Indices the grammar needs. */
+    int v_ser, v_estar, v_there;
+    struct wcache c;
+};
+
+/* load.c: lookups by id; -1 when absent. */
+int world_noun_index(const struct world *w, const char *id);
+int world_verb_index(const struct world *w, const char *id);
+int world_adj_index(const struct world *w, const char *id);
+int world_place_index(const struct world *w, const char *id);
+int world_time_index(const struct world *w, const char *id);
+int world_pron_index(const struct world *w, const char *id);
+int world_num_index(const struct world *w, const char *id);
+
+/* ---- grammar.c ---- */
+
+/* Determiners of a noun phrase. */
+enum {
+    D_DEF,     /* the cat */
+    D_INDEF,   /* a cat (singular), cats (plural: bare in English and Spanish, "des" in French) */
+    D_BARE,    /* mass nouns and generic plurals: bread, cats */
+    D_POSS,    /* my cat */
+    D_NUM,     /* three cats */
+    D_GENERIC, /* "plays the guitar", "toca la guitarra", "chơi đàn ghi-ta" */
+    D_KIND,    /* a kind in general: "I like cats", "me gustan los gatos", "j'aime les chats" */
+    D_OWNER,   /* the teacher's cat: see struct np.owner */
+};
+
+struct np {
+    int noun;
+    int det;
+    bool pl;
+    int poss;            /* pronoun index for D_POSS */
+    int num;             /* number index for D_NUM */
+    int adj;             /* adjective index or -1 */
+    const struct np *owner; /* for D_OWNER: a singular D_DEF or D_POSS phrase */
+};
+
+/* How an object noun phrase is said. */
+enum {
+    R_PLAIN = 0,
+    R_PARTITIVE = 1,   /* mass object of an affirmative verb: French du/de la */
+    R_NEGATED = 2,     /* object of a negated verb: French "de" for du/des/un */
+};
+
+/* Subject of a clause: a pronoun, or a noun phrase. */
+struct subj {
+    int pron;            /* pronoun index, or -1 */
+    struct np np;        /* when pron < 0 */
+};
+
+/* A clause with a verb: "My brother did not buy a phone yesterday." */
+struct clause {
+    struct subj s;
+    int verb;
+    int tense;           /* T_* */
+    bool neg;
+    bool question;       /* yes/no question */
+    bool has_obj;
+    struct np obj;
+    int adv;             /* adverb index or -1 (frequency, manner or place) */
+    int loc;             /* place index for a location ("in the park") or -1 */
+    int dest;            /* place index for a destination ("to the park") or -1 */
+    int clock;           /* number index of the hour or -1 */
+    int time;            /* time index or -1 */
+    int day;             /* time index of a day (with clock) or -1 */
+};
+
+struct sentence {
+    char text[N_LANG][768];
+    unsigned langs;      /* bit per language: the texts rendered (others are left as they were) */
+    int kind;
+    int label;           /* topic label index, -1 none, -2 several */
+};
+
+/* A sentence under construction: words joined by single spaces.  When a
+ * word does not fit, n becomes cap and the text stays as it was. */
+struct wsb {
+    char *s;
+    size_t n, cap;
+};
+void world_sb_init(struct wsb *b, char *buf, size_t cap);
+/* Append a word (NULL or "" adds nothing), with a space before it. */
+void world_sb_add(struct wsb *b, const char *word);
+/* Append text glued to what is there. */
+void world_sb_cat(struct wsb *b, const char *text);
+
+/* A noun phrase in one language, not capitalised.  `prep` (may be NULL) is
+ * the preposition in front of it ("a", "de", "à", "cho").  Returns the length
+ * written, or -1 when out (size cap) is too small. */
+int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
+             const char *prep, char *out, size_t cap);
+/* Render a clause in the languages of out->langs, finished (contractions,
+ * elision, capital letter, final punctuation). */
+void world_clause(const struct world *w, const struct clause *c, struct sentence *out);
+/* Contractions and elisions (au, del, l', j', an), then the capital letter. */
+void world_finish(const struct world *w, int lang, char *s, size_t cap);
+/* Change the case of the first letter of s in place (UTF-8, the letters of
+ * the four languages).  Returns false when s does not start with a letter. */
+bool world_case_first(char *s, bool upper);
+
+/* The French verb group of a clause without negation: "mange", "a mangé",
+ * "est allée" (the participle agrees after être), "rend visite". */
+void world_fr_verb(const struct world *w, int verb, int tense, const struct subj *s, char *out,
+                   size_t cap);
+
+/* True when a French elidable word (le, que, de ...) loses its vowel before
+ * `word` ("l'arbre", "qu'il"): a vowel or a mute h, not an h aspiré. */
+bool world_fr_elides(const struct world *w, const char *word);
+
+/* A time phrase in one language: rows of times.txt as they are, days and
+ * months made into phrases ("on Monday", "el lunes", "lundi", "thứ Hai";
+ * with `habit`: "on Mondays", "los lunes", "le lundi", "vào mỗi thứ Hai").
+ * world_time_front: whether the Vietnamese phrase opens the sentence. */
+void world_time_phrase(const struct world *w, int t, bool habit, int lang, char *buf, size_t cap);
+bool world_time_front(const struct world *w, int t, bool habit);
+
+/* Person, gender and number of a subject. */
+int world_subj_person(const struct world *w, const struct subj *s);
+int world_subj_gender(const struct world *w, const struct subj *s);
+
+/* ---- sentence.c ---- */
+
+/* Fill w->c; called once by world_load after every file is read. */
+int world_prepare(struct world *w, struct pl_err *e);
+void world_cache_free(struct wcache *c);
+/* Draw a random ordinary sentence of kind `kind` (K_*; -1: by the weights of
+ * templates.txt), rendered in the languages of the bit mask `langs` (0: all).
+ * The random draws do not depend on `langs`: drawing again from the same
+ * generator state gives the same sentence, so a caller can look at the
+ * English alone (cheap) and render the rest only for the sentences it keeps.
+ * out->label is the sentence's topic.  Returns 0, or -1 when the kind cannot
+ * be built from the data. */
+int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
+                   struct sentence *out);
+/* Estimated number of distinct English sentences of one kind. */
+double world_kind_estimate(const struct world *w, int kind);
+/* The topic of a set of nouns and places (see labels.txt). */
+int world_topic_merge(int a, int b);
+
+/* ---- corpus.c ---- */
+
+/* The split of an ordinary English sentence. */
+enum world_split world_sentence_split(const char *english);
+
+/* FNV-1a 64 of a string. */
+uint64_t world_hash(const char *s);
+
+#endif

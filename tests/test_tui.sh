@@ -1,0 +1,292 @@
+# test_tui.sh - the terminal UI end to end, driven through tmux on a small
+# random model: every view opens, a hard prompt is edited and run, training
+# starts and its chart moves between two captures, the side-by-side view
+# fills in, the inspector shows tokens, the pane is resized during
+# training, exports are written, and quitting (q, Ctrl-C, SIGTERM) gives the
+# right exit status, a saved prompt and a restored terminal.
+#
+# Waits poll capture-pane with a timeout instead of sleeping; TUI_WAIT
+# (seconds per wait) defaults to 30, or 120 for a sanitizer build.
+. tests/lib.sh
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "tmux is missing (make deps installs it)"
+    bad "tmux not installed"
+    finish
+    exit 1
+fi
+MK=${TOOLS:-build/release/tests/tools}/mkmodel
+M=$TMPD/model
+"$MK" "$M" "$TESTDATA/t5/tokenizer.json" gated 7 >/dev/null || { bad "mkmodel failed"; finish; exit 1; }
+case "$PROMPTLAB" in */asan/*) WAIT=${TUI_WAIT:-120} ;; *) WAIT=${TUI_WAIT:-30} ;; esac
+BIN=$(cd "$(dirname "$PROMPTLAB")" && pwd)/$(basename "$PROMPTLAB")
+
+# Samples: Vietnamese references, an idiom with its literal rendering, and
+# a source full of terminal escapes that must never reach the terminal raw.
+S=$TMPD/samples.jsonl
+cat >"$S" <<'EOF'
+{"source": "The cat is sleeping.", "target": "Con mèo đang ngủ."}
+{"source": "I like green tea.", "target": "Tôi thích trà xanh."}
+{"source": "Where is the market?", "target": "Chợ ở đâu?"}
+{"source": "It's raining cats and dogs.", "target": "Trời mưa như trút nước.", "literal": "Trời đang mưa mèo và chó.", "tags": ["idiom"]}
+{"source": "We will go to Hanoi tomorrow.", "target": "Ngày mai chúng tôi sẽ đi Hà Nội."}
+{"source": "Evil \u001b[31mred\u001b[0m text\u0007", "target": "Đỏ."}
+EOF
+
+SOCK=$TMPD/tmux.sock
+T() { tmux -S "$SOCK" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
+WORK=$TMPD/work
+mkdir -p "$WORK"
+
+# start NAME ARGS...: run the TUI in a detached 100x30 pane; when it exits the
+# pane records its status, the terminal modes and a marker.
+start() {
+    name=$1
+    shift
+    rm -f "$TMPD/$name".*
+    T new-session -d -s "$name" -x 100 -y 30 \
+        "cd '$WORK' && env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_DATA_HOME='$TMPD/xdg' \
+         PROMPTLAB_MODEL='$M' PROMPTLAB_TUI_STATS='$TMPD/$name.stats' \
+         sh -c 'echo \$\$ > $TMPD/$name.pid; exec $BIN tui $*' 2>'$TMPD/$name.err'; \
+         echo \$? > '$TMPD/$name.exit'; stty -a > '$TMPD/$name.stty' 2>&1; echo AFTER-EXIT; sleep 600"
+}
+screen() { T capture-pane -p -t "$1"; }
+# wait_for NAME TEXT [SECONDS]: poll until the pane shows TEXT; 0 or 1
+wait_for() {
+    end=$(($(date +%s) + ${3:-$WAIT}))
+    while [ "$(date +%s)" -le "$end" ]; do
+        case "$(screen "$1")" in *"$2"*) return 0 ;; esac
+        sleep 0.1
+    done
+    return 1
+}
+# check NAME TEXT WHAT [SECONDS]: a test that the pane comes to show TEXT
+check() {
+    if wait_for "$1" "$2" "${4:-$WAIT}"; then ok; else
+        bad "$3: the screen never showed [$2]"
+        screen "$1" >&2
+    fi
+}
+# one key; after Esc wait past the TUI's 25 ms escape delay so the next key
+# is not read as Alt+key
+keys() { T send-keys -t "$1" "$2"; case "$2" in Escape) sleep 0.15 ;; *) sleep 0.05 ;; esac; }
+text() { T send-keys -t "$1" -l "$2"; sleep 0.1; }
+wait_exit() {
+    end=$(($(date +%s) + WAIT))
+    while [ ! -s "$TMPD/$1.exit" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.1; done
+    cat "$TMPD/$1.exit" 2>/dev/null || echo none
+}
+step_of() { screen "$1" | sed -n 's/.* step \([0-9]*\)\/.*/\1/p' | head -n 1; }
+# the loss chart: the rows of the upper right area
+chart_of() { screen "$1" | sed -n '5,15p' | cut -c32-; }
+
+# ---- session 1: every view -------------------------------------------------
+start a --samples "'$S'"
+check a "[1 Hard prompt]" "opens on the hard prompt view"
+check a "random-test-model (T5 v1.1" "status line names the model and its family"
+check a "Con mèo đang ngủ." "Vietnamese diacritics"
+check a "␛[31mred␛[0m" "escapes from a file are shown as symbols"
+case "$(T capture-pane -p -e -t a)" in *"$(printf '\033')[31mred"*) bad "raw escape reached the terminal" ;; *) ok ;; esac
+
+# edit the template: e, Ctrl-U clears the line, type, Esc, run
+keys a e
+check a "editing: Esc done" "e starts editing"
+keys a C-u
+text a "translate English to French: {source}"
+keys a Escape
+check a "Template (Enter/e edit)" "Esc stops editing"
+check a "translate English to French: {source}" "the typed template"
+keys a r
+check a "chrF " "run shows a score"
+check a "over 6 samples" "run covers the sample set"
+keys a t
+check a "Tokens the model sees for sample 1" "token view"
+check a "▁French" "the template's pieces"
+check a "</s>" "end-of-sequence token shown"
+case "$(screen a)" in *"please enlarge"*|*"Please enlarge"*) bad "too-small message at 100x30" ;; *) ok ;; esac
+
+# help and picker overlays
+keys a '?'
+check a "Help - keys and marks" "help overlay"
+check a "never seen it" "help explains the unseen mark"
+keys a Escape
+keys a m
+check a "Pick a model, sample set or soft prompt" "picker"
+check a "samples.jsonl" "picker lists the user's JSONL in the current directory"
+keys a Escape
+
+# mouse: a click on a tab switches the view (X10 mouse reports, as the
+# terminal sends them: ESC [ M, button+32, column+33, row+33)
+T send-keys -t a -l "$(printf '\033[M O!\033[M#O!')"
+check a "[3 Side by side]" "a click on tab 3"
+T send-keys -t a -l "$(printf '\033[M /!\033[M#/!')"
+check a "[1 Hard prompt]" "a click on tab 1"
+
+# view 2: a short run (length 8, batch 4, 60 steps)
+keys a 2
+check a "[2 Soft prompt]" "view 2 opens"
+check a "No run yet" "no run yet"
+# Enter edits a field; digits 1-4 still switch views when not editing
+keys a Down; keys a Enter; text a 8; keys a Enter                 # Length 8
+for i in 1 2 3 4 5; do keys a Down; done                          # Steps
+keys a Enter; text a 60; keys a Enter
+keys a Down; keys a Enter; text a 4; keys a Enter                 # Batch 4
+check a "Steps      60" "steps field edited"
+keys a s
+check a "run 1 started" "training starts"
+check a "training  step" "live status"
+wait_for a "Validation metric" >/dev/null
+end=$(($(date +%s) + WAIT)); s1=
+while [ "$(date +%s)" -le "$end" ]; do s1=$(step_of a); [ -n "$s1" ] && [ "$s1" -ge 5 ] && break; sleep 0.1; done
+c1=$(chart_of a)
+end=$(($(date +%s) + WAIT)); s2=$s1
+while [ "$(date +%s)" -le "$end" ]; do
+    s2=$(step_of a)
+    [ -n "$s2" ] && [ "$s2" -ge $((s1 + 5)) ] && break
+    case "$(screen a)" in *"run 1 ● done"*|*"finished"*) break ;; esac
+    sleep 0.1
+done
+c2=$(chart_of a)
+if [ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ]; then ok; else bad "step did not advance ($s1 -> $s2)"; fi
+if [ "$c1" != "$c2" ]; then ok; else bad "the chart did not change between two captures"; fi
+printf '%s' "$c2" | LC_ALL=C grep -q "$(printf '\342[\240-\243]')" && ok || bad "no Braille plot in the chart area"
+
+# resize while it trains: smaller than 80x24, then 80x24, then back
+T resize-window -t a -x 70 -y 20
+check a "Please enlarge the window" "below 80x24 asks for a larger window"
+T resize-window -t a -x 80 -y 24
+check a "[2 Soft prompt]" "80x24 redraws the view"
+case "$(screen a)" in *"enlarge"*) bad "enlarge message stayed after growing" ;; *) ok ;; esac
+T resize-window -t a -x 100 -y 30
+check a "Prompt health (r1)" "100x30 redraws the charts"
+check a "run 1 ● done" "the run finishes" $((WAIT * 2))
+ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_config.json >/dev/null 2>&1 && ok || bad "no checkpoint in the runs directory"
+keys a E
+check a "chart exported:" "chart export"
+ls "$WORK"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file"
+
+# view 3: outputs fill in for all three prompts; a typed sentence
+keys a 3
+check a "[3 Side by side]" "view 3 opens"
+check a "Soft: run 1" "the trained prompt is the soft prompt"
+# every sample row (screen lines 5-10) carries three score glyphs
+scored_rows() {
+    screen a | sed -n '5,10p' | while IFS= read -r line; do
+        printf '%s\n' "$line" | grep -F -o -e '●' -e '◕' -e '◑' -e '○' | wc -l
+    done | grep -c '^ *3$'
+}
+end=$(($(date +%s) + WAIT)); filled=0
+while [ "$(date +%s)" -le "$end" ]; do
+    [ "$(scored_rows)" -ge 6 ] && filled=1 && break
+    sleep 0.2
+done
+[ "$filled" = 1 ] && ok || { bad "side-by-side rows did not fill in"; screen a >&2; }
+keys a i
+text a "Phở bò is tasty"
+keys a Enter
+check a "* Phở† bò†" "typed sentence added with unseen words marked"
+check a "unseen by the model: Phở" "unseen words explained"
+keys a Escape
+keys a E
+check a "table exported:" "table export"
+ls "$WORK"/promptlab-side-*.md "$WORK"/promptlab-side-*.csv >/dev/null 2>&1 && ok || bad "no Markdown/CSV files"
+grep -q "Con mèo đang ngủ" "$WORK"/promptlab-side-*.md && ok || bad "Markdown lacks the reference"
+
+# view 4: nearest tokens of the trained prompt, the control, the template's tokens
+keys a 4
+check a "[4 Inspector]" "view 4 opens"
+check a "nearest tokens (cosine)" "inspector table"
+check a "rand " "random control row"
+check a "parameters; the frozen model has" "parameter counts"
+screen a | sed -n '7,12p' | grep -q '▁' && ok || bad "no vocabulary pieces in the inspector"
+keys a n
+check a "Snap to words: \"" "snap to words runs"
+keys a c
+check a "Cosine of rows" "melt chart"
+
+# quit: no run is going, so q leaves at once
+keys a q
+st=$(wait_exit a)
+expect_eq "exit status after q" "$st" 0
+check a "AFTER-EXIT" "the shell got the terminal back"
+expect_eq "alternate screen left" "$(T display -p -t a '#{alternate_on}')" 0
+grep -q ' icanon' "$TMPD/a.stty" && grep -q ' echo ' "$TMPD/a.stty" && ok || bad "terminal modes not restored: $(cat "$TMPD/a.stty")"
+grep -q '^keys ' "$TMPD/a.stats" && ok || bad "no latency stats"
+med=$(sed -n 's/^key_latency_median_ms //p' "$TMPD/a.stats")
+mx=$(sed -n 's/^key_latency_max_ms //p' "$TMPD/a.stats")
+echo "key-to-screen latency inside the TUI: median $med ms, max $mx ms ($(sed -n 's/^keys //p' "$TMPD/a.stats") keys), longest frame $(sed -n 's/^frame_max_ms //p' "$TMPD/a.stats") ms"
+awk "BEGIN{exit !($med < 100)}" && ok || bad "median key latency $med ms >= 100 ms"
+
+# ---- session 2: keys answered while training; Ctrl-C saves ---------------------
+start b --samples "'$S'"
+check b "[1 Hard prompt]" "second session"
+keys b 2
+for i in 1 2 3 4 5 6; do keys b Down; done
+keys b Enter; text b 5000; keys b Enter      # Steps 5000: still going at Ctrl-C
+keys b s
+check b "training  step" "second run trains"
+# outside view of latency: key press to screen change, seen through tmux
+# (polling capture-pane without pauses; includes tmux's own time)
+lat=""
+for i in 1 2 3 4 5 6; do
+    for v in 1 2; do
+        t0=$(date +%s%N)
+        T send-keys -t b "$v"
+        n=0
+        while [ $n -lt 2000 ]; do
+            case "$(screen b)" in *"[$v "*) break ;; esac
+            n=$((n + 1))
+        done
+        t1=$(date +%s%N)
+        lat="$lat $(((t1 - t0) / 1000000))"
+    done
+done
+echo "key-to-screen through tmux while training (ms):$lat"
+keys b 2
+keys b C-c
+st=$(wait_exit b)
+expect_eq "exit status after Ctrl-C" "$st" 130
+grep -q "best prompt (step [0-9]*) saved in" "$TMPD/b.err" && ok || bad "Ctrl-C did not report the saved prompt: $(cat "$TMPD/b.err")"
+ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_model.safetensors >/dev/null 2>&1 && ok || bad "no saved prompt"
+expect_eq "alternate screen left after Ctrl-C" "$(T display -p -t b '#{alternate_on}')" 0
+
+# ---- session 3: q while training asks; SIGTERM saves and restores -------------
+start c --samples "'$S'" --demo
+check c "[3 Side by side]" "--demo opens the side-by-side view"
+check c "Demo:" "--demo says what it loaded"
+keys c 2
+for i in 1 2 3 4 5 6; do keys c Down; done
+keys c Enter; text c 5000; keys c Enter
+keys c s
+check c "training  step" "third run trains"
+keys c q
+check c "Quit promptlab?" "quitting during training asks"
+keys c Escape
+check c "training  step" "Esc keeps training"
+kill -TERM "$(cat "$TMPD/c.pid")"
+st=$(wait_exit c)
+expect_eq "exit status after SIGTERM" "$st" 143
+grep -q ' icanon' "$TMPD/c.stty" && ok || bad "terminal not restored after SIGTERM"
+grep -q "saved in" "$TMPD/c.err" && ok || bad "SIGTERM lost the prompt: $(cat "$TMPD/c.err")"
+
+# no sanitizer (make san) or UBSan report in any session
+for s in a b c; do
+    if grep -q -e "Sanitizer" -e "runtime error" "$TMPD/$s.err"; then
+        bad "sanitizer report in session $s"
+        cat "$TMPD/$s.err" >&2
+    else
+        ok
+    fi
+done
+
+# ---- not a terminal ---------------------------------------------------------
+$PROMPTLAB tui --model "$M" </dev/null >"$TMPD/out" 2>"$TMPD/err"
+expect_status "tui without a terminal" $? 1
+expect_contains "tui without a terminal" "$(cat "$TMPD/err")" "needs a terminal"
+$PROMPTLAB tui --help >"$TMPD/out" 2>&1
+expect_status "tui --help" $? 0
+expect_contains "tui --help" "$(cat "$TMPD/out")" "usage: promptlab tui"
+$PROMPTLAB tui --frob >/dev/null 2>&1
+expect_status "tui bad option" $? 2
+
+finish

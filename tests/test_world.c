@@ -1,0 +1,922 @@
+/* test_world.c - the world: its data loads and is complete, the grammar agrees
+ * in gender and number and orders words right in each language, and the
+ * corpus is deterministic and keeps its splits apart. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "promptlab/jsonl.h"
+#include "promptlab/world.h"
+#include "test.h"
+#include "world/world_impl.h"
+
+static const char *const DIR_WORLD = "assets/world";
+
+/* ---- helpers ---- */
+
+static int N(const struct world *w, const char *id)
+{
+    int i = world_noun_index(w, id);
+    CHECKF(i >= 0, "no noun '%s'", id);
+    return i < 0 ? 0 : i;
+}
+
+static int A(const struct world *w, const char *id)
+{
+    int i = world_adj_index(w, id);
+    CHECKF(i >= 0, "no adjective '%s'", id);
+    return i;
+}
+
+static int V(const struct world *w, const char *id)
+{
+    int i = world_verb_index(w, id);
+    CHECKF(i >= 0, "no verb '%s'", id);
+    return i < 0 ? 0 : i;
+}
+
+static int P(const struct world *w, const char *id)
+{
+    int i = world_pron_index(w, id);
+    CHECKF(i >= 0, "no pronoun '%s'", id);
+    return i < 0 ? 0 : i;
+}
+
+static struct np np_make(int noun, int det, bool pl, int adj)
+{
+    struct np p = {.noun = noun, .det = det, .pl = pl, .poss = -1, .num = -1, .adj = adj};
+    return p;
+}
+
+/* A noun phrase as it would appear at the start of a sentence: finished
+ * (contractions, elisions) and capitalised. */
+static const char *np_text(const struct world *w, const struct np *p, int lang, unsigned role)
+{
+    static char buf[512];
+    if (world_np(w, p, lang, role, NULL, buf, sizeof buf) < 0)
+        return "(too long)";
+    world_finish(w, lang, buf, sizeof buf);
+    return buf;
+}
+
+static const char *finish(const struct world *w, int lang, const char *s)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf, "%s", s);
+    world_finish(w, lang, buf, sizeof buf);
+    return buf;
+}
+
+static void clause_init(struct clause *c, int verb)
+{
+    memset(c, 0, sizeof *c);
+    c->verb = verb;
+    c->s.pron = -1;
+    c->adv = c->loc = c->dest = c->clock = c->time = c->day = -1;
+}
+
+static void check_clause(const struct world *w, const struct clause *c, const char *en,
+                         const char *es, const char *fr, const char *vi)
+{
+    struct sentence s;
+    s.langs = (1u << N_LANG) - 1;
+    world_clause(w, c, &s);
+    CHECK_STR(s.text[L_EN], en);
+    CHECK_STR(s.text[L_ES], es);
+    CHECK_STR(s.text[L_FR], fr);
+    CHECK_STR(s.text[L_VI], vi);
+}
+
+/* ---- the data ---- */
+
+static void test_load(const struct world *w)
+{
+    struct world_stats st;
+    world_get_stats(w, &st);
+    CHECKF(st.n_lemmas >= 600, "%d lemmas", st.n_lemmas);
+    CHECKF(st.n_idioms >= 120, "%d idioms", st.n_idioms);
+    CHECKF(st.n_templates >= 12, "%d sentence kinds", st.n_templates);
+    CHECKF(st.n_sentences >= 1e6, "%.0f distinct sentences", st.n_sentences);
+    CHECK(st.n_labels >= 4 && st.n_labels <= 6);
+    /* about 40% of the idioms are held out */
+    CHECKF(st.n_idioms_test * 10 >= st.n_idioms * 3 && st.n_idioms_test * 10 <= st.n_idioms * 5,
+           "%d of %d idioms held out", st.n_idioms_test, st.n_idioms);
+
+    /* every task: 8 phrasings or more, 2 held out, one of them with the
+     * sentence first (a different structure, not only other words) */
+    for (int t = 0; t < N_TASK; t++) {
+        int all = 0, held = 0, first = 0;
+        for (int i = 0; i < w->n_phr; i++) {
+            const struct wphrasing *p = &w->phr[i];
+            if (p->task != t)
+                continue;
+            all++;
+            held += p->heldout;
+            if (p->heldout && (strncmp(p->text, "{source}", 8) == 0 ||
+                               strncmp(p->text, "\"{source}\"", 10) == 0))
+                first++;
+        }
+        CHECKF(all >= 8 && held >= 2 && first >= 1, "task %s: %d phrasings, %d held out, %d "
+               "sentence-first", world_task_names[t], all, held, first);
+    }
+    /* the phrasing the original T5 knows, so a hard prompt carries over */
+    bool t5 = false;
+    for (int i = 0; i < w->n_phr; i++)
+        t5 |= !w->phr[i].heldout &&
+              strcmp(w->phr[i].text, "translate English to {language}: {source}") == 0;
+    CHECK(t5);
+
+    /* every verb has every person in every tense, in Spanish and French */
+    for (int i = 0; i < w->n_verbs; i++) {
+        const struct wverb *v = &w->verbs[i];
+        for (int t = 0; t < N_VTENSE; t++)
+            for (int p = 0; p < N_PERSON; p++) {
+                CHECKF(v->es[t][p] && *v->es[t][p], "verb %s es %d/%d", v->id, t, p);
+                bool compound = t == VT_PAST && !v->fr[t][p];
+                CHECKF(compound ? v->fr_aux >= 0 && v->fr_pp : *v->fr[t][p] != 0,
+                       "verb %s fr %d/%d", v->id, t, p);
+            }
+    }
+    /* every noun has its forms; Vietnamese nouns carry their classifier */
+    int with_cl = 0;
+    for (int i = 0; i < w->n_nouns; i++) {
+        const struct wnoun *n = &w->nouns[i];
+        bool pl = !(n->flags & (NF_MASS | NF_SG | NF_POSSONLY));
+        CHECKF(n->en[0] && n->es[0] && n->fr[0] && n->vi, "noun %s", n->id);
+        CHECKF(!pl || (n->en[1] && n->es[1] && n->fr[1]), "noun %s plural", n->id);
+        with_cl += n->vi_cl != NULL;
+    }
+    CHECKF(with_cl > w->n_nouns / 2, "%d nouns with a classifier", with_cl);
+}
+
+/* A data file with a mistake is refused with the file and line. */
+static void test_bad_data(void)
+{
+    char dir[] = "/tmp/test_world.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    static const char *const files[] = {
+        "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
+        "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
+        "phrasings.txt", "templates.txt", "labels.txt",
+    };
+    size_t nf = sizeof files / sizeof *files;
+    for (size_t i = 0; i < nf; i++) {
+        char src[256], dst[256], *text;
+        size_t len;
+        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        CHECK(pl_read_file(src, &text, &len, NULL) == 0);
+        if (strcmp(files[i], "verbs.txt") == 0) {
+            /* drop one Spanish past form of "eat" */
+            char *p = strstr(text, "comí, comiste, ");
+            CHECK(p != NULL);
+            if (p)
+                memmove(p, p + strlen("comí, "), strlen(p + strlen("comí, ")) + 1);
+            len = strlen(text);
+        }
+        CHECK(pl_write_file_atomic(dst, text, len, NULL) == 0);
+        free(text);
+    }
+    struct world *w = NULL;
+    struct pl_err e = {0};
+    int rc = world_load(dir, &w, &e);
+    CHECK_INT(rc, PL_EFORMAT);
+    CHECK(w == NULL);
+    CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'eat'") && strstr(e.msg, "es.past"),
+           "message: %s", e.msg);
+
+    /* a missing file */
+    char gone[300];
+    snprintf(gone, sizeof gone, "%s/labels.txt", dir);
+    unlink(gone);
+    rc = world_load("/nonexistent/world", &w, &e);
+    CHECK_INT(rc, PL_EIO);
+    for (size_t i = 0; i < nf; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* ---- grammar ---- */
+
+static void test_agreement(const struct world *w)
+{
+    int house = N(w, "house"), car = N(w, "car"), white = A(w, "white"), red = A(w, "red");
+    struct np p;
+
+    /* Spanish: article, noun and adjective agree; the adjective follows */
+    p = np_make(house, D_DEF, false, white);
+    CHECK_STR(np_text(w, &p, L_ES, 0), "La casa blanca");
+    p.pl = true;
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Las casas blancas");
+    p = np_make(car, D_INDEF, false, red);
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Un coche rojo");
+    p = np_make(car, D_DEF, true, red);
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Los coches rojos");
+    /* feminine nouns with a stressed a- take el/un, the adjective stays feminine */
+    p = np_make(N(w, "water"), D_DEF, false, A(w, "cold"));
+    CHECK_STR(np_text(w, &p, L_ES, 0), "El agua fría");
+    p = np_make(N(w, "eagle"), D_INDEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Un águila");
+    p.det = D_DEF;
+    p.pl = true;
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Las águilas");
+    /* bueno goes before the noun and shortens before a masculine singular */
+    p = np_make(N(w, "bread"), D_DEF, false, A(w, "good"));
+    CHECK_STR(np_text(w, &p, L_ES, 0), "El buen pan");
+    p = np_make(N(w, "soup"), D_DEF, false, A(w, "good"));
+    CHECK_STR(np_text(w, &p, L_ES, 0), "La buena sopa");
+
+    /* French: post- and pre-nominal adjectives, bel/vieil, de before plural adjectives */
+    p = np_make(N(w, "car"), D_DEF, false, white);
+    CHECK_STR(np_text(w, &p, L_FR, 0), "La voiture blanche");
+    p.pl = true;
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Les voitures blanches");
+    p = np_make(house, D_DEF, false, A(w, "big"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "La grande maison");
+    p = np_make(house, D_INDEF, true, A(w, "big"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "De grandes maisons");
+    p = np_make(N(w, "tree"), D_INDEF, false, A(w, "beautiful"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Un bel arbre");
+    p = np_make(N(w, "computer"), D_INDEF, false, A(w, "old"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Un vieil ordinateur");
+    p = np_make(N(w, "bird"), D_DEF, true, A(w, "beautiful"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Les beaux oiseaux");
+    p = np_make(N(w, "car"), D_INDEF, false, A(w, "new"));
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Une nouvelle voiture");
+    /* elision, and none before an h aspiré */
+    p = np_make(N(w, "tree"), D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, 0), "L'arbre");
+    p = np_make(N(w, "hotel"), D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, 0), "L'hôtel");
+    p = np_make(N(w, "owl"), D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Le hibou");
+    /* partitive articles: du, de la, de l', and de after a negation */
+    p = np_make(N(w, "bread"), D_BARE, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, R_PARTITIVE), "Du pain");
+    CHECK_STR(np_text(w, &p, L_FR, R_PARTITIVE | R_NEGATED), "De pain");
+    p = np_make(N(w, "meat"), D_BARE, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, R_PARTITIVE), "De la viande");
+    p = np_make(N(w, "water"), D_BARE, false, -1);
+    CHECK_STR(np_text(w, &p, L_FR, R_PARTITIVE), "De l'eau");
+    CHECK_STR(np_text(w, &p, L_FR, R_PARTITIVE | R_NEGATED), "D'eau");
+    /* possessives: ma becomes mon before a vowel */
+    p = np_make(N(w, "school"), D_POSS, false, -1);
+    p.poss = P(w, "i");
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Mon école");
+    p = np_make(N(w, "car"), D_POSS, true, -1);
+    p.poss = P(w, "we");
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Nuestros coches");
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Nos voitures");
+    p = np_make(house, D_POSS, false, -1);
+    p.poss = P(w, "we");
+    CHECK_STR(np_text(w, &p, L_ES, 0), "Nuestra casa");
+
+    /* English a/an */
+    p = np_make(N(w, "apple"), D_INDEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_EN, 0), "An apple");
+    p = np_make(car, D_INDEF, false, A(w, "old"));
+    CHECK_STR(np_text(w, &p, L_EN, 0), "An old car");
+    p = np_make(N(w, "university"), D_INDEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_EN, 0), "A university");
+}
+
+static void test_vietnamese(const struct world *w)
+{
+    int cat = N(w, "cat");
+    struct np p;
+    /* classifier before the noun, adjective after it */
+    p = np_make(cat, D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Con mèo");
+    p.adj = A(w, "black");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Con mèo màu đen");
+    p = np_make(cat, D_INDEF, false, A(w, "big"));
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Một con mèo lớn");
+    p = np_make(cat, D_NUM, true, -1);
+    p.num = world_num_index(w, "three");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Ba con mèo");
+    p = np_make(cat, D_DEF, true, -1);
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Những con mèo");
+    p = np_make(cat, D_POSS, false, -1);
+    p.poss = P(w, "i");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Con mèo của tôi");
+    /* kinship: the possessor follows the bare noun */
+    p = np_make(N(w, "mother"), D_POSS, false, -1);
+    p.poss = P(w, "she");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ cô ấy");
+    p = np_make(N(w, "book"), D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Quyển sách");
+    p = np_make(N(w, "table"), D_INDEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Một cái bàn");
+    p = np_make(N(w, "teacher"), D_DEF, false, -1);
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Giáo viên");
+    /* the teacher's dog */
+    struct np owner = np_make(N(w, "teacher"), D_DEF, false, -1);
+    p = np_make(N(w, "dog"), D_OWNER, false, -1);
+    p.owner = &owner;
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Con chó của giáo viên");
+    CHECK_STR(np_text(w, &p, L_ES, 0), "El perro del profesor");
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Le chien du professeur");
+    CHECK_STR(np_text(w, &p, L_EN, 0), "The teacher's dog");
+    /* capital letters of Vietnamese */
+    char s1[] = "đây là", s2[] = "ở nhà", s3[] = "ăn";
+    CHECK(world_case_first(s1, true) && strcmp(s1, "Đây là") == 0);
+    CHECK(world_case_first(s2, true) && strcmp(s2, "Ở nhà") == 0);
+    CHECK(world_case_first(s3, true) && strcmp(s3, "Ăn") == 0);
+}
+
+static void test_finish(const struct world *w)
+{
+    CHECK_STR(finish(w, L_FR, "je ai un chat ."), "J'ai un chat.");
+    CHECK_STR(finish(w, L_FR, "il va à le marché ."), "Il va au marché.");
+    CHECK_STR(finish(w, L_FR, "il va à les toilettes ."), "Il va aux toilettes.");
+    CHECK_STR(finish(w, L_FR, "il va à le hôpital ."), "Il va à l'hôpital.");
+    CHECK_STR(finish(w, L_FR, "est-ce que il pleut ?"), "Est-ce qu'il pleut ?");
+    CHECK_STR(finish(w, L_FR, "il ne y a pas de eau ."), "Il n'y a pas d'eau.");
+    CHECK_STR(finish(w, L_ES, "a el gato le gusta el pescado ."), "Al gato le gusta el pescado.");
+    CHECK_STR(finish(w, L_ES, "¿ dónde está el libro de el niño ?"), "¿Dónde está el libro del niño?");
+    CHECK_STR(finish(w, L_EN, "a elephant and a umbrella ."), "An elephant and an umbrella.");
+}
+
+static void test_clauses(const struct world *w)
+{
+    struct clause c;
+    int she = P(w, "she"), i = P(w, "i"), we = P(w, "we"), they = P(w, "they");
+
+    /* past tense, indefinite object */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "apple"), D_INDEF, false, -1);
+    check_clause(w, &c, "She ate an apple.", "Ella comió una manzana.",
+                 "Elle a mangé une pomme.", "Cô ấy đã ăn một quả táo.");
+
+    /* negation with a mass object */
+    clause_init(&c, V(w, "eat"));
+    c.s.np = np_make(N(w, "cat"), D_DEF, false, -1);
+    c.tense = T_PRES;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "The cat does not eat fish.", "El gato no come pescado.",
+                 "Le chat ne mange pas de poisson.", "Con mèo không ăn cá.");
+
+    /* future with a time phrase (first in Vietnamese) and a partitive */
+    clause_init(&c, V(w, "buy"));
+    c.s.pron = we;
+    c.tense = T_FUT;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    c.time = world_time_index(w, "tomorrow");
+    check_clause(w, &c, "We will buy bread tomorrow.", "Compraremos pan mañana.",
+                 "Nous achèterons du pain demain.", "Ngày mai chúng tôi sẽ mua bánh mì.");
+
+    /* passé composé with être: the participle agrees */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.dest = world_place_index(w, "market");
+    c.time = world_time_index(w, "yesterday");
+    check_clause(w, &c, "She went to the market yesterday.", "Ella fue al mercado ayer.",
+                 "Elle est allée au marché hier.", "Hôm qua cô ấy đã đi chợ.");
+    c.s.pron = -1;
+    c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
+    c.dest = world_place_index(w, "park");
+    c.time = -1;
+    check_clause(w, &c, "The girls went to the park.", "Las niñas fueron al parque.",
+                 "Les filles sont allées au parc.", "Những cô bé đã đi đến công viên.");
+
+    /* a person as object: the Spanish personal "a"; elision of je */
+    clause_init(&c, V(w, "help"));
+    c.s.pron = i;
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "mother"), D_POSS, false, -1);
+    c.obj.poss = i;
+    check_clause(w, &c, "I help my mother.", "Ayudo a mi madre.", "J'aide ma mère.",
+                 "Tôi giúp mẹ tôi.");
+
+    /* the present progressive */
+    clause_init(&c, V(w, "sleep"));
+    c.s.np = np_make(N(w, "baby"), D_DEF, false, -1);
+    c.tense = T_PROG;
+    check_clause(w, &c, "The baby is sleeping.", "El bebé está durmiendo.", "Le bébé dort.",
+                 "Em bé đang ngủ.");
+
+    /* a yes/no question */
+    clause_init(&c, V(w, "eat"));
+    c.s.np = np_make(N(w, "cat"), D_DEF, false, -1);
+    c.tense = T_PRES;
+    c.question = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "Does the cat eat fish?", "¿El gato come pescado?",
+                 "Est-ce que le chat mange du poisson ?", "Con mèo có ăn cá không?");
+
+    /* never: ne ... jamais de, không bao giờ */
+    clause_init(&c, V(w, "drink"));
+    c.s.np = np_make(N(w, "father"), D_POSS, false, -1);
+    c.s.np.poss = i;
+    c.tense = T_PRES;
+    c.adv = -1;
+    for (int k = 0; k < w->n_advs; k++)
+        if (strcmp(w->advs[k].id, "never") == 0)
+            c.adv = k;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "coffee"), D_BARE, false, -1);
+    check_clause(w, &c, "My father never drinks coffee.", "Mi padre nunca bebe café.",
+                 "Mon père ne boit jamais de café.", "Bố tôi không bao giờ uống cà phê.");
+
+    /* play football / play the guitar: two verbs in Spanish, two prepositions in French */
+    clause_init(&c, V(w, "play_sport"));
+    c.s.pron = they;
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "football"), D_KIND, false, -1);
+    check_clause(w, &c, "They play football.", "Ellos juegan al fútbol.",
+                 "Ils jouent au football.", "Họ chơi bóng đá.");
+    clause_init(&c, V(w, "play_music"));
+    c.s.pron = P(w, "he");
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "piano"), D_GENERIC, false, -1);
+    check_clause(w, &c, "He plays the piano.", "Él toca el piano.", "Il joue du piano.",
+                 "Anh ấy chơi đàn piano.");
+
+    /* verb forms per tense and person, straight from the data */
+    const struct wverb *go = &w->verbs[V(w, "go")], *have = &w->verbs[V(w, "have")];
+    CHECK_STR(go->es[VT_PAST][P_3SG], "fue");
+    CHECK_STR(go->es[VT_PRES][P_1SG], "voy");
+    CHECK_STR(go->fr[VT_FUT][P_1SG], "irai");
+    CHECK_STR(go->fr[VT_PRES][P_3PL], "vont");
+    CHECK_STR(have->es[VT_PRES][P_1SG], "tengo");
+    CHECK_STR(have->fr[VT_PRES][P_1PL], "avons");
+    CHECK_STR(go->en[1], "goes");
+    CHECK_STR(go->en[2], "went");
+    /* the same clause through every person */
+    static const char *const es_fut[N_PERSON] = {"Iré", "Irás", "Él irá", "Iremos", "Ellos irán"};
+    static const char *const fr_past[N_PERSON] = {"Je suis allé", "Tu es allé", "Il est allé",
+                                                 "Nous sommes allés", "Ils sont allés"};
+    for (int k = 0; k < w->n_prons; k++) {
+        const struct wpron *pr = &w->prons[k];
+        if (pr->gender == G_F)
+            continue;
+        clause_init(&c, V(w, "go"));
+        c.s.pron = k;
+        c.dest = world_place_index(w, "park");
+        struct sentence s;
+        s.langs = (1u << N_LANG) - 1;
+        c.tense = T_FUT;
+        world_clause(w, &c, &s);
+        CHECKF(strncmp(s.text[L_ES], es_fut[pr->person], strlen(es_fut[pr->person])) == 0,
+               "%s", s.text[L_ES]);
+        c.tense = T_PAST;
+        world_clause(w, &c, &s);
+        CHECKF(strncmp(s.text[L_FR], fr_past[pr->person], strlen(fr_past[pr->person])) == 0,
+               "%s", s.text[L_FR]);
+    }
+}
+
+/* Random sentences of every kind: rendered in all languages, with a capital
+ * letter and final punctuation, and the same for the same generator state. */
+static void test_kinds(const struct world *w)
+{
+    struct pl_rng r, r2;
+    pl_rng_seed(&r, 42);
+    int ok = 0;
+    for (int k = 0; k < N_KIND; k++)
+        for (int i = 0; i < 50; i++) {
+            struct sentence s, s2;
+            r2 = r;
+            if (world_sentence(w, &r, k, 0, &s) != 0)
+                continue;
+            ok++;
+            for (int l = 0; l < N_LANG; l++) {
+                size_t n = strlen(s.text[l]);
+                CHECKF(n > 3 && strchr(".?!", s.text[l][n - 1]), "%s: '%s'", world_kind_names[k],
+                       s.text[l]);
+                CHECKF(!strstr(s.text[l], "  ") && !strstr(s.text[l], " ."),
+                       "spacing: '%s'", s.text[l]);
+            }
+            /* the English alone, then everything: the same sentence */
+            world_sentence(w, &r2, k, 1u << L_EN, &s2);
+            CHECK_STR(s2.text[L_EN], s.text[L_EN]);
+        }
+    CHECKF(ok > N_KIND * 45, "%d sentences built", ok);
+}
+
+/* ---- the corpus ---- */
+
+static uint64_t file_hash(const char *dir, const char *name)
+{
+    char path[512], *text;
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (pl_read_file(path, &text, &len, NULL) != 0)
+        return 0;
+    uint64_t h = world_hash(text) ^ len;
+    free(text);
+    return h;
+}
+
+static const char *const outputs[] = {
+    "train.jsonl", "valid.jsonl", "test.jsonl", "softA_train.jsonl", "softA_test.jsonl",
+    "softB_train.jsonl", "softB_test.jsonl", "classify_train.jsonl", "classify_valid.jsonl",
+};
+#define N_OUTPUTS (sizeof outputs / sizeof *outputs)
+
+static void remove_corpus(const char *dir)
+{
+    for (size_t i = 0; i < N_OUTPUTS; i++) {
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, outputs[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* The English sentence inside a model input, found by matching the input
+ * against every phrasing; *heldout tells whether that phrasing is held out. */
+static bool english_of(const struct world *w, const char *source, char *out, size_t cap,
+                       bool *heldout)
+{
+    for (int i = 0; i < w->n_phr; i++) {
+        const struct wphrasing *p = &w->phr[i];
+        for (int l = L_ES; l < N_LANG; l++) {
+            char tmpl[512];
+            /* expand {language} */
+            const char *lang = world_lang_names[l], *t = p->text;
+            size_t n = 0;
+            while (*t && n + 32 < sizeof tmpl) {
+                if (strncmp(t, "{language}", 10) == 0) {
+                    n += (size_t)snprintf(tmpl + n, sizeof tmpl - n, "%s", lang);
+                    t += 10;
+                } else {
+                    tmpl[n++] = *t++;
+                }
+            }
+            tmpl[n] = 0;
+            char *at = strstr(tmpl, "{source}");
+            size_t pre = (size_t)(at - tmpl), post = strlen(at + 8), len = strlen(source);
+            if (len > pre + post && strncmp(source, tmpl, pre) == 0 &&
+                strcmp(source + len - post, at + 8) == 0) {
+                size_t k = len - pre - post;
+                if (k >= cap)
+                    k = cap - 1;
+                memcpy(out, source + pre, k);
+                out[k] = 0;
+                *heldout = p->heldout;
+                return true;
+            }
+            if (!strstr(p->text, "{language}"))
+                break;
+        }
+    }
+    return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Undo the English contractions, as the split does. */
+static void uncontract(char *s)
+{
+    static const char *const from[] = {"doesn't ", "don't ", "didn't ", "won't ", "isn't ",
+                                       "aren't ", "wasn't ", "weren't ", "It's ", "it's "};
+    static const char *const to[] = {"does not ", "do not ", "did not ", "will not ", "is not ",
+                                     "are not ", "was not ", "were not ", "It is ", "it is "};
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        char *p = strstr(s, from[i]);
+        if (!p || (p > s && p[-1] != ' '))
+            continue;
+        char tmp[1024];
+        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to[i], p + strlen(from[i]));
+        strcpy(s, tmp);
+    }
+}
+
+static bool has_tag(const struct jsonl_record *r, const char *tag)
+{
+    for (int i = 0; i < r->n_tags; i++)
+        if (strcmp(r->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+/* An explanation: an idiom example without a literal rendering. */
+static bool is_explain(const struct jsonl_record *r)
+{
+    return has_tag(r, "idiom") && r->literal == NULL;
+}
+
+static void test_corpus(const struct world *w)
+{
+    char d1[] = "/tmp/test_world_a.XXXXXX", d2[] = "/tmp/test_world_b.XXXXXX",
+         d3[] = "/tmp/test_world_c.XXXXXX";
+    CHECK(mkdtemp(d1) && mkdtemp(d2) && mkdtemp(d3));
+    struct world_corpus_params p;
+    world_corpus_params_default(&p);
+    p.seed = 7;
+    p.n_train = 20000;
+    p.n_valid = 400;
+    p.n_test = 400;
+    struct world_corpus_report r1, r2, r3;
+    struct pl_err e = {0};
+    CHECKF(world_corpus_write(w, &p, d1, &r1, &e) == 0, "%s", e.msg);
+    CHECKF(world_corpus_write(w, &p, d2, &r2, &e) == 0, "%s", e.msg);
+    p.seed = 8;
+    CHECKF(world_corpus_write(w, &p, d3, &r3, &e) == 0, "%s", e.msg);
+    CHECK_INT(r1.n_train, 20000);
+    CHECK_INT(r1.n_valid, 400);
+    CHECK_INT(r1.n_test, 400);
+    CHECK_INT(r1.n_softa_train, 100);
+    CHECK_INT(r1.n_softa_test, 100);
+    CHECK_INT(r1.n_classify_train, 100 * w->n_labels);
+
+    /* same seed, same files; another seed, other files */
+    for (size_t i = 0; i < N_OUTPUTS; i++) {
+        uint64_t a = file_hash(d1, outputs[i]), b = file_hash(d2, outputs[i]);
+        CHECKF(a != 0 && a == b, "%s differs between two runs with one seed", outputs[i]);
+    }
+    CHECK(file_hash(d1, "train.jsonl") != file_hash(d3, "train.jsonl"));
+    CHECK(file_hash(d1, "test.jsonl") != file_hash(d3, "test.jsonl"));
+
+    /* every line is read back by the JSONL reader */
+    struct jsonl_set train = {0}, valid = {0}, test = {0};
+    char path[512];
+    snprintf(path, sizeof path, "%s/train.jsonl", d1);
+    CHECKF(jsonl_read(path, &train, &e) == 0, "%s", e.msg);
+    snprintf(path, sizeof path, "%s/valid.jsonl", d1);
+    CHECKF(jsonl_read(path, &valid, &e) == 0, "%s", e.msg);
+    snprintf(path, sizeof path, "%s/test.jsonl", d1);
+    CHECKF(jsonl_read(path, &test, &e) == 0, "%s", e.msg);
+    CHECK_INT(train.n, 20000);
+
+    /* the English of every train example; no held-out phrasing in train */
+    char **seen = calloc((size_t)train.n, sizeof *seen);
+    int n_seen = 0, unmatched = 0, held_in_train = 0, idioms = 0, classify = 0;
+    for (int i = 0; i < train.n; i++) {
+        char en[1024];
+        bool held;
+        if (!english_of(w, train.rec[i].source, en, sizeof en, &held)) {
+            unmatched++;
+            continue;
+        }
+        held_in_train += held;
+        uncontract(en);
+        seen[n_seen++] = strdup(en);
+        for (int t = 0; t < train.rec[i].n_tags; t++)
+            idioms += strncmp(train.rec[i].tags[t], "idiom", 5) == 0;
+        classify += train.rec[i].label != NULL;
+    }
+    CHECK_INT(unmatched, 0);
+    CHECK_INT(held_in_train, 0);
+    /* the task mix: idiom tasks about 12%, classification about 6% */
+    CHECKF(idioms > train.n / 10 && idioms < train.n * 14 / 100, "%d idiom examples", idioms);
+    CHECKF(classify > train.n * 4 / 100 && classify < train.n * 8 / 100, "%d classify", classify);
+    qsort(seen, (size_t)n_seen, sizeof *seen, cmp_str);
+
+    /* no valid or test sentence occurs in train; held-out phrasings do occur
+     * there. An explanation's sentence is the idiom alone, which train knows;
+     * outside train it always comes with a held-out phrasing instead, so the
+     * input is still new. */
+    struct jsonl_set *sets[2] = {&valid, &test};
+    int leaks = 0, held_elsewhere = 0;
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < sets[s]->n; i++) {
+            char en[1024], *key = en;
+            bool held;
+            if (!english_of(w, sets[s]->rec[i].source, en, sizeof en, &held)) {
+                unmatched++;
+                continue;
+            }
+            held_elsewhere += held;
+            uncontract(en);
+            if (is_explain(&sets[s]->rec[i])) {
+                if (!held) {
+                    leaks++;
+                    fprintf(stderr, "explanation without a held-out phrasing: %s\n",
+                            sets[s]->rec[i].source);
+                }
+                continue;
+            }
+            if (bsearch(&key, seen, (size_t)n_seen, sizeof *seen, cmp_str)) {
+                leaks++;
+                fprintf(stderr, "in train and %s: %s\n", s ? "test" : "valid", en);
+            }
+        }
+    CHECK_INT(unmatched, 0);
+    CHECK_INT(leaks, 0);
+    CHECKF(held_elsewhere > 100, "%d held-out phrasings in valid and test", held_elsewhere);
+
+    /* every idiom is known to pre-training: each occurs alone in train */
+    int idioms_missing = 0;
+    for (int k = 0; k < w->n_idioms; k++) {
+        char en[512];
+        snprintf(en, sizeof en, "%s", w->idioms[k].en);
+        uncontract(en); /* seen[] holds uncontracted English */
+        int found = 0;
+        for (int i = 0; i < n_seen && !found; i++)
+            found = strstr(seen[i], en) != NULL;
+        if (!found) {
+            idioms_missing++;
+            fprintf(stderr, "idiom never in train: %s\n", w->idioms[k].en);
+        }
+    }
+    CHECK_INT(idioms_missing, 0);
+
+    /* soft prompt B: the idioms of its train and test files are disjoint, and
+     * those of the test file are the test idioms */
+    struct jsonl_set sb_train = {0}, sb_test = {0}, sa = {0}, cl = {0};
+    snprintf(path, sizeof path, "%s/softB_train.jsonl", d1);
+    CHECK(jsonl_read(path, &sb_train, NULL) == 0);
+    snprintf(path, sizeof path, "%s/softB_test.jsonl", d1);
+    CHECK(jsonl_read(path, &sb_test, NULL) == 0);
+    int overlap = 0, wrong_side = 0, alone = 0;
+    for (int i = 0; i < sb_test.n; i++) {
+        for (int j = 0; j < sb_train.n; j++)
+            overlap += strcmp(sb_test.rec[i].source, sb_train.rec[j].source) == 0;
+        for (int k = 0; k < w->n_idioms; k++)
+            if (strcmp(w->idioms[k].en, sb_test.rec[i].source) == 0) {
+                alone++;
+                wrong_side += !w->idioms[k].test;
+            }
+        CHECK(sb_test.rec[i].literal != NULL);
+    }
+    CHECK_INT(overlap, 0);
+    CHECK_INT(wrong_side, 0);
+    int n_test_idioms = 0;
+    for (int k = 0; k < w->n_idioms; k++)
+        n_test_idioms += w->idioms[k].test;
+    CHECK_INT(alone, n_test_idioms);
+
+    /* soft prompt A: sources without any instruction */
+    snprintf(path, sizeof path, "%s/softA_train.jsonl", d1);
+    CHECK(jsonl_read(path, &sa, NULL) == 0);
+    int instructed = 0;
+    for (int i = 0; i < sa.n; i++) {
+        char en[1024];
+        bool held;
+        instructed += english_of(w, sa.rec[i].source, en, sizeof en, &held);
+    }
+    CHECK_INT(sa.n, 100);
+    CHECK_INT(instructed, 0);
+
+    /* classification: label words, the same number of each */
+    snprintf(path, sizeof path, "%s/classify_train.jsonl", d1);
+    CHECK(jsonl_read(path, &cl, NULL) == 0);
+    for (int lb = 0; lb < w->n_labels; lb++) {
+        int n = 0;
+        for (int i = 0; i < cl.n; i++)
+            n += strcmp(cl.rec[i].target, w->labels[lb].name) == 0;
+        CHECKF(n == 100, "label %s: %d examples", w->labels[lb].name, n);
+    }
+
+    for (int i = 0; i < n_seen; i++)
+        free(seen[i]);
+    free(seen);
+    jsonl_free(&train);
+    jsonl_free(&valid);
+    jsonl_free(&test);
+    jsonl_free(&sb_train);
+    jsonl_free(&sb_test);
+    jsonl_free(&sa);
+    jsonl_free(&cl);
+    remove_corpus(d1);
+    remove_corpus(d2);
+    remove_corpus(d3);
+}
+
+/* ---- the shipped samples and prompt presets ---- */
+
+
+static void test_samples(const struct world *w)
+{
+    struct pl_err e = {0};
+    static const struct { const char *file; int lang; } idiom_files[] = {
+        {"assets/samples/idioms.jsonl", L_VI}, {"assets/samples/idioms_fr.jsonl", L_FR}};
+    for (size_t f = 0; f < 2; f++) {
+        struct jsonl_set s = {0};
+        CHECKF(jsonl_read(idiom_files[f].file, &s, &e) == 0, "%s", e.msg);
+        CHECKF(s.n >= 10 && s.n <= 20, "%s: %d lines", idiom_files[f].file, s.n);
+        int l = idiom_files[f].lang;
+        for (int i = 0; i < s.n; i++) {
+            const struct widiom *id = NULL;
+            for (int k = 0; k < w->n_idioms; k++)
+                if (strcmp(w->idioms[k].en, s.rec[i].source) == 0)
+                    id = &w->idioms[k];
+            CHECKF(id != NULL, "%s: '%s' is no idiom of idioms.txt", idiom_files[f].file,
+                   s.rec[i].source);
+            if (!id)
+                continue;
+            /* the samples say what idioms.txt says */
+            CHECK_STR(s.rec[i].target, id->idiomatic[l]);
+            CHECK(s.rec[i].literal && strcmp(s.rec[i].literal, id->literal[l]) == 0);
+            CHECK(has_tag(&s.rec[i], "idiom"));
+            CHECK(has_tag(&s.rec[i], "unseen") == id->test);
+        }
+        jsonl_free(&s);
+    }
+    static const char *const sentence_files[] = {"assets/samples/sentences.jsonl",
+                                                 "assets/samples/sentences_fr.jsonl"};
+    for (size_t f = 0; f < 2; f++) {
+        struct jsonl_set s = {0};
+        CHECKF(jsonl_read(sentence_files[f], &s, &e) == 0, "%s", e.msg);
+        CHECKF(s.n >= 10 && s.n <= 20, "%s: %d lines", sentence_files[f], s.n);
+        for (int i = 0; i < s.n; i++)
+            CHECK(has_tag(&s.rec[i], "sentence") && !s.rec[i].literal);
+        jsonl_free(&s);
+    }
+    struct jsonl_set c = {0};
+    CHECKF(jsonl_read("assets/samples/classify.jsonl", &c, &e) == 0, "%s", e.msg);
+    CHECK(c.n >= 10 && c.n <= 20);
+    for (int i = 0; i < c.n; i++) {
+        bool known = false;
+        for (int lb = 0; lb < w->n_labels; lb++)
+            known |= strcmp(c.rec[i].target, w->labels[lb].name) == 0;
+        CHECKF(known, "classify.jsonl: '%s' is no label", c.rec[i].target);
+    }
+    jsonl_free(&c);
+}
+
+/* Every preset parses; the translation presets for the world's languages are
+ * phrasings the embedded model is trained with. */
+static void test_presets(const struct world *w)
+{
+    static const char *const files[] = {
+        "01-literal-vietnamese", "02-meaning-vietnamese", "03-literal-french",
+        "04-meaning-french", "05-literal-spanish", "06-meaning-spanish", "07-explain",
+        "08-classify", "09-t5-german",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[256], *text;
+        size_t len;
+        snprintf(path, sizeof path, "assets/prompts/%s.json", files[i]);
+        CHECKF(pl_read_file(path, &text, &len, NULL) == 0, "%s", path);
+        cJSON *o = cJSON_Parse(text);
+        free(text);
+        CHECKF(o != NULL, "%s: not JSON", path);
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "template");
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "name");
+        const cJSON *task = cJSON_GetObjectItemCaseSensitive(o, "task");
+        const cJSON *lang = cJSON_GetObjectItemCaseSensitive(o, "lang");
+        CHECK(cJSON_IsString(t) && cJSON_IsString(n) && cJSON_IsString(task) &&
+              cJSON_IsString(lang));
+        if (cJSON_IsString(t) && cJSON_IsString(task) && cJSON_IsString(lang)) {
+            CHECK(strstr(t->valuestring, "{source}") != NULL);
+            int l = -1, tk = -1;
+            for (int k = L_ES; k < N_LANG; k++)
+                if (strcmp(lang->valuestring, world_lang_codes[k]) == 0)
+                    l = k;
+            for (int k = 0; k < N_TASK; k++)
+                if (strcmp(task->valuestring, world_task_names[k]) == 0)
+                    tk = k;
+            bool trained = false;
+            for (int k = 0; k < w->n_phr && tk >= 0; k++) {
+                if (w->phr[k].task != tk || w->phr[k].heldout)
+                    continue;
+                char want[512];
+                const char *at = strstr(w->phr[k].text, "{language}");
+                if (at)
+                    snprintf(want, sizeof want, "%.*s%s%s", (int)(at - w->phr[k].text),
+                             w->phr[k].text, l >= 0 ? world_lang_names[l] : "?", at + 10);
+                else
+                    snprintf(want, sizeof want, "%s", w->phr[k].text);
+                trained |= strcmp(want, t->valuestring) == 0;
+            }
+            /* t5-german is for a downloaded T5: the world has no German */
+            CHECKF(trained == (strstr(files[i], "t5-german") == NULL), "%s: trained %d", path,
+                   trained);
+        }
+        cJSON_Delete(o);
+    }
+}
+
+int main(void)
+{
+    struct world *w = NULL;
+    struct pl_err e = {0};
+    int rc = world_load(DIR_WORLD, &w, &e);
+    CHECKF(rc == 0, "%s", e.msg);
+    if (rc != 0)
+        TEST_END();
+    test_load(w);
+    test_bad_data();
+    test_agreement(w);
+    test_vietnamese(w);
+    test_finish(w);
+    test_clauses(w);
+    test_kinds(w);
+    test_samples(w);
+    test_presets(w);
+    test_corpus(w);
+    world_free(w);
+    TEST_END();
+}
