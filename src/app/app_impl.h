@@ -69,6 +69,8 @@ struct app_progress {
 void app_progress_init(struct app_progress *p, const char *label);
 void app_progress_draw(struct app_progress *p, long done, long total, const char *extra);
 void app_progress_end(struct app_progress *p);
+/* "m:ss" or "h:mm:ss"; "--:--" for a negative or non-finite s. */
+void app_format_duration(char *buf, size_t cap, double s);
 
 /* Open the model directory `dir` (NULL: app_default_model()), printing
  * "promptlab CMD: ..." on failure, with a hint when the default model is

@@ -114,7 +114,7 @@ void app_progress_init(struct app_progress *p, const char *label)
     p->tty = isatty(STDERR_FILENO);
 }
 
-static void fmt_duration(char *buf, size_t cap, double s)
+void app_format_duration(char *buf, size_t cap, double s)
 {
     if (!isfinite(s) || s < 0)
         snprintf(buf, cap, "--:--");
@@ -140,8 +140,8 @@ void app_progress_draw(struct app_progress *p, long done, long total, const char
     for (int i = 0; i < 30; i++)
         bar[i] = i < fill ? '#' : ' ';
     bar[30] = 0;
-    fmt_duration(ela, sizeof ela, el);
-    fmt_duration(eta, sizeof eta, done > 0 ? el * (double)(total - done) / (double)done : NAN);
+    app_format_duration(ela, sizeof ela, el);
+    app_format_duration(eta, sizeof eta, done > 0 ? el * (double)(total - done) / (double)done : NAN);
     fprintf(stderr, "\r\033[K%s [%s] %3d%% %ld/%ld %s ETA %s %s", p->label, bar, (int)(frac * 100),
             done, total, ela, eta, extra ? extra : "");
     fflush(stderr);

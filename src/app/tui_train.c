@@ -577,16 +577,6 @@ int tui_train_key(struct tui *t, const struct tui_key *k)
 
 /* ---- drawing ------------------------------------------------------------- */
 
-static void fmt_time(char *buf, size_t cap, double s)
-{
-    if (!isfinite(s) || s < 0)
-        snprintf(buf, cap, "--:--");
-    else if (s >= 3600)
-        snprintf(buf, cap, "%d:%02d:%02d", (int)(s / 3600), (int)fmod(s / 60, 60), (int)fmod(s, 60));
-    else
-        snprintf(buf, cap, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
-}
-
 static void draw_run_status(struct tui *t, int y, int x, int w)
 {
     struct tui_run *r = active_run(t);
@@ -603,8 +593,8 @@ static void draw_run_status(struct tui *t, int y, int x, int w)
     const struct tui_run_view *v = tui_run_view(r);
     double sps = v->elapsed > 0 ? v->step / v->elapsed : NAN;
     char eta[16], el[16], line[400], best[120];
-    fmt_time(eta, sizeof eta, isfinite(sps) && sps > 0 ? (v->total - v->step) / sps : NAN);
-    fmt_time(el, sizeof el, v->elapsed);
+    app_format_duration(eta, sizeof eta, isfinite(sps) && sps > 0 ? (v->total - v->step) / sps : NAN);
+    app_format_duration(el, sizeof el, v->elapsed);
     if (v->best_step >= 0)
         snprintf(best, sizeof best, "best valid %.3f @%d (%s %.1f)", v->best_valid, v->best_step,
                  v->metric, v->best_metric);

@@ -1,10 +1,18 @@
 /* mkmodel.c - test support: write a small random T5 model directory.
  *
  *   mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR]
+ *           [LM_HEAD_SCALE] [REL_BIAS_SCALE]
  *
  * The model has T5's vocabulary size (32128 rows), d_model 64, 4 heads of
  * 16, d_ff 128, 2+2 layers; the tokenizer file (tokenizer.json or
- * spiece.model) is copied beside it. Used by the shell tests. */
+ * spiece.model) is copied beside it. Used by the shell tests.
+ * INIT_FACTOR is T5's initializer_factor (scales every tensor). The last
+ * two multiply single tensors after that initialisation:
+ *   LM_HEAD_SCALE   lm_head (untied models only): sharper output
+ *                   distributions, so greedy choices win by wider margins;
+ *   REL_BIAS_SCALE  both relative_attention_bias tables: token order
+ *                   matters more (at T5's init scale a random model is
+ *                   nearly blind to order). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +23,8 @@
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR]\n");
+        fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR] "
+                        "[LM_HEAD_SCALE] [REL_BIAS_SCALE]\n");
         return 2;
     }
     struct t5_config c;
@@ -37,7 +46,26 @@ int main(int argc, char **argv)
         c.initializer_factor = strtof(argv[5], NULL);
     t5_model *m = NULL;
     struct pl_err e = {0};
-    if (t5_init_random(&c, seed, &m, &e) || t5_save(m, argv[1], &e)) {
+    float lm_scale = argc > 6 ? strtof(argv[6], NULL) : 1.0f;
+    float rb_scale = argc > 7 ? strtof(argv[7], NULL) : 1.0f;
+    if (lm_scale != 1.0f && c.tie_word_embeddings) {
+        fprintf(stderr, "mkmodel: LM_HEAD_SCALE needs an untied (gated) model\n");
+        return 2;
+    }
+    int rc = t5_init_random(&c, seed, &m, &e);
+    if (rc == 0) {
+        /* t5_init_random's weights are owned and writable. */
+        const struct t5_weights *w = t5_model_weights(m);
+        size_t n_lm = (size_t)c.vocab_size * (size_t)c.d_model;
+        size_t n_rb = (size_t)c.n_buckets * (size_t)c.n_heads;
+        for (size_t i = 0; lm_scale != 1.0f && i < n_lm; i++)
+            w->lm_head[i] *= lm_scale;
+        for (size_t i = 0; i < n_rb; i++) {
+            w->enc_rel_bias[i] *= rb_scale;
+            w->dec_rel_bias[i] *= rb_scale;
+        }
+    }
+    if (rc || t5_save(m, argv[1], &e)) {
         fprintf(stderr, "mkmodel: %s\n", e.msg);
         t5_free(m);
         return 1;
