@@ -64,10 +64,12 @@ const char *app_data_dir(void)
         char *slash = strrchr(exe, '/');
         if (slash)
             *slash = 0;
-        const char *ups[] = {"", "/../.."};
+        /* a checkout (./promptlab, build/asan/promptlab), or an installed
+         * tree wherever it was moved (PREFIX/bin -> PREFIX/share/promptlab) */
+        const char *ups[] = {"/assets", "/../../assets", "/../share/promptlab"};
         for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
             char cand[PATH_MAX + 32];
-            snprintf(cand, sizeof cand, "%s%s/assets", exe, ups[i]);
+            snprintf(cand, sizeof cand, "%s%s", exe, ups[i]);
             char real[PATH_MAX];
             if (is_dir(cand) && realpath(cand, real)) {
                 snprintf(dir, sizeof dir, "%s", real);
