@@ -97,7 +97,7 @@ echo "$(wc -l <"$C/softB_test.jsonl") pairs of the other idioms (exact match wit
 echo
 echo '```'
 table "$C/softB_test.jsonl" --soft "$P/soft-b-idioms" --hard 'translate English to Vietnamese: {source}' \
-    --hard 'Translate the meaning into Vietnamese: {source}' --metric chrf,exact
+    --hard 'translate the meaning into Vietnamese: {source}' --metric chrf,exact
 echo '```'
 echo
 echo '```'

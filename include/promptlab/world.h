@@ -72,8 +72,10 @@ struct world_corpus_params {
     long n_train;        /* examples in train.jsonl */
     long n_valid;        /* examples in valid.jsonl (distinct) */
     long n_test;         /* examples in test.jsonl (distinct) */
+    int idiom_permille;  /* share of idiom tasks in train.jsonl, per mille (default 120);
+                          * valid and test keep the default mix */
 };
-/* seed 1, 200000 train, 4000 valid, 4000 test. */
+/* seed 1, 200000 train, 4000 valid, 4000 test, idioms 120 per mille. */
 void world_corpus_params_default(struct world_corpus_params *p);
 
 struct world_corpus_report {

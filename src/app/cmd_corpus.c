@@ -22,7 +22,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: promptlab corpus [--seed N] [--out DIR] [--size N] [--assets DIR]\n"
-            "                        [--stats] [--json]\n"
+            "                        [--idiom-share PERCENT] [--stats] [--json]\n"
             "\n"
             "Generate the training corpus of the embedded model from the world data\n"
             "(lexicon, sentence kinds, idioms, instruction phrasings in assets/world/).\n"
@@ -32,6 +32,8 @@ static void usage(FILE *out)
             "  -o, --out DIR     output directory, created if missing (default ./corpus)\n"
             "  -n, --size N      examples in train.jsonl (default 200000); valid.jsonl and\n"
             "                    test.jsonl get N/50 each (at least 100)\n"
+            "      --idiom-share P  percent of train.jsonl given to the idiom tasks (default\n"
+            "                    12; the other tasks keep their proportions)\n"
             "  -a, --assets DIR  the assets directory or its world/ folder\n"
             "                    (default: the installed or checked-out assets)\n"
             "      --stats       check the data and print its counts; write nothing\n"
@@ -95,6 +97,7 @@ int cmd_corpus(int argc, char **argv)
         {"seed", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},
         {"size", required_argument, NULL, 'n'},
+        {"idiom-share", required_argument, NULL, 'I'},
         {"assets", required_argument, NULL, 'a'},
         {"stats", no_argument, NULL, 'S'},
         {"json", no_argument, NULL, 'j'},
@@ -122,6 +125,12 @@ int cmd_corpus(int argc, char **argv)
                                  optarg);
             p.n_train = v;
             p.n_valid = p.n_test = v / 50 < 100 ? 100 : v / 50;
+            break;
+        case 'I':
+            if (app_parse_int(optarg, 0, 100, &v) != 0)
+                return app_usage(CMD, "--idiom-share wants a percentage from 0 to 100, got '%s'",
+                                 optarg);
+            p.idiom_permille = (int)v * 10;
             break;
         case 'a': assets = optarg; break;
         case 'S': stats = true; break;

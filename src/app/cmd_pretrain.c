@@ -367,6 +367,8 @@ static void help(void)
         "                         (default 4096)\n"
         "  --lr X                 peak learning rate (default 2e-3)\n"
         "  --warmup N             warmup steps (default 500)\n"
+        "  --schedule-steps N     where the cosine decay ends (default --steps); a run\n"
+        "                         in stages stops early with --steps and sets this\n"
         "  --checkpoint-minutes M weights + optimiser state to OUT/checkpoint every M\n"
         "                         minutes (default 5) and on Ctrl-C\n"
         "  --resume               continue from OUT/checkpoint\n"
@@ -386,9 +388,10 @@ int cmd_pretrain(int argc, char **argv)
         {"lr", required_argument, 0, 'l'},     {"warmup", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 'S'},   {"checkpoint-minutes", required_argument, 0, 'k'},
         {"log", required_argument, 0, 'L'},    {"resume", no_argument, 0, 'r'},
+        {"schedule-steps", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *data = NULL, *config = NULL, *tokdir = NULL, *out = NULL, *log_path = NULL;
-    long steps = 10000, batch_tokens = 4096, warmup = 500, seed = 1, ck_min = 5;
+    long steps = 10000, batch_tokens = 4096, warmup = 500, seed = 1, ck_min = 5, sched = 0;
     double lr = 2e-3;
     int resume = 0, c;
     optind = 0;
@@ -415,6 +418,11 @@ int cmd_pretrain(int argc, char **argv)
         case 'S':
             if (app_parse_int(optarg, 0, 0x7fffffffL, &seed))
                 return app_usage("pretrain", "--seed wants a number, not '%s'", optarg);
+            break;
+        case 'D':
+            if (app_parse_int(optarg, 1, 100000000, &sched))
+                return app_usage("pretrain", "--schedule-steps wants a positive number, not '%s'",
+                                 optarg);
             break;
         case 'k':
             if (app_parse_int(optarg, 1, 100000, &ck_min))
@@ -475,7 +483,7 @@ int cmd_pretrain(int argc, char **argv)
         r.op.weight_decay = 0.01f;
         r.op.schedule = OPTIM_WARMUP_COSINE;
         r.op.warmup_steps = (int)warmup;
-        r.op.total_steps = (int)steps;
+        r.op.total_steps = (int)(sched > 0 ? sched : steps);
         r.op.min_lr_ratio = 0.1f;
         r.np = t5_param_list(r.m, t5_model_weights(r.m), NULL, 0);
         r.wp = calloc((size_t)r.np, sizeof *r.wp);

@@ -77,6 +77,7 @@ struct world_gen {
     enum world_split split;
     int *idioms;                 /* [n_idioms] of this split */
     int n_idioms;
+    int mix[N_EX];               /* task mix, per mille */
     struct sentence s;
     char text[1024], source[2048], target[1024], literal[1024];
 };
@@ -95,6 +96,7 @@ int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
         return pl_err_set(e, PL_ENOMEM, "out of memory");
     g->w = w;
     g->split = split;
+    memcpy(g->mix, mix, sizeof g->mix);
     /* One independent stream per split, so that the size of one file does
      * not change the others. */
     pl_rng_seed(&g->rng, mix64(seed * 4 + (uint64_t)split + 1));
@@ -271,8 +273,8 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     const struct world *w = g->w;
     memset(ex, 0, sizeof *ex);
     int x = pick(&g->rng, 1000), kind = 0;
-    while (kind < N_EX - 1 && x >= mix[kind])
-        x -= mix[kind++];
+    while (kind < N_EX - 1 && x >= g->mix[kind])
+        x -= g->mix[kind++];
     bool idiom_kind = kind == EX_IDIOM_LITERAL || kind == EX_IDIOM_MEANING || kind == EX_EXPLAIN;
     if (idiom_kind && !g->n_idioms)
         kind = EX_TRANSLATE;
@@ -522,11 +524,26 @@ void world_corpus_params_default(struct world_corpus_params *p)
     p->n_train = 200000;
     p->n_valid = 4000;
     p->n_test = 4000;
+    p->idiom_permille = mix[EX_IDIOM_LITERAL] + mix[EX_IDIOM_MEANING] + mix[EX_EXPLAIN];
+}
+
+/* Give the idiom tasks `permille` of the mix, keeping the proportions
+ * within idiom tasks and within the others. */
+static void set_idiom_share(struct world_gen *g, int permille)
+{
+    int idioms = mix[EX_IDIOM_LITERAL] + mix[EX_IDIOM_MEANING] + mix[EX_EXPLAIN];
+    int total = 0;
+    for (int k = 0; k < N_EX; k++) {
+        bool idiom = k == EX_IDIOM_LITERAL || k == EX_IDIOM_MEANING || k == EX_EXPLAIN;
+        g->mix[k] = idiom ? mix[k] * permille / idioms : mix[k] * (1000 - permille) / (1000 - idioms);
+        total += g->mix[k];
+    }
+    g->mix[EX_TRANSLATE] += 1000 - total; /* rounding */
 }
 
 /* train.jsonl, valid.jsonl or test.jsonl. */
 static int write_split(const struct world *w, uint64_t seed, enum world_split split, long n,
-                       const char *dir, long *written, struct pl_err *e)
+                       int idiom_permille, const char *dir, long *written, struct pl_err *e)
 {
     static const char *const names[] = {"train.jsonl", "valid.jsonl", "test.jsonl"};
     struct out o;
@@ -535,6 +552,8 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
     int rc = out_open(&o, dir, names[split], e);
     if (!rc)
         rc = world_gen_init(w, seed, split, &g, e);
+    if (!rc && split == WORLD_TRAIN)
+        set_idiom_share(g, idiom_permille);
     if (!rc && split != WORLD_TRAIN)
         rc = hset_init(&seen, (size_t)n, e);
     long misses = 0;
@@ -661,9 +680,14 @@ int world_corpus_write(const struct world *w, const struct world_corpus_params *
     if (mkdir(out_dir, 0755) != 0 && errno != EEXIST)
         return pl_err_set(e, PL_EIO, "%s: cannot create: %s", out_dir, strerror(errno));
     int rc;
-    if ((rc = write_split(w, p->seed, WORLD_TRAIN, p->n_train, out_dir, &r.n_train, e)) ||
-        (rc = write_split(w, p->seed, WORLD_VALID, p->n_valid, out_dir, &r.n_valid, e)) ||
-        (rc = write_split(w, p->seed, WORLD_TEST, p->n_test, out_dir, &r.n_test, e)) ||
+    int dflt = mix[EX_IDIOM_LITERAL] + mix[EX_IDIOM_MEANING] + mix[EX_EXPLAIN];
+    if (p->idiom_permille < 0 || p->idiom_permille > 1000)
+        return pl_err_set(e, PL_EINVAL, "idiom share %d per mille is outside 0..1000",
+                          p->idiom_permille);
+    if ((rc = write_split(w, p->seed, WORLD_TRAIN, p->n_train, p->idiom_permille, out_dir,
+                          &r.n_train, e)) ||
+        (rc = write_split(w, p->seed, WORLD_VALID, p->n_valid, dflt, out_dir, &r.n_valid, e)) ||
+        (rc = write_split(w, p->seed, WORLD_TEST, p->n_test, dflt, out_dir, &r.n_test, e)) ||
         (rc = write_soft_a(w, p->seed, WORLD_TRAIN, 100, out_dir, "softA_train.jsonl",
                            &r.n_softa_train, e)) ||
         (rc = write_soft_a(w, p->seed, WORLD_TEST, 100, out_dir, "softA_test.jsonl",
