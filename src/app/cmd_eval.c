@@ -134,9 +134,16 @@ int cmd_eval(int argc, char **argv)
     gp.max_new_tokens = (int)max_len;
     if (status == 0 && json)
         printf("{\"data\": \"%s\", \"n\": %d, \"ref\": \"%s\", \"rows\": [", data, n, ref);
-    if (status == 0 && !json)
-        printf("%-52s %7s %7s %7s\n", "prompt", want_chrf ? "chrF" : "", want_bleu ? "BLEU" : "",
-               want_exact ? "exact%" : "");
+    if (status == 0 && !json) {
+        printf("%-52s", "prompt");
+        if (want_chrf)
+            printf(" %7s", "chrF");
+        if (want_bleu)
+            printf(" %7s", "BLEU");
+        if (want_exact)
+            printf(" %7s", "exact%");
+        printf("\n");
+    }
     app_catch_sigint();
     for (int p = 0; status == 0 && p < n_ps; p++) {
         struct soft_prompt soft = {0};
