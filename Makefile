@@ -153,4 +153,4 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	  $(W)/model/tokenizer.json $(W)/model/train_log.jsonl $(MODEL)/
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp && mv $@.tmp $@
 
--include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d
+-include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

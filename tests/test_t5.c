@@ -17,6 +17,7 @@
 #include "promptlab/safetensors.h"
 #include "promptlab/t5.h"
 #include "test.h"
+#include "t5_variants.h"
 
 /* the static beam() routine, to run it at width 1 */
 #include "model/t5_decode.c"
@@ -246,14 +247,6 @@ static void test_config(void)
 
 /* ---- random tiny models --------------------------------------------------------- */
 
-struct variant {
-    const char *name;
-    int d, dk, H, F, Le, Ld, V;
-    enum t5_act act;
-    bool gated, tie, scale;
-    int lm_head_absent; /* untied config saved without lm_head */
-    enum st_dtype dtype;
-};
 
 static const struct variant variants[] = {
     {"relu tied", 16, 4, 4, 24, 2, 3, 50, T5_ACT_RELU, false, true, true, 0, ST_F32},
@@ -264,23 +257,6 @@ static const struct variant variants[] = {
     {"gated-gelu, F16 file", 16, 4, 4, 32, 2, 2, 40, T5_ACT_GELU_NEW, true, false, false, 0, ST_F16},
 };
 
-static void variant_config(const struct variant *v, struct t5_config *c)
-{
-    t5_config_default(c);
-    c->d_model = v->d;
-    c->d_kv = v->dk;
-    c->n_heads = v->H;
-    c->d_ff = v->F;
-    c->n_layers = v->Le;
-    c->n_dec_layers = v->Ld;
-    c->vocab_size = v->V;
-    c->act = v->act;
-    c->gated = v->gated;
-    c->tie_word_embeddings = v->tie;
-    c->scale_decoder_outputs = v->scale;
-    c->n_buckets = 8; /* small tables so short sequences reach the log buckets */
-    c->max_distance = 12;
-}
 
 /* Save with every tensor stored as `dtype`; returns 0 on success. */
 static int save_as(const t5_model *m, const char *dir, enum st_dtype dtype, bool drop_lm_head,

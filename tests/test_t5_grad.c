@@ -12,20 +12,15 @@
 #include "naive_t5.h"
 #include "promptlab/t5.h"
 #include "test.h"
+#include "t5_variants.h"
 
-struct variant {
-    const char *name;
-    int d, dk, H, F, Le, Ld, V;
-    enum t5_act act;
-    bool gated, tie, scale;
-};
 
 static const struct variant variants[] = {
-    {"relu tied", 16, 4, 4, 24, 2, 2, 30, T5_ACT_RELU, false, true, true},
-    {"gated-gelu untied, heads*d_kv != d_model", 16, 6, 3, 20, 2, 2, 29, T5_ACT_GELU_NEW, true, false, false},
-    {"gated-gelu tied", 12, 4, 3, 16, 1, 2, 27, T5_ACT_GELU_NEW, true, true, true},
-    {"relu untied, scale on", 12, 4, 2, 20, 2, 1, 25, T5_ACT_RELU, false, false, true},
-    {"gelu (erf) untied", 12, 3, 4, 16, 1, 1, 23, T5_ACT_GELU, false, false, false},
+    {"relu tied", 16, 4, 4, 24, 2, 2, 30, T5_ACT_RELU, false, true, true, 0, ST_F32},
+    {"gated-gelu untied, heads*d_kv != d_model", 16, 6, 3, 20, 2, 2, 29, T5_ACT_GELU_NEW, true, false, false, 0, ST_F32},
+    {"gated-gelu tied", 12, 4, 3, 16, 1, 2, 27, T5_ACT_GELU_NEW, true, true, true, 0, ST_F32},
+    {"relu untied, scale on", 12, 4, 2, 20, 2, 1, 25, T5_ACT_RELU, false, false, true, 0, ST_F32},
+    {"gelu (erf) untied", 12, 3, 4, 16, 1, 1, 23, T5_ACT_GELU, false, false, false, 0, ST_F32},
 };
 
 /* A batch: prompt of NP rows + ids, targets. */
@@ -71,29 +66,12 @@ static double central(struct batch *bt, float *x, double h)
     return (fp - fm) / (hp + hm);
 }
 
-static void config_of(const struct variant *v, struct t5_config *c)
-{
-    t5_config_default(c);
-    c->d_model = v->d;
-    c->d_kv = v->dk;
-    c->n_heads = v->H;
-    c->d_ff = v->F;
-    c->n_layers = v->Le;
-    c->n_dec_layers = v->Ld;
-    c->vocab_size = v->V;
-    c->act = v->act;
-    c->gated = v->gated;
-    c->tie_word_embeddings = v->tie;
-    c->scale_decoder_outputs = v->scale;
-    c->n_buckets = 8;
-    c->max_distance = 12;
-}
 
 static void test_variant(const struct variant *v, int vi)
 {
     struct t5_config c;
     struct pl_err e = {0};
-    config_of(v, &c);
+    variant_config(v, &c);
     struct batch bt = {0};
     CHECK_INT(t5_init_random(&c, 500 + vi, &bt.m, &e), 0);
     if (!bt.m)
@@ -254,7 +232,7 @@ static void test_variant(const struct variant *v, int vi)
 static void test_errors_and_flops(void)
 {
     struct t5_config c;
-    config_of(&variants[0], &c);
+    variant_config(&variants[0], &c);
     t5_model *m = NULL;
     struct pl_err e = {0};
     CHECK_INT(t5_init_random(&c, 3, &m, &e), 0);
