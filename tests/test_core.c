@@ -1,7 +1,8 @@
-/* test_core.c - arena, RNG, UTF-8 validation, atomic writes. */
+/* test_core.c - arena, RNG, UTF-8 validation, atomic writes, mkdir -p. */
 #include "test.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "promptlab/core.h"
@@ -91,11 +92,41 @@ static void test_atomic(void)
     rmdir(dir);
 }
 
+static void test_mkdirs(void)
+{
+    char dir[] = "/tmp/pl_core_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char deep[300], file[300];
+    snprintf(deep, sizeof deep, "%s/a/b/c", dir);
+    CHECK(pl_mkdirs(deep, NULL) == 0);
+    struct stat st;
+    CHECK(stat(deep, &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK(pl_mkdirs(deep, NULL) == 0); /* already there */
+    /* A file in the way is an error that names the path. */
+    snprintf(file, sizeof file, "%s/a/f", dir);
+    CHECK(pl_write_file_atomic(file, "x", 1, NULL) == 0);
+    char under[320];
+    snprintf(under, sizeof under, "%s/g", file);
+    struct pl_err e = {0};
+    CHECK(pl_mkdirs(file, &e) == PL_EIO);
+    CHECK(strstr(e.msg, "not a directory") != NULL);
+    CHECK(pl_mkdirs(under, &e) == PL_EIO);
+    CHECK(strstr(e.msg, file) != NULL);
+    CHECK(pl_mkdirs("", &e) == PL_ERANGE);
+    unlink(file);
+    for (int i = 0; i < 3; i++) {
+        rmdir(deep);
+        *strrchr(deep, '/') = 0;
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_arena();
     test_rng();
     test_utf8();
     test_atomic();
+    test_mkdirs();
     TEST_END();
 }

@@ -84,6 +84,10 @@ int pl_read_file(const char *path, char **data, size_t *len, struct pl_err *e);
  * write succeeded. */
 int pl_write_file_atomic(const char *path, const void *data, size_t len, struct pl_err *e);
 
+/* Create a directory and any missing parents ("mkdir -p"); an existing
+ * directory is fine, an existing file of that name is an error. */
+int pl_mkdirs(const char *dir, struct pl_err *e);
+
 /* Join dir and name into buf ("dir/name"); returns PL_ERANGE if it does not fit. */
 int pl_path_join(char *buf, size_t cap, const char *dir, const char *name);
 

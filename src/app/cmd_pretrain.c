@@ -457,8 +457,8 @@ int cmd_pretrain(int argc, char **argv)
     if (rc == 0 && tok_size(t) > cfg.vocab_size)
         rc = pl_err_set(&e, PL_EINVAL, "%s: vocab_size %d is smaller than the tokenizer's %d ids",
                         config, cfg.vocab_size, tok_size(t));
-    if (rc == 0 && mkdir(out, 0755) != 0 && errno != EEXIST)
-        rc = pl_err_set(&e, PL_EIO, "%s: cannot create: %s", out, strerror(errno));
+    if (rc == 0)
+        rc = pl_mkdirs(out, &e);
     if (rc == 0) {
         fprintf(stderr, "promptlab pretrain: reading %s\n", data);
         rc = corpus_load(t, data, &corp, &e);

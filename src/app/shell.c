@@ -7,10 +7,8 @@
  * History lives in $XDG_STATE_HOME/promptlab/history; Tab completes command
  * names and option names. When standard input is not a terminal the lines
  * are read plainly (for scripts), with no prompt. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
@@ -125,16 +123,8 @@ static void history_path(char *buf, size_t cap)
         snprintf(dir, sizeof dir, "%s/.local/state/promptlab", home);
     else
         return;
-    /* mkdir -p for the two levels we may need. */
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash) {
-        *slash = 0;
-        mkdir(parent, 0755);
-    }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return;
+    if (pl_mkdirs(dir, NULL))
+        return; /* no history file, but the shell works */
     if (pl_path_join(buf, cap, dir, "history"))
         buf[0] = 0;
 }

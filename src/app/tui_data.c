@@ -6,7 +6,6 @@
  * assets become a message in the UI, never a crash. */
 #include <cJSON.h>
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,20 +315,6 @@ void tui_paths_free(char **p, int n)
 
 /* ---- XDG directories, exports ------------------------------------------- */
 
-static int mkdirs(char *path)
-{
-    for (char *s = path + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = 0;
-        int rc = mkdir(path, 0755);
-        *s = '/';
-        if (rc && errno != EEXIST)
-            return -1;
-    }
-    return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e)
 {
     const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
@@ -340,9 +325,7 @@ int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e)
         n = snprintf(buf, cap, "%s/.local/share/promptlab/%s", home && *home ? home : ".", sub);
     if (n < 0 || (size_t)n >= cap)
         return pl_err_set(e, PL_ERANGE, "data directory path too long");
-    if (mkdirs(buf))
-        return pl_err_set(e, PL_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-    return 0;
+    return pl_mkdirs(buf, e);
 }
 
 int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap, struct pl_err *e)

@@ -198,6 +198,28 @@ int pl_read_file(const char *path, char **data, size_t *len, struct pl_err *e)
     return 0;
 }
 
+int pl_mkdirs(const char *dir, struct pl_err *e)
+{
+    char buf[4096];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof buf)
+        return pl_err_set(e, PL_ERANGE, "'%s': bad directory name", dir);
+    memcpy(buf, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return pl_err_set(e, PL_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
+        buf[i] = c;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return pl_err_set(e, PL_EIO, "%s: not a directory", dir);
+    return 0;
+}
+
 int pl_write_file_atomic(const char *path, const void *data, size_t len, struct pl_err *e)
 {
     char tmp[4096];

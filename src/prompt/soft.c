@@ -958,29 +958,6 @@ static int parse_record(const cJSON *o, struct soft_prompt *p, struct soft_recor
 
 /* ---- save ---------------------------------------------------------------- */
 
-/* mkdir -p */
-static int make_dirs(const char *dir, struct pl_err *e)
-{
-    char buf[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof buf)
-        return pl_err_set(e, PL_ERANGE, "%s: bad directory name", dir);
-    memcpy(buf, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return pl_err_set(e, PL_EIO, "%s: cannot create directory: %s", buf, strerror(errno));
-        buf[i] = c;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return pl_err_set(e, PL_EIO, "%s: not a directory", dir);
-    return 0;
-}
-
 static void sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -1011,7 +988,7 @@ int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_re
             pl_path_join(staged[i], sizeof staged[i], dir, tmp))
             return pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
     }
-    int rc = make_dirs(dir, e);
+    int rc = pl_mkdirs(dir, e);
     if (rc)
         return rc;
 
