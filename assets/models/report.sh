@@ -15,15 +15,23 @@ N=300
 
 # Subsets of the test split (the corpus writes one compact object per line).
 pick() { grep "\"task\":\"$1\",\"lang\":\"$2\"" "$C/test.jsonl" || true; }
+seen() { grep -v heldout-phrasing || true; }
+held() { grep heldout-phrasing || true; }
 for L in vi es fr; do
-    pick translate $L | grep -v heldout-phrasing | grep -v '"idiom' | head -n $N >"$E/lit_$L.jsonl"
-    pick translate $L | grep heldout-phrasing | grep -v '"idiom' | head -n $N >"$E/held_$L.jsonl"
-    pick meaning $L | grep '"idiom' | head -n $N >"$E/idiom_meaning_$L.jsonl"
-    pick translate $L | grep '"idiom' | head -n $N >"$E/idiom_literal_$L.jsonl"
+    pick translate $L | grep -v '"idiom' | seen | head -n $N >"$E/lit_$L.jsonl"
+    pick translate $L | grep -v '"idiom' | held | head -n $N >"$E/held_$L.jsonl"
+    pick meaning $L | grep '"idiom' | seen | head -n $N >"$E/idiom_meaning_$L.jsonl"
+    pick meaning $L | grep '"idiom' | held | head -n $N >"$E/idiom_meaning_held_$L.jsonl"
+    pick translate $L | grep '"idiom' | seen | head -n $N >"$E/idiom_literal_$L.jsonl"
 done
-pick explain en | head -n $N >"$E/explain.jsonl"
+pick explain en | seen | head -n $N >"$E/explain.jsonl"
+pick explain en | held | head -n $N >"$E/explain_held.jsonl"
 
-table() { "$PL" eval --data "$@" 2>/dev/null; }
+# The corpus sources carry their instruction, so eval adds no prompt of its
+# own there; say so in the table instead of "(no prompt)".
+table() {
+    "$PL" eval --data "$@" 2>/dev/null | sed 's/^(no prompt)            /(instruction in source)/'
+}
 
 echo "# promptlab-tiny: quality report"
 echo
@@ -31,6 +39,8 @@ echo "Measured by \`make model\` (assets/models/report.sh) on $(date -u +%Y-%m-%
 echo "promptlab $("$PL" --version | cut -d' ' -f2); greedy decoding; chrF as sacreBLEU"
 echo "defines it (character 6-grams, beta 2), exact match after trimming spaces."
 echo "Test examples never occur in the training split. Up to $N examples per row."
+echo "In the corpus rows each source carries its own instruction (one of the"
+echo "task's phrasings), so no prompt is added: \"(instruction in source)\"."
 echo
 echo "## Literal translation, instructions seen in pre-training"
 echo
@@ -46,9 +56,11 @@ echo '```'
 echo
 echo "## Idioms: the meaning instruction against a plain translate instruction"
 echo
-echo "Idioms inside sentences of the test split. Under \"translate the meaning\""
-echo "the reference is the idiomatic equivalent (exact match); under a plain"
-echo "translate instruction the reference is the word-for-word rendering (chrF)."
+echo "Idioms inside sentences of the test split (\"I think that ...\"; the idiom"
+echo "alone is a training sentence). Under \"translate the meaning\" the reference"
+echo "is the idiomatic equivalent (exact match); under a plain translate"
+echo "instruction the reference is the word-for-word rendering (chrF). Seen"
+echo "phrasings only; the held-out phrasings of the meaning task follow."
 echo
 echo '```'
 for L in vi es fr; do
@@ -59,10 +71,26 @@ for L in vi es fr; do
 done
 echo '```'
 echo
-echo "## Idiom explanations"
+echo "With meaning phrasings never seen in pre-training:"
 echo
 echo '```'
+for L in vi es fr; do
+    echo "[$L] held-out meaning phrasings vs idiomatic reference"
+    table "$E/idiom_meaning_held_$L.jsonl" --metric chrf,exact
+done
+echo '```'
+echo
+echo "## Idiom explanations"
+echo
+echo "Idioms inside test sentences explained in plain English; the sentence"
+echo "around the idiom stays (\"I think that he is in hot water.\" -> \"I think"
+echo "that he is in trouble.\"), so chrF also counts those shared words."
+echo
+echo '```'
+echo "[seen phrasings]"
 table "$E/explain.jsonl" --metric chrf,exact
+echo "[held-out phrasings]"
+table "$E/explain_held.jsonl" --metric chrf,exact
 echo '```'
 
 # Soft prompt A: 100 English->Vietnamese pairs without any instruction.

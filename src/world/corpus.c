@@ -5,11 +5,11 @@
  * no example of one split can share its sentence with another split,
  * whatever the task, the target language or the seed. Every idiom is
  * taught in train (alone and in frames); in valid and test an idiom appears
- * only inside a frame whose sentence hashes into that split, and an
- * explanation (the idiom alone) only with a held-out phrasing. The split
- * field of idioms.txt divides the idioms between soft prompt B's train and
- * test files.  Each split is drawn from its own random
- * stream: a generator for the test split rejects sentences until one hashes
+ * only inside a frame whose sentence hashes into that split, whatever the
+ * task (an explanation keeps the frame: "I think that he is in trouble.").
+ * The split field of idioms.txt divides the idioms between soft prompt B's
+ * train and test files.  Each split is drawn from its own random stream: a
+ * generator for the test split rejects sentences until one hashes
  * into the test split.  The task mix is fixed here:
  *
  *   translate, ordinary sentence   62%    meaning, idiom            5%
@@ -36,7 +36,7 @@ static const int mix[N_EX] = {620, 200, 40, 50, 30, 60};
 /* In valid and test, the share of instructions that are held-out phrasings. */
 #define HELDOUT_PERCENT 30
 /* The share of idiom examples that put the idiom inside a frame. */
-#define FRAME_PERCENT 40
+#define FRAME_PERCENT 60
 
 uint64_t world_hash(const char *s)
 {
@@ -152,11 +152,10 @@ static void apply(const char *tmpl, const char *source, const char *language, ch
 
 /* A phrasing of the task: train phrasings for train, and a held-out one
  * HELDOUT_PERCENT of the time in valid and test. */
-static const struct wphrasing *phrasing_of(struct world_gen *g, int task, bool force_heldout,
-                                           bool *heldout)
+static const struct wphrasing *phrasing(struct world_gen *g, int task, bool *heldout)
 {
     const struct world *w = g->w;
-    bool want = g->split != WORLD_TRAIN && (force_heldout || pick(&g->rng, 100) < HELDOUT_PERCENT);
+    bool want = g->split != WORLD_TRAIN && pick(&g->rng, 100) < HELDOUT_PERCENT;
     int n = 0;
     for (int i = 0; i < w->n_phr; i++)
         n += w->phr[i].task == task && w->phr[i].heldout == want;
@@ -172,11 +171,6 @@ static const struct wphrasing *phrasing_of(struct world_gen *g, int task, bool f
             return &w->phr[i];
         }
     return NULL;
-}
-
-static const struct wphrasing *phrasing(struct world_gen *g, int task, bool *heldout)
-{
-    return phrasing_of(g, task, false, heldout);
 }
 
 /* "does not" -> "doesn't" ...: an English variant with the same meaning
@@ -318,7 +312,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     default: {
         const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
         const struct wframe *f = NULL;
-        if (kind != EX_EXPLAIN && g->split != WORLD_TRAIN) {
+        if (g->split != WORLD_TRAIN) {
             /* valid/test: an idiom in a frame whose sentence is of this split */
             for (int tries = 0; tries < 1000; tries++) {
                 id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
@@ -332,7 +326,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             }
             if (!f)
                 return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
-        } else if (kind != EX_EXPLAIN && pick(&g->rng, 100) < FRAME_PERCENT) {
+        } else if (pick(&g->rng, 100) < FRAME_PERCENT) {
             f = pick_frame(g, id);
             if (f) {
                 framed(w, f, id->en, L_EN, g->text, sizeof g->text);
@@ -341,16 +335,21 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             }
         }
         if (kind == EX_EXPLAIN) {
-            snprintf(g->text, sizeof g->text, "%s", id->en);
-            snprintf(g->target, sizeof g->target, "%s", id->meaning);
+            /* "I think that he is in hot water." -> "I think that he is in
+             * trouble.": the frame stays, the idiom becomes its meaning. */
+            if (f) {
+                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                framed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
+            } else {
+                snprintf(g->text, sizeof g->text, "%s", id->en);
+                snprintf(g->target, sizeof g->target, "%s", id->meaning);
+            }
             g->literal[0] = 0;
-            /* The idiom alone is a training sentence: outside train, only an
-             * instruction never seen in training makes the input new. */
-            ph = phrasing_of(g, TASK_EXPLAIN, g->split != WORLD_TRAIN, &heldout);
+            ph = phrasing(g, TASK_EXPLAIN, &heldout);
             apply(ph->text, g->text, "", g->source, sizeof g->source);
             ex->task = world_task_names[TASK_EXPLAIN];
             ex->lang = "en";
-            ex->kind = "idiom";
+            ex->kind = f ? "idiom-frame" : "idiom";
             break;
         }
         if (f) {
@@ -677,9 +676,9 @@ int world_corpus_write(const struct world *w, const struct world_corpus_params *
     struct world_corpus_report r = {0};
     if (p->n_train < 0 || p->n_valid < 0 || p->n_test < 0)
         return pl_err_set(e, PL_EINVAL, "negative corpus size");
-    if (mkdir(out_dir, 0755) != 0 && errno != EEXIST)
-        return pl_err_set(e, PL_EIO, "%s: cannot create: %s", out_dir, strerror(errno));
-    int rc;
+    int rc = pl_mkdirs(out_dir, e);
+    if (rc)
+        return rc;
     int dflt = mix[EX_IDIOM_LITERAL] + mix[EX_IDIOM_MEANING] + mix[EX_EXPLAIN];
     if (p->idiom_permille < 0 || p->idiom_permille > 1000)
         return pl_err_set(e, PL_EINVAL, "idiom share %d per mille is outside 0..1000",
