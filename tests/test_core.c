@@ -1,4 +1,4 @@
-/* test_core.c - arena, RNG, UTF-8 validation, atomic writes, mkdir -p. */
+/* test_core.c - arena, RNG, UTF-8 validation, atomic writes, mkdir -p, strings. */
 #include "test.h"
 
 #include <stdlib.h>
@@ -92,6 +92,25 @@ static void test_atomic(void)
     rmdir(dir);
 }
 
+static void test_str(void)
+{
+    struct pl_str s = {0};
+    pl_str_puts(&s, "ab");
+    pl_str_putc(&s, 'c');
+    pl_str_put(&s, "dXX", 1);
+    pl_str_printf(&s, "-%d-%s", 42, "x");
+    CHECK_STR(s.p, "abcd-42-x");
+    CHECK(s.n == 9 && !s.oom);
+    /* longer than printf's first try */
+    char big[1000];
+    memset(big, 'y', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    pl_str_printf(&s, "[%s]", big);
+    CHECK(s.n == 9 + 1001 && strlen(s.p) == s.n);
+    CHECK(s.p[9] == '[' && s.p[10] == 'y' && s.p[s.n - 1] == ']');
+    free(s.p);
+}
+
 static void test_mkdirs(void)
 {
     char dir[] = "/tmp/pl_core_XXXXXX";
@@ -128,5 +147,6 @@ int main(void)
     test_utf8();
     test_atomic();
     test_mkdirs();
+    test_str();
     TEST_END();
 }

@@ -84,6 +84,19 @@ int pl_read_file(const char *path, char **data, size_t *len, struct pl_err *e);
  * write succeeded. */
 int pl_write_file_atomic(const char *path, const void *data, size_t len, struct pl_err *e);
 
+/* A growable NUL-terminated string. A failed allocation sets `oom` and
+ * later writes do nothing, so a builder checks once, at the end. */
+struct pl_str {
+    char *p; /* NULL until the first write */
+    size_t n, cap;
+    bool oom;
+};
+void pl_str_put(struct pl_str *s, const void *data, size_t n);
+void pl_str_puts(struct pl_str *s, const char *text);
+void pl_str_putc(struct pl_str *s, char c);
+/* printf into the string; mind that %f follows the C locale's LC_NUMERIC */
+void pl_str_printf(struct pl_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Create a directory and any missing parents ("mkdir -p"); an existing
  * directory is fine, an existing file of that name is an error. */
 int pl_mkdirs(const char *dir, struct pl_err *e);

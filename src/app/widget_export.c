@@ -15,64 +15,23 @@
 
 #include "promptlab/widgets.h"
 
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
 
-static void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
 
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
 
-/* Only for integers and strings: %d, %s (locale-independent). */
-__attribute__((format(printf, 2, 3))) static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* A coordinate with one decimal, e.g. "123.4", "-0.5". */
-static void sb_num(struct sbuf *b, double v)
+static void sb_num(struct pl_str *b, double v)
 {
     if (!isfinite(v))
         v = 0;
     v = fmax(-1e6, fmin(1e6, v)); /* far outliers: the clip path hides them anyway */
     long t = lround(v * 10);
     long a = labs(t);
-    sb_printf(b, "%s%ld.%ld", t < 0 ? "-" : "", a / 10, a % 10);
+    pl_str_printf(b, "%s%ld.%ld", t < 0 ? "-" : "", a / 10, a % 10);
 }
 
 /* Sanitised text with XML's five special characters escaped. */
-static void sb_xml(struct sbuf *b, const char *s)
+static void sb_xml(struct pl_str *b, const char *s)
 {
     char *t = ui_text_sanitise_dup(s ? s : "", s ? strlen(s) : 0, 0);
     if (!t) {
@@ -81,24 +40,24 @@ static void sb_xml(struct sbuf *b, const char *s)
     }
     for (const char *c = t; *c; c++) {
         switch (*c) {
-        case '&': sb_puts(b, "&amp;"); break;
-        case '<': sb_puts(b, "&lt;"); break;
-        case '>': sb_puts(b, "&gt;"); break;
-        case '"': sb_puts(b, "&quot;"); break;
-        case '\'': sb_puts(b, "&apos;"); break;
-        default: sb_put(b, c, 1);
+        case '&': pl_str_puts(b, "&amp;"); break;
+        case '<': pl_str_puts(b, "&lt;"); break;
+        case '>': pl_str_puts(b, "&gt;"); break;
+        case '"': pl_str_puts(b, "&quot;"); break;
+        case '\'': pl_str_puts(b, "&apos;"); break;
+        default: pl_str_put(b, c, 1);
         }
     }
     free(t);
 }
 
-static int finish(struct sbuf *b, const char *path, struct pl_err *e)
+static int finish(struct pl_str *b, const char *path, struct pl_err *e)
 {
     int rc;
     if (b->oom)
         rc = pl_err_set(e, PL_ENOMEM, "%s: out of memory while exporting", path);
     else
-        rc = pl_write_file_atomic(path, b->p ? b->p : "", b->len, e);
+        rc = pl_write_file_atomic(path, b->p ? b->p : "", b->n, e);
     free(b->p);
     return rc;
 }
@@ -127,7 +86,7 @@ static double px_y(const struct svg_plot *sp, double v)
     return sp->top + (1 - ui_axis_frac(sp->y, v)) * sp->h;
 }
 
-static void svg_series(struct sbuf *b, const struct svg_plot *sp, const struct ui_series *s)
+static void svg_series(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s)
 {
     int st = s->style < 0 ? 0 : s->style % 8;
     size_t run = 0;
@@ -138,27 +97,28 @@ static void svg_series(struct sbuf *b, const struct svg_plot *sp, const struct u
         bool ok = !isnan(fx) && !isnan(fy);
         if (ok) {
             if (run == 0) {
-                sb_printf(b, "<polyline stroke=\"%s\"", svg_colors[st]);
+                pl_str_printf(b, "<polyline stroke=\"%s\"", svg_colors[st]);
                 if (svg_dashes[st % 4][0])
-                    sb_printf(b, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
-                sb_puts(b, " points=\"");
+                    pl_str_printf(b, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
+                pl_str_puts(b, " points=\"");
             } else {
-                sb_puts(b, " ");
+                pl_str_puts(b, " ");
             }
             sb_num(b, px_x(sp, xv));
-            sb_puts(b, ",");
+            pl_str_puts(b, ",");
             sb_num(b, px_y(sp, s->y[i]));
             run++;
         } else if (run > 0) {
-            sb_puts(b, "\"/>\n");
+            pl_str_puts(b, "\"/>\n");
             if (run == 1) { /* a lone point: a polyline of one point draws nothing */
                 size_t j = i - 1;
                 double jx = s->x ? s->x[j] : (double)j;
-                sb_printf(b, "<circle fill=\"%s\" stroke=\"none\" r=\"2.5\" cx=\"", svg_colors[st]);
+                pl_str_printf(b, "<circle fill=\"%s\" stroke=\"none\" r=\"2.5\" cx=\"",
+                              svg_colors[st]);
                 sb_num(b, px_x(sp, jx));
-                sb_puts(b, "\" cy=\"");
+                pl_str_puts(b, "\" cy=\"");
                 sb_num(b, px_y(sp, s->y[j]));
-                sb_puts(b, "\"/>\n");
+                pl_str_puts(b, "\"/>\n");
             }
             run = 0;
         }
@@ -198,159 +158,161 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
     ui_chart_axes(&x, &y, s, n_series, p, (int)(plot_w / 90), (int)(plot_h / 50), NULL);
     struct svg_plot sp = {left, top, plot_w, plot_h, &x, &y};
 
-    struct sbuf b = {0};
-    sb_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    sb_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
-                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">\n",
-              width, height, width, height);
+    struct pl_str b = {0};
+    pl_str_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    pl_str_printf(&b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
+                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+                  "font-size=\"13\">\n",
+                  width, height, width, height);
     if (title) {
-        sb_puts(&b, "<title>");
+        pl_str_puts(&b, "<title>");
         sb_xml(&b, p->title);
-        sb_puts(&b, "</title>\n");
+        pl_str_puts(&b, "</title>\n");
     }
-    sb_puts(&b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    sb_puts(&b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
+    pl_str_puts(&b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    pl_str_puts(&b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
     sb_num(&b, left);
-    sb_puts(&b, "\" y=\"");
+    pl_str_puts(&b, "\" y=\"");
     sb_num(&b, top);
-    sb_puts(&b, "\" width=\"");
+    pl_str_puts(&b, "\" width=\"");
     sb_num(&b, plot_w);
-    sb_puts(&b, "\" height=\"");
+    pl_str_puts(&b, "\" height=\"");
     sb_num(&b, plot_h);
-    sb_puts(&b, "\"/></clipPath></defs>\n");
+    pl_str_puts(&b, "\"/></clipPath></defs>\n");
 
     /* grid lines and tick labels */
-    sb_puts(&b, "<g stroke=\"#dddddd\" stroke-width=\"1\">\n");
+    pl_str_puts(&b, "<g stroke=\"#dddddd\" stroke-width=\"1\">\n");
     for (int i = 0; i < y.n_ticks; i++) {
         double ty = px_y(&sp, y.ticks[i]);
-        sb_puts(&b, "<line x1=\"");
+        pl_str_puts(&b, "<line x1=\"");
         sb_num(&b, left);
-        sb_puts(&b, "\" x2=\"");
+        pl_str_puts(&b, "\" x2=\"");
         sb_num(&b, left + plot_w);
-        sb_puts(&b, "\" y1=\"");
+        pl_str_puts(&b, "\" y1=\"");
         sb_num(&b, ty);
-        sb_puts(&b, "\" y2=\"");
+        pl_str_puts(&b, "\" y2=\"");
         sb_num(&b, ty);
-        sb_puts(&b, "\"/>\n");
+        pl_str_puts(&b, "\"/>\n");
     }
     for (int i = 0; i < x.n_ticks; i++) {
         double tx = px_x(&sp, x.ticks[i]);
-        sb_puts(&b, "<line x1=\"");
+        pl_str_puts(&b, "<line x1=\"");
         sb_num(&b, tx);
-        sb_puts(&b, "\" x2=\"");
+        pl_str_puts(&b, "\" x2=\"");
         sb_num(&b, tx);
-        sb_puts(&b, "\" y1=\"");
+        pl_str_puts(&b, "\" y1=\"");
         sb_num(&b, top);
-        sb_puts(&b, "\" y2=\"");
+        pl_str_puts(&b, "\" y2=\"");
         sb_num(&b, top + plot_h);
-        sb_puts(&b, "\"/>\n");
+        pl_str_puts(&b, "\"/>\n");
     }
-    sb_puts(&b, "</g>\n<g fill=\"#333333\">\n");
+    pl_str_puts(&b, "</g>\n<g fill=\"#333333\">\n");
     for (int i = 0; i < y.n_ticks; i++) {
-        sb_puts(&b, "<text text-anchor=\"end\" x=\"");
+        pl_str_puts(&b, "<text text-anchor=\"end\" x=\"");
         sb_num(&b, left - 6);
-        sb_puts(&b, "\" y=\"");
+        pl_str_puts(&b, "\" y=\"");
         sb_num(&b, px_y(&sp, y.ticks[i]) + 4.5);
-        sb_puts(&b, "\">");
+        pl_str_puts(&b, "\">");
         sb_xml(&b, y.labels[i]);
-        sb_puts(&b, "</text>\n");
+        pl_str_puts(&b, "</text>\n");
     }
     for (int i = 0; i < x.n_ticks; i++) {
-        sb_puts(&b, "<text text-anchor=\"middle\" x=\"");
+        pl_str_puts(&b, "<text text-anchor=\"middle\" x=\"");
         sb_num(&b, px_x(&sp, x.ticks[i]));
-        sb_puts(&b, "\" y=\"");
+        pl_str_puts(&b, "\" y=\"");
         sb_num(&b, top + plot_h + 18);
-        sb_puts(&b, "\">");
+        pl_str_puts(&b, "\">");
         sb_xml(&b, x.labels[i]);
-        sb_puts(&b, "</text>\n");
+        pl_str_puts(&b, "</text>\n");
     }
-    sb_puts(&b, "</g>\n");
+    pl_str_puts(&b, "</g>\n");
 
     /* axes */
-    sb_puts(&b, "<path fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" d=\"M");
+    pl_str_puts(&b, "<path fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" d=\"M");
     sb_num(&b, left);
-    sb_puts(&b, " ");
+    pl_str_puts(&b, " ");
     sb_num(&b, top);
-    sb_puts(&b, " V");
+    pl_str_puts(&b, " V");
     sb_num(&b, top + plot_h);
-    sb_puts(&b, " H");
+    pl_str_puts(&b, " H");
     sb_num(&b, left + plot_w);
-    sb_puts(&b, "\"/>\n");
+    pl_str_puts(&b, "\"/>\n");
 
     if (title) {
-        sb_puts(&b, "<text text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\" x=\"");
+        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\" x=\"");
         sb_num(&b, width / 2.0);
-        sb_puts(&b, "\" y=\"30\">");
+        pl_str_puts(&b, "\" y=\"30\">");
         sb_xml(&b, p->title);
-        sb_puts(&b, "</text>\n");
+        pl_str_puts(&b, "</text>\n");
     }
     double below = top + plot_h + 30;
     if (p->x_label && p->x_label[0]) {
-        sb_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
+        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
         sb_num(&b, left + plot_w / 2);
-        sb_puts(&b, "\" y=\"");
+        pl_str_puts(&b, "\" y=\"");
         sb_num(&b, below + 14);
-        sb_puts(&b, "\">");
+        pl_str_puts(&b, "\">");
         sb_xml(&b, p->x_label);
-        sb_puts(&b, "</text>\n");
+        pl_str_puts(&b, "</text>\n");
         below += 26;
     }
     if (p->y_label && p->y_label[0]) {
         double cx = 18, cy = top + plot_h / 2;
-        sb_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
+        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
         sb_num(&b, cx);
-        sb_puts(&b, "\" y=\"");
+        pl_str_puts(&b, "\" y=\"");
         sb_num(&b, cy);
-        sb_puts(&b, "\" transform=\"rotate(-90 ");
+        pl_str_puts(&b, "\" transform=\"rotate(-90 ");
         sb_num(&b, cx);
-        sb_puts(&b, " ");
+        pl_str_puts(&b, " ");
         sb_num(&b, cy);
-        sb_puts(&b, ")\">");
+        pl_str_puts(&b, ")\">");
         sb_xml(&b, p->y_label);
-        sb_puts(&b, "</text>\n");
+        pl_str_puts(&b, "</text>\n");
     }
 
-    sb_puts(&b, "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" "
-                "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
+    pl_str_puts(&b, "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" "
+                    "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
     for (size_t k = 0; k < n_series; k++)
         svg_series(&b, &sp, &s[k]);
-    sb_puts(&b, "</g>\n");
+    pl_str_puts(&b, "</g>\n");
 
     if (legend) {
         double lx = left, ly = below + 12;
-        sb_puts(&b, "<g font-size=\"13\">\n");
+        pl_str_puts(&b, "<g font-size=\"13\">\n");
         for (size_t k = 0; k < n_series; k++) {
             int st = s[k].style < 0 ? 0 : s[k].style % 8;
             const char *name = s[k].name ? s[k].name : "";
-            sb_printf(&b, "<line stroke=\"%s\" stroke-width=\"2\"", svg_colors[st]);
+            pl_str_printf(&b, "<line stroke=\"%s\" stroke-width=\"2\"", svg_colors[st]);
             if (svg_dashes[st % 4][0])
-                sb_printf(&b, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
-            sb_puts(&b, " x1=\"");
+                pl_str_printf(&b, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
+            pl_str_puts(&b, " x1=\"");
             sb_num(&b, lx);
-            sb_puts(&b, "\" x2=\"");
+            pl_str_puts(&b, "\" x2=\"");
             sb_num(&b, lx + 24);
-            sb_puts(&b, "\" y1=\"");
+            pl_str_puts(&b, "\" y1=\"");
             sb_num(&b, ly);
-            sb_puts(&b, "\" y2=\"");
+            pl_str_puts(&b, "\" y2=\"");
             sb_num(&b, ly);
-            sb_puts(&b, "\"/>\n<text x=\"");
+            pl_str_puts(&b, "\"/>\n<text x=\"");
             sb_num(&b, lx + 30);
-            sb_puts(&b, "\" y=\"");
+            pl_str_puts(&b, "\" y=\"");
             sb_num(&b, ly + 4.5);
-            sb_puts(&b, "\">");
+            pl_str_puts(&b, "\">");
             sb_xml(&b, name);
-            sb_puts(&b, "</text>\n");
+            pl_str_puts(&b, "</text>\n");
             lx += 30 + CHAR_PX * ui_text_width(name, strlen(name)) + 24;
         }
-        sb_puts(&b, "</g>\n");
+        pl_str_puts(&b, "</g>\n");
     }
-    sb_puts(&b, "</svg>\n");
+    pl_str_puts(&b, "</svg>\n");
     return finish(&b, path, e);
 }
 
 /* Markdown: sanitised, line breaks as <br>, formatting characters escaped,
  * surrounding spaces trimmed (they would be trimmed by the renderer). */
-static void md_cell(struct sbuf *b, const char *s)
+static void md_cell(struct pl_str *b, const char *s)
 {
     char *t = ui_text_sanitise_dup(s, strlen(s), UI_TEXT_NEWLINES);
     if (!t) {
@@ -364,11 +326,11 @@ static void md_cell(struct sbuf *b, const char *s)
         z--;
     for (const char *c = a; c < z; c++) {
         if (*c == '\n')
-            sb_puts(b, "<br>");
+            pl_str_puts(b, "<br>");
         else if (strchr("\\|`*_[]<~", *c))
-            sb_put(b, (const char[]){'\\', *c}, 2);
+            pl_str_put(b, (const char[]){'\\', *c}, 2);
         else
-            sb_put(b, c, 1);
+            pl_str_put(b, c, 1);
     }
     free(t);
 }
@@ -377,77 +339,79 @@ int ui_export_table_markdown(const char *path, const struct ui_table *t, struct 
 {
     if (t->n_cols <= 0)
         return pl_err_set(e, PL_EINVAL, "%s: a table without columns cannot be exported", path);
-    struct sbuf b = {0};
+    struct pl_str b = {0};
     char buf[512];
-    sb_puts(&b, "|");
+    pl_str_puts(&b, "|");
     for (int c = 0; c < t->n_cols; c++) {
-        sb_puts(&b, " ");
+        pl_str_puts(&b, " ");
         md_cell(&b, t->cols[c].title ? t->cols[c].title : "");
-        sb_puts(&b, " |");
+        pl_str_puts(&b, " |");
     }
-    sb_puts(&b, "\n|");
+    pl_str_puts(&b, "\n|");
     for (int c = 0; c < t->n_cols; c++) {
         enum ui_align a = t->cols[c].align;
-        sb_puts(&b, a == UI_ALIGN_RIGHT ? " ---: |" : a == UI_ALIGN_CENTER ? " :---: |" : " --- |");
+        pl_str_puts(&b, a == UI_ALIGN_RIGHT    ? " ---: |"
+                        : a == UI_ALIGN_CENTER ? " :---: |"
+                                               : " --- |");
     }
-    sb_puts(&b, "\n");
+    pl_str_puts(&b, "\n");
     for (int r = 0; r < t->n_rows; r++) {
-        sb_puts(&b, "|");
+        pl_str_puts(&b, "|");
         for (int c = 0; c < t->n_cols; c++) {
-            sb_puts(&b, " ");
+            pl_str_puts(&b, " ");
             md_cell(&b, ui_table_cell(t, r, c, buf, sizeof buf));
-            sb_puts(&b, " |");
+            pl_str_puts(&b, " |");
         }
-        sb_puts(&b, "\n");
+        pl_str_puts(&b, "\n");
     }
     return finish(&b, path, e);
 }
 
 /* CSV field: quoted when RFC 4180 needs it (or spaces at either end would
  * be lost by a spreadsheet); invalid UTF-8 becomes U+FFFD. */
-static void csv_field(struct sbuf *b, const char *s)
+static void csv_field(struct pl_str *b, const char *s)
 {
     size_t n = strlen(s);
     bool quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
     if (quote)
-        sb_puts(b, "\"");
+        pl_str_puts(b, "\"");
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
         size_t k = ui_utf8_decode(s + i, n - i, &cp);
         if (cp == 0xFFFD && !(k == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
-            sb_puts(b, "\xEF\xBF\xBD");
+            pl_str_puts(b, "\xEF\xBF\xBD");
         else if (cp == '"')
-            sb_puts(b, "\"\"");
+            pl_str_puts(b, "\"\"");
         else
-            sb_put(b, s + i, k);
+            pl_str_put(b, s + i, k);
         i += k;
     }
     if (quote)
-        sb_puts(b, "\"");
+        pl_str_puts(b, "\"");
 }
 
 int ui_export_table_csv(const char *path, const struct ui_table *t, struct pl_err *e)
 {
     if (t->n_cols <= 0)
         return pl_err_set(e, PL_EINVAL, "%s: a table without columns cannot be exported", path);
-    struct sbuf b = {0};
+    struct pl_str b = {0};
     char buf[512];
     for (int c = 0; c < t->n_cols; c++) {
         if (c)
-            sb_puts(&b, ",");
+            pl_str_puts(&b, ",");
         csv_field(&b, t->cols[c].title ? t->cols[c].title : "");
     }
-    sb_puts(&b, "\r\n");
+    pl_str_puts(&b, "\r\n");
     for (int r = 0; r < t->n_rows; r++) {
         for (int c = 0; c < t->n_cols; c++) {
             if (c)
-                sb_puts(&b, ",");
+                pl_str_puts(&b, ",");
             csv_field(&b, ui_table_cell(t, r, c, buf, sizeof buf));
         }
-        sb_puts(&b, "\r\n");
+        pl_str_puts(&b, "\r\n");
     }
     return finish(&b, path, e);
 }

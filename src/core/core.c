@@ -198,6 +198,60 @@ int pl_read_file(const char *path, char **data, size_t *len, struct pl_err *e)
     return 0;
 }
 
+/* Room for `extra` more bytes and the NUL; false (and oom) when none. */
+static bool str_reserve(struct pl_str *s, size_t extra)
+{
+    if (s->oom)
+        return false;
+    if (s->n + extra + 1 <= s->cap)
+        return true;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < s->n + extra + 1)
+        cap *= 2;
+    char *q = realloc(s->p, cap);
+    if (!q) {
+        s->oom = true;
+        return false;
+    }
+    s->p = q;
+    s->cap = cap;
+    return true;
+}
+
+void pl_str_put(struct pl_str *s, const void *data, size_t n)
+{
+    if (!str_reserve(s, n))
+        return;
+    memcpy(s->p + s->n, data, n);
+    s->n += n;
+    s->p[s->n] = 0;
+}
+
+void pl_str_puts(struct pl_str *s, const char *text) { pl_str_put(s, text, strlen(text)); }
+
+void pl_str_putc(struct pl_str *s, char c) { pl_str_put(s, &c, 1); }
+
+void pl_str_printf(struct pl_str *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        pl_str_put(s, tmp, (size_t)n);
+        return;
+    }
+    if (!str_reserve(s, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(s->p + s->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    s->n += (size_t)n;
+}
+
 int pl_mkdirs(const char *dir, struct pl_err *e)
 {
     char buf[4096];

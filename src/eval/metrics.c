@@ -187,50 +187,23 @@ double metric_chrf_corpus(const char *const *hyp, const char *const *ref, int n)
 
 /* ---- 13a tokenisation ------------------------------------------------------ */
 
-/* A growable byte string. */
-struct str {
-    char *p;
-    size_t n, cap;
-    bool oom;
-};
 
-static void str_putn(struct str *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = true;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
 
-static void str_putc(struct str *b, char c) { str_putn(b, &c, 1); }
 
 /* Python's s.replace(from, to): every non-overlapping occurrence, left to right. */
 static char *replace_all(char *s, const char *from, const char *to)
 {
     if (!s || !strstr(s, from))
         return s;
-    struct str b = {0};
+    struct pl_str b = {0};
     size_t fl = strlen(from), tl = strlen(to);
     const char *p = s, *q;
     while ((q = strstr(p, from))) {
-        str_putn(&b, p, (size_t)(q - p));
-        str_putn(&b, to, tl);
+        pl_str_put(&b, p, (size_t)(q - p));
+        pl_str_put(&b, to, tl);
         p = q + fl;
     }
-    str_putn(&b, p, strlen(p));
+    pl_str_put(&b, p, strlen(p));
     free(s);
     if (b.oom) {
         free(b.p);
@@ -255,36 +228,36 @@ static bool digit(char c) { return c >= '0' && c <= '9'; }
  * result as code points. */
 static char *regex_passes(const char *s)
 {
-    struct str a = {0}, b = {0}, c = {0};
+    struct pl_str a = {0}, b = {0}, c = {0};
     size_t n = strlen(s);
     /* ([^0-9])([\.,]) -> '\1 \2 ' */
     for (size_t i = 0; i < n;) {
         if (i + 1 < n && !digit(s[i]) && (s[i + 1] == '.' || s[i + 1] == ',')) {
             char t[4] = {s[i], ' ', s[i + 1], ' '};
-            str_putn(&a, t, 4);
+            pl_str_put(&a, t, 4);
             i += 2;
         } else {
-            str_putc(&a, s[i++]);
+            pl_str_putc(&a, s[i++]);
         }
     }
     /* ([\.,])([^0-9]) -> ' \1 \2' */
     for (size_t i = 0; i < a.n;) {
         if (i + 1 < a.n && (a.p[i] == '.' || a.p[i] == ',') && !digit(a.p[i + 1])) {
             char t[4] = {' ', a.p[i], ' ', a.p[i + 1]};
-            str_putn(&b, t, 4);
+            pl_str_put(&b, t, 4);
             i += 2;
         } else {
-            str_putc(&b, a.p[i++]);
+            pl_str_putc(&b, a.p[i++]);
         }
     }
     /* ([0-9])(-) -> '\1 \2 ' */
     for (size_t i = 0; i < b.n;) {
         if (i + 1 < b.n && digit(b.p[i]) && b.p[i + 1] == '-') {
             char t[4] = {b.p[i], ' ', '-', ' '};
-            str_putn(&c, t, 4);
+            pl_str_put(&c, t, 4);
             i += 2;
         } else {
-            str_putc(&c, b.p[i++]);
+            pl_str_putc(&c, b.p[i++]);
         }
     }
     bool oom = a.oom || b.oom || c.oom;
@@ -301,7 +274,7 @@ static char *regex_passes(const char *s)
 static char *collapse_space(const char *s)
 {
     size_t len = strlen(s);
-    struct str o = {0};
+    struct pl_str o = {0};
     bool pending = false;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
@@ -310,9 +283,9 @@ static char *collapse_space(const char *s)
             pending = o.n > 0;
         } else {
             if (pending)
-                str_putc(&o, ' ');
+                pl_str_putc(&o, ' ');
             pending = false;
-            str_putn(&o, s + i, k);
+            pl_str_put(&o, s + i, k);
         }
         i += k;
     }
@@ -354,17 +327,17 @@ char *metric_tokenize_13a(const char *in)
         return NULL;
 
     /* f' {line} ' then the symbol pass */
-    struct str t = {0};
-    str_putc(&t, ' ');
+    struct pl_str t = {0};
+    pl_str_putc(&t, ' ');
     for (const char *p = s; *p; p++) {
         if (sym_13a((unsigned char)*p)) {
             char w[3] = {' ', *p, ' '};
-            str_putn(&t, w, 3);
+            pl_str_put(&t, w, 3);
         } else {
-            str_putc(&t, *p);
+            pl_str_putc(&t, *p);
         }
     }
-    str_putc(&t, ' ');
+    pl_str_putc(&t, ' ');
     free(s);
     if (t.oom) {
         free(t.p);

@@ -566,60 +566,28 @@ size_t st_file_size(const st_file *f) { return f ? f->size : 0; }
 
 /* ---- writer --------------------------------------------------------------- */
 
-struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-};
 
-static void sb_put(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
 
-static void sb_str(struct sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
 
-static void sb_fmt(struct sbuf *b, const char *fmt, unsigned long long v)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, fmt, v);
-    sb_put(b, tmp, (size_t)n);
-}
 
 /* A JSON string literal (input already checked to be UTF-8). */
-static void sb_json_str(struct sbuf *b, const char *s)
+static void sb_json_str(struct pl_str *b, const char *s)
 {
-    sb_put(b, "\"", 1);
+    pl_str_put(b, "\"", 1);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
-            sb_put(b, esc, 2);
+            pl_str_put(b, esc, 2);
         } else if (c < 0x20) {
             char esc[8];
             snprintf(esc, sizeof esc, "\\u%04x", c);
-            sb_put(b, esc, 6);
+            pl_str_put(b, esc, 6);
         } else {
-            sb_put(b, (const char *)&c, 1);
+            pl_str_put(b, (const char *)&c, 1);
         }
     }
-    sb_put(b, "\"", 1);
+    pl_str_put(b, "\"", 1);
 }
 
 struct worder {
@@ -720,37 +688,37 @@ int st_write(const char *path, const struct st_write_tensor *t, int n,
     }
 
     /* Header: metadata first, then the tensors in file order. */
-    struct sbuf h = {0};
-    sb_str(&h, "{");
+    struct pl_str h = {0};
+    pl_str_puts(&h, "{");
     if (n_meta > 0) {
-        sb_str(&h, "\"__metadata__\":{");
+        pl_str_puts(&h, "\"__metadata__\":{");
         for (int i = 0; i < n_meta; i++) {
             if (i)
-                sb_str(&h, ",");
+                pl_str_puts(&h, ",");
             sb_json_str(&h, meta_keys[i]);
-            sb_str(&h, ":");
+            pl_str_puts(&h, ":");
             sb_json_str(&h, meta_vals[i]);
         }
-        sb_str(&h, "}");
+        pl_str_puts(&h, "}");
     }
     uint64_t off = 0;
     for (int i = 0; i < n; i++) {
         if (i || n_meta > 0)
-            sb_str(&h, ",");
+            pl_str_puts(&h, ",");
         sb_json_str(&h, w[i].t->name);
-        sb_str(&h, ":{\"dtype\":\"");
-        sb_str(&h, dtype_write_name(w[i].t->dtype));
-        sb_str(&h, "\",\"shape\":[");
+        pl_str_puts(&h, ":{\"dtype\":\"");
+        pl_str_puts(&h, dtype_write_name(w[i].t->dtype));
+        pl_str_puts(&h, "\",\"shape\":[");
         for (int d = 0; d < w[i].t->n_dims; d++)
-            sb_fmt(&h, d ? ",%llu" : "%llu", (unsigned long long)w[i].t->shape[d]);
+            pl_str_printf(&h, d ? ",%llu" : "%llu", (unsigned long long)w[i].t->shape[d]);
         uint64_t end = off + (uint64_t)w[i].n_elems * w[i].isz;
-        sb_fmt(&h, "],\"data_offsets\":[%llu", off);
-        sb_fmt(&h, ",%llu]}", end);
+        pl_str_printf(&h, "],\"data_offsets\":[%llu", (unsigned long long)off);
+        pl_str_printf(&h, ",%llu]}", (unsigned long long)end);
         off = end;
     }
-    sb_str(&h, "}");
+    pl_str_puts(&h, "}");
     while (!h.oom && h.n % 8 != 0)
-        sb_str(&h, " ");
+        pl_str_puts(&h, " ");
     if (h.oom) {
         free(h.p);
         free(w);
