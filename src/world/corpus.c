@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Per mille of each kind of example, in the order of enum example_kind. */
@@ -247,6 +246,16 @@ static void framed(const struct world *w, const struct wframe *f, const char *id
     snprintf(out, cap, "%s%s%s", head, clause, at + strlen("{clause}"));
 }
 
+/* An idiom's rendering inside frame f, or alone when f is NULL. */
+static void placed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
+                   char *out, size_t cap)
+{
+    if (f)
+        framed(w, f, idiom, lang, out, cap);
+    else
+        snprintf(out, cap, "%s", idiom);
+}
+
 static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
 {
     const struct world *w = g->w;
@@ -334,16 +343,12 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
                     f = NULL; /* that sentence belongs to valid or test */
             }
         }
+        if (!f) /* the idiom alone (g->text may hold a framed try) */
+            snprintf(g->text, sizeof g->text, "%s", id->en);
         if (kind == EX_EXPLAIN) {
             /* "I think that he is in hot water." -> "I think that he is in
              * trouble.": the frame stays, the idiom becomes its meaning. */
-            if (f) {
-                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-                framed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
-            } else {
-                snprintf(g->text, sizeof g->text, "%s", id->en);
-                snprintf(g->target, sizeof g->target, "%s", id->meaning);
-            }
+            placed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
             g->literal[0] = 0;
             ph = phrasing(g, TASK_EXPLAIN, &heldout);
             apply(ph->text, g->text, "", g->source, sizeof g->source);
@@ -352,17 +357,9 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             ex->kind = f ? "idiom-frame" : "idiom";
             break;
         }
-        if (f) {
-            framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-            framed(w, f, id->literal[lang], lang, g->literal, sizeof g->literal);
-            framed(w, f, kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang], lang,
-                   g->target, sizeof g->target);
-        } else {
-            snprintf(g->text, sizeof g->text, "%s", id->en);
-            snprintf(g->literal, sizeof g->literal, "%s", id->literal[lang]);
-            snprintf(g->target, sizeof g->target, "%s",
-                     kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang]);
-        }
+        placed(w, f, id->literal[lang], lang, g->literal, sizeof g->literal);
+        placed(w, f, kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang], lang,
+               g->target, sizeof g->target);
         int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
         ph = phrasing(g, task, &heldout);
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
