@@ -3,7 +3,7 @@
 # PROMPTLAB is the binary under test; TMPD a scratch directory removed on exit.
 set -u
 PROMPTLAB=${PROMPTLAB:-./promptlab}
-TESTDATA=${TESTDATA:-../shared/testdata}
+TESTDATA=${TESTDATA:-tests/data}
 pass=0
 fail=0
 TMPD=$(mktemp -d)

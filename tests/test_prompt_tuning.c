@@ -215,7 +215,7 @@ static int train(struct lab *L, const struct jsonl_set *tr, const struct jsonl_s
 
 int main(void)
 {
-    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "../shared/testdata";
+    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
     char dir[] = "/tmp/pl_pt_XXXXXX", tokpath[1024], cmd[4096];
     CHECK(mkdtemp(dir) != NULL);
     snprintf(tokpath, sizeof tokpath, "%s/t5/tokenizer.json", td);

@@ -10,7 +10,7 @@
 
 int main(void)
 {
-    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "../shared/testdata";
+    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
     char spm[1024], tmp[] = "/tmp/pl_tokw_XXXXXX", out[1100];
     snprintf(spm, sizeof spm, "%s/t5/spiece.model", td);
     CHECK(mkdtemp(tmp) != NULL);

@@ -1,12 +1,12 @@
 /* test_tokenizer.c - the tokenizer against real T5 files and against the
  * SentencePiece tools.
  *
- * Expected ids come from shared/testdata/t5/README.md (produced by spm_encode
+ * Expected ids come from tests/data/t5/README.md (produced by spm_encode
  * and the Rust tokenizers library). Small models written here as protobuf
  * (byte fallback, user-defined pieces, exact score ties) are checked against
  * `spm_encode` itself, and the normaliser against `spm_normalize`; both are
  * in the Debian package sentencepiece, which CI installs (missing tools make
- * those checks fail). Test data: $TESTDATA, else ../shared/testdata (tests
+ * those checks fail). Test data: $TESTDATA, else tests/data (tests
  * run from the repository root). */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static char g_tmpdir[256];
 static const char *testdata(void)
 {
     const char *d = getenv("TESTDATA");
-    return d && *d ? d : "../shared/testdata";
+    return d && *d ? d : "tests/data";
 }
 
 static void t5_path(char *buf, size_t cap, const char *name)

@@ -345,7 +345,7 @@ static void test_prompt_init(struct lab *L)
 
 int main(void)
 {
-    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "../shared/testdata";
+    const char *td = getenv("TESTDATA") ? getenv("TESTDATA") : "tests/data";
     const char *tools = getenv("TOOLS") ? getenv("TOOLS") : "build/release/tests/tools";
     char dir[] = "/tmp/pl_tui_workers_XXXXXX", cmd[4096], mdir[1100];
     CHECK(mkdtemp(dir) != NULL);
