@@ -16,7 +16,7 @@ SEP='
 byte() { printf "$(printf '\\%03o' "$1")"; }
 
 rm -rf "$C" "$W"
-for t in safetensors t5_config tokenizer_json spiece tokenize jsonl template peft npy world; do
+for t in safetensors t5_config tokenizer_json spiece tokenize jsonl template peft npy world words; do
     mkdir -p "$C/$t"
 done
 mkdir -p "$W"
@@ -79,6 +79,10 @@ while IFS= read -r line; do
     [ $((i % 8)) -eq 0 ] && { byte $((i / 8 % 32)); printf '%s' "$line"; } >"$C/tokenize/s$i"
     i=$((i + 1))
 done <tests/data/tok_sentences.txt
+
+# words: the embedded model's list, and a small one with comments, CRLF, a quote
+cp assets/models/promptlab-tiny/words.tsv "$C/words/promptlab-tiny.tsv"
+printf '# comment\r\nit\xe2\x80\x99s\t3\r\ncaf\xc3\xa9\t2\nthe\t10\n' >"$C/words/small.tsv"
 
 # world: byte 0 = the file (the order of fuzz_world.c)
 i=0
