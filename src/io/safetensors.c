@@ -574,22 +574,24 @@ int64_t st_first_nonfinite(const struct st_tensor *t)
         return -1;
     const float *v = t->data;
     size_t n = t->n_elems;
-    /* Blocks of exponent tests OR-ed together vectorise; only a block that
-     * holds a bad value is searched element by element. */
+    /* Whole blocks of exponent tests OR-ed together (a fixed trip count,
+     * which the compiler vectorises); only a block that holds a bad value,
+     * and the tail, are searched element by element. */
     enum { BLOCK = 1024 };
-    for (size_t b = 0; b < n; b += BLOCK) {
-        size_t m = n - b < BLOCK ? n - b : BLOCK;
+    size_t b = 0;
+    for (; b + BLOCK <= n; b += BLOCK) {
         uint32_t bad = 0;
-        for (size_t k = 0; k < m; k++) {
+        for (size_t k = 0; k < BLOCK; k++) {
             uint32_t u;
             memcpy(&u, &v[b + k], 4);
             bad |= (u & 0x7f800000u) == 0x7f800000u;
         }
         if (bad)
-            for (size_t k = 0; k < m; k++)
-                if (!isfinite(v[b + k]))
-                    return (int64_t)(b + k);
+            break;
     }
+    for (; b < n; b++)
+        if (!isfinite(v[b]))
+            return (int64_t)b;
     return -1;
 }
 
