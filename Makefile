@@ -116,7 +116,7 @@ $(FB)/libpromptlab.a: $(FUZZ_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(FB)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FB)/libpromptlab.a
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FB)/libpromptlab.a
 	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz -Isrc $(FUZZ_OPT) -fsanitize=fuzzer -std=c11 $(PKG_CFLAGS) \
 	  -pthread $< $(FB)/libpromptlab.a $(LDLIBS) -o $@
 
