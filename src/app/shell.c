@@ -7,8 +7,11 @@
  * History lives in $XDG_STATE_HOME/promptlab/history; Tab completes command
  * names and option names. When standard input is not a terminal the lines
  * are read plainly (for scripts), with no prompt. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
@@ -129,6 +132,32 @@ static void history_path(char *buf, size_t cap)
         buf[0] = 0;
 }
 
+/* libedit writes the history by file name and ignores write errors, so it
+ * writes into a memory file first; the bytes then replace the history file
+ * atomically (pl_write_file_atomic), and a full disk keeps the old file and
+ * says so. Failing costs this session's lines, nothing more. */
+static void save_history(const char *path)
+{
+    struct pl_err e = {0};
+    char mem[64];
+    char *buf = NULL;
+    struct stat st;
+    int fd = memfd_create("promptlab-history", 0);
+    snprintf(mem, sizeof mem, "/proc/self/fd/%d", fd);
+    stifle_history(1000);
+    if (fd < 0 || write_history(mem) != 0 || fstat(fd, &st) != 0 ||
+        !(buf = malloc((size_t)st.st_size + 1)) ||
+        pread(fd, buf, (size_t)st.st_size, 0) != (ssize_t)st.st_size)
+        pl_err_set(&e, PL_EIO, "%s: cannot write: %s", path, strerror(errno));
+    else
+        pl_write_file_atomic(path, buf, (size_t)st.st_size, &e);
+    if (e.msg[0])
+        fprintf(stderr, "promptlab shell: history not saved: %s\n", e.msg);
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+}
+
 static void shell_help(void)
 {
     printf("Each line is a promptlab command with its arguments, quoted as in a shell:\n");
@@ -220,9 +249,7 @@ int cmd_shell(int argc, char **argv)
         if (quit)
             break;
     }
-    if (hist[0]) {
-        write_history(hist);
-        history_truncate_file(hist, 1000);
-    }
+    if (hist[0])
+        save_history(hist);
     return 0;
 }
