@@ -413,7 +413,7 @@ int cmd_pretrain(int argc, char **argv)
     double lr = 2e-3;
     int resume = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
         case 'c': config = optarg; break;
@@ -451,7 +451,7 @@ int cmd_pretrain(int argc, char **argv)
                 return app_usage("pretrain", "--lr wants a positive number, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("pretrain", "unknown option");
+        default: return app_bad_option("pretrain", c, argv, opts);
         }
     }
     if (optind < argc)
