@@ -1943,7 +1943,7 @@ int cmd_tui(int argc, char **argv)
     if (!utf8) {
         char note[sizeof startup];
         snprintf(note, sizeof note,
-                 "Not a UTF-8 locale (%.20s): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8. %s",
+                 "Not a UTF-8 locale (%.20s): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8. %.400s",
                  setlocale(LC_CTYPE, NULL), startup);
         tui_copy(startup, sizeof startup, note);
     }
