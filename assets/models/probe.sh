@@ -71,16 +71,16 @@ row() {
 
 echo "## Probe set: text typed as people type it"
 echo
-echo "Measured by assets/models/probe.sh on $(date -u +%Y-%m-%d) with promptlab"
-echo "$("$PL" --version | cut -d' ' -f2) on the hand-written probe set of assets/probe/ (its README"
-echo "says how it was written; it never enters training): greedy decoding, at"
-echo "most $MAXLEN new tokens, chrF as sacreBLEU defines it, exact match after"
-echo "trimming spaces. Sentences are of kinds the world has (known), of"
-echo "structures it lacks (new), and typed casually (lowercase, no final"
-echo "punctuation, doubled spaces, contractions, British spellings); idiom forms"
-echo "are bare phrases, inflected, or embedded in longer sentences. A looping"
-echo "output repeats some three words in a row three times or more, or"
-echo "re-tokenizes to $MAXLEN pieces or more (it hit the length limit)."
+echo "Measured by assets/models/probe.sh on $(date -u +%Y-%m-%d) with promptlab $("$PL" --version | cut -d' ' -f2)"
+echo "on the hand-written probe set of assets/probe/ (its README says how it"
+echo "was written; it never enters training): greedy decoding, at most $MAXLEN new"
+echo "tokens, chrF as sacreBLEU defines it, exact match after trimming spaces."
+echo "Sentences are of kinds the world has (known), of structures it lacks"
+echo "(new), and typed casually (lowercase, no final punctuation, doubled"
+echo "spaces, contractions, British spellings); idiom forms are bare phrases,"
+echo "inflected, or embedded in longer sentences. A looping output repeats some"
+echo "three words in a row three times or more, or re-tokenizes to $MAXLEN pieces"
+echo "or more (it hit the length limit)."
 for part in sentences meaning literal; do
     echo
     case $part in
