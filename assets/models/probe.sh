@@ -17,7 +17,7 @@ set -eu
 E=$W/probe
 MAXLEN=64
 mkdir -p "$E"
-export PROMPTLAB_MODEL=$MODEL
+export PROMPTLAB_MODEL="$MODEL"
 LIT='translate English to {language}: {source}'
 MEAN='translate the meaning into {language}: {source}'
 
@@ -95,11 +95,11 @@ for part in sentences meaning literal; do
         case $L in vi) name=Vietnamese ;; es) name=Spanish ;; fr) name=French ;; esac
         case $part in
         sentences) for s in known new casual; do
-                row $L $name "$PROBE/sentences_$L.jsonl" "$LIT" target $s; done ;;
+                row $L "$name" "$PROBE/sentences_$L.jsonl" "$LIT" target $s; done ;;
         meaning) for s in bare inflected embedded; do
-                row $L $name "$PROBE/idioms_$L.jsonl" "$MEAN" target $s; done ;;
+                row $L "$name" "$PROBE/idioms_$L.jsonl" "$MEAN" target $s; done ;;
         literal) for s in bare inflected embedded; do
-                row $L $name "$PROBE/idioms_$L.jsonl" "$LIT" literal $s; done ;;
+                row $L "$name" "$PROBE/idioms_$L.jsonl" "$LIT" literal $s; done ;;
         esac
     done
 done
