@@ -190,7 +190,7 @@ int cmd_eval(int argc, char **argv)
     int n_ps = 0, json = 0, both = 0, ensemble = 0, c;
     long limit = 0, max_len = 64;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'd': data = optarg; break;
@@ -215,7 +215,7 @@ int cmd_eval(int argc, char **argv)
                 return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("eval", "unknown option");
+        default: return app_bad_option("eval", c, argv, opts);
         }
     }
     if (optind < argc)
