@@ -177,7 +177,8 @@ static int parse_line(struct reader *r, int line, const char *p, size_t n, struc
     }
     if (out->n == r->cap) {
         int ncap = r->cap ? r->cap * 2 : 64;
-        struct jsonl_record *nr = r->cap < INT32_MAX / 2 ? realloc(out->rec, (size_t)ncap * sizeof *nr) : NULL;
+        struct jsonl_record *nr =
+            r->cap < INT32_MAX / 2 ? realloc(out->rec, (size_t)ncap * sizeof *nr) : NULL;
         if (!nr) {
             cJSON_Delete(obj);
             return pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", name, line);
