@@ -242,6 +242,13 @@ run $PROMPTLAB translate --soft "$TMPD/huge.npy" Hello
 expect_status "overflowing npy" $rc 1
 expect_contains "overflowing npy message" "$err" "shape (4294967296, 4294967296) is too large"
 
+# world data whose adverb list is empty (the corpus generator used to crash)
+mkdir -p "$TMPD/assets" && cp -r assets/world "$TMPD/assets/world"
+echo '# no adverbs' >"$TMPD/assets/world/adverbs.txt"
+run $PROMPTLAB corpus --assets "$TMPD/assets" --size 100 --out "$TMPD/corpus"
+expect_status "empty adverbs" $rc 1
+expect_contains "empty adverbs message" "$err" "$TMPD/assets/world/adverbs.txt:1: no adverbs"
+
 # a data set with a 100 MB line (a sparse file)
 { echo '{"source": "Hello", "target": "Hallo"}'; printf '{"source": "'; } >"$TMPD/long.jsonl"
 truncate -s 100M "$TMPD/long.jsonl"

@@ -188,6 +188,31 @@ static void test_bad_data(void)
     CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'eat'") && strstr(e.msg, "es.past"),
            "message: %s", e.msg);
 
+    /* lists the generator draws from may not be empty (an empty adverbs.txt
+     * or weather.txt loaded, and `promptlab corpus` then crashed: found by
+     * fuzz_world, tests/data/fuzz-regress/world/) */
+    char path[300], *text;
+    size_t len;
+    snprintf(path, sizeof path, "%s/verbs.txt", DIR_WORLD);
+    CHECK(pl_read_file(path, &text, &len, NULL) == 0);
+    snprintf(path, sizeof path, "%s/verbs.txt", dir);
+    CHECK(pl_write_file_atomic(path, text, len, NULL) == 0);
+    free(text);
+    static const char *const listed[2][2] = {{"adverbs.txt", "adverbs.txt:1: no adverbs"},
+                                             {"weather.txt", "weather.txt:1: no weather"}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, listed[k][0]);
+        CHECK(pl_read_file(path, &text, &len, NULL) == 0);
+        CHECK(pl_write_file_atomic(path, "# nothing\n", 10, NULL) == 0);
+        CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
+        CHECKF(strstr(e.msg, listed[k][1]), "message: %s", e.msg);
+        CHECK(pl_write_file_atomic(path, text, len, NULL) == 0);
+        free(text);
+    }
+    CHECKF(world_load(dir, &w, &e) == 0, "%s", e.msg);
+    world_free(w);
+    w = NULL;
+
     /* a missing file */
     char gone[300];
     snprintf(gone, sizeof gone, "%s/labels.txt", dir);

@@ -1136,6 +1136,9 @@ static int load_adverbs(struct world *w, const char *dir, struct pl_err *e)
         for (int l = 0; l < N_LANG; l++)
             a->text[l] = fl[4 + l];
     }
+    /* the generator draws from the list (an empty one crashed it: fuzz_world) */
+    if (w->n_advs == 0)
+        return bad(e, f, c.line, "no adverbs");
     return 0;
 }
 
@@ -1166,7 +1169,10 @@ static int load_weather(struct world *w, const char *dir, struct pl_err *e)
         if (n != 1 + N_LANG)
             return bad(e, f, first, "weather '%s': unknown lines", wt->id);
     }
-    return n < 0 ? (e ? e->code : PL_EFORMAT) : 0;
+    if (n < 0)
+        return e ? e->code : PL_EFORMAT;
+    /* the generator draws from the list (an empty one crashed it: fuzz_world) */
+    return w->n_weather ? 0 : bad(e, f, c.line, "no weather");
 }
 
 static bool ends_with_stop(const char *s)
