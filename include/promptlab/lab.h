@@ -28,6 +28,11 @@ int lab_open(const char *dir, struct lab **out, struct pl_err *e);
 /* A second lab sharing `parent`'s model and tokenizer (read-only) with its
  * own state, for another thread. Close it before the parent. */
 int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e);
+/* A lab over a model and tokenizer the caller built (a random model for
+ * pre-training, a private copy for model tuning); `dir` names it. With
+ * owns, lab_close frees m and t (also when this call fails); else they
+ * must outlive the lab. */
+int lab_make(t5_model *m, tok *t, const char *dir, bool owns, struct lab **out, struct pl_err *e);
 void lab_close(struct lab *L); /* NULL is fine */
 
 const t5_model *lab_model(const struct lab *L);

@@ -144,6 +144,9 @@ int t5_open(const char *dir, t5_model **out, struct pl_err *e);
  * T5PreTrainedModel._init_weights does (normal with per-matrix scales, norms
  * at 1), deterministic in `seed`. Untied configs get their own lm_head. */
 int t5_init_random(const struct t5_config *c, uint64_t seed, t5_model **out, struct pl_err *e);
+/* A private copy of m with owned, writable weights (model tuning trains
+ * one while the original stays frozen and shared). Free with t5_free. */
+int t5_copy(const t5_model *m, t5_model **out, struct pl_err *e);
 /* Write `dir`/config.json and `dir`/model.safetensors (F32), each
  * atomically; creates `dir` if missing. lm_head is written when the model
  * has its own. */

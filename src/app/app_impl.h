@@ -54,8 +54,10 @@ const char *app_data_dir(void);
 const char *app_default_model(void);
 
 /* Ctrl-C and SIGTERM: app_catch_sigint installs a handler that only sets
- * this flag (a lock-free atomic, safe in a handler); long loops poll it, and
- * tune_run takes it as its stop flag. */
+ * this flag to the signal's number (a lock-free atomic, safe in a
+ * handler); long loops poll it, the trainer takes it as its stop flag, and
+ * a command stopped by a signal exits with 128 + its number (130 for
+ * Ctrl-C), as the TUI does. */
 extern atomic_int app_interrupted;
 void app_catch_sigint(void);
 

@@ -25,6 +25,7 @@
 #include "promptlab/lab.h"
 #include "promptlab/optim.h"
 #include "promptlab/soft.h"
+#include "promptlab/trainer.h"
 #include "promptlab/tune.h"
 #include "promptlab/widgets.h"
 
@@ -99,7 +100,8 @@ const struct tui_job_view *tui_job_view(const struct tui_job *j);
 /* ------------------------------------------------------------------------ */
 
 struct tui_run_cfg {
-    char data[PATH_MAX];      /* JSONL training set; validation: its last 10% (max 64) */
+    enum tr_method method;    /* TR_PROMPT or TR_MODEL */
+    char data[PATH_MAX];      /* JSONL training set; validation: the trainer's held-out rule */
     int length;               /* prompt rows */
     enum soft_init_kind init; /* random, vocab, text, labels */
     char init_arg[256];       /* text for SOFT_INIT_TEXT; label words for SOFT_INIT_LABELS */
@@ -131,10 +133,13 @@ struct tui_run_view {
     char dir[PATH_MAX];       /* the run's checkpoint directory */
     int saved_step;           /* step of the prompt last written there, -1 none */
     int n_train, n_valid;
+    long long n_trained, n_model; /* parameters trained / in the model */
+    long long saved_bytes;    /* size of the run directory's files after the final save */
     struct tune_point *pts;   /* [n_pts] one per step (step 0: the initial validation) */
     int n_pts, cap_pts;
-    int n_rows, d;
-    float *cur, *best, *w0;   /* [n_rows * d] current, best, initial rows (NULL before setup) */
+    int n_rows, d;            /* 0 for model tuning (no rows) */
+    float *cur, *best, *w0;   /* [n_rows * d] current, best, initial rows (NULL before setup
+                                 and for model tuning) */
     uint64_t rows_seq;        /* changes whenever cur or best changed */
     uint64_t best_seq;        /* changes whenever best changed */
     int *start_ids;           /* [n_rows] each row's nearest token at step 0 (for a text
@@ -148,9 +153,9 @@ struct tui_run_view {
 
 struct tui_run;
 
-/* Start training on a new thread: it forks L (which must outlive the run),
- * reads cfg->data, initialises the prompt, and runs tune_run, saving the
- * best prompt into runs_root/<stamp>-run<id>/ at every improvement and at
+/* Start training on a new thread: it forks L (which must outlive the run)
+ * and drives a trainer (trainer.h) with cfg, which saves the best prompt
+ * (or model) into runs_root/<stamp>-run<id>/ at every improvement and at
  * the end. Setup errors arrive as state TUI_RUN_FAILED with a message. */
 int tui_run_start(struct tui_run **out, const struct lab *L, const struct tui_run_cfg *cfg,
                   const char *runs_root, int id, struct pl_err *e);
@@ -179,11 +184,6 @@ void tui_run_join(struct tui_run *r);
 void tui_run_free(struct tui_run *r);
 /* "random", "vocab", "text:...", "labels:..." - a short label of the init. */
 void tui_run_describe(const struct tui_run_cfg *c, char *buf, size_t cap);
-/* Fill p (initialised, n_tokens rows) with the initialiser kind/arg, as the
- * CLI's --init does (labels: words separated by commas, or by spaces when
- * there is no comma). Uses lab_vocab(L): call on the thread that owns L. */
-int tui_prompt_init(struct lab *L, enum soft_init_kind kind, const char *arg, uint64_t seed,
-                    struct soft_prompt *p, struct pl_err *e);
 
 /* ------------------------------------------------------------------------ */
 /* Assets, files, paths (tui_data.c)                                        */

@@ -63,6 +63,25 @@ int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e)
     return 0;
 }
 
+int lab_make(t5_model *m, tok *t, const char *dir, bool owns, struct lab **out, struct pl_err *e)
+{
+    *out = NULL;
+    struct lab *L = calloc(1, sizeof *L);
+    if (!L) {
+        if (owns) {
+            t5_free(m);
+            tok_free(t);
+        }
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    L->model = m;
+    L->tok = t;
+    L->owns = owns;
+    snprintf(L->dir, sizeof L->dir, "%s", dir);
+    *out = L;
+    return 0;
+}
+
 void lab_close(struct lab *L)
 {
     if (!L)

@@ -700,6 +700,18 @@ static cJSON *record_json(const struct soft_prompt *p, const struct soft_record 
             cJSON_AddNullToObject(pr, "step");
     }
 
+    if (rec->n_trained > 0) {
+        cJSON *pa = cJSON_AddObjectToObject(o, "parameters");
+        if (pa) {
+            cJSON_AddNumberToObject(pa, "trained", (double)rec->n_trained);
+            if (rec->n_model_params > 0)
+                cJSON_AddNumberToObject(pa, "model", (double)rec->n_model_params);
+            else
+                cJSON_AddNullToObject(pa, "model");
+            cJSON_AddNumberToObject(pa, "weights_bytes", (double)rec->weights_bytes);
+        }
+    }
+
     cJSON *da = cJSON_AddObjectToObject(o, "data");
     if (da) {
         add_str(da, "train", rec->train_data);
