@@ -151,6 +151,7 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	mkdir -p $(MODEL)
 	cp $(W)/model/config.json $(W)/model/model.safetensors $(W)/model/spiece.model \
 	  $(W)/model/tokenizer.json $(W)/model/train_log.jsonl $(MODEL)/
+	$(PL) words --count --out $(MODEL)/words.tsv $(W)/corpus/train.jsonl $(W)/corpus2/train.jsonl
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp && mv $@.tmp $@
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

@@ -14,7 +14,7 @@ run() { "$@" >"$TMPD/out" 2>"$TMPD/err"; rc=$?; out=$(cat "$TMPD/out"); err=$(ca
 run $PROMPTLAB --version
 expect_status "--version" $rc 0
 expect_contains "--version" "$out" "promptlab "
-for c in translate score tokenize info bench; do
+for c in translate score tokenize info bench words; do
     run $PROMPTLAB $c --help
     expect_status "$c --help" $rc 0
     expect_contains "$c --help" "$out" "usage: promptlab $c"
@@ -36,6 +36,36 @@ run $PROMPTLAB translate --beam 3 --max-len 5 "Hello"
 expect_status "beam 3" $rc 0
 run $PROMPTLAB translate --json "Hi \"there\""
 expect_contains "translate --json" "$out" '{"source": "Hi \"there\"", "output": '
+
+# words: without a list the tokenizer judges (pieces of one character); with a
+# words.tsv beside the model, the list does, and translate reports it
+run $PROMPTLAB words "the house xqzvk"
+expect_eq "words without a list" "$out" "the house xqzvk†"
+W=$TMPD/wmodel
+cp -R "$M" "$W"
+printf '{"source": "The house is big.", "target": "x"}\n{"source": "The cat’s house.", "target": "y"}\n' >"$TMPD/w.jsonl"
+run $PROMPTLAB words --count --out "$W/words.tsv" "$TMPD/w.jsonl"
+expect_status "words --count" $rc 0
+expect_contains "words --count summary" "$out" "5 distinct words, 7 in all, from 2 sources"
+expect_eq "words.tsv" "$(cat "$W/words.tsv")" "$(printf "# words of the training sources: 5 distinct, 7 in all; word<TAB>count\nhouse\t2\nthe\t2\nbig\t1\ncat's\t1\nis\t1\n")"
+run $PROMPTLAB words --model "$W" "The HOUSE is small, cat's too"
+expect_eq "words with a list" "$out" "The HOUSE is small†, cat's too†"
+run $PROMPTLAB words --model "$W" --json "big dog"
+expect_eq "words --json" "$out" '{"text": "big dog", "words": [{"word": "big", "count": 1, "unseen": false}, {"word": "dog", "count": 0, "unseen": true}], "unseen": ["dog"]}'
+run $PROMPTLAB translate --model "$W" --json "big dog"
+expect_contains "translate --json lists unseen words" "$out" '"unseen": ["dog"]}'
+run $PROMPTLAB translate --model "$W" "big dog" "the house"
+expect_status "translate with unseen words" $rc 0
+expect_eq "translate warns once, for input 1" "$err" "promptlab translate: warning: input 1: the model never saw 'dog': the output is a guess"
+printf 'house\t2\nhouse\t1\n' >"$W/words.tsv"
+run $PROMPTLAB translate --model "$W" "big dog"
+expect_status "a broken words.tsv" $rc 1
+expect_contains "a broken words.tsv is named" "$err" "words.tsv:2: 'house' is listed twice"
+run $PROMPTLAB words --count "$TMPD/w.jsonl"
+expect_status "words --count without --out" $rc 2
+run $PROMPTLAB words --count --out "$TMPD/x.tsv" "$TMPD/missing.jsonl"
+expect_status "words --count of a missing file" $rc 1
+expect_contains "missing file named" "$err" "missing.jsonl"
 
 # score: one line per target token plus the sum; json parses as one object
 run $PROMPTLAB score --source Hello --target Hallo

@@ -26,6 +26,7 @@ int cmd_tui(int argc, char **argv);
 int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
+int cmd_words(int argc, char **argv);
 
 struct app_command {
     const char *name;
@@ -87,6 +88,11 @@ int app_read_lines(const char *cmd, FILE *f, char ***lines, int *n);
 void app_free_lines(char **lines, int n);
 /* Print s as a JSON string literal (quotes included). */
 void app_json_string(FILE *f, const char *s);
+
+/* The words of text the model never saw (lab_word_unseen), joined by ", "
+ * into *out (malloc'd; caller frees): quoted 'like this', or as JSON
+ * strings when json. Returns how many, or -1 when out of memory. */
+int app_unseen_words(const struct lab *L, const char *text, bool json, char **out);
 
 /* Parse a non-negative int / a float option value; on error returns -1. */
 int app_parse_int(const char *s, long lo, long hi, long *out);

@@ -94,15 +94,21 @@ int cmd_translate(int argc, char **argv)
             app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
                      LAB_MAX_SOURCE);
         for (int i = 0; i < m; i++) {
+            char *unseen = NULL;
+            int n_unseen = app_unseen_words(L, texts[start + i], json, &unseen);
             if (json) {
                 fputs("{\"source\": ", stdout);
                 app_json_string(stdout, texts[start + i]);
                 fputs(", \"output\": ", stdout);
                 app_json_string(stdout, out[i]);
-                fputs("}\n", stdout);
+                printf(", \"unseen\": [%s]}\n", n_unseen > 0 ? unseen : "");
             } else {
                 printf("%s\n", out[i]);
+                if (n_unseen > 0)
+                    app_warn("translate", "input %d: the model never saw %s: the output is a guess",
+                             start + i + 1, unseen);
             }
+            free(unseen);
             free(out[i]);
         }
         fflush(stdout);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app_impl.h"
+#include "promptlab/words.h"
 #include "tui_impl.h"
 
 /* ---- signals ------------------------------------------------------------ */
@@ -328,79 +329,55 @@ bool tui_key_is(const struct tui_key *k, int ch)
 
 /* ---- unseen words ----------------------------------------------------------- */
 
+/* Append text[*from..upto) to out (cap bytes, length *o), newlines as
+ * spaces, as far as it fits. */
+static void copy_plain(char *out, size_t cap, size_t *o, const char *text, size_t *from, size_t upto)
+{
+    for (; *from < upto; (*from)++)
+        if (*o + 2 < cap) {
+            out[(*o)++] = text[*from] == '\n' ? ' ' : text[*from];
+            out[*o] = 0;
+        }
+}
+
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap)
 {
     const tok *tk = lab_tok(t->L);
-    int unk = tok_unk_id(tk), marked = 0;
-    size_t o = 0, dn = 0;
+    const bool listed = lab_words(t->L) != NULL;
+    const size_t len = strlen(text), ml = strlen(t->g->unseen);
+    size_t pos = 0, b, n, o = 0, dn = 0, copied = 0;
+    int marked = 0;
     if (cap)
         out[0] = 0;
     if (detail && dcap)
         detail[0] = 0;
-    const char *s = text;
-    while (*s) {
-        const char *start = s;
-        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
-            s++;
-        size_t wl = (size_t)(s - start);
-        bool unseen = false;
-        int *ids = NULL, n = 0;
-        if (wl && pl_utf8_valid(start, wl) &&
-            tok_encode(tk, start, wl, TOK_NO_SPECIAL, &ids, &n, NULL) == 0) {
-            int singles = 0, counted = 0;
-            for (int i = 0; i < n; i++) {
-                if (ids[i] == unk) {
-                    unseen = true;
-                    break;
-                }
-                const char *pc = tok_piece(tk, ids[i]);
-                if (!pc)
-                    continue;
-                if (strncmp(pc, "\xe2\x96\x81", 3) == 0) /* U+2581 word start */
-                    pc += 3;
-                if (!*pc)
-                    continue;
-                uint32_t cp;
-                size_t cl = ui_utf8_decode(pc, strlen(pc), &cp);
-                counted++;
-                if (cl == strlen(pc) && (cp > 127 || ((cp | 32) >= 'a' && (cp | 32) <= 'z')))
-                    singles++;
-            }
-            if (!unseen && counted >= 3 && singles == counted)
-                unseen = true;
-        }
-        if (o + wl + 8 < cap) {
-            memcpy(out + o, start, wl);
-            o += wl;
-            if (unseen) {
-                size_t ml = strlen(t->g->unseen);
-                memcpy(out + o, t->g->unseen, ml);
-                o += ml;
-            }
+    while (words_next(text, len, &pos, &b, &n)) {
+        if (!lab_word_unseen(t->L, text + b, n))
+            continue;
+        copy_plain(out, cap, &o, text, &copied, b + n);
+        if (o + ml + 1 < cap) {
+            memcpy(out + o, t->g->unseen, ml);
+            o += ml;
             out[o] = 0;
         }
-        if (unseen) {
-            marked++;
-            if (detail && dn + wl + 16 < dcap) {
-                dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%.*s %s ", dn ? "  " : "",
-                                       (int)wl, start, t->g->arrow);
-                for (int i = 0; i < n && dn + 24 < dcap; i++) {
-                    const char *pc = tok_piece(tk, ids[i]);
-                    dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%s", i ? "|" : "",
-                                           ids[i] == unk ? "<unk>" : pc ? pc : "?");
-                }
+        marked++;
+        if (!detail || dn + n + 16 >= dcap)
+            continue;
+        dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%.*s", dn ? "  " : "", (int)n, text + b);
+        int *ids = NULL, n_ids = 0;
+        if (!listed && tok_encode(tk, text + b, n, TOK_NO_SPECIAL, &ids, &n_ids, NULL) == 0) {
+            /* without a word list, show why: the pieces the tokenizer makes */
+            dn += (size_t)snprintf(detail + dn, dcap - dn, " %s ", t->g->arrow);
+            for (int i = 0; i < n_ids && dn + 24 < dcap; i++) {
+                const char *pc = tok_piece(tk, ids[i]);
+                dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%s", i ? "|" : "",
+                                       ids[i] == tok_unk_id(tk) ? "<unk>" : pc ? pc : "?");
             }
         }
         free(ids);
-        while (*s == ' ' || *s == '\t' || *s == '\n') {
-            if (o + 2 < cap) {
-                out[o++] = *s == '\n' ? ' ' : *s;
-                out[o] = 0;
-            }
-            s++;
-        }
     }
+    copy_plain(out, cap, &o, text, &copied, len);
     return marked;
 }
 

@@ -427,11 +427,12 @@ void tui_score_cell(const struct tui *t, double chrf, int state, char *buf, size
 void tui_score_paint(struct tui *t, int y, int x, double chrf, int state);
 /* Key helpers. */
 bool tui_key_is(const struct tui_key *k, int ch);
-/* Words of text the model has probably never seen: <unk> pieces, or words
- * split into three or more pieces that are all single characters. Writes a
- * copy of text with each such word followed by the unseen mark into out
- * (cap bytes); returns the number of words marked. detail (may be NULL)
- * receives "word → p|i|e|c|e" notes. */
+/* Words of text the model never saw (lab_word_unseen: its word list, or
+ * its tokenizer's pieces when it has none). Writes a copy of text with
+ * each such word followed by the unseen mark into out (cap bytes), newlines
+ * as spaces; returns the number of words marked. detail (may be NULL)
+ * receives the words, with "word → p|i|e|c|e" pieces when the model has no
+ * word list. */
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap);
 
