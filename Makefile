@@ -139,7 +139,7 @@ $(W)/tok/spiece.model: $(W)/corpus/train.jsonl
 
 $(W)/model/stage1.done: $(W)/tok/spiece.model assets/models/promptlab-tiny.config.json
 	$(PRETRAIN) --data $(W)/corpus/train.jsonl --steps $(STAGE1_STEPS) --schedule-steps 5500 \
-	  $(if $(wildcard $(W)/model/checkpoint/state.json),--resume)
+	  $(if $(wildcard $(W)/model/checkpoint/trainer.safetensors),--resume)
 	touch $@
 
 $(W)/model/stage2.done: $(W)/model/stage1.done $(W)/corpus2/train.jsonl

@@ -329,15 +329,15 @@ static void test_prompt_init(struct lab *L)
     struct soft_prompt p;
     struct pl_err e = {0};
     CHECK(soft_prompt_init(&p, 5, d, &e) == 0);
-    CHECKF(tui_prompt_init(L, SOFT_INIT_LABELS, "house, river", 1, &p, &e) == 0, "%s", e.msg);
+    CHECKF(tr_prompt_init(L, SOFT_INIT_LABELS, "house, river", 1, &p, &e) == 0, "%s", e.msg);
     CHECK_INT(p.init, SOFT_INIT_LABELS);
-    CHECKF(tui_prompt_init(L, SOFT_INIT_LABELS, "house river cat", 1, &p, &e) == 0, "%s", e.msg);
-    CHECK(tui_prompt_init(L, SOFT_INIT_LABELS, " , ", 1, &p, &e) == PL_EINVAL);
-    CHECK(tui_prompt_init(L, SOFT_INIT_LABELS, "a b c d e f", 1, &p, &e) == PL_EINVAL);
-    CHECK(tui_prompt_init(L, SOFT_INIT_TEXT, "", 1, &p, &e) == PL_EINVAL);
-    CHECK(tui_prompt_init(L, SOFT_INIT_TEXT, "bad \xff", 1, &p, &e) == PL_EINVAL);
-    CHECK(tui_prompt_init(L, SOFT_INIT_RANDOM, NULL, 1, &p, &e) == 0);
-    CHECK(tui_prompt_init(L, SOFT_INIT_IMPORTED, NULL, 1, &p, &e) == PL_EINVAL);
+    CHECKF(tr_prompt_init(L, SOFT_INIT_LABELS, "house river cat", 1, &p, &e) == 0, "%s", e.msg);
+    CHECK(tr_prompt_init(L, SOFT_INIT_LABELS, " , ", 1, &p, &e) == PL_EINVAL);
+    CHECK(tr_prompt_init(L, SOFT_INIT_LABELS, "a b c d e f", 1, &p, &e) == PL_EINVAL);
+    CHECK(tr_prompt_init(L, SOFT_INIT_TEXT, "", 1, &p, &e) == PL_EINVAL);
+    CHECK(tr_prompt_init(L, SOFT_INIT_TEXT, "bad \xff", 1, &p, &e) == PL_EINVAL);
+    CHECK(tr_prompt_init(L, SOFT_INIT_RANDOM, NULL, 1, &p, &e) == 0);
+    CHECK(tr_prompt_init(L, SOFT_INIT_IMPORTED, NULL, 1, &p, &e) == PL_EINVAL);
     soft_prompt_free(&p);
 }
 

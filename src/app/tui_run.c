@@ -432,6 +432,9 @@ bool tui_run_sync(struct tui_run *r)
         v->saved_step = s->saved_step;
         v->n_train = s->n_train;
         v->n_valid = s->n_valid;
+        v->n_trained = s->n_trained;
+        v->n_model = s->n_model;
+        v->saved_bytes = s->saved_bytes;
         memcpy(v->metric, s->metric, sizeof v->metric);
         memcpy(v->msg, s->msg, sizeof v->msg);
         memcpy(v->dir, s->dir, sizeof v->dir);
