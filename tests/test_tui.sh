@@ -204,6 +204,16 @@ check a "Snap to words: \"" "snap to words runs"
 keys a c
 check a "Cosine of rows" "melt chart"
 
+# view 2 again: model tuning, the paper's baseline, from the same form
+keys a 2
+keys a Down; keys a Down; keys a Enter                            # Batch -> Seed -> Method: model
+check a "Method     < model >" "method field switches to model"
+keys a s
+check a "run 2 started: model tuning" "model tuning starts"
+check a "run 2 ● done" "the model-tuning run finishes" $((WAIT * 2))
+check a "Weights health (r2)" "health chart of the weights"
+ls "$TMPD"/xdg/promptlab/runs/*-run2/model.safetensors >/dev/null 2>&1 && ok || bad "no model in the run's directory"
+
 # quit: no run is going, so q leaves at once
 keys a q
 st=$(wait_exit a)

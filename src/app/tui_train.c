@@ -1,8 +1,9 @@
 /* tui_train.c - view 2, soft prompt training: the form (data set, length,
- * initialisation, optimiser, learning rate, steps, batch, seed), the runs
+ * initialisation, optimiser, learning rate, steps, batch, seed, and the
+ * method: prompt tuning or model tuning, the paper's baseline), the runs
  * of this session, and live charts: loss (train and validation) of every
- * visible run overlaid, the validation metric, and the prompt's health
- * (gradient norm, mean row norm, mean drift) of the selected run.
+ * visible run overlaid, the validation metric, and the health (gradient
+ * norm, mean row norm, mean drift) of the selected run's prompt or weights.
  *
  * The one idea: the view only reads the runs' published copies
  * (tui_run_view); starting, pausing, stopping and saving are requests to
@@ -15,10 +16,11 @@
 #include "tui_impl.h"
 
 enum field { FD_DATA, FD_LENGTH, FD_INIT, FD_INIT_ARG, FD_OPT, FD_LR, FD_STEPS, FD_BATCH, FD_SEED,
-             N_FIELDS };
+             FD_METHOD, N_FIELDS };
 
 static const char *const field_names[N_FIELDS] = {"Data", "Length", "Init", "Init text",
-                                                  "Optimizer", "LR", "Steps", "Batch", "Seed"};
+                                                  "Optimizer", "LR", "Steps", "Batch", "Seed",
+                                                  "Method"};
 
 enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
 
@@ -37,6 +39,15 @@ struct tui_train {
     int ed_y, ed_x;           /* where the field being edited was drawn */
 };
 
+/* The trainer's learning rate for the form's method and optimiser. */
+static float default_lr(const struct tui_run_cfg *c)
+{
+    struct tr_params p;
+    tr_params_default(&p, c->method);
+    tr_set_optimizer(&p, c->opt);
+    return p.tune.opt.lr;
+}
+
 int tui_train_init(struct tui *t)
 {
     struct tui_train *tr = calloc(1, sizeof *tr);
@@ -46,10 +57,9 @@ int tui_train_init(struct tui *t)
     tr->cfg.length = 20;
     tr->cfg.init = SOFT_INIT_VOCAB;
     tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, "translate English to Vietnamese:");
+    tr->cfg.method = TR_PROMPT;
     tr->cfg.opt = OPTIM_ADAFACTOR;
-    struct optim_params op;
-    optim_params_default(&op, OPTIM_ADAFACTOR);
-    tr->cfg.lr = op.lr;
+    tr->cfg.lr = default_lr(&tr->cfg);
     tr->cfg.steps = 200;
     tr->cfg.batch = 8;
     tr->cfg.seed = 1;
@@ -171,6 +181,7 @@ static void field_value(const struct tui *t, int f, char *buf, size_t cap)
     case FD_STEPS: snprintf(buf, cap, "%d", c->steps); break;
     case FD_BATCH: snprintf(buf, cap, "%d", c->batch); break;
     case FD_SEED: snprintf(buf, cap, "%llu", (unsigned long long)c->seed); break;
+    case FD_METHOD: snprintf(buf, cap, "< %s >", tr_method_name(c->method)); break;
     default: buf[0] = 0;
     }
 }
@@ -197,11 +208,16 @@ static void cycle_choice(struct tui *t, int dir)
         tui_msg(t, TUI_R_INFO, "%s", what[(i + 4 + dir) % 4]);
     } else if (t->train->field == FD_OPT) {
         c->opt = (enum optim_kind)((c->opt + 3 + dir) % 3);
-        struct optim_params op;
-        optim_params_default(&op, c->opt);
-        c->lr = op.lr;
+        c->lr = default_lr(c);
         tui_msg(t, TUI_R_INFO, "%s, learning rate %g (its usual value)", optim_kind_name(c->opt),
                 c->lr);
+    } else if (t->train->field == FD_METHOD) {
+        c->method = c->method == TR_PROMPT ? TR_MODEL : TR_PROMPT;
+        c->lr = default_lr(c);
+        tui_msg(t, TUI_R_INFO, "%s",
+                c->method == TR_MODEL
+                    ? "model tuning: every weight of a copy of the model (the paper's baseline)"
+                    : "prompt tuning: only the prompt rows learn; the model stays frozen");
     }
 }
 
@@ -212,7 +228,7 @@ static void start_edit(struct tui *t)
         tui_open_picker(t, TUI_PICK_SAMPLES);
         return;
     }
-    if (tr->field == FD_INIT || tr->field == FD_OPT) {
+    if (tr->field == FD_INIT || tr->field == FD_OPT || tr->field == FD_METHOD) {
         cycle_choice(t, 1);
         return;
     }
@@ -271,7 +287,7 @@ static void commit_edit(struct tui *t)
     if (!ok) {
         static const char *const range[N_FIELDS] = {
             "", "1 to 510 rows", "", "", "", "a positive number (e.g. 0.3)", "1 to 1000000",
-            "1 to 256", "0 to 2147483647"};
+            "1 to 256", "0 to 2147483647", ""};
         tui_msg(t, TUI_R_ERROR, "%s wants %s, not '%s'", field_names[tr->field], range[tr->field], s);
     } else {
         tui_msg(t, TUI_R_INFO, "%s set", field_names[tr->field]);
@@ -315,8 +331,12 @@ static void start_run(struct tui *t)
     tr->runs.selected = 0; /* newest first */
     char init[120];
     tui_run_describe(&cfg, init, sizeof init);
-    tui_msg(t, TUI_R_GOOD, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r), init,
-            cfg.length, optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
+    if (cfg.method == TR_MODEL)
+        tui_msg(t, TUI_R_GOOD, "run %d started: model tuning, %s lr %g, %d steps", tui_run_id(r),
+                optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
+    else
+        tui_msg(t, TUI_R_GOOD, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r),
+                init, cfg.length, optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
 }
 
 static void pause_run(struct tui *t)
@@ -566,7 +586,7 @@ int tui_train_key(struct tui *t, const struct tui_key *k)
     case UI_KEY_DOWN: tr->field = (tr->field + 1) % N_FIELDS; return TUI_REDRAW;
     case UI_KEY_LEFT:
     case UI_KEY_RIGHT:
-        if (tr->field == FD_INIT || tr->field == FD_OPT)
+        if (tr->field == FD_INIT || tr->field == FD_OPT || tr->field == FD_METHOD)
             cycle_choice(t, k->ui == UI_KEY_LEFT ? -1 : 1);
         return TUI_REDRAW;
     case UI_KEY_ENTER: start_edit(t); return TUI_REDRAW;
@@ -621,8 +641,10 @@ static void draw_form(struct tui *t, int y, int x, int w)
         char label[32], val[300];
         snprintf(label, sizeof label, "%-10s", field_names[f]);
         field_value(t, f, val, sizeof val);
-        bool greyed = f == FD_INIT_ARG && tr->cfg.init != SOFT_INIT_TEXT &&
-                      tr->cfg.init != SOFT_INIT_LABELS;
+        bool model = tr->cfg.method == TR_MODEL;
+        bool greyed = (f == FD_INIT_ARG && tr->cfg.init != SOFT_INIT_TEXT &&
+                       tr->cfg.init != SOFT_INIT_LABELS) ||
+                      (model && (f == FD_LENGTH || f == FD_INIT || f == FD_INIT_ARG));
         tui_text(t, fy, x, 11, label, sel ? TUI_R_FOCUS : TUI_R_NORMAL);
         if (sel && tr->editing) {
             ui_editor_scroll(&tr->ed, 1, w - 12);
@@ -661,8 +683,11 @@ static void draw_runs(struct tui *t, int y, int x, int h, int w)
         char init[64], buf[200];
         tui_run_describe(tui_run_config(run), init, sizeof init);
         int id = tui_run_id(run);
-        snprintf(buf, sizeof buf, " r%d %-8.8s %-10.10s N%d", id, state_name(run), init,
-                 tui_run_config(run)->length);
+        if (tui_run_config(run)->method == TR_MODEL)
+            snprintf(buf, sizeof buf, " r%d %-8.8s model", id, state_name(run));
+        else
+            snprintf(buf, sizeof buf, " r%d %-8.8s %-10.10s N%d", id, state_name(run), init,
+                     tui_run_config(run)->length);
         bool sel = li == tr->runs.selected;
         enum tui_role role = sel && tr->focus == 1 ? TUI_R_SELECTED : sel ? TUI_R_BOLD : TUI_R_NORMAL;
         if (role == TUI_R_SELECTED) {
@@ -724,7 +749,8 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
     }
     char ht[80];
     if (sr)
-        snprintf(ht, sizeof ht, "Prompt health (r%d)", tui_run_id(sr));
+        snprintf(ht, sizeof ht, "%s health (r%d)",
+                 tui_run_config(sr)->method == TR_MODEL ? "Weights" : "Prompt", tui_run_id(sr));
     else
         snprintf(ht, sizeof ht, "Prompt health");
     draw_chart(t, &tr->g_health, by, gx + mw, bh, gw - mw, b.s, b.n, ht, tr->scale);
