@@ -103,8 +103,9 @@ clean:
 # ---- the embedded model -------------------------------------------------
 # `make model` rebuilds it from scratch: corpus from assets/world, a
 # SentencePiece vocabulary (spm_train), pre-training in two stages, the
-# shipped soft prompts and REPORT.md. Stage 1 trains on the full task mix;
-# stage 2 continues on a corpus where idiom tasks are 40% of the examples,
+# shipped soft prompts and REPORT.md (report.sh, then probe.sh on the
+# hand-written probe set of assets/probe/). Stage 1 trains on the full task
+# mix; stage 2 continues on a corpus where idiom tasks are 40% of the examples,
 # because telling "translate" from "translate the meaning" on idioms is what
 # the model learns last. Each stage is a file target and pre-training
 # resumes from its checkpoint, so an interrupted run continues where it
@@ -152,6 +153,8 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	cp $(W)/model/config.json $(W)/model/model.safetensors $(W)/model/spiece.model \
 	  $(W)/model/tokenizer.json $(W)/model/train_log.jsonl $(MODEL)/
 	$(PL) words --count --out $(MODEL)/words.tsv $(W)/corpus/train.jsonl $(W)/corpus2/train.jsonl
-	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp && mv $@.tmp $@
+	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp
+	echo >>$@.tmp
+	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/probe.sh >>$@.tmp && mv $@.tmp $@
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

@@ -163,7 +163,9 @@ check a "run 1 ● done" "the run finishes" $((WAIT * 2))
 ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_config.json >/dev/null 2>&1 && ok || bad "no checkpoint in the runs directory"
 keys a E
 check a "chart exported:" "chart export"
-ls "$WORK"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file"
+EXP=$TMPD/xdg/promptlab/exports
+ls "$EXP"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file in $EXP"
+[ -z "$(ls "$WORK")" ] && ok || bad "exports landed in the current directory: $(ls "$WORK")"
 
 # view 3: outputs fill in for all three prompts; a typed sentence
 keys a 3
@@ -189,8 +191,8 @@ check a "unseen by the model: Phở" "unseen words explained"
 keys a Escape
 keys a E
 check a "table exported:" "table export"
-ls "$WORK"/promptlab-side-*.md "$WORK"/promptlab-side-*.csv >/dev/null 2>&1 && ok || bad "no Markdown/CSV files"
-grep -q "Con mèo đang ngủ" "$WORK"/promptlab-side-*.md && ok || bad "Markdown lacks the reference"
+ls "$EXP"/promptlab-side-*.md "$EXP"/promptlab-side-*.csv >/dev/null 2>&1 && ok || bad "no Markdown/CSV files"
+grep -q "Con mèo đang ngủ" "$EXP"/promptlab-side-*.md && ok || bad "Markdown lacks the reference"
 
 # view 4: nearest tokens of the trained prompt, the control, the template's tokens
 keys a 4
