@@ -27,6 +27,7 @@ int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
 int cmd_words(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 
 struct app_command {
     const char *name;
