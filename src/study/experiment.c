@@ -1286,10 +1286,20 @@ int study_run(const struct study_spec *s, const char *out_dir, const struct stud
         rc = pl_err_set(e, PL_ENOMEM, "out of memory");
     if (rc == 0)
         rc = tests_read(&R, e);
-    if (rc == 0 && (rc = pl_mkdirs(out_dir, e)) == 0)
-        rc = write_spec(&R, e);
     R.cells = cells;
     R.n_cells = n;
+    /* Refuse a changed setting before anything is written or trained. */
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char dir[4200], settings[SETTINGS_CAP];
+        struct study_result scratch;
+        if (snprintf(dir, sizeof dir, "%s/cells/%s", out_dir, cells[i].id) >= (int)sizeof dir)
+            rc = pl_err_set(e, PL_ERANGE, "%s: path too long", out_dir);
+        cell_settings(&R, &cells[i], settings, sizeof settings);
+        if (rc == 0 && (rc = finished(dir, settings, &scratch, e)) > 0)
+            rc = 0;
+    }
+    if (rc == 0 && (rc = pl_mkdirs(out_dir, e)) == 0)
+        rc = write_spec(&R, e);
     int done = 0;
     for (int i = 0; rc == 0 && i < n; i++) {
         if (stopped(&R)) {
