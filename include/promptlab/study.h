@@ -107,6 +107,8 @@ struct study_spec {
     enum obj_metric metric;                 /* of validation and tests */
     struct study_training prompt, model;
     int batch;                              /* examples per step (8) */
+    int eval_every;                         /* validate every K steps; 0: the trainer's
+                                             * rule (steps/20, at least 5) */
     int max_valid;                          /* validation examples (64) */
     int max_test;                           /* the first N of each test set (0 = all) */
     int max_new_tokens;                     /* greedy decoding length (48) */
@@ -122,7 +124,7 @@ void study_spec_default(struct study_spec *s);
  * methods, lengths, inits (lists); seeds (a list, or a count N for 1..N);
  * train, valid, hard, metric (strings); test (a list of files, or an
  * object {name: file}); prompt and model ({"steps", "lr", "optimizer"});
- * batch, max_valid, max_test, max_new_tokens (numbers); keep_models
+ * batch, eval_every, max_valid, max_test, max_new_tokens (numbers); keep_models
  * (bool). Paths are used as written (relative to the current directory).
  * Unknown keys and wrong types are errors naming the file and key. The
  * strings read stay valid until study_spec_free. */

@@ -30,7 +30,8 @@ static void help(void)
         "                            [--hard TEMPLATE] [--metric chrf|exact|accuracy]\n"
         "                            [--steps N] [--prompt-steps N] [--model-steps N]\n"
         "                            [--prompt-lr X] [--model-lr X] [--optimizer NAME]\n"
-        "                            [--batch N] [--max-valid N] [--max-test N] [--max-len N]\n"
+        "                            [--batch N] [--eval-every K] [--max-valid N]\n"
+        "                            [--max-test N] [--max-len N]\n"
         "                            [--keep-models] [--list] [--json]\n"
         "\n"
         "Run a grid of cells, one after another: every model x method, where the\n"
@@ -47,7 +48,8 @@ static void help(void)
         "  --spec FILE        a JSON spec with the keys models, methods, lengths, inits,\n"
         "                     seeds, train, valid, test, hard, metric, prompt and model\n"
         "                     ({\"steps\", \"lr\", \"optimizer\"}), batch, max_valid, max_test,\n"
-        "                     max_new_tokens, keep_models; the options below override it\n"
+        "                     eval_every, max_new_tokens, keep_models; the options below\n"
+        "                     override it\n"
         "  --model DIR        a model (repeat for several; --models A,B,C also works;\n"
         "                     default: the embedded model)\n"
         "  --methods LIST     hard, prompt, model (default prompt)\n"
@@ -67,6 +69,7 @@ static void help(void)
         "                     for models, as in tune)\n"
         "  --optimizer NAME   adafactor (default), adam or sgd, for both methods\n"
         "  --batch N          examples per step (default 8)\n"
+        "  --eval-every K     validate every K steps (default steps/20, at least 5)\n"
         "  --max-valid N      validation examples (default 64)\n"
         "  --max-test N       only the first N examples of each test set\n"
         "  --max-len N        new tokens per output (default 48)\n"
@@ -90,7 +93,7 @@ struct opts {
     int n_tests;
     char *test_names[STUDY_MAX_TESTS];
     const char *methods, *lengths, *seeds, *train, *valid, *hard, *metric, *opt;
-    long steps, prompt_steps, model_steps, batch, max_valid, max_test, max_len;
+    long steps, prompt_steps, model_steps, batch, every, max_valid, max_test, max_len;
     double prompt_lr, model_lr;
     bool keep_models, list, json;
 };
@@ -133,6 +136,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"optimizer", required_argument, 0, 'O'},   {"batch", required_argument, 0, 'b'},
         {"max-valid", required_argument, 0, 'V'},   {"max-test", required_argument, 0, 'T'},
         {"max-len", required_argument, 0, 'x'},     {"keep-models", no_argument, 0, 'K'},
+        {"eval-every", required_argument, 0, 'k'},
         {"list", no_argument, 0, 'l'},              {"json", no_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
     static const struct { int c; long lo, hi; const char *want; } ints[] = {
@@ -143,9 +147,10 @@ static int parse(int argc, char **argv, struct opts *o)
         {'V', 1, 1000000, "--max-valid wants a positive number"},
         {'T', 1, 100000000, "--max-test wants a positive number"},
         {'x', 1, 1024, "--max-len wants 1 to 1024"},
+        {'k', 1, 10000000, "--eval-every wants a positive number"},
     };
     long *int_dst[] = {&o->steps, &o->prompt_steps, &o->model_steps, &o->batch, &o->max_valid,
-                       &o->max_test, &o->max_len};
+                       &o->max_test, &o->max_len, &o->every};
     int c, rc;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -295,6 +300,8 @@ static int build_spec(struct opts *o, struct study_spec *s)
         s->model.lr = (float)o->model_lr;
     if (o->batch > 0)
         s->batch = (int)o->batch;
+    if (o->every > 0)
+        s->eval_every = (int)o->every;
     if (o->max_valid > 0)
         s->max_valid = (int)o->max_valid;
     if (o->max_test > 0)
@@ -327,7 +334,7 @@ static long cell_units(const struct progress *P, const struct study_cell *c)
     if (c->method == STUDY_HARD)
         return decode;
     int steps = c->method == STUDY_PROMPT ? s->prompt.steps : s->model.steps;
-    int every = steps / 20 < 5 ? 5 : steps / 20;
+    int every = s->eval_every > 0 ? s->eval_every : steps / 20 < 5 ? 5 : steps / 20;
     return steps + (long)(steps / every + 1) * ((s->max_valid + 7) / 8) + (P->n_test + 7) / 8;
 }
 
@@ -609,7 +616,7 @@ static long tests_size(const struct study_spec *s)
 
 int cmd_experiment(int argc, char **argv)
 {
-    struct opts o = {.steps = -1, .prompt_steps = -1, .model_steps = -1, .batch = -1,
+    struct opts o = {.steps = -1, .prompt_steps = -1, .model_steps = -1, .batch = -1, .every = -1,
                      .max_valid = -1, .max_test = -1, .max_len = -1};
     struct study_spec s;
     int status = parse(argc, argv, &o);

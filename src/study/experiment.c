@@ -243,6 +243,8 @@ static int read_key(const struct reader *r, const cJSON *v, struct study_spec *s
         return read_training(r, v, &s->model);
     if (strcmp(k, "batch") == 0)
         return read_int(r, v, k, 1, 4096, &s->batch);
+    if (strcmp(k, "eval_every") == 0)
+        return read_int(r, v, k, 0, 10000000, &s->eval_every);
     if (strcmp(k, "max_valid") == 0)
         return read_int(r, v, k, 1, 1000000, &s->max_valid);
     if (strcmp(k, "max_test") == 0)
@@ -259,7 +261,7 @@ static int read_key(const struct reader *r, const cJSON *v, struct study_spec *s
         return 0; /* notes for people; the format tag spec.json carries */
     return pl_err_set(r->e, PL_EINVAL,
                       "%s: unknown key \"%s\" (models, methods, lengths, inits, seeds, train, "
-                      "valid, test, hard, metric, prompt, model, batch, max_valid, max_test, "
+                      "valid, test, hard, metric, prompt, model, batch, eval_every, max_valid, max_test, "
                       "max_new_tokens, keep_models, comment)",
                       r->path, k);
 }
@@ -341,7 +343,7 @@ int study_spec_check(const struct study_spec *s, struct pl_err *e)
         if (tt[i]->steps < 1 || tt[i]->lr < 0)
             return pl_err_set(e, PL_EINVAL, "%s tuning needs steps >= 1 and lr >= 0",
                               i ? "model" : "prompt");
-    if (s->batch < 1 || s->max_valid < 1 || s->max_test < 0 || s->max_new_tokens < 1)
+    if (s->batch < 1 || s->eval_every < 0 || s->max_valid < 1 || s->max_test < 0 || s->max_new_tokens < 1)
         return pl_err_set(e, PL_EINVAL, "batch, max_valid and max_new_tokens must be positive");
     for (int i = 0; i < s->n_tests; i++) {
         char a[64], b[64];
@@ -967,6 +969,7 @@ static void cell_params(const struct run *R, const struct study_cell *c, struct 
         p->tune.opt.lr = t->lr;
     p->tune.steps = t->steps;
     p->tune.batch = s->batch;
+    p->tune.eval_every = s->eval_every;
     p->tune.seed = (uint64_t)c->seed;
     p->train = s->train;
     p->valid = s->valid;
@@ -998,9 +1001,9 @@ static void cell_settings(const struct run *R, const struct study_cell *c, char 
     } else {
         struct tr_params p;
         cell_params(R, c, &p);
-        pl_str_printf(&b, "seed=%d\nsteps=%d\nlr=%.9g\noptimizer=%s\nbatch=%d\n", c->seed,
-                      p.tune.steps, (double)p.tune.opt.lr, optim_kind_name(p.tune.opt.kind),
-                      p.tune.batch);
+        pl_str_printf(&b, "seed=%d\nsteps=%d\nlr=%.9g\noptimizer=%s\nbatch=%d\neval_every=%d\n",
+                      c->seed, p.tune.steps, (double)p.tune.opt.lr,
+                      optim_kind_name(p.tune.opt.kind), p.tune.batch, p.tune.eval_every);
         if (c->method == STUDY_PROMPT)
             pl_str_printf(&b, "length=%d\ninit=%s\n", c->length, s->inits[c->init]);
     }
@@ -1258,6 +1261,7 @@ static int write_spec(const struct run *R, struct pl_err *e)
         cJSON_AddStringToObject(x, "optimizer", optim_kind_name(tt[i]->opt));
     }
     cJSON_AddNumberToObject(o, "batch", s->batch);
+    cJSON_AddNumberToObject(o, "eval_every", s->eval_every);
     cJSON_AddNumberToObject(o, "max_valid", s->max_valid);
     cJSON_AddNumberToObject(o, "max_test", s->max_test);
     cJSON_AddNumberToObject(o, "max_new_tokens", s->max_new_tokens);
