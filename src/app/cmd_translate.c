@@ -30,6 +30,26 @@ static void translate_help(void)
            LAB_MAX_SOURCE);
 }
 
+/* One output line (or JSON object), warning about words the model never saw. */
+static void print_output(struct lab *L, const char *source, const char *out, int index, int json)
+{
+    char *unseen = NULL;
+    int n_unseen = app_unseen_words(L, source, json, &unseen);
+    if (json) {
+        fputs("{\"source\": ", stdout);
+        app_json_string(stdout, source);
+        fputs(", \"output\": ", stdout);
+        app_json_string(stdout, out);
+        printf(", \"unseen\": [%s]}\n", n_unseen > 0 ? unseen : "");
+    } else {
+        printf("%s\n", out);
+        if (n_unseen > 0)
+            app_warn("translate", "input %d: the model never saw %s: the output is a guess", index,
+                     unseen);
+    }
+    free(unseen);
+}
+
 int cmd_translate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -94,21 +114,7 @@ int cmd_translate(int argc, char **argv)
             app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
                      LAB_MAX_SOURCE);
         for (int i = 0; i < m; i++) {
-            char *unseen = NULL;
-            int n_unseen = app_unseen_words(L, texts[start + i], json, &unseen);
-            if (json) {
-                fputs("{\"source\": ", stdout);
-                app_json_string(stdout, texts[start + i]);
-                fputs(", \"output\": ", stdout);
-                app_json_string(stdout, out[i]);
-                printf(", \"unseen\": [%s]}\n", n_unseen > 0 ? unseen : "");
-            } else {
-                printf("%s\n", out[i]);
-                if (n_unseen > 0)
-                    app_warn("translate", "input %d: the model never saw %s: the output is a guess",
-                             start + i + 1, unseen);
-            }
-            free(unseen);
+            print_output(L, texts[start + i], out[i], start + i + 1, json);
             free(out[i]);
         }
         fflush(stdout);
