@@ -252,9 +252,11 @@ static void publish_end(struct tui_run *r, int rc, const struct pl_err *e, const
         set_msg_locked(r, "stopped at step %d: %s%s%s", done, e->msg,
                        saved >= 0 ? "; best values saved in " : "", saved >= 0 ? s->dir : "");
     else if (saved >= 0)
-        set_msg_locked(r, "%s at step %d; best %s (step %d) saved in %s",
+        set_msg_locked(r, "%s at step %d; best %s (step %d, %.1f MB, %lld of %lld parameters "
+                       "trained) saved in %s",
                        rc ? "stopped" : res->tune.end == TUNE_END_EARLY ? "early stop" : "finished",
-                       done, what, saved, s->dir);
+                       done, what, saved, (double)res->saved_bytes / 1e6, s->n_trained, s->n_model,
+                       s->dir);
     else if (atomic_load(&r->no_final_save))
         set_msg_locked(r, "stopped at step %d; not saved", done);
     else
