@@ -187,7 +187,8 @@ struct tr_result {
     char save_error[768];     /* "" or why the last save failed */
 };
 
-/* Train from the current step to p->tune.steps, saving as described above.
+/* Train from the current step to p->tune.steps (nothing when a resumed run
+ * has done that many already), saving as described above.
  * Returns tune_run's code (0, PL_ESTOPPED, PL_ENUMERIC with the last good
  * values kept and saved, a callback's error). A failed save does not stop
  * the run: it is reported as an event and in res->save_error. ctl may be

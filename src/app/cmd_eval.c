@@ -283,7 +283,7 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
         {0, 0, 0, 0}};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
         case 'd': o->data = optarg; break;
@@ -308,7 +308,7 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
                 return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
             break;
         case 'h': help(); return -1;
-        default: return app_usage("eval", "unknown option");
+        default: return app_bad_option("eval", c, argv, opts);
         }
     }
     if (optind < argc)

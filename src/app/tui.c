@@ -299,15 +299,19 @@ static void write_stats(const struct tui *t)
     const char *path = getenv("PROMPTLAB_TUI_STATS");
     if (!path || !*path)
         return;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
     double mx = 0;
     for (int i = 0; i < t->n_lat; i++)
         mx = t->lat[i] > mx ? t->lat[i] : mx;
-    fprintf(f, "keys %d\nkey_latency_median_ms %.3f\nkey_latency_max_ms %.3f\nframe_max_ms %.3f\n",
-            t->n_lat, tui_median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3, t->frame_max * 1e3);
-    fclose(f);
+    struct pl_str s = {0};
+    pl_str_printf(&s, "keys %d\n", t->n_lat);
+    /* no keys, no latency: a median of nothing is not a number to write */
+    if (t->n_lat > 0)
+        pl_str_printf(&s, "key_latency_median_ms %.3f\nkey_latency_max_ms %.3f\n",
+                      tui_median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3);
+    pl_str_printf(&s, "frame_max_ms %.3f\n", t->frame_max * 1e3);
+    if (!s.oom)
+        pl_write_file_atomic(path, s.p, s.n, NULL);
+    free(s.p);
 }
 
 struct tui_args {
@@ -325,13 +329,13 @@ static int parse_args(int argc, char **argv, struct tui_args *a)
                                          {0, 0, 0, 0}};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': a->model = optarg; break;
         case 's': a->samples = optarg; break;
         case 'd': a->demo = true; break;
         case 'h': help_text(); return -1;
-        default: return app_usage("tui", "unknown option");
+        default: return app_bad_option("tui", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -339,6 +343,12 @@ static int parse_args(int argc, char **argv, struct tui_args *a)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "promptlab tui: needs a terminal (for scripts, use the other commands: "
                         "promptlab --help)\n");
+        return 1;
+    }
+    char why[256];
+    if (!tui_term_usable(why, sizeof why)) {
+        fprintf(stderr, "promptlab tui: %s; run it in a terminal such as xterm-256color, or use "
+                        "the other commands (promptlab --help)\n", why);
         return 1;
     }
     return 0;
@@ -405,13 +415,21 @@ static void setup_prompts(struct tui *t, char *startup, size_t cap)
         snprintf(startup, cap, "a shipped soft prompt did not load: %s", soft_notes);
 }
 
-/* Curses, colours, keys, mouse and bracketed paste. 0 or 1. */
-static int terminal_open(struct tui *t)
+/* Curses, colours, keys, mouse and bracketed paste; a note on a locale
+ * that is not UTF-8 goes before startup. 0 or 1. */
+static int terminal_open(struct tui *t, char *startup, size_t cap)
 {
     setlocale(LC_ALL, "");
     const char *cs = nl_langinfo(CODESET);
     bool utf8 = cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
     t->tflags = utf8 ? 0 : UI_TEXT_ASCII;
+    if (!utf8) {
+        char note[600];
+        snprintf(note, sizeof note,
+                 "Not a UTF-8 locale (%.20s): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8. %.400s",
+                 setlocale(LC_CTYPE, NULL), startup);
+        tui_copy(startup, cap, note);
+    }
     t->g = tui_glyphs_for(utf8);
     have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
     install_signals();
@@ -542,7 +560,7 @@ int cmd_tui(int argc, char **argv)
         teardown(t);
         return 1;
     }
-    if (terminal_open(t)) {
+    if (terminal_open(t, startup, sizeof startup)) {
         teardown(t);
         return 1;
     }

@@ -531,4 +531,9 @@ bool tui_insp_tick(struct tui *t);
 const char *tui_insp_footer(const struct tui *t);
 void tui_insp_reset(struct tui *t);
 
+/* tui_term.c: false, with the reason in why, when the terminal TERM names
+ * cannot show the TUI (unknown, generic, hardcopy, no cursor addressing).
+ * Call before initscr. */
+bool tui_term_usable(char *why, size_t cap);
+
 #endif

@@ -440,9 +440,6 @@ static int loop_init(trainer *t, struct pl_err *e)
         rc = tr_checkpoint_read(t, t->p.resume, e);
     }
     t->info.start_step = tune_hist(t->ts)->steps_done;
-    if (rc == 0 && t->info.start_step > t->p.tune.steps)
-        rc = pl_err_set(e, PL_EINVAL, "%s has done %d steps already, more than the %d asked for",
-                        t->p.resume, t->info.start_step, t->p.tune.steps);
     return rc;
 }
 
