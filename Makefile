@@ -4,6 +4,9 @@
 #   make            build ./promptlab (optimised)
 #   make test       build and run every test; ends with "N passed, N failed"
 #   make san        the same tests under AddressSanitizer + UBSan (build/asan)
+#   make tsan       the threaded tests (TUI workers, TUI data) under
+#                   ThreadSanitizer (build/tsan; suppressions: tests/tsan.supp)
+#   make valgrind   memcheck on translate, score, tune and eval (tests/valgrind.sh)
 #   make deps       install the Debian packages the build and tests need
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make WERROR=1   warnings are errors (CI)
@@ -30,6 +33,14 @@ ifeq ($(SAN),1)
 B   := build/asan
 OPT := -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 BIN := $(B)/promptlab
+else ifeq ($(SAN),memcheck)
+B   := build/valgrind
+OPT := -O1 -g -fno-omit-frame-pointer
+BIN := $(B)/promptlab
+else ifeq ($(SAN),thread)
+B   := build/tsan
+OPT := -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=thread
+BIN := $(B)/promptlab
 else
 B   := build/release
 OPT := -O2 -g -march=native
@@ -50,7 +61,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tests deps install uninstall clean model ladder
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder
 
 all: $(BIN)
 
@@ -81,6 +92,25 @@ test: tests
 
 san:
 	$(MAKE) SAN=1 test
+
+# The tests where threads meet: the decoding worker and training runs
+# against the UI thread's snapshots. OpenBLAS is not instrumented; its
+# own threads are kept out by tests/tsan.supp (see there).
+TSAN_TESTS := test_tui_workers test_tui_data
+tsan:
+	$(MAKE) SAN=thread $(TSAN_TESTS:%=build/tsan/tests/%)
+	@fail=0; for t in $(TSAN_TESTS); do \
+	  echo "== $$t under ThreadSanitizer"; \
+	  TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1 $$TSAN_OPTIONS" \
+	    build/tsan/tests/$$t || fail=1; \
+	done; exit $$fail
+
+# Memcheck on the CLI paths (tests/valgrind.sh), on a build without
+# -march=native: valgrind cannot decode AVX-512.
+valgrind:
+	$(MAKE) SAN=memcheck build/valgrind/promptlab build/valgrind/tests/tools/mkmodel
+	PROMPTLAB=$(CURDIR)/build/valgrind/promptlab TOOLS=$(CURDIR)/build/valgrind/tests/tools \
+	  sh tests/valgrind.sh
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \

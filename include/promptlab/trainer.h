@@ -18,8 +18,9 @@
  * its validation split, the objective (objective.h), the optimiser and
  * schedule (tune_params), evaluation with the task metric, saving (the best
  * values to `out` at every validation that improves and at the end; a
- * checkpoint to `out`/checkpoint every checkpoint_s seconds, on request and
- * at the end), resuming, the saved record, and progress.
+ * checkpoint to `out`/checkpoint with each of those saves, every
+ * checkpoint_s seconds, on request and at the end), resuming, the saved
+ * record, and progress.
  *
  * One rule each (all front ends):
  *   - Validation: `valid` when given; else the last 10% of the training
@@ -184,10 +185,11 @@ struct tr_result {
     long long saved_bytes;    /* size of the files in `out` (checkpoint excluded) */
     bool checkpointed;        /* `out`/checkpoint holds the final state */
     double elapsed;           /* seconds of training over all sessions, pauses excluded */
-    char save_error[768];     /* "" or why the last save failed */
+    char save_error[768];     /* "" or why the first failed save failed */
 };
 
-/* Train from the current step to p->tune.steps, saving as described above.
+/* Train from the current step to p->tune.steps (nothing when a resumed run
+ * has done that many already), saving as described above.
  * Returns tune_run's code (0, PL_ESTOPPED, PL_ENUMERIC with the last good
  * values kept and saved, a callback's error). A failed save does not stop
  * the run: it is reported as an event and in res->save_error. ctl may be

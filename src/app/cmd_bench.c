@@ -354,6 +354,72 @@ static void help(void)
            "  model has at most 30M parameters; peak memory.\n");
 }
 
+/* The model to measure: a directory, or a random model of a named shape. */
+static int bench_model(const char *model, const struct shape *shape, t5_model **m, struct pl_err *e)
+{
+    if (model)
+        return t5_open(model, m, e);
+    struct t5_config cfg;
+    t5_config_default(&cfg);
+    snprintf(cfg.name_or_path, sizeof cfg.name_or_path, "random %s", shape->name);
+    cfg.d_model = shape->d_model;
+    cfg.d_kv = shape->d_kv;
+    cfg.n_heads = shape->n_heads;
+    cfg.d_ff = shape->d_ff;
+    cfg.n_layers = cfg.n_dec_layers = shape->n_layers;
+    cfg.vocab_size = shape->vocab;
+    cfg.act = T5_ACT_GELU_NEW;
+    cfg.gated = true;
+    cfg.tie_word_embeddings = cfg.scale_decoder_outputs = shape->tied;
+    return t5_init_random(&cfg, 1, m, e);
+}
+
+static void print_figures(const struct figures *fp, const t5_model *m, const char *name,
+                          bool loaded, long runs, double gflops, double gbs, int json)
+{
+    struct figures f = *fp;
+    const struct t5_config *cfg = m ? t5_model_config(m) : NULL;
+    double bpt = cfg ? decode_bytes_per_token(cfg) : 0;
+    if (json) {
+        printf("{\"blas_core\": \"%s\", \"threads\": %d, \"runs\": %ld, \"sgemm_gflops\": %.1f, "
+               "\"read_gb_s\": %.1f",
+               pl_blas_core(), pl_blas_threads(), runs, gflops, gbs);
+        if (m) {
+            printf(", \"model\": ");
+            app_json_string(stdout, name);
+            printf(", \"parameters\": %zu, \"load_s\": %.4f, \"encoder_tok_s\": %.1f, "
+                   "\"decode_b1_tok_s\": %.1f, \"decode_b8_tok_s\": %.1f, "
+                   "\"decode_bytes_per_token\": %.0f, \"tune_steps_s\": %.3f, "
+                   "\"tune_gflops\": %.2f, \"train_tok_s\": %.1f, \"train_gflops\": %.2f, "
+                   "\"peak_mb\": %.1f",
+                   t5_model_n_params(m), f.load_s, f.enc_tok_s, f.dec1_tok_s, f.dec8_tok_s, bpt,
+                   f.tune_steps_s, f.tune_gflops, f.train_tok_s, f.train_gflops, f.peak_mb);
+        }
+        printf("}\n");
+    } else {
+        printf("OpenBLAS kernel   %s, %d threads; medians of %ld runs\n", pl_blas_core(),
+               pl_blas_threads(), runs);
+        printf("sgemm 2048^3      %8.1f GFLOP/s\n", gflops);
+        printf("memory read       %8.1f GB/s\n", gbs);
+        if (m) {
+            printf("model             %s (%zu parameters)\n", name,
+                   t5_model_n_params(m));
+            printf("%-17s %8.3f s\n", loaded ? "load" : "build (random)", f.load_s);
+            printf("encoder           %8.0f tokens/s (batch 8 x 20)\n", f.enc_tok_s);
+            printf("greedy, batch 1   %8.1f tokens/s; %.1f MB of weights per token = %.0f%% "
+                   "of the read bandwidth\n",
+                   f.dec1_tok_s, bpt / 1e6, 100.0 * bpt * f.dec1_tok_s / (gbs * 1e9));
+            printf("greedy, batch 8   %8.1f tokens/s\n", f.dec8_tok_s);
+            printf("soft-prompt step  %8.2f steps/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
+                   f.tune_steps_s, f.tune_gflops, 100.0 * f.tune_gflops / gflops);
+            if (f.train_tok_s > 0)
+                printf("full training     %8.0f tokens/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
+                       f.train_tok_s, f.train_gflops, 100.0 * f.train_gflops / gflops);
+            printf("peak memory       %8.1f MB\n", f.peak_mb);
+        }
+    }
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -364,7 +430,7 @@ int cmd_bench(int argc, char **argv)
     int json = 0, c;
     const char *model = NULL, *shape_name = NULL;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 's': shape_name = optarg; break;
@@ -374,7 +440,7 @@ int cmd_bench(int argc, char **argv)
             break;
         case 'j': json = 1; break;
         case 'h': help(); return 0;
-        default: return app_usage("bench", "unknown option");
+        default: return app_bad_option("bench", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -397,23 +463,7 @@ int cmd_bench(int argc, char **argv)
     int rc = 0;
     if (model || shape) {
         double t0 = pl_now();
-        if (model) {
-            rc = t5_open(model, &m, &e);
-        } else {
-            struct t5_config cfg;
-            t5_config_default(&cfg);
-            snprintf(cfg.name_or_path, sizeof cfg.name_or_path, "random %s", shape->name);
-            cfg.d_model = shape->d_model;
-            cfg.d_kv = shape->d_kv;
-            cfg.n_heads = shape->n_heads;
-            cfg.d_ff = shape->d_ff;
-            cfg.n_layers = cfg.n_dec_layers = shape->n_layers;
-            cfg.vocab_size = shape->vocab;
-            cfg.act = T5_ACT_GELU_NEW;
-            cfg.gated = true;
-            cfg.tie_word_embeddings = cfg.scale_decoder_outputs = shape->tied;
-            rc = t5_init_random(&cfg, 1, &m, &e);
-        }
+        rc = bench_model(model, shape, &m, &e);
         f.load_s = pl_now() - t0;
         if (rc == 0)
             rc = bench_encoder(m, (int)runs, &f.enc_tok_s, &e);
@@ -436,46 +486,8 @@ int cmd_bench(int argc, char **argv)
     /* The machine's ceilings last, so peak memory above is the model's own. */
     double gflops = bench_sgemm((int)runs);
     double gbs = bench_bandwidth((int)runs);
-    const struct t5_config *cfg = m ? t5_model_config(m) : NULL;
-    double bpt = cfg ? decode_bytes_per_token(cfg) : 0;
-    if (json) {
-        printf("{\"blas_core\": \"%s\", \"threads\": %d, \"runs\": %ld, \"sgemm_gflops\": %.1f, "
-               "\"read_gb_s\": %.1f",
-               pl_blas_core(), pl_blas_threads(), runs, gflops, gbs);
-        if (m) {
-            printf(", \"model\": ");
-            app_json_string(stdout, model ? model : shape->name);
-            printf(", \"parameters\": %zu, \"load_s\": %.4f, \"encoder_tok_s\": %.1f, "
-                   "\"decode_b1_tok_s\": %.1f, \"decode_b8_tok_s\": %.1f, "
-                   "\"decode_bytes_per_token\": %.0f, \"tune_steps_s\": %.3f, "
-                   "\"tune_gflops\": %.2f, \"train_tok_s\": %.1f, \"train_gflops\": %.2f, "
-                   "\"peak_mb\": %.1f",
-                   t5_model_n_params(m), f.load_s, f.enc_tok_s, f.dec1_tok_s, f.dec8_tok_s, bpt,
-                   f.tune_steps_s, f.tune_gflops, f.train_tok_s, f.train_gflops, f.peak_mb);
-        }
-        printf("}\n");
-    } else {
-        printf("OpenBLAS kernel   %s, %d threads; medians of %ld runs\n", pl_blas_core(),
-               pl_blas_threads(), runs);
-        printf("sgemm 2048^3      %8.1f GFLOP/s\n", gflops);
-        printf("memory read       %8.1f GB/s\n", gbs);
-        if (m) {
-            printf("model             %s (%zu parameters)\n", model ? model : shape->name,
-                   t5_model_n_params(m));
-            printf("%-17s %8.3f s\n", model ? "load" : "build (random)", f.load_s);
-            printf("encoder           %8.0f tokens/s (batch 8 x 20)\n", f.enc_tok_s);
-            printf("greedy, batch 1   %8.1f tokens/s; %.1f MB of weights per token = %.0f%% "
-                   "of the read bandwidth\n",
-                   f.dec1_tok_s, bpt / 1e6, 100.0 * bpt * f.dec1_tok_s / (gbs * 1e9));
-            printf("greedy, batch 8   %8.1f tokens/s\n", f.dec8_tok_s);
-            printf("soft-prompt step  %8.2f steps/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
-                   f.tune_steps_s, f.tune_gflops, 100.0 * f.tune_gflops / gflops);
-            if (f.train_tok_s > 0)
-                printf("full training     %8.0f tokens/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
-                       f.train_tok_s, f.train_gflops, 100.0 * f.train_gflops / gflops);
-            printf("peak memory       %8.1f MB\n", f.peak_mb);
-        }
-    }
+    print_figures(&f, m, model ? model : shape ? shape->name : NULL, model != NULL, runs, gflops,
+                  gbs, json);
     t5_free(m);
     return 0;
 }

@@ -91,6 +91,27 @@ static void print_stats(const struct world_stats *st, bool json)
     printf("labels      %d\n", st->n_labels);
 }
 
+static void print_report(const char *out, const struct world_corpus_params *p,
+                         const struct world_corpus_report *r, double dt, bool json)
+{
+    if (json) {
+        printf("{\"out\":");
+        app_json_string(stdout, out);
+        printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
+               "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
+               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
+               (unsigned long long)p->seed, r->n_train, r->n_valid, r->n_test, r->n_softa_train,
+               r->n_softa_test, r->n_softb_train, r->n_softb_test, r->n_classify_train,
+               r->n_classify_valid, dt);
+    } else {
+        printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
+               "classify %ld/%ld (seed %llu, %.1f s)\n",
+               out, r->n_train, r->n_valid, r->n_test, r->n_softa_train, r->n_softa_test,
+               r->n_softb_train, r->n_softb_test, r->n_classify_train, r->n_classify_valid,
+               (unsigned long long)p->seed, dt);
+    }
+}
+
 int cmd_corpus(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -111,7 +132,7 @@ int cmd_corpus(int argc, char **argv)
     long v;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "s:o:n:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:o:n:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (app_parse_int(optarg, 0, 0x7fffffffL, &v) != 0)
@@ -136,7 +157,7 @@ int cmd_corpus(int argc, char **argv)
         case 'S': stats = true; break;
         case 'j': json = true; break;
         case 'h': usage(stdout); return 0;
-        default: return app_usage(CMD, "unknown or incomplete option");
+        default: return app_bad_option(CMD, c, argv, opts);
         }
     }
     if (optind < argc)
@@ -161,23 +182,7 @@ int cmd_corpus(int argc, char **argv)
     world_free(w);
     if (rc != 0)
         return app_fail(CMD, &e);
-    double dt = pl_now() - t0;
-    if (json) {
-        printf("{\"out\":");
-        app_json_string(stdout, out);
-        printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
-               "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
-               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
-               (unsigned long long)p.seed, r.n_train, r.n_valid, r.n_test, r.n_softa_train,
-               r.n_softa_test, r.n_softb_train, r.n_softb_test, r.n_classify_train,
-               r.n_classify_valid, dt);
-    } else {
-        printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
-               "classify %ld/%ld (seed %llu, %.1f s)\n",
-               out, r.n_train, r.n_valid, r.n_test, r.n_softa_train, r.n_softa_test,
-               r.n_softb_train, r.n_softb_test, r.n_classify_train, r.n_classify_valid,
-               (unsigned long long)p.seed, dt);
-    }
+    print_report(out, &p, &r, pl_now() - t0, json);
     if (r.n_valid < p.n_valid || r.n_test < p.n_test)
         app_warn(CMD, "the data yields fewer distinct valid/test examples than asked for");
     return 0;

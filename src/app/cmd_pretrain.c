@@ -114,7 +114,7 @@ static int parse(int argc, char **argv, struct tr_params *p, struct opts *o)
     long *dst[] = {&o->steps, &o->batch_tokens, &o->warmup, &o->seed, &o->sched, &o->ck_min};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         size_t i = 0;
         while (i < sizeof ints / sizeof *ints && ints[i].c != c)
             i++;
@@ -135,7 +135,7 @@ static int parse(int argc, char **argv, struct tr_params *p, struct opts *o)
                 return app_usage("pretrain", "--lr wants a positive number, not '%s'", optarg);
             break;
         case 'h': help(); return -1;
-        default: return app_usage("pretrain", "unknown option");
+        default: return app_bad_option("pretrain", c, argv, opts);
         }
     }
     if (optind < argc)

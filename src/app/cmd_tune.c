@@ -136,7 +136,7 @@ static int parse(int argc, char **argv, struct opts *o)
                        &o->seed};
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         bool done = false;
         for (size_t i = 0; i < sizeof ints / sizeof *ints && !done; i++)
             if (ints[i].c == c) {
@@ -170,7 +170,7 @@ static int parse(int argc, char **argv, struct opts *o)
                 return app_usage("tune", "--clip wants a number >= 0, not '%s'", optarg);
             break;
         case 'h': help(); return -1;
-        default: return app_usage("tune", "unknown option");
+        default: return app_bad_option("tune", c, argv, opts);
         }
     }
     if (optind < argc)

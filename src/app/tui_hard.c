@@ -21,6 +21,7 @@ struct tui_hard {
     bool editing;
     bool tokens;
     struct ui_list results, presets;
+    uint64_t tmpl_seen;       /* template_version the editor shows */
     struct tui_job *job;
     char *ran;                /* template of the results; NULL before a run */
     int n;                    /* rows of the results (the sample set when run) */
@@ -79,14 +80,29 @@ void tui_hard_reset(struct tui *t)
     h->results = (struct ui_list){0, 0};
 }
 
-const char *tui_hard_template(const struct tui *t)
+/* The editor shows the shared template: reload it when someone else set
+ * it (a preset picked in view 3, the demo's setup). */
+static void follow_template(struct tui *t)
 {
-    return ui_editor_text(&t->hard->ed, NULL);
+    struct tui_hard *h = t->hard;
+    if (h->tmpl_seen == t->template_version)
+        return;
+    const char *s = tui_template(t);
+    size_t n;
+    const char *cur = ui_editor_text(&h->ed, &n);
+    if (n != strlen(s) || memcmp(cur, s, n) != 0)
+        ui_editor_set_text(&h->ed, s, strlen(s));
+    h->tmpl_seen = t->template_version;
 }
 
-void tui_hard_set_template(struct tui *t, const char *s)
+/* After an edit: the editor's text becomes the shared template. */
+static void publish_template(struct tui *t)
 {
-    ui_editor_set_text(&t->hard->ed, s, strlen(s));
+    struct tui_hard *h = t->hard;
+    const char *text = ui_editor_text(&h->ed, NULL);
+    if (strcmp(text, tui_template(t)) != 0)
+        tui_template_set(t, text);
+    h->tmpl_seen = t->template_version;
 }
 
 bool tui_hard_editing(const struct tui *t)
@@ -109,7 +125,7 @@ void tui_hard_run(struct tui *t)
     h->out = calloc((size_t)n, sizeof *h->out);
     h->score = malloc(sizeof *h->score * (size_t)n);
     h->state = calloc((size_t)n, 1);
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     h->ran = strdup(tmpl);
     if (!src || !ref || !h->out || !h->score || !h->state || !h->ran) {
         free(src), free(ref);
@@ -136,9 +152,12 @@ void tui_hard_run(struct tui *t)
 
 bool tui_hard_tick(struct tui *t)
 {
+    uint64_t seen = t->hard->tmpl_seen;
+    follow_template(t);
+    bool moved = seen != t->hard->tmpl_seen;
     struct tui_hard *h = t->hard;
     if (!h->job || !tui_job_sync(h->job))
-        return false;
+        return moved;
     const struct tui_job_view *v = tui_job_view(h->job);
     int done = 0, failed = 0;
     const char **hyp = malloc(sizeof *hyp * (size_t)h->n), **ref = malloc(sizeof *ref * (size_t)h->n);
@@ -188,7 +207,7 @@ static void load_preset(struct tui *t, int i)
 {
     if (i < 0 || i >= t->n_presets)
         return;
-    tui_hard_set_template(t, t->presets[i].text);
+    tui_template_set(t, t->presets[i].text);
     tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded (%s): r runs it", t->presets[i].name,
             t->presets[i].origin);
 }
@@ -249,7 +268,7 @@ static int mouse_key(struct tui *t, const struct tui_key *k)
     return TUI_REDRAW;
 }
 
-int tui_hard_key(struct tui *t, const struct tui_key *k)
+static int hard_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_hard *h = t->hard;
     if (k->fn && k->code == KEY_MOUSE)
@@ -353,7 +372,7 @@ static void draw_tokens(struct tui *t, int y, int x, int h, int w)
         tui_text(t, y, x, w, "no sample selected", TUI_R_DIM);
         return;
     }
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     int *ids = NULL, n = 0, *tids = NULL, tn = 0;
     bool cut = false, cut2 = false;
     struct pl_err e = {0};
@@ -393,16 +412,9 @@ static void draw_tokens(struct tui *t, int y, int x, int h, int w)
     free(tids);
 }
 
-void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
+static void draw_editor(struct tui *t, int y, int x, int eh, int lw, const char *tmpl)
 {
     struct tui_hard *hd = t->hard;
-    int pw = w >= 110 ? 36 : 28;  /* presets column */
-    int lw = w - pw - 1;
-    int eh = h >= 30 ? 6 : 3;     /* editor lines */
-    const char *tmpl = tui_hard_template(t);
-    bool stale = hd->ran && strcmp(hd->ran, tmpl) != 0;
-
-    /* template editor */
     char title[200];
     snprintf(title, sizeof title, "Template%s", hd->editing ? " (editing: Esc done, Ctrl-R run)"
                                                              : " (Enter/e edit)");
@@ -426,10 +438,13 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
                                         : "No {source}: the sample follows the template",
              t->family, t->family_hint);
     tui_text(t, y + 1 + eh, x + 1, lw - 2, info, TUI_R_DIM);
+}
 
-    /* presets */
-    hd->pr_y = y, hd->pr_x = x + lw + 1, hd->pr_h = eh + 2, hd->pr_w = pw;
-    tui_heading(t, y, x + lw + 1, pw, "Presets (p)", hd->focus == F_PRESETS);
+static void draw_presets(struct tui *t, int y, int x, int eh, int pw, const char *tmpl)
+{
+    struct tui_hard *hd = t->hard;
+    hd->pr_y = y, hd->pr_x = x, hd->pr_h = eh + 2, hd->pr_w = pw;
+    tui_heading(t, y, x, pw, "Presets (p)", hd->focus == F_PRESETS);
     if (hd->focus != F_PRESETS) /* show the preset in use */
         for (int i = 0; i < t->n_presets; i++)
             if (strcmp(t->presets[i].text, tmpl) == 0)
@@ -446,23 +461,17 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
         snprintf(buf, sizeof buf, "%s%s", cur ? t->g->bullet : " ", t->presets[i].name);
         if (role == TUI_R_SELECTED) {
             attrset(tui_attr(t, role));
-            mvhline(y + 1 + r, x + lw + 1, ' ', pw);
+            mvhline(y + 1 + r, x, ' ', pw);
         }
-        tui_text(t, y + 1 + r, x + lw + 1, pw, buf, role);
+        tui_text(t, y + 1 + r, x, pw, buf, role);
     }
     if (t->n_presets == 0)
-        tui_text(t, y + 1, x + lw + 1, pw, "none", TUI_R_DIM);
+        tui_text(t, y + 1, x, pw, "none", TUI_R_DIM);
+}
 
-    int ry = y + eh + 2;
-    int rh = y + h - ry;
-    if (hd->tokens && rh > 8) {
-        int th = rh >= 16 ? 5 : 4;
-        draw_tokens(t, ry, x, th, w);
-        ry += th;
-        rh -= th;
-    }
-
-    /* results */
+static void draw_results(struct tui *t, int ry, int x, int rh, int w, bool stale)
+{
+    struct tui_hard *hd = t->hard;
     char rtitle[300];
     if (!hd->ran)
         snprintf(rtitle, sizeof rtitle, "Samples: %s (%d) - r runs the template", t->samples_name,
@@ -501,10 +510,39 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
         int bw = ui_text_width(buf, strlen(buf));
         tui_score_paint(t, ry + 2 + r, x + sx + sw - bw, hd->score[row], hd->state[row]);
     }
+}
+
+void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
+{
+    struct tui_hard *hd = t->hard;
+    int pw = w >= 110 ? 36 : 28;  /* presets column */
+    int lw = w - pw - 1;
+    int eh = h >= 30 ? 6 : 3;     /* editor lines */
+    const char *tmpl = tui_template(t);
+    bool stale = hd->ran && strcmp(hd->ran, tmpl) != 0;
+    draw_editor(t, y, x, eh, lw, tmpl);
+    draw_presets(t, y, x + lw + 1, eh, pw, tmpl);
+    int ry = y + eh + 2;
+    int rh = y + h - ry;
+    if (hd->tokens && rh > 8) {
+        int th = rh >= 16 ? 5 : 4;
+        draw_tokens(t, ry, x, th, w);
+        ry += th;
+        rh -= th;
+    }
+    draw_results(t, ry, x, rh, w, stale);
     if (hd->editing) {
         /* leave the terminal's cursor at the editor's (the frame reads it back) */
         int line, col;
         ui_editor_cursor(&hd->ed, &line, NULL, &col);
         move(y + 1 + line - hd->ed.top, x + 1 + col - hd->ed.left);
     }
+}
+
+int tui_hard_key(struct tui *t, const struct tui_key *k)
+{
+    follow_template(t);
+    int rc = hard_key(t, k);
+    publish_template(t);
+    return rc;
 }

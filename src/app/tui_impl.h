@@ -342,6 +342,8 @@ struct tui {
     char train_default[PATH_MAX]; /* the data set the training form starts with */
 
     /* prompts */
+    char *tmpl;                   /* the current hard-prompt template (tui_template) */
+    uint64_t template_version;
     struct tui_preset presets[TUI_MAX_PRESETS];
     int n_presets;
     int literal_preset, idiom_preset; /* demo: indices or -1 */
@@ -439,6 +441,51 @@ bool tui_key_is(const struct tui_key *k, int ch);
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap);
 
+/* ---- drawing (tui_draw.c) ---- */
+
+/* Glyphs for a UTF-8 terminal or their ASCII replacements. */
+const struct tui_glyphs *tui_glyphs_for(bool utf8);
+/* Colour pairs for the roles (t->color decides whether they are used). */
+void tui_colors_init(struct tui *t);
+/* One whole frame: tabs, status, the view, message, footer, overlay. */
+void tui_draw(struct tui *t);
+/* True while the current view sends text keys to an editor. */
+bool tui_view_editing(const struct tui *t);
+/* Median of v[0..n) (reorders v); NAN when n is 0. */
+double tui_median(double *v, int n);
+
+/* ---- shared state (tui_state.c): views read it, never each other ---- */
+
+void tui_model_adopt(struct tui *t, struct lab *L);
+void tui_switch_model(struct tui *t, const char *dir);
+int tui_samples_load(struct tui *t, const char *path, struct pl_err *e);
+void tui_switch_samples(struct tui *t, const char *path);
+void tui_add_soft_path(struct tui *t, const char *path);
+/* Follow each prompt-tuning run's best rows in its soft-prompt entry;
+ * true when something changed. */
+bool tui_softs_follow_runs(struct tui *t);
+bool tui_any_run_active(const struct tui *t);
+/* The current hard-prompt template (never NULL) and its setter, which
+ * bumps template_version; the hard prompt view edits it, the side-by-side
+ * view and the inspector read it. */
+const char *tui_template(const struct tui *t);
+void tui_template_set(struct tui *t, const char *s);
+
+/* ---- overlays (tui_overlay.c) ---- */
+
+void tui_overlay_draw(struct tui *t);
+/* The open overlay's answer to a key (TUI_* flags). */
+int tui_overlay_key(struct tui *t, const struct tui_key *k);
+
+/* ---- keys (tui_keys.c) ---- */
+
+/* Look up the terminal's codes for Ctrl+arrows (after initscr). */
+void tui_keys_init(void);
+/* Wait up to timeout_ms for one key (-1: forever); false when none came. */
+bool tui_read_key(struct tui_key *k, int timeout_ms);
+/* What one key does: to the overlay, the global keys, or the view. */
+int tui_handle_key(struct tui *t, struct tui_key *k);
+
 /* ---- views: state, keys, drawing ---- */
 
 int tui_hard_init(struct tui *t);
@@ -448,8 +495,6 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w);
 bool tui_hard_tick(struct tui *t);        /* sync results; true when it should redraw */
 const char *tui_hard_footer(const struct tui *t);
 bool tui_hard_editing(const struct tui *t); /* text keys go to the editor */
-const char *tui_hard_template(const struct tui *t);
-void tui_hard_set_template(struct tui *t, const char *s);
 void tui_hard_reset(struct tui *t);       /* samples or model changed */
 void tui_hard_run(struct tui *t);
 
@@ -485,5 +530,10 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w);
 bool tui_insp_tick(struct tui *t);
 const char *tui_insp_footer(const struct tui *t);
 void tui_insp_reset(struct tui *t);
+
+/* tui_term.c: false, with the reason in why, when the terminal TERM names
+ * cannot show the TUI (unknown, generic, hardcopy, no cursor addressing).
+ * Call before initscr. */
+bool tui_term_usable(char *why, size_t cap);
 
 #endif

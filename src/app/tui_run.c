@@ -252,9 +252,11 @@ static void publish_end(struct tui_run *r, int rc, const struct pl_err *e, const
         set_msg_locked(r, "stopped at step %d: %s%s%s", done, e->msg,
                        saved >= 0 ? "; best values saved in " : "", saved >= 0 ? s->dir : "");
     else if (saved >= 0)
-        set_msg_locked(r, "%s at step %d; best %s (step %d) saved in %s",
+        set_msg_locked(r, "%s at step %d; best %s (step %d, %.1f MB, %lld of %lld parameters "
+                       "trained) saved in %s",
                        rc ? "stopped" : res->tune.end == TUNE_END_EARLY ? "early stop" : "finished",
-                       done, what, saved, s->dir);
+                       done, what, saved, (double)res->saved_bytes / 1e6, s->n_trained, s->n_model,
+                       s->dir);
     else if (atomic_load(&r->no_final_save))
         set_msg_locked(r, "stopped at step %d; not saved", done);
     else
@@ -355,6 +357,95 @@ static void *grow(void *p, size_t elem, int n)
     return n > 0 ? realloc(p, elem * (size_t)n) : p;
 }
 
+/* Copy the new curve points (append-only). */
+static void sync_points(struct tui_run_view *v, const struct tui_run_view *s)
+{
+    if (v->cap_pts < s->n_pts) {
+        struct tune_point *np = grow(v->pts, sizeof *np, s->cap_pts);
+        if (np) {
+            v->pts = np;
+            v->cap_pts = s->cap_pts;
+        }
+    }
+    int n = s->n_pts <= v->cap_pts ? s->n_pts : v->cap_pts;
+    if (n > v->n_pts)
+        memcpy(v->pts + v->n_pts, s->pts + v->n_pts, sizeof *v->pts * (size_t)(n - v->n_pts));
+    v->n_pts = n;
+}
+
+/* The UI's row buffers, made once the run published its shape. */
+static void sync_alloc_rows(struct tui_run_view *v, const struct tui_run_view *s)
+{
+    size_t rows = (size_t)s->n_rows * (size_t)s->d;
+    v->cur = malloc(rows * sizeof(float));
+    v->best = malloc(rows * sizeof(float));
+    v->w0 = malloc(rows * sizeof(float));
+    v->start_ids = malloc(sizeof(int) * (size_t)s->n_rows);
+    v->first_change = malloc(sizeof(int) * (size_t)s->n_rows);
+    if (!v->cur || !v->best || !v->w0 || !v->start_ids || !v->first_change) {
+        free(v->cur), free(v->best), free(v->w0), free(v->start_ids), free(v->first_change);
+        v->cur = v->best = v->w0 = NULL;
+        v->start_ids = v->first_change = NULL;
+    } else {
+        memcpy(v->w0, s->w0, rows * sizeof(float));
+        v->n_rows = s->n_rows;
+        v->d = s->d;
+    }
+}
+
+/* Rows that changed, the nearest-token marks, and new melt records. */
+static void sync_rows(struct tui_run_view *v, const struct tui_run_view *s)
+{
+    size_t rows = (size_t)v->n_rows * (size_t)v->d;
+    if (v->rows_seq != s->rows_seq)
+        memcpy(v->cur, s->cur, rows * sizeof(float));
+    if (v->best_seq != s->best_seq)
+        memcpy(v->best, s->best, rows * sizeof(float));
+    memcpy(v->start_ids, s->start_ids, sizeof(int) * (size_t)v->n_rows);
+    memcpy(v->first_change, s->first_change, sizeof(int) * (size_t)v->n_rows);
+    if (v->cap_melt < s->n_melt) {
+        float *mc = grow(v->melt_cos, sizeof(float) * (size_t)v->n_rows, s->cap_melt);
+        int *ms = mc ? grow(v->melt_step, sizeof(int), s->cap_melt) : NULL;
+        if (mc)
+            v->melt_cos = mc;
+        if (ms) {
+            v->melt_step = ms;
+            v->cap_melt = s->cap_melt;
+        }
+    }
+    int nm = s->n_melt <= v->cap_melt ? s->n_melt : v->cap_melt;
+    if (nm > v->n_melt) {
+        memcpy(v->melt_cos + (size_t)v->n_melt * v->n_rows, s->melt_cos + (size_t)v->n_melt * v->n_rows,
+               sizeof(float) * (size_t)(nm - v->n_melt) * (size_t)v->n_rows);
+        memcpy(v->melt_step + v->n_melt, s->melt_step + v->n_melt,
+               sizeof(int) * (size_t)(nm - v->n_melt));
+        v->n_melt = nm;
+    }
+    v->rows_seq = s->rows_seq;
+    v->best_seq = s->best_seq;
+}
+
+static void sync_scalars(struct tui_run_view *v, const struct tui_run_view *s)
+{
+    v->seq = s->seq;
+    v->state = s->state;
+    v->step = s->step;
+    v->total = s->total;
+    v->elapsed = s->elapsed;
+    v->best_step = s->best_step;
+    v->best_valid = s->best_valid;
+    v->best_metric = s->best_metric;
+    v->saved_step = s->saved_step;
+    v->n_train = s->n_train;
+    v->n_valid = s->n_valid;
+    v->n_trained = s->n_trained;
+    v->n_model = s->n_model;
+    v->saved_bytes = s->saved_bytes;
+    memcpy(v->metric, s->metric, sizeof v->metric);
+    memcpy(v->msg, s->msg, sizeof v->msg);
+    memcpy(v->dir, s->dir, sizeof v->dir);
+}
+
 bool tui_run_sync(struct tui_run *r)
 {
     struct tui_run_view *v = &r->view, *s = &r->shared;
@@ -362,82 +453,12 @@ bool tui_run_sync(struct tui_run *r)
     pthread_mutex_lock(&r->mu);
     if (s->seq != v->seq) {
         changed = true;
-        /* points and melt records are append-only: copy what is new */
-        if (v->cap_pts < s->n_pts) {
-            struct tune_point *np = grow(v->pts, sizeof *np, s->cap_pts);
-            if (np) {
-                v->pts = np;
-                v->cap_pts = s->cap_pts;
-            }
-        }
-        int np_ = s->n_pts <= v->cap_pts ? s->n_pts : v->cap_pts;
-        if (np_ > v->n_pts)
-            memcpy(v->pts + v->n_pts, s->pts + v->n_pts, sizeof *v->pts * (size_t)(np_ - v->n_pts));
-        if (s->n_rows > 0 && !v->cur) {
-            size_t rows = (size_t)s->n_rows * (size_t)s->d;
-            v->cur = malloc(rows * sizeof(float));
-            v->best = malloc(rows * sizeof(float));
-            v->w0 = malloc(rows * sizeof(float));
-            v->start_ids = malloc(sizeof(int) * (size_t)s->n_rows);
-            v->first_change = malloc(sizeof(int) * (size_t)s->n_rows);
-            if (!v->cur || !v->best || !v->w0 || !v->start_ids || !v->first_change) {
-                free(v->cur), free(v->best), free(v->w0), free(v->start_ids), free(v->first_change);
-                v->cur = v->best = v->w0 = NULL;
-                v->start_ids = v->first_change = NULL;
-            } else {
-                memcpy(v->w0, s->w0, rows * sizeof(float));
-                v->n_rows = s->n_rows;
-                v->d = s->d;
-            }
-        }
-        if (v->cur) {
-            size_t rows = (size_t)v->n_rows * (size_t)v->d;
-            if (v->rows_seq != s->rows_seq)
-                memcpy(v->cur, s->cur, rows * sizeof(float));
-            if (v->best_seq != s->best_seq)
-                memcpy(v->best, s->best, rows * sizeof(float));
-            memcpy(v->start_ids, s->start_ids, sizeof(int) * (size_t)v->n_rows);
-            memcpy(v->first_change, s->first_change, sizeof(int) * (size_t)v->n_rows);
-            if (v->cap_melt < s->n_melt) {
-                float *mc = grow(v->melt_cos, sizeof(float) * (size_t)v->n_rows, s->cap_melt);
-                int *ms = mc ? grow(v->melt_step, sizeof(int), s->cap_melt) : NULL;
-                if (mc)
-                    v->melt_cos = mc;
-                if (ms) {
-                    v->melt_step = ms;
-                    v->cap_melt = s->cap_melt;
-                }
-            }
-            int nm = s->n_melt <= v->cap_melt ? s->n_melt : v->cap_melt;
-            if (nm > v->n_melt) {
-                memcpy(v->melt_cos + (size_t)v->n_melt * v->n_rows,
-                       s->melt_cos + (size_t)v->n_melt * v->n_rows,
-                       sizeof(float) * (size_t)(nm - v->n_melt) * (size_t)v->n_rows);
-                memcpy(v->melt_step + v->n_melt, s->melt_step + v->n_melt,
-                       sizeof(int) * (size_t)(nm - v->n_melt));
-                v->n_melt = nm;
-            }
-            v->rows_seq = s->rows_seq;
-            v->best_seq = s->best_seq;
-        }
-        v->n_pts = np_;
-        v->seq = s->seq;
-        v->state = s->state;
-        v->step = s->step;
-        v->total = s->total;
-        v->elapsed = s->elapsed;
-        v->best_step = s->best_step;
-        v->best_valid = s->best_valid;
-        v->best_metric = s->best_metric;
-        v->saved_step = s->saved_step;
-        v->n_train = s->n_train;
-        v->n_valid = s->n_valid;
-        v->n_trained = s->n_trained;
-        v->n_model = s->n_model;
-        v->saved_bytes = s->saved_bytes;
-        memcpy(v->metric, s->metric, sizeof v->metric);
-        memcpy(v->msg, s->msg, sizeof v->msg);
-        memcpy(v->dir, s->dir, sizeof v->dir);
+        sync_points(v, s);
+        if (s->n_rows > 0 && !v->cur)
+            sync_alloc_rows(v, s);
+        if (v->cur)
+            sync_rows(v, s);
+        sync_scalars(v, s);
     }
     pthread_mutex_unlock(&r->mu);
     return changed;

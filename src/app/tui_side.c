@@ -65,7 +65,7 @@ static void current_keys(const struct tui *t, uint64_t key[N_COLS])
 {
     const struct tui_soft *s = tui_soft_current(t);
     uint64_t m = t->model_version * 0x9E3779B97F4A7C15ull;
-    key[COL_HARD] = hash_str(tui_hard_template(t), 14695981039346656037ull) ^ m;
+    key[COL_HARD] = hash_str(tui_template(t), 14695981039346656037ull) ^ m;
     key[COL_SOFT] = s ? ((uint64_t)(t->soft_sel + 1) << 40) ^ t->soft_version ^ m : 0;
     key[COL_NONE] = m | 1;
 }
@@ -182,7 +182,7 @@ static void submit(struct tui *t, const int *rows, int n_rows, const bool want[N
     struct tui_translate_spec sp;
     memset(&sp, 0, sizeof sp);
     const struct tui_soft *soft = tui_soft_current(t);
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     for (int c = 0; c < N_COLS; c++) {
         if (!want[c] || (c == COL_SOFT && !soft))
             continue;
@@ -359,7 +359,7 @@ static void next_preset(struct tui *t)
         tui_msg(t, TUI_R_DIM, "no presets");
         return;
     }
-    const char *cur = tui_hard_template(t);
+    const char *cur = tui_template(t);
     int at = -1;
     for (int i = 0; i < t->n_presets; i++)
         if (strcmp(t->presets[i].text, cur) == 0)
@@ -368,7 +368,7 @@ static void next_preset(struct tui *t)
     /* the demo flips between its literal and idiomatic prompts */
     if (t->demo && t->literal_preset >= 0 && t->idiom_preset >= 0)
         nx = at == t->literal_preset ? t->idiom_preset : t->literal_preset;
-    tui_hard_set_template(t, t->presets[nx].text);
+    tui_template_set(t, t->presets[nx].text);
     tui_msg(t, TUI_R_INFO, "hard prompt: %s: %s", t->presets[nx].name, t->presets[nx].text);
 }
 
@@ -528,7 +528,7 @@ void tui_side_export(struct tui *t)
     }
     const struct tui_soft *soft = tui_soft_current(t);
     char hard_title[300], soft_title[160];
-    snprintf(hard_title, sizeof hard_title, "hard prompt: %.250s", tui_hard_template(t));
+    snprintf(hard_title, sizeof hard_title, "hard prompt: %.250s", tui_template(t));
     snprintf(soft_title, sizeof soft_title, "soft prompt: %.120s", soft ? soft->name : "none");
     struct ui_column cols[] = {
         {"#", 1, 0, 0, UI_ALIGN_RIGHT},      {"source", 1, 0, 1, UI_ALIGN_LEFT},
@@ -616,7 +616,7 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
     const struct tui_soft *soft = tui_soft_current(t);
     char title[400];
     snprintf(title, sizeof title, "Hard: \"%.60s\"  Soft: %.50s  None: the sample alone",
-             tui_hard_template(t), soft ? soft->name : "(none yet: train one in view 2)");
+             tui_template(t), soft ? soft->name : "(none yet: train one in view 2)");
     tui_heading(t, y, x, w, title, false);
 
     int dh = h >= 26 ? 8 : 6, ih = 1;

@@ -503,84 +503,105 @@ void tui_train_export(struct tui *t)
 
 /* ---- keys --------------------------------------------------------------- */
 
+static int edit_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_train *tr = t->train;
+    if (tui_key_is(k, 27)) {
+        tr->editing = false;
+        tui_msg(t, TUI_R_DIM, "unchanged");
+    } else if (k->ui == UI_KEY_ENTER || tui_key_is(k, '\t')) {
+        commit_edit(t);
+    } else if (k->paste) {
+        ui_editor_insert(&tr->ed, k->paste, k->paste_len);
+    } else if (k->ui != UI_KEY_NONE) {
+        ui_editor_key(&tr->ed, k->ui, k->ch);
+    }
+    return TUI_REDRAW;
+}
+
+static int mouse_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_train *tr = t->train;
+    if (!(k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        return 0;
+    int f = k->my - tr->form_y - 1;
+    if (k->mx < tr->form_x + 30 && f >= 0 && f < N_FIELDS) {
+        tr->focus = 0;
+        tr->field = f;
+    }
+    int r = k->my - tr->runs_y - 1;
+    if (k->mx < tr->form_x + 30 && r >= 0 && r < tr->runs_h && tr->runs.top + r < t->n_runs) {
+        tr->focus = 1;
+        tr->runs.selected = tr->runs.top + r;
+    }
+    return TUI_REDRAW;
+}
+
+static void save_as_key(struct tui *t)
+{
+    struct tui_run *r = selected_run(t);
+    if (!r) {
+        tui_msg(t, TUI_R_DIM, "no run yet");
+        return;
+    }
+    char init[PATH_MAX];
+    snprintf(init, sizeof init, "./prompt-run%d", tui_run_id(r));
+    tui_open_input(t, TUI_IN_SAVE_AS, "Save the best prompt into directory", init);
+}
+
+static void toggle_shown(struct tui *t)
+{
+    struct tui_train *tr = t->train;
+    int i = t->n_runs - 1 - tr->runs.selected;
+    if (i < 0 || i >= t->n_runs) {
+        tui_msg(t, TUI_R_DIM, "no run yet");
+        return;
+    }
+    tr->hidden[i] = !tr->hidden[i];
+    tui_msg(t, TUI_R_INFO, "run %d %s the chart", tui_run_id(t->runs[i]),
+            tr->hidden[i] ? "hidden from" : "shown on");
+}
+
+/* The letter keys of the view; -1 when c is not one of them. */
+static int letter_key(struct tui *t, int c)
+{
+    struct tui_train *tr = t->train;
+    switch (c) {
+    case 's': start_run(t); break;
+    case 'p':
+    case ' ': pause_run(t); break;
+    case 'x': stop_run(t); break;
+    case 'w': save_run(t); break;
+    case 'W': save_as_key(t); break;
+    case 'l':
+        tr->scale = tr->scale == UI_SCALE_LINEAR ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
+        tui_msg(t, TUI_R_INFO, "%s scale", tr->scale == UI_SCALE_LOG10 ? "log" : "linear");
+        break;
+    case 'E': tui_train_export(t); break;
+    case 'v': toggle_shown(t); break;
+    case '\t': tr->focus = !tr->focus; break;
+    case 27: tr->focus = 0; break;
+    default: return -1;
+    }
+    return TUI_REDRAW;
+}
+
 int tui_train_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_train *tr = t->train;
-    if (tr->editing) {
-        if (tui_key_is(k, 27)) {
-            tr->editing = false;
-            tui_msg(t, TUI_R_DIM, "unchanged");
-        } else if (k->ui == UI_KEY_ENTER || tui_key_is(k, '\t')) {
-            commit_edit(t);
-        } else if (k->paste) {
-            ui_editor_insert(&tr->ed, k->paste, k->paste_len);
-        } else if (k->ui != UI_KEY_NONE) {
-            ui_editor_key(&tr->ed, k->ui, k->ch);
-        }
-        return TUI_REDRAW;
-    }
-    if (k->fn && k->code == KEY_MOUSE) {
-        if (!(k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
-            return 0;
-        int f = k->my - tr->form_y - 1;
-        if (k->mx < tr->form_x + 30 && f >= 0 && f < N_FIELDS) {
-            tr->focus = 0;
-            tr->field = f;
-        }
-        int r = k->my - tr->runs_y - 1;
-        if (k->mx < tr->form_x + 30 && r >= 0 && r < tr->runs_h && tr->runs.top + r < t->n_runs) {
-            tr->focus = 1;
-            tr->runs.selected = tr->runs.top + r;
-        }
-        return TUI_REDRAW;
-    }
-    if (!k->fn && !k->alt) {
-        switch (k->code) {
-        case 's': start_run(t); return TUI_REDRAW;
-        case 'p':
-        case ' ': pause_run(t); return TUI_REDRAW;
-        case 'x': stop_run(t); return TUI_REDRAW;
-        case 'w': save_run(t); return TUI_REDRAW;
-        case 'W': {
-            struct tui_run *r = selected_run(t);
-            if (!r) {
-                tui_msg(t, TUI_R_DIM, "no run yet");
-                return TUI_REDRAW;
-            }
-            char init[PATH_MAX];
-            snprintf(init, sizeof init, "./prompt-run%d", tui_run_id(r));
-            tui_open_input(t, TUI_IN_SAVE_AS, "Save the best prompt into directory", init);
-            return TUI_REDRAW;
-        }
-        case 'l':
-            tr->scale = tr->scale == UI_SCALE_LINEAR ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
-            tui_msg(t, TUI_R_INFO, "%s scale", tr->scale == UI_SCALE_LOG10 ? "log" : "linear");
-            return TUI_REDRAW;
-        case 'E': tui_train_export(t); return TUI_REDRAW;
-        case 'v': {
-            int i = t->n_runs - 1 - tr->runs.selected;
-            if (i < 0 || i >= t->n_runs) {
-                tui_msg(t, TUI_R_DIM, "no run yet");
-                return TUI_REDRAW;
-            }
-            tr->hidden[i] = !tr->hidden[i];
-            tui_msg(t, TUI_R_INFO, "run %d %s the chart", tui_run_id(t->runs[i]),
-                    tr->hidden[i] ? "hidden from" : "shown on");
-            return TUI_REDRAW;
-        }
-        case '\t':
-            tr->focus = !tr->focus;
-            return TUI_REDRAW;
-        case 27: tr->focus = 0; return TUI_REDRAW;
-        default: break;
-        }
-    }
+    if (tr->editing)
+        return edit_key(t, k);
+    if (k->fn && k->code == KEY_MOUSE)
+        return mouse_key(t, k);
+    int rc = !k->fn && !k->alt ? letter_key(t, k->code) : -1;
+    if (rc >= 0)
+        return rc;
     if (k->fn && k->code == KEY_BTAB) {
         tr->focus = !tr->focus;
         return TUI_REDRAW;
     }
     if (tr->focus == 1) {
-        int rc = ui_list_key(&tr->runs, k->ui, t->n_runs, tr->runs_h > 0 ? tr->runs_h : 1);
+        rc = ui_list_key(&tr->runs, k->ui, t->n_runs, tr->runs_h > 0 ? tr->runs_h : 1);
         return rc == UI_IGNORED ? TUI_UNHANDLED : TUI_REDRAW;
     }
     switch (k->ui) {

@@ -440,9 +440,6 @@ static int loop_init(trainer *t, struct pl_err *e)
         rc = tr_checkpoint_read(t, t->p.resume, e);
     }
     t->info.start_step = tune_hist(t->ts)->steps_done;
-    if (rc == 0 && t->info.start_step > t->p.tune.steps)
-        rc = pl_err_set(e, PL_EINVAL, "%s has done %d steps already, more than the %d asked for",
-                        t->p.resume, t->info.start_step, t->p.tune.steps);
     return rc;
 }
 
@@ -514,14 +511,20 @@ static bool take(atomic_int *f)
     return f && atomic_exchange(f, 0) != 0;
 }
 
+/* The first failure is kept for the result (later ones are often its
+ * consequence); every failure is an event. */
 static void failed(trainer *t, const char *what, const struct pl_err *e)
 {
-    snprintf(t->save_error, sizeof t->save_error, "%s", e->msg);
+    if (!t->save_error[0])
+        snprintf(t->save_error, sizeof t->save_error, "%s", e->msg);
     snprintf(t->event, sizeof t->event, "%s failed: %.280s", what, e->msg);
 }
 
 /* After every step: saves at improvements, on request and when a checkpoint
- * is due; then the caller's callback with the snapshot. */
+ * is due; then the caller's callback with the snapshot. A checkpoint goes
+ * with every save of the best values, so after a crash the checkpoint is
+ * never older than the saved values: a resumed run replays exactly the
+ * steps that follow it and saves in the same order again. */
 static void on_step(void *user, const struct tune_progress *tp)
 {
     trainer *t = user;
@@ -541,7 +544,8 @@ static void on_step(void *user, const struct tune_progress *tp)
         }
     }
     bool due = t->p.checkpoint_s > 0 && tp->elapsed - t->last_ckpt >= t->p.checkpoint_s;
-    if (t->p.out && (asked || due) && tp->pt.step > 0) {
+    bool improved = (tp->flags & TUNE_IS_BEST) && tp->pt.step > 0;
+    if (t->p.out && (asked || due || improved) && tp->pt.step > 0) {
         t->last_ckpt = tp->elapsed;
         if (tr_checkpoint_write(t, &e))
             failed(t, "checkpoint", &e);
@@ -578,11 +582,11 @@ int tr_run(trainer *t, const struct tr_control *ctl, struct tr_result *res, stru
         int step = h->best_step >= 0 ? h->best_step : h->steps_done;
         if (tr_save_best(t, step, &se) == 0)
             t->saved_step = step;
-        else
+        else if (!t->save_error[0])
             snprintf(t->save_error, sizeof t->save_error, "%s", se.msg);
         if (h->steps_done > 0 && tr_checkpoint_write(t, &se) == 0)
             res->checkpointed = true;
-        else if (h->steps_done > 0)
+        else if (h->steps_done > 0 && !t->save_error[0])
             snprintf(t->save_error, sizeof t->save_error, "%s", se.msg);
     }
     res->saved_step = t->saved_step;

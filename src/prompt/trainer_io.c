@@ -167,7 +167,7 @@ static void add_num(cJSON *o, const char *k, double x)
 }
 
 /* promptlab-run.json: what a model directory made by a run records. */
-static int run_record_write(trainer *t, int step, struct pl_err *e)
+static int run_record_write(trainer *t, const char *dir, int step, struct pl_err *e)
 {
     const struct tune_history *h = tune_hist(t->ts);
     cJSON *o = cJSON_CreateObject(), *x;
@@ -207,16 +207,17 @@ static int run_record_write(trainer *t, int step, struct pl_err *e)
     cJSON_Delete(o);
     if (!text)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
-    int rc = pl_path_join(path, sizeof path, t->p.out, "promptlab-run.json")
-                 ? pl_err_set(e, PL_ERANGE, "%s: path too long", t->p.out)
+    int rc = pl_path_join(path, sizeof path, dir, "promptlab-run.json")
+                 ? pl_err_set(e, PL_ERANGE, "%s: path too long", dir)
                  : pl_write_file_atomic(path, text, strlen(text), e);
     free(text);
     return rc;
 }
 
-/* The model directory: config.json, model.safetensors of the best (or the
- * last) values, the tokenizer files, the record. */
-static int save_model(trainer *t, int step, struct pl_err *e)
+/* The model directory's files, written into dir (the staging folder):
+ * config.json, model.safetensors of the best (or the last) values, the
+ * tokenizer files (at the first save; later saves leave them), the record. */
+static int write_model(trainer *t, const char *dir, int step, struct pl_err *e)
 {
     char path[4200];
     struct st_write_tensor *w = calloc((size_t)t->np, sizeof *w);
@@ -231,19 +232,35 @@ static int save_model(trainer *t, int step, struct pl_err *e)
         w[i].shape[1] = p->shape[1];
     }
     static const char *const mk[] = {"format"}, *const mv[] = {"pt"};
-    int rc = pl_mkdirs(t->p.out, e);
-    if (rc == 0 && pl_path_join(path, sizeof path, t->p.out, "model.safetensors"))
-        rc = pl_err_set(e, PL_ERANGE, "%s: path too long", t->p.out);
+    int rc = 0;
+    if (pl_path_join(path, sizeof path, dir, "model.safetensors"))
+        rc = pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
     if (rc == 0)
         rc = st_write(path, w, t->np, mk, mv, 1, e);
     free(w);
-    if (rc == 0 && pl_path_join(path, sizeof path, t->p.out, "config.json"))
-        rc = pl_err_set(e, PL_ERANGE, "%s: path too long", t->p.out);
+    if (rc == 0 && pl_path_join(path, sizeof path, dir, "config.json"))
+        rc = pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
     if (rc == 0)
         rc = t5_config_save(t5_model_config(t->model), path, e);
     if (rc == 0 && t->saved_step < 0)
-        rc = copy_tokenizer(t->base_dir, t->p.out, e);
-    return rc ? rc : run_record_write(t, step, e);
+        rc = copy_tokenizer(t->base_dir, dir, e);
+    return rc ? rc : run_record_write(t, dir, step, e);
+}
+
+/* The files go in together (pl_fileset), so a save interrupted at any
+ * point leaves the previous model whole. */
+static int save_model(trainer *t, int step, struct pl_err *e)
+{
+    char stage[4200];
+    int rc = pl_fileset_begin(t->p.out, stage, sizeof stage, e);
+    if (rc)
+        return rc;
+    rc = write_model(t, stage, step, e);
+    if (rc == 0)
+        rc = pl_fileset_commit(t->p.out, e);
+    if (rc)
+        pl_fileset_abort(t->p.out);
+    return rc;
 }
 
 int tr_save_best(trainer *t, int step, struct pl_err *e)
