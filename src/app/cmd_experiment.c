@@ -568,7 +568,7 @@ static int write_figures(const char *out, const struct study_result *r, int n)
     snprintf(path, sizeof path, "%s/figures.csv", out);
     if (status == 0 && study_write_figures_csv(path, figs, n_figs, &e))
         status = app_fail("experiment", &e);
-    if (status == 0) {
+    if (status == 0 && n_figs > 0) {
         fprintf(stderr, "promptlab experiment: %d figure%s", n_figs, n_figs == 1 ? "" : "s");
         for (int i = 0; i < n_figs; i++)
             fprintf(stderr, "%s%s.svg", i ? ", " : ": ", figs[i].file);
