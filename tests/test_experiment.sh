@@ -127,6 +127,15 @@ expect_contains "fig_params log axis" "$(cat "$O/fig_params.svg")" ">1M</text>"
 mt=$(awk -F, '$4 == "model" && $2 ~ /base$/ { s += $15; n++ } END { printf "%.4f", s / n }' "$csv")
 expect_eq "fig_scale point" "$(awk -F, '$1 == "fig_scale" && $3 ~ /^model/ && $4 == '"$PB"' { printf "%.4f", $6 }' "$O/figures.csv")" "$mt"
 
+# --show: the same summary from results.json, the figures drawn again, nothing run.
+rm "$O/fig_scale.svg"
+run $PROMPTLAB experiment --show "$O"
+expect_status "--show" $rc 0
+expect_eq "--show table" "$out" "$tbl"
+[ -s "$O/fig_scale.svg" ] && ok || bad "--show drew no fig_scale.svg"
+run $PROMPTLAB experiment --show "$TMPD/nowhere"
+expect_status "--show nothing" $rc 1
+
 # Resume: nothing retrained (the prompt files are the same inodes), the same table.
 ino=$(stat -c %i "$C/base-prompt-n4-vocab-s1/adapter_model.safetensors")
 cp "$csv" "$TMPD/results1.csv"

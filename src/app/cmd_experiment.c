@@ -33,6 +33,7 @@ static void help(void)
         "                            [--batch N] [--eval-every K] [--max-valid N]\n"
         "                            [--max-test N] [--max-len N]\n"
         "                            [--keep-models] [--list] [--json]\n"
+        "       promptlab experiment --show DIR [--json]\n"
         "\n"
         "Run a grid of cells, one after another: every model x method, where the\n"
         "method is a hard prompt (the template, evaluated, nothing trained), prompt\n"
@@ -76,6 +77,8 @@ static void help(void)
         "  --keep-models      keep each model-tuned model in cells/<id>/model (about\n"
         "                     4 bytes per parameter each); default: only its result\n"
         "  --list             print the cells and exit\n"
+        "  --show DIR         print the summary of the experiment in DIR and draw its\n"
+        "                     figures again from its results.json; train nothing\n"
         "  --json             print the summary as JSON instead of a table\n"
         "\n"
         "Ctrl-C stops after saving the running cell's checkpoint; the finished cells\n"
@@ -96,6 +99,7 @@ struct opts {
     long steps, prompt_steps, model_steps, batch, every, max_valid, max_test, max_len;
     double prompt_lr, model_lr;
     bool keep_models, list, json;
+    const char *show;
 };
 
 /* Split a comma list of numbers into out[cap]. */
@@ -138,6 +142,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"max-len", required_argument, 0, 'x'},     {"keep-models", no_argument, 0, 'K'},
         {"eval-every", required_argument, 0, 'k'},
         {"list", no_argument, 0, 'l'},              {"json", no_argument, 0, 'j'},
+        {"show", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
     static const struct { int c; long lo, hi; const char *want; } ints[] = {
         {'n', 1, 10000000, "--steps wants a positive number"},
@@ -213,6 +218,7 @@ static int parse(int argc, char **argv, struct opts *o)
         }
         case 'K': o->keep_models = true; break;
         case 'l': o->list = true; break;
+        case 'W': o->show = optarg; break;
         case 'j': o->json = true; break;
         case 'h': help(); return -1;
         default: return app_usage("experiment", "unknown option");
@@ -220,7 +226,9 @@ static int parse(int argc, char **argv, struct opts *o)
     }
     if (optind < argc)
         return app_usage("experiment", "unexpected argument '%s'", argv[optind]);
-    if (!o->out && !o->list)
+    if (o->show && (o->out || o->list || o->spec))
+        return app_usage("experiment", "--show DIR takes only --json");
+    if (!o->out && !o->list && !o->show)
         return app_usage("experiment", "--out DIR is required");
     return 0;
 }
@@ -620,6 +628,17 @@ int cmd_experiment(int argc, char **argv)
                      .max_valid = -1, .max_test = -1, .max_len = -1};
     struct study_spec s;
     int status = parse(argc, argv, &o);
+    if (status == 0 && o.show) {
+        struct pl_err e = {0};
+        struct study_result *res = NULL;
+        int n = 0;
+        o.out = o.show;
+        status = study_load(o.show, &res, &n, &e) ? app_fail("experiment", &e) : report(&o, res, n);
+        free(res);
+        for (int i = 0; i < o.n_tests; i++)
+            free(o.test_names[i]);
+        return status;
+    }
     if (status == 0)
         status = build_spec(&o, &s);
     else
