@@ -171,6 +171,19 @@ grid --seeds 3 --methods hard,model
 expect_status "a third seed" $rc 0
 expect_contains "only new cells" "$err" "2 cells run, 6 done before"
 
+# --keep-models keeps the model-tuned weights, loadable, counted in saved_bytes.
+K=$TMPD/keep
+run $PROMPTLAB experiment --out "$K" --model "$A" --methods model --seeds 1 --train "$D" \
+    --test "$TMPD/in.jsonl" --steps 2 --batch 4 --max-len 6 --keep-models
+expect_status "--keep-models" $rc 0
+[ -s "$K/cells/mini-model-s1/model/model.safetensors" ] && ok || bad "--keep-models kept no weights"
+[ ! -e "$K/cells/mini-model-s1/model/checkpoint" ] && ok || bad "--keep-models kept the checkpoint"
+expect_eq "kept bytes" "$(awk -F, '$1 == "mini-model-s1" { print $12 }' "$K/results.csv")" \
+    "$(cat "$K"/cells/mini-model-s1/model/* | wc -c)"
+run $PROMPTLAB eval --model "$K/cells/mini-model-s1/model" --data "$TMPD/in.jsonl" --metric chrf --max-len 6 --json
+expect_contains "kept model scores as recorded" "$out" \
+    "\"chrf\": $(printf '%.2f' "$(awk -F, '$1 == "mini-model-s1" { print $15 }' "$K/results.csv")")"
+
 # Usage errors.
 run $PROMPTLAB experiment --train "$D" --test "$TMPD/in.jsonl"
 expect_status "no --out" $rc 2
