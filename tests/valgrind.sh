@@ -1,9 +1,10 @@
 #!/bin/sh
 # valgrind.sh - memcheck (--leak-check=full) on the CLI paths translate,
 # score, tune, eval and experiment with a small random model: any memory
-# error or any definitely or indirectly lost block fails. Run by `make valgrind`, which
-# builds build/valgrind without -march=native (valgrind cannot decode
-# AVX-512) and pins OpenBLAS to its Haswell kernels for the same reason.
+# error or any definitely or indirectly lost block fails. Run by `make
+# valgrind`, which builds build/valgrind without -march=native (valgrind
+# cannot decode AVX-512) and pins OpenBLAS to its Haswell kernels for the
+# same reason.
 # Not part of `make test`: it takes minutes, not seconds.
 set -u
 PROMPTLAB=${PROMPTLAB:-build/valgrind/promptlab}

@@ -160,8 +160,9 @@ static int read_training(const struct reader *r, const cJSON *v, struct study_tr
             if (!cJSON_IsString(x) || optim_kind_parse(x->valuestring, &t->opt, NULL))
                 return bad(r, "optimizer", "adafactor, adam or sgd");
         } else {
-            return pl_err_set(r->e, PL_EINVAL, "%s: unknown key \"%s\" in \"%s\" (steps, lr, optimizer)",
-                              r->path, x->string, v->string);
+            return pl_err_set(r->e, PL_EINVAL,
+                              "%s: unknown key \"%s\" in \"%s\" (steps, lr, optimizer)", r->path,
+                              x->string, v->string);
         }
         if (rc)
             return rc;
@@ -261,8 +262,8 @@ static int read_key(const struct reader *r, const cJSON *v, struct study_spec *s
         return 0; /* notes for people; the format tag spec.json carries */
     return pl_err_set(r->e, PL_EINVAL,
                       "%s: unknown key \"%s\" (models, methods, lengths, inits, seeds, train, "
-                      "valid, test, hard, metric, prompt, model, batch, eval_every, max_valid, max_test, "
-                      "max_new_tokens, keep_models, comment)",
+                      "valid, test, hard, metric, prompt, model, batch, eval_every, max_valid, "
+                      "max_test, max_new_tokens, keep_models, comment)",
                       r->path, k);
 }
 
@@ -343,7 +344,8 @@ int study_spec_check(const struct study_spec *s, struct pl_err *e)
         if (tt[i]->steps < 1 || tt[i]->lr < 0)
             return pl_err_set(e, PL_EINVAL, "%s tuning needs steps >= 1 and lr >= 0",
                               i ? "model" : "prompt");
-    if (s->batch < 1 || s->eval_every < 0 || s->max_valid < 1 || s->max_test < 0 || s->max_new_tokens < 1)
+    if (s->batch < 1 || s->eval_every < 0 || s->max_valid < 1 || s->max_test < 0 ||
+        s->max_new_tokens < 1)
         return pl_err_set(e, PL_EINVAL, "batch, max_valid and max_new_tokens must be positive");
     for (int i = 0; i < s->n_tests; i++) {
         char a[64], b[64];
@@ -1127,7 +1129,8 @@ static int run_trained(struct run *R, const struct study_cell *c, const char *ce
     if (rc == 0) {
         rc = tr_run(t, &ctl, &res, e);
         if (rc == 0 || rc == PL_ENUMERIC) {
-            snprintf(r->end, sizeof r->end, "%s", rc ? "numeric" : res.tune.end == TUNE_END_EARLY ? "early" : "done");
+            snprintf(r->end, sizeof r->end, "%s",
+                     rc ? "numeric" : res.tune.end == TUNE_END_EARLY ? "early" : "done");
             rc = res.saved_step >= 0 ? 0
                                      : pl_err_set(e, PL_EIO, "%s: nothing saved: %s", train_dir,
                                                   res.save_error);
@@ -1143,7 +1146,8 @@ static int run_trained(struct run *R, const struct study_cell *c, const char *ce
         r->best_step = res.saved_step;
         /* the prompt's files only (cell.json sits beside them) */
         struct stat sb;
-        r->saved_bytes = res.saved_bytes - (prompt && stat(path, &sb) == 0 ? (long long)sb.st_size : 0);
+        r->saved_bytes =
+            res.saved_bytes - (prompt && stat(path, &sb) == 0 ? (long long)sb.st_size : 0);
         R->eval_total = tests_total(R);
         if (prompt) {
             snprintf(r->init, sizeof r->init, "%s", s->inits[c->init]);

@@ -324,9 +324,11 @@ static void caption(char *buf, size_t cap, const struct study_result *r, int n, 
     if (hp >= 0 && t >= 0)
         pl_str_printf(&b, "; hard prompt \"%.60s\"", r[hp].hard);
     if (pp >= 0)
-        pl_str_printf(&b, "%sprompt tuning %d steps, %s lr %g", b.n ? "; " : "", r[pp].steps, r[pp].optimizer, r[pp].lr);
+        pl_str_printf(&b, "%sprompt tuning %d steps, %s lr %g", b.n ? "; " : "", r[pp].steps,
+                      r[pp].optimizer, r[pp].lr);
     if (mp >= 0)
-        pl_str_printf(&b, "%smodel tuning %d steps, %s lr %g", b.n ? "; " : "", r[mp].steps, r[mp].optimizer, r[mp].lr);
+        pl_str_printf(&b, "%smodel tuning %d steps, %s lr %g", b.n ? "; " : "", r[mp].steps,
+                      r[mp].optimizer, r[mp].lr);
     if (extra)
         pl_str_printf(&b, "%s%s", b.n ? ". " : "", extra);
     pl_str_puts(&b, ".");
@@ -442,7 +444,8 @@ static int fig_init(const struct study_result *r, int n, const struct axes *a, i
 static int fig_params(const struct study_result *r, int n, const struct axes *a,
                       struct study_figure *f, struct pl_err *e)
 {
-    snprintf(f->title, sizeof f->title, "Trained parameters per method (cf. Lester et al. 2021, Fig. 4)");
+    snprintf(f->title, sizeof f->title,
+             "Trained parameters per method (cf. Lester et al. 2021, Fig. 4)");
     snprintf(f->x_label, sizeof f->x_label, "model parameters");
     snprintf(f->y_label, sizeof f->y_label, "trained parameters");
     f->x_log = f->y_log = true;
