@@ -234,8 +234,6 @@ struct ui_series {
                           are not drawn: the line breaks there */
     size_t n;
     int style;         /* colour and glyph index, >= 0 (taken modulo 8) */
-    const double *err; /* n half-widths of an error bar at each point (NaN: none), or
-                          NULL; drawn by the SVG export, counted in the y range */
 };
 
 struct ui_chart_params {
@@ -252,6 +250,9 @@ struct ui_chart_params {
     bool ascii;                   /* ASCII axes and markers (forces UI_CHART_GLYPH) */
     const char *caption;          /* SVG export: a note under the legend, wrapped; NULL: none */
     bool markers;                 /* SVG export: a dot at every point (for sparse data) */
+    const double *const *y_err;   /* NULL, or per series NULL or n half-widths of an error
+                                     bar at each point (NaN: none): drawn by the SVG
+                                     export, counted in the y range */
     bool si_labels;               /* tick labels of 1000 and up as 1.5K, 2M, 3G */
     const char *const *x_names;   /* n_x_names > 0: x is a category 0..n-1: ticks at each
                                      index named so, range [-0.5, n-0.5] unless fixed */

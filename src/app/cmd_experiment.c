@@ -526,6 +526,7 @@ static int write_figures(const char *out, const struct study_result *r, int n)
     for (int i = 0; i < n_figs && status == 0; i++) {
         const struct study_figure *f = &figs[i];
         struct ui_series s[STUDY_MAX_SERIES];
+        const double *errs[STUDY_MAX_SERIES];
         size_t total = 0;
         for (int j = 0; j < f->n_series; j++)
             total += (size_t)f->series[j].n;
@@ -540,7 +541,8 @@ static int write_figures(const char *out, const struct study_result *r, int n)
         double lo = INFINITY, hi = -INFINITY;
         for (int j = 0; j < f->n_series; j++) {
             s[j] = (struct ui_series){f->series[j].name, xs + k, ys + k, (size_t)f->series[j].n,
-                                      f->series[j].style, sd + k};
+                                      f->series[j].style};
+            errs[j] = sd + k;
             for (int p = 0; p < f->series[j].n; p++, k++) {
                 xs[k] = f->series[j].pts[p].x;
                 ys[k] = f->series[j].pts[p].y;
@@ -563,6 +565,7 @@ static int write_figures(const char *out, const struct study_result *r, int n)
         cp.x_names = f->n_categories ? names : NULL;
         cp.n_x_names = f->n_categories;
         cp.markers = true;
+        cp.y_err = errs;
         cp.si_labels = true;
         if (f->x_log && lo > 0 && isfinite(hi)) { /* room for the dots at both ends */
             cp.x_min = lo / 1.25;

@@ -227,7 +227,7 @@ static void y_range(struct ui_axis *y, const struct ui_axis *x, const struct ui_
                 continue;
             ylo = fmin(ylo, yv);
             yhi = fmax(yhi, yv);
-            double d = s[k].err ? s[k].err[i] : NAN;
+            double d = p->y_err && p->y_err[k] ? p->y_err[k][i] : NAN;
             if (isfinite(d) && d > 0) {
                 if (drawable(yv - d, ys))
                     ylo = fmin(ylo, yv - d);

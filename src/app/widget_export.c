@@ -88,7 +88,7 @@ static double px_y(const struct svg_plot *sp, double v)
 
 /* Dots at every point and error bars (a vertical line with short caps). */
 static void svg_marks(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s,
-                      bool markers)
+                      const double *err, bool markers)
 {
     int st = s->style < 0 ? 0 : s->style % 8;
     for (size_t i = 0; i < s->n; i++) {
@@ -96,7 +96,7 @@ static void svg_marks(struct pl_str *b, const struct svg_plot *sp, const struct 
         if (isnan(ui_axis_frac(sp->x, xv)) || isnan(ui_axis_frac(sp->y, yv)))
             continue;
         double px = px_x(sp, xv), py = px_y(sp, yv);
-        double d = s->err ? s->err[i] : NAN;
+        double d = err ? err[i] : NAN;
         if (isfinite(d) && d > 0) {
             double lo = isnan(ui_axis_frac(sp->y, yv - d)) ? sp->top + sp->h : px_y(sp, yv - d);
             double hi = px_y(sp, yv + d);
@@ -452,8 +452,9 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
                     "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
     for (size_t k = 0; k < n_series; k++) {
         svg_series(&b, &sp, &s[k]);
-        if (p->markers || s[k].err)
-            svg_marks(&b, &sp, &s[k], p->markers);
+        const double *err = p->y_err ? p->y_err[k] : NULL;
+        if (p->markers || err)
+            svg_marks(&b, &sp, &s[k], err, p->markers);
     }
     pl_str_puts(&b, "</g>\n");
     if (legend)
