@@ -125,25 +125,26 @@ static int add_model(struct opts *o, const char *dir)
     return 0;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+static const struct option long_opts[] = {
+    {"spec", required_argument, 0, 'S'},        {"out", required_argument, 0, 'o'},
+    {"model", required_argument, 0, 'm'},       {"models", required_argument, 0, 'M'},
+    {"methods", required_argument, 0, 'X'},     {"lengths", required_argument, 0, 'L'},
+    {"init", required_argument, 0, 'i'},        {"seeds", required_argument, 0, 's'},
+    {"train", required_argument, 0, 'd'},       {"valid", required_argument, 0, 'v'},
+    {"test", required_argument, 0, 't'},        {"hard", required_argument, 0, 'H'},
+    {"metric", required_argument, 0, 'c'},      {"steps", required_argument, 0, 'n'},
+    {"prompt-steps", required_argument, 0, 'p'}, {"model-steps", required_argument, 0, 'q'},
+    {"prompt-lr", required_argument, 0, 'P'},   {"model-lr", required_argument, 0, 'Q'},
+    {"optimizer", required_argument, 0, 'O'},   {"batch", required_argument, 0, 'b'},
+    {"max-valid", required_argument, 0, 'V'},   {"max-test", required_argument, 0, 'T'},
+    {"max-len", required_argument, 0, 'x'},     {"keep-models", no_argument, 0, 'K'},
+    {"eval-every", required_argument, 0, 'k'},  {"list", no_argument, 0, 'l'},
+    {"json", no_argument, 0, 'j'},              {"show", required_argument, 0, 'W'},
+    {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
+
+/* The whole-number options: 1 when c was one (*status set), else 0. */
+static int int_option(int c, const char *arg, struct opts *o, int *status)
 {
-    static const struct option opts[] = {
-        {"spec", required_argument, 0, 'S'},        {"out", required_argument, 0, 'o'},
-        {"model", required_argument, 0, 'm'},       {"models", required_argument, 0, 'M'},
-        {"methods", required_argument, 0, 'X'},     {"lengths", required_argument, 0, 'L'},
-        {"init", required_argument, 0, 'i'},        {"seeds", required_argument, 0, 's'},
-        {"train", required_argument, 0, 'd'},       {"valid", required_argument, 0, 'v'},
-        {"test", required_argument, 0, 't'},        {"hard", required_argument, 0, 'H'},
-        {"metric", required_argument, 0, 'c'},      {"steps", required_argument, 0, 'n'},
-        {"prompt-steps", required_argument, 0, 'p'}, {"model-steps", required_argument, 0, 'q'},
-        {"prompt-lr", required_argument, 0, 'P'},   {"model-lr", required_argument, 0, 'Q'},
-        {"optimizer", required_argument, 0, 'O'},   {"batch", required_argument, 0, 'b'},
-        {"max-valid", required_argument, 0, 'V'},   {"max-test", required_argument, 0, 'T'},
-        {"max-len", required_argument, 0, 'x'},     {"keep-models", no_argument, 0, 'K'},
-        {"eval-every", required_argument, 0, 'k'},
-        {"list", no_argument, 0, 'l'},              {"json", no_argument, 0, 'j'},
-        {"show", required_argument, 0, 'W'},
-        {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
     static const struct { int c; long lo, hi; const char *want; } ints[] = {
         {'n', 1, 10000000, "--steps wants a positive number"},
         {'p', 1, 10000000, "--prompt-steps wants a positive number"},
@@ -154,55 +155,70 @@ static int parse(int argc, char **argv, struct opts *o)
         {'x', 1, 1024, "--max-len wants 1 to 1024"},
         {'k', 1, 10000000, "--eval-every wants a positive number"},
     };
-    long *int_dst[] = {&o->steps, &o->prompt_steps, &o->model_steps, &o->batch, &o->max_valid,
-                       &o->max_test, &o->max_len, &o->every};
-    int c, rc;
+    long *dst[] = {&o->steps, &o->prompt_steps, &o->model_steps, &o->batch, &o->max_valid,
+                   &o->max_test, &o->max_len, &o->every};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
+        if (ints[i].c == c) {
+            *status = app_parse_int(arg, ints[i].lo, ints[i].hi, dst[i])
+                          ? app_usage("experiment", "%s, not '%s'", ints[i].want, arg)
+                          : 0;
+            return 1;
+        }
+    return 0;
+}
+
+/* The options that repeat or hold lists: 1 when c was one (*status set). */
+static int list_option(int c, char *arg, struct opts *o, int *status)
+{
+    *status = 0;
+    switch (c) {
+    case 'm': *status = add_model(o, arg); return 1;
+    case 'M':
+        for (char *save = NULL, *t = strtok_r(arg, ",", &save); t && !*status;
+             t = strtok_r(NULL, ",", &save))
+            *status = add_model(o, t);
+        return 1;
+    case 'i':
+        if (o->n_inits == STUDY_MAX_INITS)
+            *status = app_usage("experiment", "at most %d inits", STUDY_MAX_INITS);
+        else
+            o->inits[o->n_inits++] = arg;
+        return 1;
+    case 't': {
+        if (o->n_tests == STUDY_MAX_TESTS) {
+            *status = app_usage("experiment", "at most %d test sets", STUDY_MAX_TESTS);
+            return 1;
+        }
+        const char *eq = strchr(arg, '=');
+        struct study_test *t = &o->tests[o->n_tests];
+        *t = (struct study_test){NULL, arg};
+        if (eq && eq > arg) {
+            o->test_names[o->n_tests] = strndup(arg, (size_t)(eq - arg));
+            *t = (struct study_test){o->test_names[o->n_tests], eq + 1};
+        }
+        o->n_tests++;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    int c, status;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        bool done = false;
-        for (size_t i = 0; i < sizeof ints / sizeof *ints && !done; i++)
-            if (ints[i].c == c) {
-                if (app_parse_int(optarg, ints[i].lo, ints[i].hi, int_dst[i]))
-                    return app_usage("experiment", "%s, not '%s'", ints[i].want, optarg);
-                done = true;
-            }
-        if (done)
+    while ((c = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+        if (int_option(c, optarg, o, &status) || list_option(c, optarg, o, &status)) {
+            if (status)
+                return status;
             continue;
+        }
         switch (c) {
         case 'S': o->spec = optarg; break;
         case 'o': o->out = optarg; break;
-        case 'm':
-            if ((rc = add_model(o, optarg)))
-                return rc;
-            break;
-        case 'M': {
-            for (char *save = NULL, *t = strtok_r(optarg, ",", &save); t;
-                 t = strtok_r(NULL, ",", &save))
-                if ((rc = add_model(o, t)))
-                    return rc;
-            break;
-        }
         case 'X': o->methods = optarg; break;
         case 'L': o->lengths = optarg; break;
         case 's': o->seeds = optarg; break;
-        case 'i':
-            if (o->n_inits == STUDY_MAX_INITS)
-                return app_usage("experiment", "at most %d inits", STUDY_MAX_INITS);
-            o->inits[o->n_inits++] = optarg;
-            break;
-        case 't': {
-            if (o->n_tests == STUDY_MAX_TESTS)
-                return app_usage("experiment", "at most %d test sets", STUDY_MAX_TESTS);
-            const char *eq = strchr(optarg, '=');
-            struct study_test *t = &o->tests[o->n_tests];
-            *t = (struct study_test){NULL, optarg};
-            if (eq && eq > optarg) {
-                o->test_names[o->n_tests] = strndup(optarg, (size_t)(eq - optarg));
-                *t = (struct study_test){o->test_names[o->n_tests], eq + 1};
-            }
-            o->n_tests++;
-            break;
-        }
         case 'd': o->train = optarg; break;
         case 'v': o->valid = optarg; break;
         case 'H': o->hard = optarg; break;
@@ -218,10 +234,10 @@ static int parse(int argc, char **argv, struct opts *o)
         }
         case 'K': o->keep_models = true; break;
         case 'l': o->list = true; break;
-        case 'W': o->show = optarg; break;
         case 'j': o->json = true; break;
+        case 'W': o->show = optarg; break;
         case 'h': help(); return -1;
-        default: return app_usage("experiment", "unknown option");
+        default: return app_bad_option("experiment", c, argv, long_opts);
         }
     }
     if (optind < argc)
@@ -233,10 +249,54 @@ static int parse(int argc, char **argv, struct opts *o)
     return 0;
 }
 
+/* The options that replace one value of the spec. Returns 0 or an exit status. */
+static int scalar_options(const struct opts *o, struct study_spec *s)
+{
+    struct pl_err e = {0};
+    if (o->train)
+        s->train = o->train;
+    if (o->valid)
+        s->valid = o->valid;
+    if (o->hard)
+        s->hard = o->hard;
+    if (o->metric && obj_metric_parse(o->metric, &s->metric, &e))
+        return app_usage("experiment", "%s", e.msg);
+    if (o->opt) {
+        enum optim_kind k;
+        if (optim_kind_parse(o->opt, &k, &e))
+            return app_usage("experiment", "%s", e.msg);
+        s->prompt.opt = s->model.opt = k;
+    }
+    if (o->steps > 0)
+        s->prompt.steps = s->model.steps = (int)o->steps;
+    if (o->prompt_steps > 0)
+        s->prompt.steps = (int)o->prompt_steps;
+    if (o->model_steps > 0)
+        s->model.steps = (int)o->model_steps;
+    if (o->prompt_lr > 0)
+        s->prompt.lr = (float)o->prompt_lr;
+    if (o->model_lr > 0)
+        s->model.lr = (float)o->model_lr;
+    if (o->batch > 0)
+        s->batch = (int)o->batch;
+    if (o->every > 0)
+        s->eval_every = (int)o->every;
+    if (o->max_valid > 0)
+        s->max_valid = (int)o->max_valid;
+    if (o->max_test > 0)
+        s->max_test = (int)o->max_test;
+    if (o->max_len > 0)
+        s->max_new_tokens = (int)o->max_len;
+    if (o->keep_models)
+        s->keep_models = true;
+    return 0;
+}
+
 /* The spec: defaults, the spec file, then the options. Returns 0 or an exit status. */
 static int build_spec(struct opts *o, struct study_spec *s)
 {
     struct pl_err e = {0};
+    int status;
     study_spec_default(s);
     if (o->spec && study_spec_load(o->spec, s, &e))
         return app_fail("experiment", &e);
@@ -282,42 +342,8 @@ static int build_spec(struct opts *o, struct study_spec *s)
                                            "commas, not '%s'", STUDY_MAX_SEEDS, o->seeds);
         }
     }
-    if (o->train)
-        s->train = o->train;
-    if (o->valid)
-        s->valid = o->valid;
-    if (o->hard)
-        s->hard = o->hard;
-    if (o->metric && obj_metric_parse(o->metric, &s->metric, &e))
-        return app_usage("experiment", "%s", e.msg);
-    if (o->opt) {
-        enum optim_kind k;
-        if (optim_kind_parse(o->opt, &k, &e))
-            return app_usage("experiment", "%s", e.msg);
-        s->prompt.opt = s->model.opt = k;
-    }
-    if (o->steps > 0)
-        s->prompt.steps = s->model.steps = (int)o->steps;
-    if (o->prompt_steps > 0)
-        s->prompt.steps = (int)o->prompt_steps;
-    if (o->model_steps > 0)
-        s->model.steps = (int)o->model_steps;
-    if (o->prompt_lr > 0)
-        s->prompt.lr = (float)o->prompt_lr;
-    if (o->model_lr > 0)
-        s->model.lr = (float)o->model_lr;
-    if (o->batch > 0)
-        s->batch = (int)o->batch;
-    if (o->every > 0)
-        s->eval_every = (int)o->every;
-    if (o->max_valid > 0)
-        s->max_valid = (int)o->max_valid;
-    if (o->max_test > 0)
-        s->max_test = (int)o->max_test;
-    if (o->max_len > 0)
-        s->max_new_tokens = (int)o->max_len;
-    if (o->keep_models)
-        s->keep_models = true;
+    if ((status = scalar_options(o, s)))
+        return status;
     if (study_spec_check(s, &e))
         return app_usage("experiment", "%s", e.msg);
     return 0;

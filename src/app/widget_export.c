@@ -382,6 +382,34 @@ static void svg_caption(struct pl_str *sb, const char *lines, int n, double belo
     pl_str_puts(sb, "</g>\n");
 }
 
+/* The XML declaration, the <svg> element, the title, the background and
+ * the plot area's clip path. */
+static void svg_head(struct pl_str *b, const struct svg_plot *sp, const char *title, int width,
+                     int height)
+{
+    pl_str_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    pl_str_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
+                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+                  "font-size=\"13\">\n",
+                  width, height, width, height);
+    if (title && title[0]) {
+        pl_str_puts(b, "<title>");
+        sb_xml(b, title);
+        pl_str_puts(b, "</title>\n");
+    }
+    pl_str_puts(b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    pl_str_puts(b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
+    sb_num(b, sp->left);
+    pl_str_puts(b, "\" y=\"");
+    sb_num(b, sp->top);
+    pl_str_puts(b, "\" width=\"");
+    sb_num(b, sp->w);
+    pl_str_puts(b, "\" height=\"");
+    sb_num(b, sp->h);
+    pl_str_puts(b, "\"/></clipPath></defs>\n");
+}
+
 int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_series,
                         const struct ui_chart_params *p, int width, int height,
                         struct pl_err *e)
@@ -424,28 +452,7 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
     struct svg_plot sp = {left, top, plot_w, plot_h, &x, &y};
 
     struct pl_str b = {0};
-    pl_str_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    pl_str_printf(&b,
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
-                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-                  "font-size=\"13\">\n",
-                  width, height, width, height);
-    if (title) {
-        pl_str_puts(&b, "<title>");
-        sb_xml(&b, p->title);
-        pl_str_puts(&b, "</title>\n");
-    }
-    pl_str_puts(&b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    pl_str_puts(&b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
-    sb_num(&b, left);
-    pl_str_puts(&b, "\" y=\"");
-    sb_num(&b, top);
-    pl_str_puts(&b, "\" width=\"");
-    sb_num(&b, plot_w);
-    pl_str_puts(&b, "\" height=\"");
-    sb_num(&b, plot_h);
-    pl_str_puts(&b, "\"/></clipPath></defs>\n");
-
+    svg_head(&b, &sp, p->title, width, height);
     svg_frame(&b, &sp);
     double below = svg_labels(&b, &sp, p, width);
     pl_str_puts(&b, "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" "
