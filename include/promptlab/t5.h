@@ -220,8 +220,14 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e);
  * get logits [rows, vocab] (valid until the next call). No allocation. */
 int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct pl_err *e);
 /* Reorder the KV cache: new row r continues old row src_rows[r] (beam
- * search). */
+ * search). Copies each row's cache. */
 int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e);
+/* Shrink the batch: new row i continues old row keep[i] (n distinct rows,
+ * 1 <= n <= current rows, any order); the others are dropped, so later
+ * steps take n tokens and return n rows of logits. Copies no cache. */
+int t5_decode_keep(t5_state *s, const int *keep, int n, struct pl_err *e);
+/* Rows the next t5_decode_step takes. */
+int t5_decode_rows(const t5_state *s);
 
 struct t5_gen_params {
     int max_new_tokens;   /* 64 */

@@ -7,8 +7,12 @@
  * to a couple of ulp), since libm's expf/tanhf would dominate the GELU and
  * softmax passes otherwise. */
 #include "promptlab/kernels.h"
+#include "promptlab/blas.h"
 
 #include <cblas.h>
+#ifdef __FMA__
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,6 +31,16 @@ typedef int32_t v8i __attribute__((vector_size(32), aligned(4), may_alias));
 static inline v8f v8_load(const float *p) { return *(const v8f *)p; }
 static inline void v8_store(float *p, v8f v) { *(v8f *)p = v; }
 static inline v8f v8_set1(float x) { return (v8f){x, x, x, x, x, x, x, x}; }
+
+/* a * b + c, fused where the CPU can (ISO C mode never contracts a*b+c). */
+static inline v8f v8_fma(v8f a, v8f b, v8f c)
+{
+#ifdef __FMA__
+    return (v8f)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
+#else
+    return a * b + c;
+#endif
+}
 
 static inline float v8_hsum(v8f v)
 {
@@ -77,6 +91,67 @@ static inline float s_exp(float x)
 
 /* ---- matrix products ---------------------------------------------------- */
 
+/* Products run on promptlab's thread policy (blas.h). A large one is cut
+ * into slices of whole 16-column (or row) blocks of the larger of C's two
+ * dimensions, each slice one single-threaded sgemm; how many slices is a
+ * function of the shape alone, never of the threads, because OpenBLAS's
+ * rounding depends on the slice (measured: up to 5e-6 apart). Cutting the
+ * larger dimension repacks the smaller operand once per slice, so slices
+ * stay large: about GEMM_PART_WORK each, at most GEMM_MAX_PARTS. */
+struct gemm_args {
+    bool ta, tb, split_n;
+    int M, N, K;
+    float alpha, beta;
+    const float *A, *B;
+    int lda, ldb, ldc;
+    float *C;
+};
+
+enum { GEMM_ALIGN = 16, GEMM_MIN_SLICE = 32, GEMM_MAX_PARTS = 8 };
+#define GEMM_PART_WORK 4e6 /* floating-point operations */
+
+/* Parts for `work` over a dimension of len: a function of the shape only. */
+static int parts_for(double work, double part_work, int len, int min_slice, int max_parts)
+{
+    double p = work / part_work;
+    int n = p < 1 ? 1 : p > max_parts ? max_parts : (int)p;
+    int by_len = len / min_slice;
+    if (n > by_len)
+        n = by_len;
+    return n < 1 ? 1 : n;
+}
+
+static void slice_of(int len, int part, int n_parts, int *at, int *n)
+{
+    int step = (len + n_parts - 1) / n_parts;
+    step = (step + GEMM_ALIGN - 1) / GEMM_ALIGN * GEMM_ALIGN;
+    *at = part * step;
+    *n = *at >= len ? 0 : len - *at < step ? len - *at : step;
+}
+
+static void gemm_part(void *arg, int part, int n_parts)
+{
+    const struct gemm_args *g = arg;
+    const float *A = g->A, *B = g->B;
+    float *C = g->C;
+    int M = g->M, N = g->N, at, n;
+    if (g->split_n) {
+        slice_of(N, part, n_parts, &at, &n);
+        B += g->tb ? (size_t)at * g->ldb : (size_t)at;
+        C += at;
+        N = n;
+    } else {
+        slice_of(M, part, n_parts, &at, &n);
+        A += g->ta ? (size_t)at : (size_t)at * g->lda;
+        C += (size_t)at * g->ldc;
+        M = n;
+    }
+    if (M > 0 && N > 0)
+        cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
+                    g->tb ? CblasTrans : CblasNoTrans, M, N, g->K, g->alpha, A, g->lda, B,
+                    g->ldb, g->beta, C, g->ldc);
+}
+
 void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,
                const float *B, int ldb, float beta, float *C, int ldc)
 {
@@ -88,36 +163,10 @@ void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *
                 C[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * C[(size_t)i * ldc + j];
         return;
     }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M,
-                N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-/* A few rows (a decoding step with beams or a small batch): one
- * matrix-vector product per row over a cache-sized block of weight rows at a
- * time, so the weight is read from memory once and from cache for the other
- * rows. OpenBLAS's sgemm spends most of its time packing at that size
- * (measured 2x slower at 4 rows of a 1024 x 512 weight, and on a 32128 x 512
- * head). */
-#define FEW_ROWS 8
-#define CACHED_BLOCK (1 << 20) /* floats of weight per block */
-
-void kern_linear(int n, int n_in, int n_out, const float *x, const float *w, float beta, float *y)
-{
-    if (n <= 0)
-        return;
-    if (n > FEW_ROWS) {
-        kern_gemm(false, true, n, n_out, n_in, 1.0f, x, n_in, w, n_in, beta, y, n_out);
-        return;
-    }
-    int block = n == 1 ? n_out : (int)(CACHED_BLOCK / (size_t)n_in);
-    if (block < 64)
-        block = 64;
-    for (int o = 0; o < n_out; o += block) {
-        int m = n_out - o < block ? n_out - o : block;
-        for (int r = 0; r < n; r++)
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n_in, 1.0f, w + (size_t)o * n_in, n_in,
-                        x + (size_t)r * n_in, 1, beta, y + (size_t)r * n_out + o, 1);
-    }
+    struct gemm_args g = {ta, tb, N >= M, M, N, K, alpha, beta, A, B, lda, ldb, ldc, C};
+    double work = 2.0 * M * N * K;
+    int parts = parts_for(work, GEMM_PART_WORK, g.split_n ? N : M, GEMM_MIN_SLICE, GEMM_MAX_PARTS);
+    pl_parallel(work, parts, gemm_part, &g);
 }
 
 void kern_linear_dx(int n, int n_in, int n_out, const float *dy, const float *w, float beta,
@@ -184,6 +233,119 @@ static void axpy(int n, float a, const float *x, float *y)
         v8_store(y + i, v8_load(y + i) + va * v8_load(x + i));
     for (; i < n; i++)
         y[i] += a * x[i];
+}
+
+/* A few rows (a decoding step with beams or a small batch): OpenBLAS's
+ * sgemm spends most of its time packing at that size, and one matrix-vector
+ * product per row reads the weight once per row. Here each group of 4
+ * weight rows is read from memory once and used for every input row while
+ * it sits in L1: dot products of 4 weight rows with 2 input rows at a time,
+ * 8 vector accumulators. Threads take slices of the output features. */
+#define FEW_ROWS 8
+
+#if defined(__clang__)
+#define SHUFFLE(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define SHUFFLE(a, b, ...) __builtin_shuffle(a, b, (v8i){__VA_ARGS__})
+#endif
+
+/* Lane sums of four vectors: {sum a0, sum a1, sum a2, sum a3} in lanes 0-3. */
+static inline v8f hsum4(v8f a0, v8f a1, v8f a2, v8f a3)
+{
+    v8f x01 = SHUFFLE(a0, a1, 0, 1, 2, 3, 8, 9, 10, 11) + SHUFFLE(a0, a1, 4, 5, 6, 7, 12, 13, 14, 15);
+    v8f x23 = SHUFFLE(a2, a3, 0, 1, 2, 3, 8, 9, 10, 11) + SHUFFLE(a2, a3, 4, 5, 6, 7, 12, 13, 14, 15);
+    /* x01 = {a0: 4 partials, a1: 4 partials}, x23 likewise */
+    v8f y = SHUFFLE(x01, x23, 0, 1, 4, 5, 8, 9, 12, 13) + SHUFFLE(x01, x23, 2, 3, 6, 7, 10, 11, 14, 15);
+    /* y = {a0: 2, a1: 2, a2: 2, a3: 2} */
+    return SHUFFLE(y, y, 0, 2, 4, 6, 0, 2, 4, 6) + SHUFFLE(y, y, 1, 3, 5, 7, 1, 3, 5, 7);
+}
+
+/* out[r][j] = w_j . x_r for 4 weight rows (stride ld) and n_x (1 or 2) input rows. */
+static inline void dot4(int n, const float *w, size_t ld, const float *x0, const float *x1,
+                        int n_x, float out[2][4])
+{
+    const float *w0 = w, *w1 = w + ld, *w2 = w + 2 * ld, *w3 = w + 3 * ld;
+    v8f a00 = v8_set1(0), a01 = a00, a02 = a00, a03 = a00;
+    v8f a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    int i = 0;
+    if (n_x == 2) {
+        for (; i + 8 <= n; i += 8) {
+            v8f u = v8_load(x0 + i), v = v8_load(x1 + i);
+            v8f b0 = v8_load(w0 + i), b1 = v8_load(w1 + i), b2 = v8_load(w2 + i), b3 = v8_load(w3 + i);
+            a00 = v8_fma(b0, u, a00), a01 = v8_fma(b1, u, a01);
+            a02 = v8_fma(b2, u, a02), a03 = v8_fma(b3, u, a03);
+            a10 = v8_fma(b0, v, a10), a11 = v8_fma(b1, v, a11);
+            a12 = v8_fma(b2, v, a12), a13 = v8_fma(b3, v, a13);
+        }
+    } else {
+        for (; i + 8 <= n; i += 8) {
+            v8f u = v8_load(x0 + i);
+            a00 = v8_fma(v8_load(w0 + i), u, a00), a01 = v8_fma(v8_load(w1 + i), u, a01);
+            a02 = v8_fma(v8_load(w2 + i), u, a02), a03 = v8_fma(v8_load(w3 + i), u, a03);
+        }
+    }
+    v8f s0 = hsum4(a00, a01, a02, a03), s1 = hsum4(a10, a11, a12, a13);
+    for (int j = 0; j < 4; j++) {
+        out[0][j] = s0[j];
+        out[1][j] = s1[j];
+    }
+    for (; i < n; i++)
+        for (int j = 0; j < 4; j++) {
+            out[0][j] += w[j * ld + i] * x0[i];
+            if (n_x == 2)
+                out[1][j] += w[j * ld + i] * x1[i];
+        }
+}
+
+struct few_args {
+    int n, n_in, n_out;
+    const float *x, *w;
+    float beta;
+    float *y;
+};
+
+/* Output features are cut in slices of whole 16-feature groups, so which
+ * thread computes a feature never changes its value. */
+static void few_part(void *arg, int part, int n_parts)
+{
+    const struct few_args *g = arg;
+    int n = g->n, n_in = g->n_in, n_out = g->n_out;
+    int per = (n_out + n_parts - 1) / n_parts;
+    per = (per + 15) / 16 * 16;
+    int o0 = part * per, o1 = o0 + per < n_out ? o0 + per : n_out;
+    for (int o = o0; o < o1; o += 4) {
+        int m = o1 - o < 4 ? o1 - o : 4;
+        for (int r = 0; r < n; r += 2) {
+            int n_x = n - r < 2 ? 1 : 2;
+            const float *x0 = g->x + (size_t)r * n_in, *x1 = x0 + n_in;
+            float out[2][4];
+            if (m == 4) {
+                dot4(n_in, g->w + (size_t)o * n_in, (size_t)n_in, x0, x1, n_x, out);
+            } else { /* the last weight rows of an odd-sized output */
+                for (int k = 0; k < n_x; k++)
+                    for (int j = 0; j < m; j++)
+                        out[k][j] = dot(n_in, g->w + (size_t)(o + j) * n_in, k ? x1 : x0);
+            }
+            for (int k = 0; k < n_x; k++) {
+                float *y = g->y + (size_t)(r + k) * n_out + o;
+                for (int j = 0; j < m; j++)
+                    y[j] = g->beta == 0.0f ? out[k][j] : g->beta * y[j] + out[k][j];
+            }
+        }
+    }
+}
+
+void kern_linear(int n, int n_in, int n_out, const float *x, const float *w, float beta, float *y)
+{
+    if (n <= 0)
+        return;
+    if (n > FEW_ROWS) {
+        kern_gemm(false, true, n, n_out, n_in, 1.0f, x, n_in, w, n_in, beta, y, n_out);
+        return;
+    }
+    /* a feature's value does not depend on the slicing here: cut freely */
+    struct few_args g = {n, n_in, n_out, x, w, beta, y};
+    pl_parallel(2.0 * n * n_in * n_out, n_out / 64 < 8 ? n_out / 64 : 8, few_part, &g);
 }
 
 void kern_rmsnorm(int rows, int d, const float *x, const float *w, float eps, float *y, float *inv)

@@ -7,7 +7,12 @@
  * weights and writes into buffers that already exist. The decoder's
  * position bias for a step is a slice of a precomputed table indexed by
  * distance, stored reversed so that key j of step t reads entry t - j
- * without any per-step work. */
+ * without any per-step work.
+ *
+ * Rows of a decoding batch are decoupled from where their KV cache lives:
+ * row r reads input row_in[r] and cache slot slot[r], so a finished row
+ * drops out of the batch by renumbering (t5_decode_keep), without copying
+ * any cache. Every per-step product runs for all rows at once. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +46,10 @@ struct t5_state {
 
     /* step decoding */
     int rows, n_beams, t;
-    float *kc, *vc;             /* [n_dec][max_rows][max_tgt][I] */
+    int *slot, *row_in;         /* [max_rows]: cache slot and input of each row */
+    int *row_tmp;               /* [max_rows] */
+    float *kc, *vc;             /* [n_dec][max_rows (slots)][max_tgt][I] */
+    float *sk, *sv;             /* [max_rows, I] this step's keys and values */
     float *sx, *sh, *sq, *sctx; /* [max_rows, d] / [max_rows, I] */
     float *sa0, *sa1;           /* [max_rows, F] */
     float *sp;                  /* [H * max(max_tgt, max_src)] attention probabilities */
@@ -111,8 +119,13 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
         s->logit_rows = (int)R;
     s->logits = t5_plan_f(p, (size_t)s->logit_rows * V);
 
+    s->slot = t5_plan_take(p, R * sizeof(int));
+    s->row_in = t5_plan_take(p, R * sizeof(int));
+    s->row_tmp = t5_plan_take(p, R * sizeof(int));
     s->kc = t5_plan_f(p, Ld * R * M * I);
     s->vc = t5_plan_f(p, Ld * R * M * I);
+    s->sk = t5_plan_f(p, R * I);
+    s->sv = t5_plan_f(p, R * I);
     s->sx = t5_plan_f(p, R * d);
     s->sh = t5_plan_f(p, R * d);
     s->sq = t5_plan_f(p, R * I);
@@ -249,20 +262,39 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e)
     s->n_beams = n_beams;
     s->rows = s->src.n * n_beams;
     s->t = 0;
+    for (int r = 0; r < s->rows; r++) {
+        s->slot[r] = r;
+        s->row_in[r] = r / n_beams;
+    }
     return 0;
 }
 
-/* y rows (stride ldy) = x W^T for R rows: the KV cache rows are strided.
- * Few rows go one at a time, as kern_linear does. */
-static void lin_strided(int R, int n_in, int n_out, const float *x, const float *w, float *y,
-                        int ldy)
+int t5_decode_keep(t5_state *s, const int *keep, int n, struct pl_err *e)
 {
-    if (R <= 8)
-        for (int r = 0; r < R; r++)
-            kern_linear(1, n_in, n_out, x + (size_t)r * n_in, w, 0.0f, y + (size_t)r * ldy);
-    else
-        kern_gemm(false, true, R, n_out, n_in, 1.0f, x, n_in, w, n_in, 0.0f, y, ldy);
+    if (s->rows == 0)
+        return pl_err_set(e, PL_EINVAL, "t5_decode_keep: call t5_decode_begin first");
+    if (n < 1 || n > s->rows)
+        return pl_err_set(e, PL_EINVAL, "t5_decode_keep: %d rows of %d", n, s->rows);
+    int *seen = s->row_tmp;
+    memset(seen, 0, sizeof(int) * (size_t)s->rows);
+    for (int i = 0; i < n; i++) {
+        if (keep[i] < 0 || keep[i] >= s->rows || seen[keep[i]])
+            return pl_err_set(e, PL_EINVAL, "t5_decode_keep: row %d is %s", keep[i],
+                              keep[i] < 0 || keep[i] >= s->rows ? "out of range" : "repeated");
+        seen[keep[i]] = 1;
+    }
+    /* keep[] need not be increasing: gather through the scratch */
+    for (int i = 0; i < n; i++)
+        s->row_tmp[i] = s->slot[keep[i]];
+    memcpy(s->slot, s->row_tmp, sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++)
+        s->row_tmp[i] = s->row_in[keep[i]];
+    memcpy(s->row_in, s->row_tmp, sizeof(int) * (size_t)n);
+    s->rows = n;
+    return 0;
 }
+
+int t5_decode_rows(const t5_state *s) { return s->rows; }
 
 int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct pl_err *e)
 {
@@ -289,18 +321,21 @@ int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct 
 
         kern_rmsnorm(R, d, s->sx, b->ln_attn, c->eps, s->sh, NULL);
         kern_linear(R, d, I, s->sh, b->q, 0.0f, s->sq);
-        lin_strided(R, d, I, s->sh, b->k, kc + (size_t)t * I, M * I);
-        lin_strided(R, d, I, s->sh, b->v, vc + (size_t)t * I, M * I);
-        for (int r = 0; r < R; r++)
-            kern_attention(H, dk, 1, t + 1, s->sq + (size_t)r * I, I, kc + (size_t)r * M * I, I,
-                           vc + (size_t)r * M * I, I, bias_t, 0, (size_t)M, false, s->sp,
-                           s->sctx + (size_t)r * I, I);
+        kern_linear(R, d, I, s->sh, b->k, 0.0f, s->sk);
+        kern_linear(R, d, I, s->sh, b->v, 0.0f, s->sv);
+        for (int r = 0; r < R; r++) {
+            size_t at = (size_t)s->slot[r] * M * I;
+            memcpy(kc + at + (size_t)t * I, s->sk + (size_t)r * I, sizeof(float) * I);
+            memcpy(vc + at + (size_t)t * I, s->sv + (size_t)r * I, sizeof(float) * I);
+            kern_attention(H, dk, 1, t + 1, s->sq + (size_t)r * I, I, kc + at, I, vc + at, I,
+                           bias_t, 0, (size_t)M, false, s->sp, s->sctx + (size_t)r * I, I);
+        }
         kern_linear(R, I, d, s->sctx, b->o, 1.0f, s->sx);
 
         kern_rmsnorm(R, d, s->sx, b->ln_cross, c->eps, s->sh, NULL);
         kern_linear(R, d, I, s->sh, b->cq, 0.0f, s->sq);
         for (int r = 0; r < R; r++) {
-            int in = r / s->n_beams;
+            int in = s->row_in[r];
             size_t off = (size_t)s->src.off[in] * I;
             kern_attention(H, dk, 1, s->src.len[in], s->sq + (size_t)r * I, I, s->ck[l] + off, I,
                            s->cv[l] + off, I, NULL, 0, 0, false, s->sp, s->sctx + (size_t)r * I, I);
@@ -342,11 +377,15 @@ int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e)
         for (int kv = 0; kv < 2; kv++) {
             float *cache = (kv ? s->vc : s->kc) + (size_t)l * Rmax * M * I;
             for (int r = 0; r < R; r++)
-                memcpy(s->tmp + (size_t)r * M * I, cache + (size_t)src_rows[r] * M * I,
+                memcpy(s->tmp + (size_t)r * M * I, cache + (size_t)s->slot[src_rows[r]] * M * I,
                        span * sizeof(float));
             for (int r = 0; r < R; r++)
-                memcpy(cache + (size_t)r * M * I, s->tmp + (size_t)r * M * I, span * sizeof(float));
+                memcpy(cache + (size_t)s->slot[r] * M * I, s->tmp + (size_t)r * M * I,
+                       span * sizeof(float));
         }
+    for (int r = 0; r < R; r++)
+        s->row_tmp[r] = s->row_in[src_rows[r]];
+    memcpy(s->row_in, s->row_tmp, sizeof(int) * (size_t)R);
     return 0;
 }
 
@@ -368,6 +407,8 @@ static int argmax(int n, const float *x)
     return best;
 }
 
+/* Greedy decoding of B inputs; a row leaves the batch at EOS, so each step
+ * costs only the rows still going. */
 static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *scores,
                   struct pl_err *e)
 {
@@ -376,38 +417,40 @@ static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *
     int rc = t5_decode_begin(s, 1, e);
     if (rc)
         return rc;
+    int *in = s->nsrc, *keep = s->ntok; /* in[i]: the input active row i decodes */
     for (int b = 0; b < B; b++) {
         s->tok[b] = c->decoder_start_token_id;
         n_ids[b] = 0;
-        s->done[b] = false;
+        in[b] = b;
         if (scores)
             scores[b] = 0;
     }
+    int R = B;
     for (int step = 0; step < max_new; step++) {
         const float *lg;
         if ((rc = t5_decode_step(s, s->tok, &lg, e)) != 0)
             return rc;
-        bool all_done = true;
-        for (int b = 0; b < B; b++) {
-            if (s->done[b]) {
-                s->tok[b] = c->pad_token_id;
-                continue;
-            }
-            const float *row = lg + (size_t)b * V;
+        int n = 0;
+        for (int i = 0; i < R; i++) { /* n <= i: rewriting in[] and tok[] in place is safe */
+            int b = in[i];
+            const float *row = lg + (size_t)i * V;
             int best = argmax(V, row);
             if (scores) {
                 kern_log_softmax(V, row, s->lsm);
                 scores[b] += s->lsm[best];
             }
             if (best == c->eos_token_id)
-                s->done[b] = true;
-            else
-                ids[(size_t)b * max_new + n_ids[b]++] = best;
-            all_done &= s->done[b];
-            s->tok[b] = best;
+                continue;
+            ids[(size_t)b * max_new + n_ids[b]++] = best;
+            keep[n] = i;
+            in[n] = b;
+            s->tok[n++] = best;
         }
-        if (all_done)
+        if (n == 0)
             break;
+        if (n < R && (rc = t5_decode_keep(s, keep, n, e)) != 0)
+            return rc;
+        R = n;
     }
     return 0;
 }

@@ -8,6 +8,7 @@
  * ever hold good steps. The data order is a pure function of (seed, step),
  * which is what makes runs and resumed runs reproducible. */
 #include "promptlab/tune.h"
+#include "promptlab/blas.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -317,6 +318,7 @@ int tune_run(const struct tune_params *p, const struct tune_objective *obj,
     r.n = (size_t)n_rows * (size_t)d;
     r.t_before = hist->elapsed;
     r.seg_start = pl_now();
+    pl_threads_busy_begin(); /* a core for this run; let go while paused (blas.h) */
 
     float *grad = malloc(r.n * sizeof(float));
     float *prev = malloc(r.n * sizeof(float));
@@ -362,8 +364,10 @@ int tune_run(const struct tune_params *p, const struct tune_objective *obj,
     for (int t = hist->steps_done + 1; t <= p->steps; t++) {
         if (ctl && flag(ctl->pause) && !flag(ctl->stop)) {
             r.active += pl_now() - r.seg_start;
+            pl_threads_busy_end();
             while (flag(ctl->pause) && !flag(ctl->stop))
                 nap();
+            pl_threads_busy_begin();
             r.seg_start = pl_now();
         }
         if (ctl && flag(ctl->stop)) {
@@ -453,6 +457,7 @@ done:
         res->final_train_loss = last_loss;
     }
 out:
+    pl_threads_busy_end();
     r.active += pl_now() - r.seg_start;
     hist->elapsed = r.t_before + r.active;
     optim_free(opt);
