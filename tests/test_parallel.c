@@ -311,6 +311,71 @@ static void test_model_threads(void)
     t5_free(m);
 }
 
+/* The parts a batch is cut into (attention by sequence, norms by row with
+ * their weight gradients summed part by part, the loss by row) must add up
+ * to the same thing as the sequences one at a time: the batch's weight
+ * gradient of the mean loss equals sum_b (n_b / N) * gradient of sequence b
+ * alone (a batch of one is never cut). */
+static void test_parts_add_up(void)
+{
+    t5_model *m = NULL;
+    if (t5_open(MODEL, &m, NULL))
+        return;
+    const struct t5_config *c = t5_model_config(m);
+    enum { B = 8, T = 200, U = 30 };
+    int d = c->d_model, *ids = malloc(sizeof(int) * B * T), tgt[B * U], lens[B], tl[B], N = 0;
+    struct pl_rng r;
+    pl_rng_seed(&r, 17);
+    for (int i = 0; i < B * T; i++)
+        ids[i] = 3 + (int)pl_rng_below(&r, (uint32_t)c->vocab_size - 3);
+    for (int i = 0; i < B * U; i++)
+        tgt[i] = 3 + (int)pl_rng_below(&r, (uint32_t)c->vocab_size - 3);
+    for (int b = 0; b < B; b++) {
+        lens[b] = T - 7 * b;
+        tl[b] = U - 2 * b;
+        N += tl[b];
+    }
+    float *emb = malloc(sizeof(float) * B * T * (size_t)d), loss;
+    struct t5_weights *gb = NULL, *g1 = NULL, *sum = NULL;
+    t5_train *tr = NULL;
+    CHECK_INT(t5_embed_batch(m, NULL, 0, ids, lens, B, T, emb, NULL), 0);
+    CHECK_INT(t5_train_init(m, B, T, U, &tr, NULL), 0);
+    CHECK_INT(t5_grads_init(m, &gb, NULL), 0);
+    CHECK_INT(t5_grads_init(m, &g1, NULL), 0);
+    CHECK_INT(t5_grads_init(m, &sum, NULL), 0);
+    int np = t5_param_list(m, gb, NULL, 0);
+    struct t5_param *pb = calloc((size_t)np, sizeof *pb), *p1 = calloc((size_t)np, sizeof *p1),
+                    *ps = calloc((size_t)np, sizeof *ps);
+    t5_param_list(m, gb, pb, np);
+    t5_param_list(m, g1, p1, np);
+    t5_param_list(m, sum, ps, np);
+    CHECK_INT(t5_train_forward(tr, emb, lens, B, T, tgt, tl, U, &loss, NULL), 0);
+    CHECK_INT(t5_train_backward(tr, NULL, gb, NULL), 0);
+    for (int b = 0; b < B; b++) {
+        t5_grads_zero(m, g1);
+        CHECK_INT(t5_train_forward(tr, emb + (size_t)b * T * d, &lens[b], 1, T, tgt + b * U, &tl[b],
+                                   U, &loss, NULL), 0);
+        CHECK_INT(t5_train_backward(tr, NULL, g1, NULL), 0);
+        float wgt = (float)tl[b] / (float)N;
+        for (int i = 0; i < np; i++)
+            for (size_t k = 0; k < p1[i].n; k++)
+                ps[i].data[k] += wgt * p1[i].data[k];
+    }
+    double worst = 0;
+    const char *where = "";
+    for (int i = 0; i < np; i++) {
+        double e = max_rel_diff(pb[i].data, ps[i].data, pb[i].n);
+        if (e > worst)
+            worst = e, where = pb[i].name;
+    }
+    CHECKF(worst <= 1e-3, "batch gradient vs sum of single ones: %g at %s", worst, where);
+    free(pb), free(p1), free(ps);
+    t5_grads_free(gb), t5_grads_free(g1), t5_grads_free(sum);
+    t5_train_free(tr);
+    free(ids), free(emb);
+    t5_free(m);
+}
+
 /* Decode B rows for 4 steps; at step 2 drop to rows {3, 1} in a second
  * state: their later logits must be what the full batch gives them. */
 static void test_keep(void)
@@ -429,6 +494,7 @@ int main(void)
     test_busy_workers();
     test_products();
     test_model_threads();
+    test_parts_add_up();
     test_keep();
     test_batched_greedy();
     TEST_END();

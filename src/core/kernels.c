@@ -348,14 +348,85 @@ void kern_linear(int n, int n_in, int n_out, const float *x, const float *w, flo
     pl_parallel(2.0 * n * n_in * n_out, n_out / 64 < 8 ? n_out / 64 : 8, few_part, &g);
 }
 
-void kern_rmsnorm(int rows, int d, const float *x, const float *w, float eps, float *y, float *inv)
+/* ---- splitting the other kernels ------------------------------------------- */
+
+/* Elementwise and row-wise kernels run over ranges [lo, hi) of items
+ * (elements or rows). Ranges start at multiples of `align` items (8
+ * elements: a whole vector), so an item's value never depends on the
+ * split; only the few reductions across items (a norm's weight gradient,
+ * a loss) add their parts' partial sums in part order. How many parts is a
+ * function of the size alone. */
+#define RANGE_PART_WORK 1e6 /* floating-point operations per part */
+#define RANGE_MAX_PARTS 8
+
+typedef void range_fn(const void *args, size_t lo, size_t hi, int part);
+
+struct range_job {
+    range_fn *fn;
+    const void *args;
+    size_t n, align;
+};
+
+static void range_of(size_t n, size_t align, int part, int n_parts, size_t *lo, size_t *hi)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *xr = x + (size_t)r * d;
-        float *yr = y + (size_t)r * d;
-        float s = 1.0f / sqrtf(sum_squares(d, xr) / (float)d + eps);
-        if (inv)
-            inv[r] = s;
+    size_t step = (n + (size_t)n_parts - 1) / (size_t)n_parts;
+    step = (step + align - 1) / align * align;
+    *lo = (size_t)part * step;
+    *hi = *lo + step < n ? *lo + step : n;
+}
+
+static void range_part(void *arg, int part, int n_parts)
+{
+    const struct range_job *j = arg;
+    size_t lo, hi;
+    range_of(j->n, j->align, part, n_parts, &lo, &hi);
+    if (lo < hi)
+        j->fn(j->args, lo, hi, part);
+}
+
+/* Parts for n items of `cost` operations each. */
+static int range_parts(size_t n, double cost, size_t align)
+{
+    double p = (double)n * cost / RANGE_PART_WORK;
+    int parts = p < 2 ? 1 : p > RANGE_MAX_PARTS ? RANGE_MAX_PARTS : (int)p;
+    size_t by_n = n / align;
+    if ((size_t)parts > by_n)
+        parts = by_n < 1 ? 1 : (int)by_n;
+    return parts;
+}
+
+/* Run fn over [0, n) in `parts` ranges (from range_parts). */
+static void par_range(size_t n, double cost, size_t align, int parts, range_fn *fn,
+                      const void *args)
+{
+    if (parts <= 1) {
+        fn(args, 0, n, 0);
+        return;
+    }
+    struct range_job j = {fn, args, n, align};
+    pl_parallel((double)n * cost, parts, range_part, &j);
+}
+
+struct rms_args {
+    int d;
+    const float *x, *w, *inv, *dy;
+    float eps;
+    float *y, *inv_out, *dx, *dw;
+    float *dw_parts; /* [parts][d], backward with dw only */
+};
+
+static void rmsnorm_rows(const void *args, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    const struct rms_args *a = args;
+    int d = a->d;
+    const float *w = a->w;
+    for (size_t r = lo; r < hi; r++) {
+        const float *xr = a->x + r * d;
+        float *yr = a->y + r * d;
+        float s = 1.0f / sqrtf(sum_squares(d, xr) / (float)d + a->eps);
+        if (a->inv_out)
+            a->inv_out[r] = s;
         v8f vs = v8_set1(s);
         int i = 0;
         for (; i + 8 <= d; i += 8)
@@ -365,13 +436,25 @@ void kern_rmsnorm(int rows, int d, const float *x, const float *w, float eps, fl
     }
 }
 
-void kern_rmsnorm_backward(int rows, int d, const float *x, const float *w, const float *inv,
-                           const float *dy, float *dx, float *dw)
+void kern_rmsnorm(int rows, int d, const float *x, const float *w, float eps, float *y, float *inv)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *xr = x + (size_t)r * d, *dyr = dy + (size_t)r * d;
-        float *dxr = dx + (size_t)r * d;
-        float s = inv[r];
+    if (rows <= 0)
+        return;
+    struct rms_args a = {.d = d, .x = x, .w = w, .eps = eps, .y = y, .inv_out = inv};
+    double cost = 4.0 * d;
+    par_range((size_t)rows, cost, 1, range_parts((size_t)rows, cost, 1), rmsnorm_rows, &a);
+}
+
+static void rmsnorm_back_rows(const void *args, size_t lo, size_t hi, int part)
+{
+    const struct rms_args *a = args;
+    int d = a->d;
+    const float *w = a->w;
+    float *dw = a->dw_parts ? a->dw_parts + (size_t)part * d : a->dw;
+    for (size_t r = lo; r < hi; r++) {
+        const float *xr = a->x + r * d, *dyr = a->dy + r * d;
+        float *dxr = a->dx + r * d;
+        float s = a->inv[r];
         /* dx = s * (w*dy - x * s^2 * sum(w*dy*x) / d) */
         v8f acc = v8_set1(0);
         int i = 0;
@@ -394,6 +477,34 @@ void kern_rmsnorm_backward(int rows, int d, const float *x, const float *w, cons
                 dw[i] += dyr[i] * xr[i] * s;
         }
     }
+}
+
+/* The weight gradient sums over rows: each part sums its rows into its own
+ * row of a stack buffer, added to dw in part order afterwards. */
+#define RMS_DW_STACK 8192 /* floats: parts * d must fit, else one part */
+
+void kern_rmsnorm_backward(int rows, int d, const float *x, const float *w, const float *inv,
+                           const float *dy, float *dx, float *dw)
+{
+    if (rows <= 0)
+        return;
+    struct rms_args a = {.d = d, .x = x, .w = w, .inv = inv, .dy = dy, .dx = dx, .dw = dw};
+    double cost = 9.0 * d;
+    int parts = range_parts((size_t)rows, cost, 1);
+    float stack[RMS_DW_STACK];
+    if (dw && parts > 1) {
+        if ((size_t)parts * d > RMS_DW_STACK)
+            parts = 1;
+        else {
+            memset(stack, 0, sizeof(float) * (size_t)parts * d);
+            a.dw_parts = stack;
+        }
+    }
+    par_range((size_t)rows, cost, 1, parts, rmsnorm_back_rows, &a);
+    if (a.dw_parts)
+        for (int p = 0; p < parts; p++)
+            for (int i = 0; i < d; i++)
+                dw[i] += stack[(size_t)p * d + i];
 }
 
 /* ---- activations ---------------------------------------------------------- */
@@ -463,7 +574,7 @@ static inline float act1_grad(enum kern_act act, float x)
     return 1.0f;
 }
 
-void kern_act(enum kern_act act, size_t n, const float *x, float *y)
+static void act_range(enum kern_act act, size_t n, const float *x, float *y)
 {
     switch (act) {
     case KERN_RELU: MAP1(n, x, y, v8_relu); break;
@@ -475,7 +586,8 @@ void kern_act(enum kern_act act, size_t n, const float *x, float *y)
     }
 }
 
-void kern_act_backward(enum kern_act act, size_t n, const float *x, const float *dy, float *dx)
+static void act_backward_range(enum kern_act act, size_t n, const float *x, const float *dy,
+                               float *dx)
 {
     switch (act) {
     case KERN_RELU: {
@@ -503,7 +615,7 @@ void kern_act_backward(enum kern_act act, size_t n, const float *x, const float 
     }
 }
 
-void kern_gated(enum kern_act act, size_t n, const float *a0, const float *a1, float *g)
+static void gated_range(enum kern_act act, size_t n, const float *a0, const float *a1, float *g)
 {
     if (act == KERN_GELU_TANH) {
         size_t i = 0;
@@ -517,8 +629,8 @@ void kern_gated(enum kern_act act, size_t n, const float *a0, const float *a1, f
         g[i] = act1(act, a0[i]) * a1[i];
 }
 
-void kern_gated_backward(enum kern_act act, size_t n, const float *a0, const float *a1,
-                         const float *dg, float *da0, float *da1)
+static void gated_backward_range(enum kern_act act, size_t n, const float *a0, const float *a1,
+                                 const float *dg, float *da0, float *da1)
 {
     size_t i = 0;
     if (act == KERN_GELU_TANH) {
@@ -536,6 +648,59 @@ void kern_gated_backward(enum kern_act act, size_t n, const float *a0, const flo
         da1[i] = d * ax;
         da0[i] = d * a1[i] * gx;
     }
+}
+
+/* Elementwise: each range is a shorter array of its own. */
+struct ew_args {
+    enum kern_act act;
+    int kind; /* 0 act, 1 act backward, 2 gated, 3 gated backward */
+    const float *a, *b, *c;
+    float *o1, *o2;
+};
+
+static void ew_range(const void *args, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    const struct ew_args *e = args;
+    size_t n = hi - lo;
+    switch (e->kind) {
+    case 0: act_range(e->act, n, e->a + lo, e->o1 + lo); break;
+    case 1: act_backward_range(e->act, n, e->a + lo, e->b + lo, e->o1 + lo); break;
+    case 2: gated_range(e->act, n, e->a + lo, e->b + lo, e->o1 + lo); break;
+    case 3: gated_backward_range(e->act, n, e->a + lo, e->b + lo, e->c + lo, e->o1 + lo, e->o2 + lo);
+        break;
+    }
+}
+
+static void ew_run(struct ew_args *e, size_t n)
+{
+    double cost = e->act == KERN_RELU ? 2.0 : 30.0;
+    par_range(n, cost, 8, range_parts(n, cost, 8), ew_range, e);
+}
+
+void kern_act(enum kern_act act, size_t n, const float *x, float *y)
+{
+    struct ew_args e = {act, 0, x, NULL, NULL, y, NULL};
+    ew_run(&e, n);
+}
+
+void kern_act_backward(enum kern_act act, size_t n, const float *x, const float *dy, float *dx)
+{
+    struct ew_args e = {act, 1, x, dy, NULL, dx, NULL};
+    ew_run(&e, n);
+}
+
+void kern_gated(enum kern_act act, size_t n, const float *a0, const float *a1, float *g)
+{
+    struct ew_args e = {act, 2, a0, a1, NULL, g, NULL};
+    ew_run(&e, n);
+}
+
+void kern_gated_backward(enum kern_act act, size_t n, const float *a0, const float *a1,
+                         const float *dg, float *da0, float *da1)
+{
+    struct ew_args e = {act, 3, a0, a1, dg, da0, da1};
+    ew_run(&e, n);
 }
 
 /* ---- softmax and cross-entropy -------------------------------------------- */
@@ -590,25 +755,59 @@ static void scale_row(int n, float *x, float s)
         x[i] *= s;
 }
 
+struct sm_args {
+    int n;
+    float *x;
+    const float *p, *dp;
+    float *dx;
+    const int *targets;
+    float *logp;
+    float scale;
+    double *loss; /* [parts] */
+};
+
+static void softmax_rows(const void *args, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    const struct sm_args *a = args;
+    for (size_t r = lo; r < hi; r++) {
+        float *xr = a->x + r * a->n;
+        float m = row_max(a->n, xr);
+        double s = exp_shift_sum(a->n, xr, m, xr);
+        scale_row(a->n, xr, (float)(1.0 / s));
+    }
+}
+
 void kern_softmax(int rows, int n, float *x)
 {
-    for (int r = 0; r < rows; r++) {
-        float *xr = x + (size_t)r * n;
-        float m = row_max(n, xr);
-        double s = exp_shift_sum(n, xr, m, xr);
-        scale_row(n, xr, (float)(1.0 / s));
+    if (rows <= 0)
+        return;
+    struct sm_args a = {.n = n, .x = x};
+    double cost = 20.0 * n;
+    par_range((size_t)rows, cost, 1, range_parts((size_t)rows, cost, 1), softmax_rows, &a);
+}
+
+static void softmax_back_rows(const void *args, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    const struct sm_args *a = args;
+    int n = a->n;
+    for (size_t r = lo; r < hi; r++) {
+        const float *pr = a->p + r * n, *dpr = a->dp + r * n;
+        float *dxr = a->dx + r * n;
+        float c = dot(n, pr, dpr);
+        for (int i = 0; i < n; i++)
+            dxr[i] = pr[i] * (dpr[i] - c);
     }
 }
 
 void kern_softmax_backward(int rows, int n, const float *p, const float *dp, float *dx)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *pr = p + (size_t)r * n, *dpr = dp + (size_t)r * n;
-        float *dxr = dx + (size_t)r * n;
-        float c = dot(n, pr, dpr);
-        for (int i = 0; i < n; i++)
-            dxr[i] = pr[i] * (dpr[i] - c);
-    }
+    if (rows <= 0)
+        return;
+    struct sm_args a = {.n = n, .p = p, .dp = dp, .dx = dx};
+    double cost = 4.0 * n;
+    par_range((size_t)rows, cost, 1, range_parts((size_t)rows, cost, 1), softmax_back_rows, &a);
 }
 
 void kern_log_softmax(int n, const float *x, float *out)
@@ -632,37 +831,67 @@ void kern_log_softmax(int n, const float *x, float *out)
         out[i] = x[i] - lse;
 }
 
-double kern_cross_entropy(int rows, int n, float *logits, const int *targets, float *logp)
+static void cross_entropy_rows(const void *args, size_t lo, size_t hi, int part)
 {
+    const struct sm_args *a = args;
+    int n = a->n;
     double loss = 0;
-    for (int r = 0; r < rows; r++) {
-        float *xr = logits + (size_t)r * n;
+    for (size_t r = lo; r < hi; r++) {
+        float *xr = a->x + r * n;
         float m = row_max(n, xr);
-        float xt = xr[targets[r]];
+        float xt = xr[a->targets[r]];
         double s = exp_shift_sum(n, xr, m, xr);
         double lp = (double)xt - m - log(s);
         scale_row(n, xr, (float)(1.0 / s));
-        if (logp)
-            logp[r] = (float)lp;
+        if (a->logp)
+            a->logp[r] = (float)lp;
         loss -= lp;
     }
+    a->loss[part] = loss;
+}
+
+double kern_cross_entropy(int rows, int n, float *logits, const int *targets, float *logp)
+{
+    if (rows <= 0)
+        return 0;
+    double part_loss[RANGE_MAX_PARTS] = {0};
+    struct sm_args a = {.n = n, .x = logits, .targets = targets, .logp = logp, .loss = part_loss};
+    double cost = 20.0 * n;
+    int parts = range_parts((size_t)rows, cost, 1);
+    par_range((size_t)rows, cost, 1, parts, cross_entropy_rows, &a);
+    double loss = 0;
+    for (int p = 0; p < parts; p++)
+        loss += part_loss[p];
     return loss;
+}
+
+static void cross_entropy_back_rows(const void *args, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    const struct sm_args *a = args;
+    int n = a->n;
+    v8f vs = v8_set1(a->scale);
+    for (size_t r = lo; r < hi; r++) {
+        const float *pr = a->p + r * n;
+        float *dr = a->dx + r * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+            v8_store(dr + i, v8_load(pr + i) * vs);
+        for (; i < n; i++)
+            dr[i] = pr[i] * a->scale;
+        dr[a->targets[r]] -= a->scale;
+    }
 }
 
 void kern_cross_entropy_backward(int rows, int n, const float *p, const int *targets, float scale,
                                  float *dlogits)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *pr = p + (size_t)r * n;
-        float *dr = dlogits + (size_t)r * n;
-        v8f vs = v8_set1(scale);
-        int i = 0;
-        for (; i + 8 <= n; i += 8)
-            v8_store(dr + i, v8_load(pr + i) * vs);
-        for (; i < n; i++)
-            dr[i] = pr[i] * scale;
-        dr[targets[r]] -= scale;
-    }
+    if (rows <= 0)
+        return;
+    struct sm_args a = {.n = n, .p = p, .dx = dlogits, .targets = targets, .scale = scale};
+    double cost = 2.0 * n;
+    par_range((size_t)rows, cost, 1, range_parts((size_t)rows, cost, 1), cross_entropy_back_rows,
+              &a);
 }
 
 /* ---- attention ------------------------------------------------------------ */
