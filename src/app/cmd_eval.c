@@ -130,7 +130,7 @@ int cmd_eval(int argc, char **argv)
     if (status == 0)
         status = app_open_lab("eval", model, &L);
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    app_gen_params(&gp);
     gp.max_new_tokens = (int)max_len;
     if (status == 0 && json)
         printf("{\"data\": \"%s\", \"n\": %d, \"ref\": \"%s\", \"rows\": [", data, n, ref);

@@ -8,10 +8,45 @@
 
 #include "app_impl.h"
 
+enum { TRANSLATE_RATIO_EXTRA = 8 }; /* tokens --max-ratio allows on top */
+
+/* One output: the text line, or a JSON object; --scores adds the tokens. */
+static void print_output(const tok *t, const char *source, const struct lab_output *o, bool json,
+                         bool scores)
+{
+    double sum = 0;
+    for (int i = 0; i < o->n; i++)
+        sum += o->logp[i];
+    if (json) {
+        fputs("{\"source\": ", stdout);
+        app_json_string(stdout, source);
+        fputs(", \"output\": ", stdout);
+        app_json_string(stdout, o->text);
+        fputs(", \"tokens\": [", stdout);
+        for (int i = 0; i < o->n; i++) {
+            const char *piece = o->ids[i] < tok_size(t) ? tok_piece(t, o->ids[i]) : "";
+            printf("%s{\"piece\": ", i ? ", " : "");
+            app_json_string(stdout, piece ? piece : "");
+            printf(", \"id\": %d, \"logprob\": %.6f}", o->ids[i], o->logp[i]);
+        }
+        printf("], \"logprob\": %.6f}\n", sum);
+        return;
+    }
+    printf("%s\n", o->text);
+    if (!scores)
+        return;
+    for (int i = 0; i < o->n; i++) {
+        const char *piece = o->ids[i] < tok_size(t) ? tok_piece(t, o->ids[i]) : "";
+        printf("  %-20s %6d %10.4f\n", piece ? piece : "", o->ids[i], o->logp[i]);
+    }
+    printf("  sum %.4f over %d tokens\n", sum, o->n);
+}
+
 static void translate_help(void)
 {
     printf("usage: promptlab translate [--model DIR] [--hard TEMPLATE] [--soft DIR|FILE.npy]\n"
-           "                           [--beam N] [--max-len N] [--json] [TEXT... | -]\n"
+           "                           [--beam N] [--max-len N] [--max-ratio X]\n"
+           "                           [--no-repeat-ngram N] [--scores] [--json] [TEXT... | -]\n"
            "\n"
            "Translate each TEXT, or each line of standard input when TEXT is '-' or\n"
            "absent, and print one output line per input.\n"
@@ -24,10 +59,18 @@ static void translate_help(void)
            "                   matrix); its rows come before the hard prompt's tokens\n"
            "  --beam N         beam search of width N (default 1: greedy)\n"
            "  --max-len N      at most N new tokens per output (default 64)\n"
-           "  --json           one JSON object per line: {\"source\": ..., \"output\": ...}\n"
+           "  --max-ratio X    and at most X times the input's own tokens, plus %d\n"
+           "                   (default 0: no such limit)\n"
+           "  --no-repeat-ngram N\n"
+           "                   no N tokens in a row occur twice in an output, as Hugging\n"
+           "                   Face's no_repeat_ngram_size (default %d; 0: off)\n"
+           "  --scores         after each output, one line per token: piece, id and its\n"
+           "                   log-probability under the model\n"
+           "  --json           one JSON object per line: {\"source\": ..., \"output\": ...,\n"
+           "                   \"tokens\": [{\"piece\", \"id\", \"logprob\"}, ...], \"logprob\": sum}\n"
            "\n"
            "Inputs longer than %d tokens (soft prompt included) are truncated with a warning.\n",
-           LAB_MAX_SOURCE);
+           TRANSLATE_RATIO_EXTRA, APP_NO_REPEAT_NGRAM, LAB_MAX_SOURCE);
 }
 
 int cmd_translate(int argc, char **argv)
@@ -36,10 +79,13 @@ int cmd_translate(int argc, char **argv)
         {"model", required_argument, 0, 'm'}, {"hard", required_argument, 0, 'H'},
         {"soft", required_argument, 0, 's'},  {"beam", required_argument, 0, 'b'},
         {"max-len", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+        {"max-ratio", required_argument, 0, 'r'}, {"no-repeat-ngram", required_argument, 0, 'g'},
+        {"scores", no_argument, 0, 'S'},      {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *model = NULL, *hard = NULL, *soft_path = NULL;
-    long beam = 1, max_len = 64;
-    int json = 0, c;
+    long beam = 1, max_len = 64, ngram = APP_NO_REPEAT_NGRAM;
+    double ratio = 0;
+    int json = 0, scores = 0, c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -54,6 +100,16 @@ int cmd_translate(int argc, char **argv)
             if (app_parse_int(optarg, 1, 1024, &max_len))
                 return app_usage("translate", "--max-len wants 1 to 1024, not '%s'", optarg);
             break;
+        case 'r':
+            if (app_parse_float(optarg, &ratio) || !(ratio >= 0) || ratio > 100)
+                return app_usage("translate", "--max-ratio wants a number from 0 to 100, not '%s'",
+                                 optarg);
+            break;
+        case 'g':
+            if (app_parse_int(optarg, 0, 16, &ngram))
+                return app_usage("translate", "--no-repeat-ngram wants 0 to 16, not '%s'", optarg);
+            break;
+        case 'S': scores = 1; break;
         case 'j': json = 1; break;
         case 'h': translate_help(); return 0;
         default: return app_usage("translate", "unknown option");
@@ -74,17 +130,20 @@ int cmd_translate(int argc, char **argv)
     if (status == 0 && soft_path)
         status = app_load_soft("translate", L, soft_path, &soft);
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    app_gen_params(&gp);
     gp.n_beams = (int)beam;
     gp.max_new_tokens = (int)max_len;
+    gp.no_repeat_ngram = (int)ngram;
+    gp.max_len_ratio = (float)ratio;
+    gp.max_len_extra = TRANSLATE_RATIO_EXTRA;
     app_catch_sigint();
     /* A chunk at a time, so output streams and Ctrl-C stops between chunks. */
     for (int start = 0; status == 0 && start < n && !app_interrupted; start += 8) {
         int m = n - start < 8 ? n - start : 8, cut = 0;
-        char *out[8];
+        struct lab_output out[8];
         struct pl_err e = {0};
-        if (lab_translate(L, hard, soft_path ? &soft : NULL, (const char *const *)texts + start, m,
-                          &gp, out, &cut, &e)) {
+        if (lab_translate_tokens(L, hard, soft_path ? &soft : NULL,
+                                 (const char *const *)texts + start, m, &gp, out, &cut, &e)) {
             if (from_stdin)
                 pl_err_wrap(&e, e.code, "standard input, from line %d", start + 1);
             status = app_fail("translate", &e);
@@ -94,16 +153,8 @@ int cmd_translate(int argc, char **argv)
             app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
                      LAB_MAX_SOURCE);
         for (int i = 0; i < m; i++) {
-            if (json) {
-                fputs("{\"source\": ", stdout);
-                app_json_string(stdout, texts[start + i]);
-                fputs(", \"output\": ", stdout);
-                app_json_string(stdout, out[i]);
-                fputs("}\n", stdout);
-            } else {
-                printf("%s\n", out[i]);
-            }
-            free(out[i]);
+            print_output(lab_tok(L), texts[start + i], &out[i], json, scores);
+            lab_output_free(&out[i]);
         }
         fflush(stdout);
     }

@@ -239,8 +239,10 @@ static void axpy(int n, float a, const float *x, float *y)
  * sgemm spends most of its time packing at that size, and one matrix-vector
  * product per row reads the weight once per row. Here each group of 4
  * weight rows is read from memory once and used for every input row while
- * it sits in L1: dot products of 4 weight rows with 2 input rows at a time,
- * 8 vector accumulators. Threads take slices of the output features. */
+ * it sits in L1: dot products of 4 weight rows with 3 input rows at a time,
+ * 12 vector accumulators. Threads take slices of the output features; the
+ * work estimate counts the weight's bytes too, since one row streams a
+ * weight that is not in cache at memory speed, not at arithmetic speed. */
 #define FEW_ROWS 8
 
 #if defined(__clang__)
@@ -260,22 +262,40 @@ static inline v8f hsum4(v8f a0, v8f a1, v8f a2, v8f a3)
     return SHUFFLE(y, y, 0, 2, 4, 6, 0, 2, 4, 6) + SHUFFLE(y, y, 1, 3, 5, 7, 1, 3, 5, 7);
 }
 
-/* out[r][j] = w_j . x_r for 4 weight rows (stride ld) and n_x (1 or 2) input rows. */
-static inline void dot4(int n, const float *w, size_t ld, const float *x0, const float *x1,
-                        int n_x, float out[2][4])
+/* out[r][j] = w_j . x_r for 4 weight rows (stride ld) and n_x (1 to 3)
+ * input rows (stride n). Each lane accumulates in the same order whatever
+ * n_x, so a row's result never depends on its neighbours. */
+static inline void dot4(int n, const float *w, size_t ld, const float *x, int n_x,
+                        float out[3][4])
 {
     const float *w0 = w, *w1 = w + ld, *w2 = w + 2 * ld, *w3 = w + 3 * ld;
+    const float *x0 = x, *x1 = x + n, *x2 = x + 2 * (size_t)n;
     v8f a00 = v8_set1(0), a01 = a00, a02 = a00, a03 = a00;
     v8f a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+    v8f a20 = a00, a21 = a00, a22 = a00, a23 = a00;
     int i = 0;
-    if (n_x == 2) {
+    if (n_x == 3) {
         for (; i + 8 <= n; i += 8) {
-            v8f u = v8_load(x0 + i), v = v8_load(x1 + i);
             v8f b0 = v8_load(w0 + i), b1 = v8_load(w1 + i), b2 = v8_load(w2 + i), b3 = v8_load(w3 + i);
+            v8f u = v8_load(x0 + i);
             a00 = v8_fma(b0, u, a00), a01 = v8_fma(b1, u, a01);
             a02 = v8_fma(b2, u, a02), a03 = v8_fma(b3, u, a03);
-            a10 = v8_fma(b0, v, a10), a11 = v8_fma(b1, v, a11);
-            a12 = v8_fma(b2, v, a12), a13 = v8_fma(b3, v, a13);
+            u = v8_load(x1 + i);
+            a10 = v8_fma(b0, u, a10), a11 = v8_fma(b1, u, a11);
+            a12 = v8_fma(b2, u, a12), a13 = v8_fma(b3, u, a13);
+            u = v8_load(x2 + i);
+            a20 = v8_fma(b0, u, a20), a21 = v8_fma(b1, u, a21);
+            a22 = v8_fma(b2, u, a22), a23 = v8_fma(b3, u, a23);
+        }
+    } else if (n_x == 2) {
+        for (; i + 8 <= n; i += 8) {
+            v8f b0 = v8_load(w0 + i), b1 = v8_load(w1 + i), b2 = v8_load(w2 + i), b3 = v8_load(w3 + i);
+            v8f u = v8_load(x0 + i);
+            a00 = v8_fma(b0, u, a00), a01 = v8_fma(b1, u, a01);
+            a02 = v8_fma(b2, u, a02), a03 = v8_fma(b3, u, a03);
+            u = v8_load(x1 + i);
+            a10 = v8_fma(b0, u, a10), a11 = v8_fma(b1, u, a11);
+            a12 = v8_fma(b2, u, a12), a13 = v8_fma(b3, u, a13);
         }
     } else {
         for (; i + 8 <= n; i += 8) {
@@ -285,16 +305,16 @@ static inline void dot4(int n, const float *w, size_t ld, const float *x0, const
         }
     }
     v8f s0 = hsum4(a00, a01, a02, a03), s1 = hsum4(a10, a11, a12, a13);
+    v8f s2 = hsum4(a20, a21, a22, a23);
     for (int j = 0; j < 4; j++) {
         out[0][j] = s0[j];
         out[1][j] = s1[j];
+        out[2][j] = s2[j];
     }
     for (; i < n; i++)
-        for (int j = 0; j < 4; j++) {
-            out[0][j] += w[j * ld + i] * x0[i];
-            if (n_x == 2)
-                out[1][j] += w[j * ld + i] * x1[i];
-        }
+        for (int j = 0; j < 4; j++)
+            for (int k = 0; k < n_x; k++)
+                out[k][j] += w[j * ld + i] * x[(size_t)k * n + i];
 }
 
 struct few_args {
@@ -315,16 +335,16 @@ static void few_part(void *arg, int part, int n_parts)
     int o0 = part * per, o1 = o0 + per < n_out ? o0 + per : n_out;
     for (int o = o0; o < o1; o += 4) {
         int m = o1 - o < 4 ? o1 - o : 4;
-        for (int r = 0; r < n; r += 2) {
-            int n_x = n - r < 2 ? 1 : 2;
-            const float *x0 = g->x + (size_t)r * n_in, *x1 = x0 + n_in;
-            float out[2][4];
+        for (int r = 0; r < n; r += 3) {
+            int n_x = n - r < 3 ? n - r : 3;
+            const float *x0 = g->x + (size_t)r * n_in;
+            float out[3][4];
             if (m == 4) {
-                dot4(n_in, g->w + (size_t)o * n_in, (size_t)n_in, x0, x1, n_x, out);
+                dot4(n_in, g->w + (size_t)o * n_in, (size_t)n_in, x0, n_x, out);
             } else { /* the last weight rows of an odd-sized output */
                 for (int k = 0; k < n_x; k++)
                     for (int j = 0; j < m; j++)
-                        out[k][j] = dot(n_in, g->w + (size_t)(o + j) * n_in, k ? x1 : x0);
+                        out[k][j] = dot(n_in, g->w + (size_t)(o + j) * n_in, x0 + (size_t)k * n_in);
             }
             for (int k = 0; k < n_x; k++) {
                 float *y = g->y + (size_t)(r + k) * n_out + o;
@@ -345,7 +365,9 @@ void kern_linear(int n, int n_in, int n_out, const float *x, const float *w, flo
     }
     /* a feature's value does not depend on the slicing here: cut freely */
     struct few_args g = {n, n_in, n_out, x, w, beta, y};
-    pl_parallel(2.0 * n * n_in * n_out, n_out / 64 < 8 ? n_out / 64 : 8, few_part, &g);
+    double flops = 2.0 * n * n_in * n_out, bytes = 4.0 * n_in * n_out;
+    pl_parallel(flops > 2 * bytes ? flops : 2 * bytes, n_out / 64 < 8 ? n_out / 64 : 8, few_part,
+                &g);
 }
 
 /* ---- splitting the other kernels ------------------------------------------- */

@@ -24,7 +24,8 @@
 struct t5_hyp {
     double score;
     int len;
-    int *tok; /* [max_tgt] */
+    int *tok;  /* [max_tgt] */
+    float *lp; /* [max_tgt] each token's log-probability */
 };
 
 struct t5_state {
@@ -60,11 +61,14 @@ struct t5_state {
     float *lsm;                 /* [V] */
     int *tok, *ntok, *nsrc;     /* [max_rows] */
     float *bscore, *nscore;     /* [max_rows] */
+    float *nlp;                 /* [max_rows] log-probability of each row's next token */
     int *seq, *seq_tmp;         /* [max_rows * max_tgt] */
-    float *cand_score;          /* [2 * max_beams] */
+    float *seq_lp, *seq_lp_tmp; /* [max_rows * max_tgt] */
+    float *cand_score, *cand_lp; /* [2 * max_beams] */
     int *cand_idx;              /* [2 * max_beams] flat j*V + v */
     struct t5_hyp *hyps;        /* [max_batch * max_beams] */
     int *hyp_tok;               /* [max_batch * max_beams * max_tgt] */
+    float *hyp_lp;              /* [max_batch * max_beams * max_tgt] */
     int *n_hyp;                 /* [max_batch] */
     double *worst;              /* [max_batch] */
     bool *done;                 /* [max_batch] */
@@ -142,6 +146,11 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
     s->nsrc = t5_plan_take(p, R * sizeof(int));
     s->bscore = t5_plan_f(p, R);
     s->nscore = t5_plan_f(p, R);
+    s->nlp = t5_plan_f(p, R);
+    s->seq_lp = t5_plan_f(p, R * M);
+    s->seq_lp_tmp = t5_plan_f(p, R * M);
+    s->cand_lp = t5_plan_f(p, 2 * (size_t)s->max_beams);
+    s->hyp_lp = t5_plan_f(p, B * (size_t)s->max_beams * M);
     s->seq = t5_plan_take(p, R * M * sizeof(int));
     s->seq_tmp = t5_plan_take(p, R * M * sizeof(int));
     s->cand_score = t5_plan_f(p, 2 * (size_t)s->max_beams);
@@ -393,6 +402,7 @@ int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e)
 
 void t5_gen_params_default(struct t5_gen_params *p)
 {
+    memset(p, 0, sizeof *p);
     p->max_new_tokens = 64;
     p->n_beams = 1;
     p->length_penalty = 1.0f;
@@ -407,13 +417,42 @@ static int argmax(int n, const float *x)
     return best;
 }
 
-/* Greedy decoding of B inputs; a row leaves the batch at EOS, so each step
- * costs only the rows still going. */
-static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *scores,
-                  struct pl_err *e)
+/* Hugging Face's no_repeat_ngram_size: the decoder's input so far is
+ * seq = [start] + toks[0 .. len); a token is banned (row entry set to
+ * -inf) when the last n-1 entries of seq followed by it form an n-gram that
+ * occurs in seq already. Nothing is banned while seq is shorter than n-1. */
+static void ban_ngrams(int n, int start, const int *toks, int len, float *row)
+{
+    int cur = len + 1;
+    if (n <= 0 || cur + 1 < n)
+        return;
+#define SEQ(i) ((i) == 0 ? start : toks[(i) - 1])
+    for (int j = 0; j + n <= cur; j++) {
+        bool match = true;
+        for (int k = 0; k < n - 1 && match; k++)
+            match = SEQ(j + k) == SEQ(cur - n + 1 + k);
+        if (match)
+            row[SEQ(j + n - 1)] = -INFINITY;
+    }
+#undef SEQ
+}
+
+/* Tokens input b may produce: max_new, or less by max_new_each. */
+static int cap_of(const struct t5_gen_params *p, int b)
+{
+    int cap = p->max_new_tokens;
+    if (p->max_new_each && p->max_new_each[b] >= 1 && p->max_new_each[b] < cap)
+        cap = p->max_new_each[b];
+    return cap;
+}
+
+/* Greedy decoding of B inputs; a row leaves the batch at EOS or at its
+ * length cap, so each step costs only the rows still going. */
+static int greedy(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int *n_ids,
+                  float *scores, float *token_logp, struct pl_err *e)
 {
     const struct t5_config *c = &s->m->cfg;
-    int V = c->vocab_size;
+    int V = c->vocab_size, max_new = p->max_new_tokens;
     int rc = t5_decode_begin(s, 1, e);
     if (rc)
         return rc;
@@ -425,6 +464,7 @@ static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *
         if (scores)
             scores[b] = 0;
     }
+    bool want_lp = scores || token_logp;
     int R = B;
     for (int step = 0; step < max_new; step++) {
         const float *lg;
@@ -433,15 +473,22 @@ static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *
         int n = 0;
         for (int i = 0; i < R; i++) { /* n <= i: rewriting in[] and tok[] in place is safe */
             int b = in[i];
-            const float *row = lg + (size_t)i * V;
-            int best = argmax(V, row);
-            if (scores) {
+            float *row = s->logits + (size_t)i * V;
+            int *out = ids + (size_t)b * max_new;
+            if (want_lp) /* the model's own distribution, before any ban */
                 kern_log_softmax(V, row, s->lsm);
-                scores[b] += s->lsm[best];
-            }
+            ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, out, n_ids[b], row);
+            int best = argmax(V, row);
+            float lp = want_lp ? s->lsm[best] : 0.0f;
+            if (scores)
+                scores[b] += lp;
             if (best == c->eos_token_id)
                 continue;
-            ids[(size_t)b * max_new + n_ids[b]++] = best;
+            if (token_logp)
+                token_logp[(size_t)b * max_new + n_ids[b]] = lp;
+            out[n_ids[b]++] = best;
+            if (n_ids[b] >= cap_of(p, b))
+                continue;
             keep[n] = i;
             in[n] = b;
             s->tok[n++] = best;
@@ -457,7 +504,8 @@ static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *
 
 /* BeamHypotheses.add: keep the n_beams best finished hypotheses of input b;
  * worst[b] tracks the lowest kept score as Hugging Face does. */
-static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, double score)
+static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, const float *lp, int len,
+                    double score)
 {
     struct t5_hyp *h = s->hyps + (size_t)b * s->max_beams;
     int n = s->n_hyp[b], at;
@@ -477,6 +525,7 @@ static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, do
     h[at].score = score;
     h[at].len = len;
     memcpy(h[at].tok, tok, sizeof(int) * (size_t)len);
+    memcpy(h[at].lp, lp, sizeof(float) * (size_t)len);
     if (n >= n_beams) {
         double w = h[0].score;
         for (int i = 1; i < n; i++)
@@ -486,10 +535,12 @@ static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, do
     }
 }
 
-static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int *n_ids,
-                float *scores, struct pl_err *e)
+static int beam(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int *n_ids,
+                float *scores, float *token_logp, struct pl_err *e)
 {
     const struct t5_config *c = &s->m->cfg;
+    int N = p->n_beams, max_new = p->max_new_tokens;
+    float lp = p->length_penalty;
     int V = c->vocab_size, M = s->max_tgt, K = 2 * N, R = B * N;
     int rc = t5_decode_begin(s, N, e);
     if (rc)
@@ -502,8 +553,11 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         s->n_hyp[b] = 0;
         s->worst[b] = 1e9;
         s->done[b] = false;
-        for (int j = 0; j < s->max_beams; j++)
-            s->hyps[(size_t)b * s->max_beams + j].tok = s->hyp_tok + ((size_t)b * s->max_beams + j) * M;
+        for (int j = 0; j < s->max_beams; j++) {
+            size_t h = (size_t)b * s->max_beams + j;
+            s->hyps[h].tok = s->hyp_tok + h * M;
+            s->hyps[h].lp = s->hyp_lp + h * M;
+        }
     }
     int steps = 0;
     for (int step = 0; step < max_new; step++) {
@@ -511,7 +565,6 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         if ((rc = t5_decode_step(s, s->tok, &lg, e)) != 0)
             return rc;
         steps = step + 1;
-        bool all_done = true;
         for (int b = 0; b < B; b++) {
             if (s->done[b]) {
                 for (int j = 0; j < N; j++) {
@@ -519,6 +572,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                     s->ntok[r] = c->pad_token_id;
                     s->nsrc[r] = r;
                     s->nscore[r] = s->bscore[r];
+                    s->nlp[r] = 0.0f;
                 }
                 continue;
             }
@@ -527,6 +581,8 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
             for (int j = 0; j < N; j++) {
                 int r = b * N + j;
                 kern_log_softmax(V, lg + (size_t)r * V, s->lsm);
+                ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, s->seq + (size_t)r * M,
+                           step, s->lsm);
                 for (int v = 0; v < V; v++) {
                     float sc = s->lsm[v] + s->bscore[r];
                     if (n_c == K && !(sc > s->cand_score[K - 1]))
@@ -534,10 +590,12 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                     int at = n_c < K ? n_c++ : K - 1;
                     while (at > 0 && sc > s->cand_score[at - 1]) {
                         s->cand_score[at] = s->cand_score[at - 1];
+                        s->cand_lp[at] = s->cand_lp[at - 1];
                         s->cand_idx[at] = s->cand_idx[at - 1];
                         at--;
                     }
                     s->cand_score[at] = sc;
+                    s->cand_lp[at] = s->lsm[v];
                     s->cand_idx[at] = j * V + v;
                 }
             }
@@ -548,30 +606,47 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                 if (v == c->eos_token_id) {
                     if (rank >= N)
                         continue;
-                    hyp_add(s, b, N, s->seq + (size_t)r * M, step,
+                    hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, step,
                             (double)sc / pow((double)(step + 1), (double)lp));
                 } else {
                     int nr = b * N + filled++;
                     s->ntok[nr] = v;
                     s->nsrc[nr] = r;
                     s->nscore[nr] = sc;
+                    s->nlp[nr] = s->cand_lp[rank];
                 }
             }
             /* early_stopping=False heuristic over the same length convention */
             if (s->n_hyp[b] >= N &&
                 s->worst[b] >= (double)s->cand_score[0] / pow((double)(step + 1), (double)lp))
                 s->done[b] = true;
-            all_done &= s->done[b];
         }
         /* advance every row: sequences, scores, next tokens, KV cache */
         for (int r = 0; r < R; r++) {
-            memcpy(s->seq_tmp + (size_t)r * M, s->seq + (size_t)s->nsrc[r] * M, sizeof(int) * (size_t)step);
-            s->seq_tmp[(size_t)r * M + step] = s->ntok[r];
+            size_t to = (size_t)r * M, from = (size_t)s->nsrc[r] * M;
+            memcpy(s->seq_tmp + to, s->seq + from, sizeof(int) * (size_t)step);
+            memcpy(s->seq_lp_tmp + to, s->seq_lp + from, sizeof(float) * (size_t)step);
+            s->seq_tmp[to + step] = s->ntok[r];
+            s->seq_lp_tmp[to + step] = s->nlp[r];
         }
         memcpy(s->seq, s->seq_tmp, sizeof(int) * (size_t)R * M);
+        memcpy(s->seq_lp, s->seq_lp_tmp, sizeof(float) * (size_t)R * M);
         for (int r = 0; r < R; r++) {
             s->bscore[r] = s->nscore[r];
             s->tok[r] = s->ntok[r];
+        }
+        /* an input at its own length cap ends as every input does at max_new */
+        bool all_done = true;
+        for (int b = 0; b < B; b++) {
+            if (!s->done[b] && steps >= cap_of(p, b) && steps < max_new) {
+                for (int j = 0; j < N; j++) {
+                    int r = b * N + j;
+                    hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, steps,
+                            (double)s->bscore[r] / pow((double)steps, (double)lp));
+                }
+                s->done[b] = true;
+            }
+            all_done &= s->done[b];
         }
         if (all_done)
             break;
@@ -582,7 +657,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         if (!s->done[b])
             for (int j = 0; j < N; j++) {
                 int r = b * N + j;
-                hyp_add(s, b, N, s->seq + (size_t)r * M, steps,
+                hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, steps,
                         (double)s->bscore[r] / pow((double)steps, (double)lp));
             }
         struct t5_hyp *h = s->hyps + (size_t)b * s->max_beams;
@@ -592,6 +667,8 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                 best = i;
         n_ids[b] = s->n_hyp[b] ? h[best].len : 0;
         memcpy(ids + (size_t)b * max_new, h[best].tok, sizeof(int) * (size_t)n_ids[b]);
+        if (token_logp)
+            memcpy(token_logp + (size_t)b * max_new, h[best].lp, sizeof(float) * (size_t)n_ids[b]);
         if (scores)
             scores[b] = s->n_hyp[b] ? (float)h[best].score : -INFINITY;
     }
@@ -600,7 +677,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
 
 int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
                 const struct t5_gen_params *p, int *ids, int *n_ids, float *scores,
-                struct pl_err *e)
+                float *token_logp, struct pl_err *e)
 {
     if (p->max_new_tokens < 1 || p->max_new_tokens > s->max_tgt)
         return pl_err_set(e, PL_ERANGE, "max_new_tokens %d; this state holds 1..%d",
@@ -608,12 +685,14 @@ int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
     if (p->n_beams < 1 || p->n_beams > s->max_beams)
         return pl_err_set(e, PL_ERANGE, "%d beams; this state holds 1..%d", p->n_beams,
                           s->max_beams);
+    if (p->no_repeat_ngram < 0)
+        return pl_err_set(e, PL_EINVAL, "no_repeat_ngram %d is negative", p->no_repeat_ngram);
     int rc = t5_encode(s, emb, lens, B, T, e);
     if (rc)
         return rc;
     if (p->n_beams == 1)
-        return greedy(s, B, p->max_new_tokens, ids, n_ids, scores, e);
-    return beam(s, B, p->n_beams, p->max_new_tokens, p->length_penalty, ids, n_ids, scores, e);
+        return greedy(s, B, p, ids, n_ids, scores, token_logp, e);
+    return beam(s, B, p, ids, n_ids, scores, token_logp, e);
 }
 
 /* ---- teacher-forced scoring ------------------------------------------------------------ */
