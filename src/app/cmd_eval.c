@@ -24,7 +24,8 @@ static void help(void)
 {
     printf("usage: promptlab eval --data FILE [--model DIR] [--hard TEMPLATE ...]\n"
            "                      [--soft DIR ...] [--metric chrf,bleu,exact]\n"
-           "                      [--ref target|literal] [--limit N] [--max-len N] [--json]\n"
+           "                      [--ref target|literal] [--limit N] [--max-len N]\n"
+           "                      [--no-repeat-ngram N] [--json]\n"
            "\n"
            "Decode every source of FILE (JSONL) greedily under each prompt and score the\n"
            "outputs against the references: corpus chrF (sacreBLEU's chrF: character\n"
@@ -36,7 +37,11 @@ static void help(void)
            "  --ref literal   compare with the \"literal\" field (idioms) instead\n"
            "  --limit N       only the first N examples\n"
            "  --max-len N     new tokens per output (default 64)\n"
-           "  --json          one JSON object with a row per prompt\n");
+           "  --no-repeat-ngram N\n"
+           "                  no N tokens in a row occur twice in an output (default %d,\n"
+           "                  as translate and the TUI; 0: off)\n"
+           "  --json          one JSON object with a row per prompt\n",
+           APP_NO_REPEAT_NGRAM);
 }
 
 int cmd_eval(int argc, char **argv)
@@ -47,11 +52,12 @@ int cmd_eval(int argc, char **argv)
         {"metric", required_argument, 0, 'M'}, {"ref", required_argument, 0, 'r'},
         {"limit", required_argument, 0, 'n'}, {"max-len", required_argument, 0, 'x'},
         {"both", no_argument, 0, 'b'},        {"json", no_argument, 0, 'j'},
+        {"no-repeat-ngram", required_argument, 0, 'g'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *model = NULL, *data = NULL, *metrics = "chrf,bleu,exact", *ref = "target";
     struct prompt_spec ps[EVAL_MAX_PROMPTS];
     int n_ps = 0, json = 0, both = 0, c;
-    long limit = 0, max_len = 64;
+    long limit = 0, max_len = 64, ngram = APP_NO_REPEAT_NGRAM;
     optind = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -75,6 +81,10 @@ int cmd_eval(int argc, char **argv)
         case 'x':
             if (app_parse_int(optarg, 1, 1024, &max_len))
                 return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
+            break;
+        case 'g':
+            if (app_parse_int(optarg, 0, 16, &ngram))
+                return app_usage("eval", "--no-repeat-ngram wants 0 to 16, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
         default: return app_usage("eval", "unknown option");
@@ -132,6 +142,7 @@ int cmd_eval(int argc, char **argv)
     struct t5_gen_params gp;
     app_gen_params(&gp);
     gp.max_new_tokens = (int)max_len;
+    gp.no_repeat_ngram = (int)ngram;
     if (status == 0 && json)
         printf("{\"data\": \"%s\", \"n\": %d, \"ref\": \"%s\", \"rows\": [", data, n, ref);
     if (status == 0 && !json) {
