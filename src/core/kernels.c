@@ -15,6 +15,7 @@
 #endif
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The vectors never cross a non-inline call, so GCC's note that their ABI
@@ -92,34 +93,37 @@ static inline float s_exp(float x)
 /* ---- matrix products ---------------------------------------------------- */
 
 /* Products run on promptlab's thread policy (blas.h). A large one is cut
- * into slices of whole 16-column (or row) blocks of the larger of C's two
- * dimensions, each slice one single-threaded sgemm; how many slices is a
- * function of the shape alone, never of the threads, because OpenBLAS's
- * rounding depends on the slice (measured: up to 5e-6 apart). Cutting the
- * larger dimension repacks the smaller operand once per slice, so slices
- * stay large: about GEMM_PART_WORK each, at most GEMM_MAX_PARTS. */
+ * into parts, each one single-threaded sgemm, in one of two ways:
+ *  - slices of whole 16-column (or row) blocks of the larger of C's two
+ *    dimensions; each slice repacks the other operand, which costs about
+ *    REPACK_COST operations per element (measured: 6 slices of a
+ *    192x192x4096 product ran at 67% of one sgemm's speed), so the number
+ *    of slices is held to 1 + max(M, N) / SLICE_DIV;
+ *  - ranges of K, for products with a small C and a long K (weight
+ *    gradients): the first range accumulates into C, the others into
+ *    scratch rows added to C in range order afterwards.
+ * Which way, and how many parts, is a function of the shape alone, never of
+ * the threads, because OpenBLAS's rounding depends on the cut (measured: up
+ * to 5e-6 apart), so results never depend on the threads either. */
 struct gemm_args {
-    bool ta, tb, split_n;
+    bool ta, tb;
+    int mode; /* GEMM_SPLIT_M, _N or _K */
     int M, N, K;
     float alpha, beta;
     const float *A, *B;
     int lda, ldb, ldc;
     float *C;
+    float *scratch; /* split K: [parts - 1][M * N] */
 };
 
-enum { GEMM_ALIGN = 16, GEMM_MIN_SLICE = 32, GEMM_MAX_PARTS = 8 };
-#define GEMM_PART_WORK 4e6 /* floating-point operations */
-
-/* Parts for `work` over a dimension of len: a function of the shape only. */
-static int parts_for(double work, double part_work, int len, int min_slice, int max_parts)
-{
-    double p = work / part_work;
-    int n = p < 1 ? 1 : p > max_parts ? max_parts : (int)p;
-    int by_len = len / min_slice;
-    if (n > by_len)
-        n = by_len;
-    return n < 1 ? 1 : n;
-}
+enum { GEMM_SPLIT_M, GEMM_SPLIT_N, GEMM_SPLIT_K };
+enum {
+    GEMM_ALIGN = 16,
+    GEMM_MAX_PARTS = 8,
+    SLICE_DIV = 256,  /* a slice per this many rows of the split dimension, past the first */
+    K_RANGE_MIN = 256 /* shortest K range worth its own sgemm */
+};
+#define GEMM_PART_WORK 4e6 /* floating-point operations per part at least */
 
 static void slice_of(int len, int part, int n_parts, int *at, int *n)
 {
@@ -129,27 +133,78 @@ static void slice_of(int len, int part, int n_parts, int *at, int *n)
     *n = *at >= len ? 0 : len - *at < step ? len - *at : step;
 }
 
+/* The cut for an M x N x K product: mode and parts (1: no cut). */
+static int gemm_plan(int M, int N, int K, int *mode)
+{
+    double work = 2.0 * M * N * K;
+    double p = work / GEMM_PART_WORK;
+    int most = p < 1 ? 1 : p > GEMM_MAX_PARTS ? GEMM_MAX_PARTS : (int)p;
+    int big = M > N ? M : N;
+    int slices = 1 + big / SLICE_DIV, ranges = K / K_RANGE_MIN;
+    if (slices > big / GEMM_ALIGN)
+        slices = big / GEMM_ALIGN;
+    slices = slices < most ? slices : most;
+    ranges = ranges < most ? ranges : most;
+    /* K ranges cost a pass over C each: only where C is small next to the operands */
+    if (ranges > slices && (double)M * N * 8 < (double)K * (M + N)) {
+        *mode = GEMM_SPLIT_K;
+        return ranges;
+    }
+    *mode = N >= M ? GEMM_SPLIT_N : GEMM_SPLIT_M;
+    return slices < 1 ? 1 : slices;
+}
+
 static void gemm_part(void *arg, int part, int n_parts)
 {
     const struct gemm_args *g = arg;
     const float *A = g->A, *B = g->B;
     float *C = g->C;
-    int M = g->M, N = g->N, at, n;
-    if (g->split_n) {
+    int M = g->M, N = g->N, K = g->K, ldc = g->ldc, at, n;
+    float beta = g->beta;
+    if (g->mode == GEMM_SPLIT_N) {
         slice_of(N, part, n_parts, &at, &n);
         B += g->tb ? (size_t)at * g->ldb : (size_t)at;
         C += at;
         N = n;
-    } else {
+    } else if (g->mode == GEMM_SPLIT_M) {
         slice_of(M, part, n_parts, &at, &n);
         A += g->ta ? (size_t)at : (size_t)at * g->lda;
-        C += (size_t)at * g->ldc;
+        C += (size_t)at * ldc;
         M = n;
+    } else {
+        at = (int)((long)K * part / n_parts);
+        n = (int)((long)K * (part + 1) / n_parts) - at;
+        A += g->ta ? (size_t)at * g->lda : (size_t)at;
+        B += g->tb ? (size_t)at : (size_t)at * g->ldb;
+        K = n;
+        if (part > 0) {
+            C = g->scratch + (size_t)(part - 1) * M * N;
+            ldc = N;
+            beta = 0.0f;
+        }
     }
     if (M > 0 && N > 0)
         cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
-                    g->tb ? CblasTrans : CblasNoTrans, M, N, g->K, g->alpha, A, g->lda, B,
-                    g->ldb, g->beta, C, g->ldc);
+                    g->tb ? CblasTrans : CblasNoTrans, M, N, K, g->alpha, A, g->lda, B, g->ldb,
+                    beta, C, ldc);
+}
+
+/* Scratch for K ranges, kept per thread and grown as needed (a weight
+ * gradient's C is at most a few MB), so a training step allocates nothing
+ * after its first. */
+static _Thread_local float *k_scratch;
+static _Thread_local size_t k_scratch_cap;
+
+static float *scratch_for(size_t n)
+{
+    if (n > k_scratch_cap) {
+        float *p = realloc(k_scratch, n * sizeof(float));
+        if (!p)
+            return NULL;
+        k_scratch = p;
+        k_scratch_cap = n;
+    }
+    return k_scratch;
 }
 
 void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,
@@ -163,10 +218,27 @@ void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *
                 C[(size_t)i * ldc + j] = beta == 0 ? 0 : beta * C[(size_t)i * ldc + j];
         return;
     }
-    struct gemm_args g = {ta, tb, N >= M, M, N, K, alpha, beta, A, B, lda, ldb, ldc, C};
-    double work = 2.0 * M * N * K;
-    int parts = parts_for(work, GEMM_PART_WORK, g.split_n ? N : M, GEMM_MIN_SLICE, GEMM_MAX_PARTS);
-    pl_parallel(work, parts, gemm_part, &g);
+    struct gemm_args g = {ta, tb, 0, M, N, K, alpha, beta, A, B, lda, ldb, ldc, C, NULL};
+    int parts = gemm_plan(M, N, K, &g.mode);
+    if (g.mode == GEMM_SPLIT_K && parts > 1 &&
+        !(g.scratch = scratch_for((size_t)(parts - 1) * M * N))) {
+        g.mode = N >= M ? GEMM_SPLIT_N : GEMM_SPLIT_M; /* no memory: cut the other way */
+        parts = 1;
+    }
+    pl_parallel(2.0 * M * N * K, parts, gemm_part, &g);
+    if (g.mode == GEMM_SPLIT_K)
+        for (int p = 1; p < parts; p++) {
+            const float *S = g.scratch + (size_t)(p - 1) * M * N;
+            for (int i = 0; i < M; i++) {
+                float *c = C + (size_t)i * ldc;
+                const float *sr = S + (size_t)i * N;
+                int j = 0;
+                for (; j + 8 <= N; j += 8)
+                    v8_store(c + j, v8_load(c + j) + v8_load(sr + j));
+                for (; j < N; j++)
+                    c[j] += sr[j];
+            }
+        }
 }
 
 void kern_linear_dx(int n, int n_in, int n_out, const float *dy, const float *w, float beta,
