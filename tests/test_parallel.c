@@ -210,12 +210,33 @@ static long parts_so_far(void)
     return h + c;
 }
 
+/* C = 0.5 op(A) op(B) + 0.25 C0 in double, against C: relative error. */
+static double gemm_err(bool ta, bool tb, int M, int N, int K, const float *A, const float *B,
+                       const float *C0, const float *C)
+{
+    double e = 0, m = 1e-3;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double acc = 0;
+            for (int k = 0; k < K; k++)
+                acc += (double)(ta ? A[(size_t)k * M + i] : A[(size_t)i * K + k]) *
+                       (tb ? B[(size_t)j * K + k] : B[(size_t)k * N + j]);
+            double want = 0.5 * acc + 0.25 * C0[(size_t)i * N + j];
+            m = fmax(m, fabs(want));
+            e = fmax(e, fabs(want - C[(size_t)i * N + j]));
+        }
+    return e / m;
+}
+
+/* Cut products (slices of M, of N, ranges of K) against a double loop, and
+ * the bits of 1 thread against 2. */
 static void test_products(void)
 {
     struct pl_rng r;
     pl_rng_seed(&r, 5);
-    static const int shapes[][3] = {{300, 700, 200}, {700, 300, 200}, {64, 5000, 192}};
-    for (int s = 0; s < 3; s++) {
+    static const int shapes[][3] = {{300, 700, 200}, {700, 300, 200}, {64, 5000, 192},
+                                    {64, 96, 4096}, {200, 24, 3000}};
+    for (int s = 0; s < 5; s++) {
         int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
         for (int t = 0; t < 4; t++) {
             bool ta = t & 1, tb = t & 2;
@@ -230,6 +251,17 @@ static void test_products(void)
             CHECKF(parts_so_far() > before, "gemm %dx%dx%d was not split", M, N, K);
             CHECKF(memcmp(C1, C2, sizeof(float) * (size_t)M * N) == 0,
                    "gemm %dx%dx%d ta %d tb %d: 1 and 2 threads differ", M, N, K, ta, tb);
+            if (t == 0 || t == 3 || s >= 3) {
+                float *C0 = malloc(sizeof(float) * (size_t)M * N);
+                pl_rng_seed(&r, 100 + s * 4 + t); /* C0: the C both runs started from */
+                for (size_t i = 0; i < (size_t)M * N; i++)
+                    C0[i] = 2.0f * pl_rng_float(&r) - 1.0f;
+                memcpy(C2, C0, sizeof(float) * (size_t)M * N);
+                kern_gemm(ta, tb, M, N, K, 0.5f, A, ta ? M : K, B, tb ? K : N, 0.25f, C2, N);
+                double err = gemm_err(ta, tb, M, N, K, A, B, C0, C2);
+                CHECKF(err < 1e-5, "gemm %dx%dx%d ta %d tb %d: error %g", M, N, K, ta, tb, err);
+                free(C0);
+            }
             free(A), free(B), free(C1), free(C2);
         }
     }
