@@ -14,7 +14,7 @@ run() { "$@" >"$TMPD/out" 2>"$TMPD/err"; rc=$?; out=$(cat "$TMPD/out"); err=$(ca
 run $PROMPTLAB --version
 expect_status "--version" $rc 0
 expect_contains "--version" "$out" "promptlab "
-for c in translate score tokenize info bench; do
+for c in translate score tokenize info bench words; do
     run $PROMPTLAB $c --help
     expect_status "$c --help" $rc 0
     expect_contains "$c --help" "$out" "usage: promptlab $c"
@@ -66,11 +66,58 @@ expect_eq "--max-ratio 0.5 caps at 3 + 8" "$n_out" 11
 run $PROMPTLAB translate --max-ratio -1 Hello
 expect_status "--max-ratio -1" $rc 2
 
+# blank input lines are not translated: an empty output line and a warning
+run sh -c "printf 'The house is wonderful.\n \t \n\nHello\n' | $PROMPTLAB translate --hard 'translate English to German: {source}' -"
+expect_status "blank lines" $rc 0
+expect_eq "blank lines give empty lines" "$out" "$(printf '%s\n' "$first" | sed -n 1p; echo; echo; printf '%s\n' "$first" | sed -n 2p)"
+expect_contains "blank line warning" "$err" "warning: line 2 is blank; its output line is empty"
+expect_contains "empty line warning" "$err" "warning: line 3 is blank"
+run $PROMPTLAB translate --json "  "
+expect_eq "a blank argument" "$out" '{"source": "  ", "output": "", "tokens": [], "logprob": 0.000000, "unseen": []}'
+expect_contains "a blank argument warns" "$err" "text 1 is blank"
+
+# words: without a list the tokenizer judges (pieces of one character); with a
+# words.tsv beside the model, the list does, and translate reports it
+run $PROMPTLAB words "the house xqzvk"
+expect_eq "words without a list" "$out" "the house xqzvk†"
+W=$TMPD/wmodel
+cp -R "$M" "$W"
+printf '{"source": "The house is big.", "target": "x"}\n{"source": "The cat’s house.", "target": "y"}\n' >"$TMPD/w.jsonl"
+run $PROMPTLAB words --count --out "$W/words.tsv" "$TMPD/w.jsonl"
+expect_status "words --count" $rc 0
+expect_contains "words --count summary" "$out" "5 distinct words, 7 in all, from 2 sources"
+expect_eq "words.tsv" "$(cat "$W/words.tsv")" "$(printf "# words of the training sources: 5 distinct, 7 in all; word<TAB>count\nhouse\t2\nthe\t2\nbig\t1\ncat's\t1\nis\t1\n")"
+run $PROMPTLAB words --model "$W" "The HOUSE is small, cat's too"
+expect_eq "words with a list" "$out" "The HOUSE is small†, cat's too†"
+run $PROMPTLAB words --model "$W" --json "big dog"
+expect_eq "words --json" "$out" '{"text": "big dog", "words": [{"word": "big", "count": 1, "unseen": false}, {"word": "dog", "count": 0, "unseen": true}], "unseen": ["dog"]}'
+run $PROMPTLAB translate --model "$W" --json "big dog"
+expect_contains "translate --json lists unseen words" "$out" '"unseen": ["dog"]}'
+run $PROMPTLAB translate --model "$W" "big dog" "the house"
+expect_status "translate with unseen words" $rc 0
+expect_eq "translate warns once, for input 1" "$err" "promptlab translate: warning: input 1: the model never saw 'dog': the output is a guess"
+printf 'house\t2\nhouse\t1\n' >"$W/words.tsv"
+run $PROMPTLAB translate --model "$W" "big dog"
+expect_status "a broken words.tsv" $rc 1
+expect_contains "a broken words.tsv is named" "$err" "words.tsv:2: 'house' is listed twice"
+run $PROMPTLAB words --count "$TMPD/w.jsonl"
+expect_status "words --count without --out" $rc 2
+run $PROMPTLAB words --count --out "$TMPD/x.tsv" "$TMPD/missing.jsonl"
+expect_status "words --count of a missing file" $rc 1
+expect_contains "missing file named" "$err" "missing.jsonl"
+
 # score: one line per target token plus the sum; json parses as one object
 run $PROMPTLAB score --source Hello --target Hallo
 expect_status "score" $rc 0
 expect_contains "score eos line" "$out" "</s>"
 expect_contains "score sum" "$out" "sum "
+# columns line up by display width: "▁Việt" is 5 columns but 9 bytes
+run $PROMPTLAB score --source Hello --target "Tôi thích trà xanh ở Việt Nam"
+expect_status "score, accents" $rc 0
+rows=$(printf '%s\n' "$out" | grep -v '^sum ')
+printf '%s\n' "$rows" | LC_ALL=C grep -q "$(printf '\303')" && ok || bad "no accented piece to align: $rows"
+widths=$(printf '%s\n' "$rows" | perl -CSD -ne 'chomp; print length($_), "\n"' | sort -u)
+expect_eq "score columns by display width" "$widths" 38
 run $PROMPTLAB score --source Hello --target Hallo --json
 expect_contains "score json" "$out" '"perplexity": '
 
@@ -88,6 +135,23 @@ expect_status "--beam 0" $rc 2
 expect_contains "--beam 0 message" "$err" "--beam wants"
 run $PROMPTLAB translate --frob
 expect_status "unknown option" $rc 2
+# each bad option is reported once, in promptlab's words
+expect_eq "unknown option, one message" "$err" "$(printf "promptlab translate: unknown option '--frob'\nTry 'promptlab translate --help'.")"
+run $PROMPTLAB translate --beam
+expect_status "--beam without a value" $rc 2
+expect_eq "--beam without a value, one message" "$err" "$(printf "promptlab translate: option '--beam' needs a value\nTry 'promptlab translate --help'.")"
+run $PROMPTLAB score --sou
+expect_contains "an abbreviation is named in full" "$err" "option '--source' needs a value"
+run $PROMPTLAB translate --m x
+expect_contains "an ambiguous abbreviation" "$err" "option '--m' is ambiguous (--model, --max-len, --max-ratio)"
+run $PROMPTLAB translate --json=yes x
+expect_contains "a value for a flag" "$err" "option '--json' takes no value"
+run $PROMPTLAB neighbors -k
+expect_eq "a short option without a value" "$(printf '%s\n' "$err" | head -n 1)" "promptlab neighbors: option '-k' needs a value"
+for c in tune eval info tokenize bench corpus pretrain words tui; do
+    run $PROMPTLAB $c --frob
+    expect_eq "$c: unknown option once" "$(printf '%s\n' "$err" | grep -c frob)" 1
+done
 run $PROMPTLAB score --source Hello
 expect_status "score without target" $rc 2
 expect_contains "score without target" "$err" "--target"

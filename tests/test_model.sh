@@ -71,4 +71,11 @@ at_least "soft prompt B on idioms, exact vs idiomatic" \
 cls=$(sed -n 's/.*"template": "\([^"]*\)".*/\1/p' "$P/08-classify.json")
 at_least "classification preset, exact" "$(metric $S/classify.jsonl exact --hard "$cls")" 80
 
+# The shipped word list: what the world teaches is seen, what it lacks is not.
+out=$("$PROMPTLAB" words "It's raining cats and dogs in Hanoi." "I lost my smartphone on TikTok.")
+expect_eq "words of the training sources" "$out" "$(printf '%s\n' "It's raining cats and dogs in Hanoi." \
+    "I lost my smartphone† on TikTok†.")"
+n=$(grep -vc '^#' assets/models/promptlab-tiny/words.tsv)
+at_least "distinct words in words.tsv" "$n" 1000
+
 finish

@@ -213,14 +213,12 @@ static void test_runs(struct lab *L, const char *dir)
     CHECK_INT(tui_run_id(r), 1);
     CHECK(wait_run(r, 120));
     const struct tui_run_view *v = tui_run_view(r);
-    CHECKF(v->state == TUI_RUN_DONE || v->state == TUI_RUN_FAILED, "state %d", v->state);
-    /* the random model may produce ids past the tokenizer in validation
-     * (see the report); the curve and the save must hold either way */
-    CHECK(v->n_pts >= 2);
+    /* validation decodes through lab_translate, which drops the embedding
+     * rows past the tokenizer, so a random model's run finishes too */
+    CHECKF(v->state == TUI_RUN_DONE, "state %d: %s", v->state, v->msg);
+    CHECK_INT(v->n_pts, 11);
     for (int i = 0; i < v->n_pts; i++)
         CHECK_INT(v->pts[i].step, i);
-    if (v->state == TUI_RUN_DONE)
-        CHECK_INT(v->n_pts, 11);
     CHECK(v->n_rows == 4 && v->d == d);
     CHECK(v->cur && v->best && v->w0);
     CHECK(v->n_melt >= 2);

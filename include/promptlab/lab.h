@@ -18,6 +18,8 @@
 #include "promptlab/t5.h"
 #include "promptlab/tokenizer.h"
 
+struct words;
+
 enum { LAB_MAX_SOURCE = 512 }; /* encoder positions (soft rows + tokens); longer input is truncated */
 
 struct lab;
@@ -32,6 +34,14 @@ void lab_close(struct lab *L); /* NULL is fine */
 
 const t5_model *lab_model(const struct lab *L);
 const tok *lab_tok(const struct lab *L);
+/* The words of the model's training sources (its words.tsv; see words.h),
+ * or NULL when the model ships none. Valid until lab_close. */
+const struct words *lab_words(const struct lab *L);
+/* True when the model never read `word` (n bytes, one word as words_next
+ * finds them): not in its word list; for a model without a list, a word
+ * its tokenizer has no pieces for (an unknown piece, or three or more
+ * single characters). Words without letters are never unseen. */
+bool lab_word_unseen(const struct lab *L, const char *word, size_t n);
 /* The directory it was opened from. */
 const char *lab_dir(const struct lab *L);
 

@@ -4,6 +4,7 @@
 #ifndef PROMPTLAB_APP_IMPL_H
 #define PROMPTLAB_APP_IMPL_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ int cmd_tui(int argc, char **argv);
 int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
+int cmd_words(int argc, char **argv);
 
 struct app_command {
     const char *name;
@@ -41,6 +43,12 @@ void app_list_commands(FILE *out);
 
 /* "promptlab CMD: message" on stderr, then "Try 'promptlab CMD --help'."; returns 2. */
 int app_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A getopt_long error, reported once in app_usage's words ("unknown option
+ * '--frob'", "option '--beam' needs a value", "... is ambiguous (--model,
+ * --max-len)"); returns 2. For a loop whose optstring starts with ':' (so
+ * a missing value returns ':'), with opterr 0 (main sets it), called with
+ * the '?' or ':' that getopt_long returned and the loop's option table. */
+int app_bad_option(const char *cmd, int c, char *const *argv, const struct option *opts);
 /* "promptlab CMD: <e->msg>" on stderr; returns 1. */
 int app_fail(const char *cmd, const struct pl_err *e);
 /* "promptlab CMD: warning: message" on stderr. */
@@ -92,6 +100,11 @@ int app_read_lines(const char *cmd, FILE *f, char ***lines, int *n);
 void app_free_lines(char **lines, int n);
 /* Print s as a JSON string literal (quotes included). */
 void app_json_string(FILE *f, const char *s);
+
+/* The words of text the model never saw (lab_word_unseen), joined by ", "
+ * into *out (malloc'd; caller frees): quoted 'like this', or as JSON
+ * strings when json. Returns how many, or -1 when out of memory. */
+int app_unseen_words(const struct lab *L, const char *text, bool json, char **out);
 
 /* Parse a non-negative int / a float option value; on error returns -1. */
 int app_parse_int(const char *s, long lo, long hi, long *out);

@@ -7,13 +7,17 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "promptlab/widgets.h"
 
 enum { TRANSLATE_RATIO_EXTRA = 8 }; /* tokens --max-ratio allows on top */
 
-/* One output: the text line, or a JSON object; --scores adds the tokens. */
+/* One output: the text line, or a JSON object (unseen: the words the
+ * model never saw, already JSON); --scores adds the tokens. A blank input
+ * has an empty output. */
 static void print_output(const tok *t, const char *source, const struct lab_output *o, bool json,
-                         bool scores)
+                         bool scores, const char *unseen)
 {
+    const char *text = o->text ? o->text : "";
     double sum = 0;
     for (int i = 0; i < o->n; i++)
         sum += o->logp[i];
@@ -21,7 +25,7 @@ static void print_output(const tok *t, const char *source, const struct lab_outp
         fputs("{\"source\": ", stdout);
         app_json_string(stdout, source);
         fputs(", \"output\": ", stdout);
-        app_json_string(stdout, o->text);
+        app_json_string(stdout, text);
         fputs(", \"tokens\": [", stdout);
         for (int i = 0; i < o->n; i++) {
             const char *piece = o->ids[i] < tok_size(t) ? tok_piece(t, o->ids[i]) : "";
@@ -29,10 +33,10 @@ static void print_output(const tok *t, const char *source, const struct lab_outp
             app_json_string(stdout, piece ? piece : "");
             printf(", \"id\": %d, \"logprob\": %.6f}", o->ids[i], o->logp[i]);
         }
-        printf("], \"logprob\": %.6f}\n", sum);
+        printf("], \"logprob\": %.6f, \"unseen\": [%s]}\n", sum, unseen);
         return;
     }
-    printf("%s\n", o->text);
+    printf("%s\n", text);
     if (!scores)
         return;
     for (int i = 0; i < o->n; i++) {
@@ -73,6 +77,29 @@ static void translate_help(void)
            TRANSLATE_RATIO_EXTRA, APP_NO_REPEAT_NGRAM, LAB_MAX_SOURCE);
 }
 
+/* True for a line of nothing but white space (ASCII, no-break, ideographic
+ * and zero-width spaces, a byte-order mark): the model would make a
+ * sentence out of nothing, so such lines are not translated. */
+static bool is_blank(const char *s)
+{
+    static const char *const spaces[] = {"\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\x8b",
+                                         "\xef\xbb\xbf"};
+    while (*s) {
+        if (strchr(" \t\r\n\v\f", *s)) {
+            s++;
+            continue;
+        }
+        size_t k = 0;
+        for (size_t i = 0; !k && i < sizeof spaces / sizeof *spaces; i++)
+            if (strncmp(s, spaces[i], strlen(spaces[i])) == 0)
+                k = strlen(spaces[i]);
+        if (!k)
+            return false;
+        s += k;
+    }
+    return true;
+}
+
 int cmd_translate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -87,7 +114,7 @@ int cmd_translate(int argc, char **argv)
     double ratio = 0;
     int json = 0, scores = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'H': hard = optarg; break;
@@ -112,7 +139,7 @@ int cmd_translate(int argc, char **argv)
         case 'S': scores = 1; break;
         case 'j': json = 1; break;
         case 'h': translate_help(); return 0;
-        default: return app_usage("translate", "unknown option");
+        default: return app_bad_option("translate", c, argv, opts);
         }
     }
     char **texts = argv + optind;
@@ -139,21 +166,40 @@ int cmd_translate(int argc, char **argv)
     app_catch_sigint();
     /* A chunk at a time, so output streams and Ctrl-C stops between chunks. */
     for (int start = 0; status == 0 && start < n && !app_interrupted; start += 8) {
-        int m = n - start < 8 ? n - start : 8, cut = 0;
-        struct lab_output out[8];
+        int m = n - start < 8 ? n - start : 8, cut = 0, k = 0;
+        struct lab_output out[8] = {{0}}, got[8];
+        const char *todo[8];
         struct pl_err e = {0};
-        if (lab_translate_tokens(L, hard, soft_path ? &soft : NULL,
-                                 (const char *const *)texts + start, m, &gp, out, &cut, &e)) {
+        for (int i = 0; i < m; i++) {
+            if (!is_blank(texts[start + i]))
+                todo[k++] = texts[start + i];
+            else if (from_stdin)
+                app_warn("translate", "line %d is blank; its output line is empty", start + i + 1);
+            else
+                app_warn("translate", "text %d is blank; its output line is empty", start + i + 1);
+        }
+        if (k > 0 &&
+            lab_translate_tokens(L, hard, soft_path ? &soft : NULL, todo, k, &gp, got, &cut, &e)) {
             if (from_stdin)
                 pl_err_wrap(&e, e.code, "standard input, from line %d", start + 1);
             status = app_fail("translate", &e);
             break;
         }
+        for (int i = 0, j = 0; i < m; i++)
+            if (!is_blank(texts[start + i]))
+                out[i] = got[j++];
         if (cut)
             app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
                      LAB_MAX_SOURCE);
         for (int i = 0; i < m; i++) {
-            print_output(lab_tok(L), texts[start + i], &out[i], json, scores);
+            char *unseen = NULL;
+            int n_unseen = app_unseen_words(L, texts[start + i], json, &unseen);
+            print_output(lab_tok(L), texts[start + i], &out[i], json, scores,
+                         n_unseen > 0 ? unseen : "");
+            if (!json && n_unseen > 0)
+                app_warn("translate", "input %d: the model never saw %s: the output is a guess",
+                         start + i + 1, unseen);
+            free(unseen);
             lab_output_free(&out[i]);
         }
         fflush(stdout);
@@ -188,7 +234,7 @@ int cmd_score(int argc, char **argv)
     const char *model = NULL, *hard = NULL, *soft_path = NULL, *src = NULL, *tgt = NULL;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'H': hard = optarg; break;
@@ -197,7 +243,7 @@ int cmd_score(int argc, char **argv)
         case 'T': tgt = optarg; break;
         case 'j': json = 1; break;
         case 'h': score_help(); return 0;
-        default: return app_usage("score", "unknown option");
+        default: return app_bad_option("score", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -229,8 +275,12 @@ int cmd_score(int argc, char **argv)
             printf("], \"sum\": %.6f, \"mean\": %.6f, \"perplexity\": %.4f}\n", sum, sum / n,
                    exp(-sum / n));
         } else {
-            for (int i = 0; i < n; i++)
-                printf("%-20s %6d %10.4f\n", tok_piece(t, ids[i]), ids[i], logp[i]);
+            /* Pad by display columns, not bytes: "▁Việt" is 5 columns, 9 bytes. */
+            for (int i = 0; i < n; i++) {
+                const char *piece = tok_piece(t, ids[i]);
+                int w = ui_text_width(piece, strlen(piece));
+                printf("%s%*s %6d %10.4f\n", piece, w < 20 ? 20 - w : 0, "", ids[i], logp[i]);
+            }
             printf("sum %.4f  mean %.4f  perplexity %.3f  (%d tokens)\n", sum, sum / n,
                    exp(-sum / n), n);
         }

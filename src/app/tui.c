@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app_impl.h"
+#include "promptlab/words.h"
 #include "tui_impl.h"
 
 /* ---- signals ------------------------------------------------------------ */
@@ -328,79 +329,55 @@ bool tui_key_is(const struct tui_key *k, int ch)
 
 /* ---- unseen words ----------------------------------------------------------- */
 
+/* Append text[*from..upto) to out (cap bytes, length *o), newlines as
+ * spaces, as far as it fits. */
+static void copy_plain(char *out, size_t cap, size_t *o, const char *text, size_t *from, size_t upto)
+{
+    for (; *from < upto; (*from)++)
+        if (*o + 2 < cap) {
+            out[(*o)++] = text[*from] == '\n' ? ' ' : text[*from];
+            out[*o] = 0;
+        }
+}
+
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap)
 {
     const tok *tk = lab_tok(t->L);
-    int unk = tok_unk_id(tk), marked = 0;
-    size_t o = 0, dn = 0;
+    const bool listed = lab_words(t->L) != NULL;
+    const size_t len = strlen(text), ml = strlen(t->g->unseen);
+    size_t pos = 0, b, n, o = 0, dn = 0, copied = 0;
+    int marked = 0;
     if (cap)
         out[0] = 0;
     if (detail && dcap)
         detail[0] = 0;
-    const char *s = text;
-    while (*s) {
-        const char *start = s;
-        while (*s && *s != ' ' && *s != '\t' && *s != '\n')
-            s++;
-        size_t wl = (size_t)(s - start);
-        bool unseen = false;
-        int *ids = NULL, n = 0;
-        if (wl && pl_utf8_valid(start, wl) &&
-            tok_encode(tk, start, wl, TOK_NO_SPECIAL, &ids, &n, NULL) == 0) {
-            int singles = 0, counted = 0;
-            for (int i = 0; i < n; i++) {
-                if (ids[i] == unk) {
-                    unseen = true;
-                    break;
-                }
-                const char *pc = tok_piece(tk, ids[i]);
-                if (!pc)
-                    continue;
-                if (strncmp(pc, "\xe2\x96\x81", 3) == 0) /* U+2581 word start */
-                    pc += 3;
-                if (!*pc)
-                    continue;
-                uint32_t cp;
-                size_t cl = ui_utf8_decode(pc, strlen(pc), &cp);
-                counted++;
-                if (cl == strlen(pc) && (cp > 127 || ((cp | 32) >= 'a' && (cp | 32) <= 'z')))
-                    singles++;
-            }
-            if (!unseen && counted >= 3 && singles == counted)
-                unseen = true;
-        }
-        if (o + wl + 8 < cap) {
-            memcpy(out + o, start, wl);
-            o += wl;
-            if (unseen) {
-                size_t ml = strlen(t->g->unseen);
-                memcpy(out + o, t->g->unseen, ml);
-                o += ml;
-            }
+    while (words_next(text, len, &pos, &b, &n)) {
+        if (!lab_word_unseen(t->L, text + b, n))
+            continue;
+        copy_plain(out, cap, &o, text, &copied, b + n);
+        if (o + ml + 1 < cap) {
+            memcpy(out + o, t->g->unseen, ml);
+            o += ml;
             out[o] = 0;
         }
-        if (unseen) {
-            marked++;
-            if (detail && dn + wl + 16 < dcap) {
-                dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%.*s %s ", dn ? "  " : "",
-                                       (int)wl, start, t->g->arrow);
-                for (int i = 0; i < n && dn + 24 < dcap; i++) {
-                    const char *pc = tok_piece(tk, ids[i]);
-                    dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%s", i ? "|" : "",
-                                           ids[i] == unk ? "<unk>" : pc ? pc : "?");
-                }
+        marked++;
+        if (!detail || dn + n + 16 >= dcap)
+            continue;
+        dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%.*s", dn ? "  " : "", (int)n, text + b);
+        int *ids = NULL, n_ids = 0;
+        if (!listed && tok_encode(tk, text + b, n, TOK_NO_SPECIAL, &ids, &n_ids, NULL) == 0) {
+            /* without a word list, show why: the pieces the tokenizer makes */
+            dn += (size_t)snprintf(detail + dn, dcap - dn, " %s ", t->g->arrow);
+            for (int i = 0; i < n_ids && dn + 24 < dcap; i++) {
+                const char *pc = tok_piece(tk, ids[i]);
+                dn += (size_t)snprintf(detail + dn, dcap - dn, "%s%s", i ? "|" : "",
+                                       ids[i] == tok_unk_id(tk) ? "<unk>" : pc ? pc : "?");
             }
         }
         free(ids);
-        while (*s == ' ' || *s == '\t' || *s == '\n') {
-            if (o + 2 < cap) {
-                out[o++] = *s == '\n' ? ' ' : *s;
-                out[o] = 0;
-            }
-            s++;
-        }
     }
+    copy_plain(out, cap, &o, text, &copied, len);
     return marked;
 }
 
@@ -1802,15 +1779,19 @@ static void write_stats(const struct tui *t)
     const char *path = getenv("PROMPTLAB_TUI_STATS");
     if (!path || !*path)
         return;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
     double mx = 0;
     for (int i = 0; i < t->n_lat; i++)
         mx = t->lat[i] > mx ? t->lat[i] : mx;
-    fprintf(f, "keys %d\nkey_latency_median_ms %.3f\nkey_latency_max_ms %.3f\nframe_max_ms %.3f\n",
-            t->n_lat, median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3, t->frame_max * 1e3);
-    fclose(f);
+    struct pl_str s = {0};
+    pl_str_printf(&s, "keys %d\n", t->n_lat);
+    /* no keys, no latency: a median of nothing is not a number to write */
+    if (t->n_lat > 0)
+        pl_str_printf(&s, "key_latency_median_ms %.3f\nkey_latency_max_ms %.3f\n",
+                      median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3);
+    pl_str_printf(&s, "frame_max_ms %.3f\n", t->frame_max * 1e3);
+    if (!s.oom)
+        pl_write_file_atomic(path, s.p, s.n, NULL);
+    free(s.p);
 }
 
 int cmd_tui(int argc, char **argv)
@@ -1824,13 +1805,13 @@ int cmd_tui(int argc, char **argv)
     bool demo = false;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 's': samples = optarg; break;
         case 'd': demo = true; break;
         case 'h': help_text(); return 0;
-        default: return app_usage("tui", "unknown option");
+        default: return app_bad_option("tui", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -1838,6 +1819,12 @@ int cmd_tui(int argc, char **argv)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "promptlab tui: needs a terminal (for scripts, use the other commands: "
                         "promptlab --help)\n");
+        return 1;
+    }
+    char why[256];
+    if (!tui_term_usable(why, sizeof why)) {
+        fprintf(stderr, "promptlab tui: %s; run it in a terminal such as xterm-256color, or use "
+                        "the other commands (promptlab --help)\n", why);
         return 1;
     }
 
@@ -1930,6 +1917,13 @@ int cmd_tui(int argc, char **argv)
     const char *cs = nl_langinfo(CODESET);
     bool utf8 = cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
     t->tflags = utf8 ? 0 : UI_TEXT_ASCII;
+    if (!utf8) {
+        char note[sizeof startup];
+        snprintf(note, sizeof note,
+                 "Not a UTF-8 locale (%.20s): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8. %.400s",
+                 setlocale(LC_CTYPE, NULL), startup);
+        tui_copy(startup, sizeof startup, note);
+    }
     t->g = utf8 ? &glyphs_utf8 : &glyphs_ascii;
     have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
     install_signals();

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "promptlab/words.h"
 
 enum { LAB_BATCH = 8 };
 
@@ -22,6 +25,7 @@ struct lab {
     int st_batch, st_src, st_tgt, st_beams;
     struct soft_vocab vocab;
     bool *ordinary;
+    struct words *words; /* words.tsv of the model, or NULL; owned when `owns` */
 };
 
 int lab_open(const char *dir, struct lab **out, struct pl_err *e)
@@ -43,6 +47,9 @@ int lab_open(const char *dir, struct lab **out, struct pl_err *e)
                             "(the embedding table must have a row for every id)",
                             tok_path(L->tok), tok_size(L->tok), c->vocab_size);
     }
+    char wpath[4200];
+    if (rc == 0 && pl_path_join(wpath, sizeof wpath, dir, "words.tsv") == 0 && access(wpath, F_OK) == 0)
+        rc = words_load(wpath, &L->words, e);
     if (rc) {
         lab_close(L);
         return rc;
@@ -59,6 +66,7 @@ int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
     L->model = parent->model;
     L->tok = parent->tok;
+    L->words = parent->words;
     memcpy(L->dir, parent->dir, sizeof L->dir);
     *out = L;
     return 0;
@@ -71,6 +79,7 @@ void lab_close(struct lab *L)
     t5_state_free(L->st);
     free(L->ordinary);
     if (L->owns) {
+        words_free(L->words);
         tok_free(L->tok);
         t5_free(L->model);
     }
@@ -79,6 +88,47 @@ void lab_close(struct lab *L)
 
 const t5_model *lab_model(const struct lab *L) { return L->model; }
 const tok *lab_tok(const struct lab *L) { return L->tok; }
+const struct words *lab_words(const struct lab *L) { return L->words; }
+
+bool lab_word_unseen(const struct lab *L, const char *word, size_t n)
+{
+    bool letters = false;
+    for (size_t i = 0; i < n && !letters; i++)
+        letters = (unsigned char)word[i] >= 0x80 || ((word[i] | 32) >= 'a' && (word[i] | 32) <= 'z');
+    if (!letters)
+        return false; /* numbers are read digit by digit: never "unseen" */
+    if (L->words)
+        return words_count(L->words, word, n) == 0;
+    /* No list: guess from the tokenizer. A word it cannot cover, or one it
+     * cuts into three or more single characters, is one it has no pieces
+     * for, so the model cannot have learnt it. */
+    int *ids = NULL, n_ids = 0, unk = tok_unk_id(L->tok), singles = 0, counted = 0;
+    bool unseen = false;
+    if (tok_encode(L->tok, word, n, TOK_NO_SPECIAL, &ids, &n_ids, NULL) != 0)
+        return true;
+    for (int i = 0; i < n_ids && !unseen; i++) {
+        if (ids[i] == unk) {
+            unseen = true;
+            break;
+        }
+        const char *pc = tok_piece(L->tok, ids[i]);
+        if (!pc)
+            continue;
+        if (strncmp(pc, "\xe2\x96\x81", 3) == 0) /* U+2581, the word-start mark */
+            pc += 3;
+        if (!*pc)
+            continue;
+        counted++;
+        /* one character: one ASCII letter, or one multi-byte sequence */
+        size_t len = strlen(pc);
+        unsigned c0 = (unsigned char)pc[0];
+        size_t clen = c0 < 0x80 ? 1 : (c0 >> 5) == 6 ? 2 : (c0 >> 4) == 14 ? 3 : 4;
+        if (len == clen && (c0 >= 0x80 || ((c0 | 32) >= 'a' && (c0 | 32) <= 'z')))
+            singles++;
+    }
+    free(ids);
+    return unseen || (counted >= 3 && singles == counted);
+}
 const char *lab_dir(const struct lab *L) { return L->dir; }
 
 char *lab_fill(const char *hard, const char *text)
@@ -174,6 +224,8 @@ static int build_inputs(struct lab *L, const struct soft_prompt *soft, int *cons
 {
     const struct t5_config *c = t5_model_config(L->model);
     int n_soft = soft ? soft->n_tokens : 0, T_ids = 1;
+    if (B <= 0 || n_soft < 0)
+        return pl_err_set(e, PL_EINVAL, "a batch of %d inputs with %d prompt rows", B, n_soft);
     for (int b = 0; b < B; b++)
         if (n_ids[b] > T_ids)
             T_ids = n_ids[b];
