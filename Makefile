@@ -96,7 +96,7 @@ san:
 # The tests where threads meet: the decoding worker and training runs
 # against the UI thread's snapshots. OpenBLAS is not instrumented; its
 # own threads are kept out by tests/tsan.supp (see there).
-TSAN_TESTS := test_tui_workers test_tui_data
+TSAN_TESTS := test_tui_workers test_tui_data test_parallel
 tsan:
 	$(MAKE) SAN=thread $(TSAN_TESTS:%=build/tsan/tests/%)
 	@fail=0; for t in $(TSAN_TESTS); do \
