@@ -202,6 +202,52 @@ static void test_bad_data(void)
     rmdir(dir);
 }
 
+/* A selector word that is both a noun and another noun's tag is refused
+ * ("rain" the weather and the tag of raincoats and umbrellas): such a word
+ * once put farm animals among the places to visit and the sea among the
+ * animals that swim. */
+static void test_bad_selector(void)
+{
+    char dir[] = "/tmp/test_world_sel.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    static const char *const files[] = {
+        "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
+        "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
+        "phrasings.txt", "templates.txt", "labels.txt",
+    };
+    size_t nf = sizeof files / sizeof *files;
+    for (size_t i = 0; i < nf; i++) {
+        char src[256], dst[256], *text;
+        size_t len;
+        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        CHECK(pl_read_file(src, &text, &len, NULL) == 0);
+        if (strcmp(files[i], "verbs.txt") == 0) {
+            const char *from = "subject  people marine aquatic dog", *to = "subject  people rain";
+            char *p = strstr(text, from);
+            CHECK(p != NULL);
+            if (p) {
+                memcpy(p, to, strlen(to));
+                memset(p + strlen(to), ' ', strlen(from) - strlen(to));
+            }
+        }
+        CHECK(pl_write_file_atomic(dst, text, len, NULL) == 0);
+        free(text);
+    }
+    struct world *w = NULL;
+    struct pl_err e = {0};
+    CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
+    CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'rain' is the noun"), "message: %s",
+           e.msg);
+    world_free(w);
+    for (size_t i = 0; i < nf; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 /* ---- grammar ---- */
 
 static void test_agreement(const struct world *w)
@@ -247,8 +293,9 @@ static void test_agreement(const struct world *w)
     CHECK_STR(np_text(w, &p, L_FR, 0), "Un vieil ordinateur");
     p = np_make(N(w, "bird"), D_DEF, true, A(w, "beautiful"));
     CHECK_STR(np_text(w, &p, L_FR, 0), "Les beaux oiseaux");
+    /* brand-new things are neuf, after the noun */
     p = np_make(N(w, "car"), D_INDEF, false, A(w, "new"));
-    CHECK_STR(np_text(w, &p, L_FR, 0), "Une nouvelle voiture");
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Une voiture neuve");
     /* elision, and none before an h aspiré */
     p = np_make(N(w, "tree"), D_DEF, false, -1);
     CHECK_STR(np_text(w, &p, L_FR, 0), "L'arbre");
@@ -305,10 +352,24 @@ static void test_vietnamese(const struct world *w)
     p = np_make(cat, D_POSS, false, -1);
     p.poss = P(w, "i");
     CHECK_STR(np_text(w, &p, L_VI, 0), "Con mèo của tôi");
-    /* kinship: the possessor follows the bare noun */
+    /* kinship: "tôi" follows the bare noun; other possessors take "của"
+     * ("dì họ", "bà cô", "ông bạn" would be other relatives, or "pal") */
     p = np_make(N(w, "mother"), D_POSS, false, -1);
+    p.poss = P(w, "i");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ tôi");
+    p.poss = P(w, "we");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ chúng tôi");
     p.poss = P(w, "she");
-    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ cô ấy");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ của cô ấy");
+    p = np_make(N(w, "aunt"), D_POSS, false, -1);
+    p.poss = P(w, "they");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Dì của họ");
+    p = np_make(N(w, "grandmother"), D_POSS, false, -1);
+    p.poss = P(w, "she");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Bà của cô ấy");
+    p = np_make(N(w, "grandfather"), D_POSS, false, -1);
+    p.poss = P(w, "you");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Ông của bạn");
     p = np_make(N(w, "book"), D_DEF, false, -1);
     CHECK_STR(np_text(w, &p, L_VI, 0), "Quyển sách");
     p = np_make(N(w, "table"), D_INDEF, false, -1);
@@ -509,6 +570,331 @@ static void test_kinds(const struct world *w)
             CHECK_STR(s2.text[L_EN], s.text[L_EN]);
         }
     CHECKF(ok > N_KIND * 45, "%d sentences built", ok);
+}
+
+/* ---- the native speakers' review (issue 11) ---- */
+
+static const struct widiom *idiom_of(const struct world *w, const char *en)
+{
+    for (int k = 0; k < w->n_idioms; k++)
+        if (strcmp(w->idioms[k].en, en) == 0)
+            return &w->idioms[k];
+    CHECKF(false, "no idiom '%s'", en);
+    return &w->idioms[0];
+}
+
+static const struct wframe *frame_of(const struct world *w, const char *id)
+{
+    for (int k = 0; k < w->n_frames; k++)
+        if (strcmp(w->frames[k].id, id) == 0)
+            return &w->frames[k];
+    CHECKF(false, "no frame '%s'", id);
+    return &w->frames[0];
+}
+
+static const char *framed_text(const struct world *w, const char *frame, const char *clause,
+                               int lang)
+{
+    static char buf[1024];
+    world_framed(w, frame_of(w, frame), clause, lang, buf, sizeof buf);
+    return buf;
+}
+
+static void test_review(const struct world *w)
+{
+    struct clause c;
+    int she = P(w, "she"), he = P(w, "he");
+
+    /* vi: the negated past keeps đã */
+    clause_init(&c, V(w, "wash"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "plate"), D_DEF, true, -1);
+    check_clause(w, &c, "She did not wash the plates.", "Ella no lavó los platos.",
+                 "Elle n'a pas lavé les assiettes.", "Cô ấy đã không rửa những cái đĩa.");
+
+    /* vi: northern words; the bull is bò đực (bò tót is the gaur) */
+    CHECK_STR(w->nouns[N(w, "fork")].vi, "dĩa");
+    CHECK_STR(w->nouns[N(w, "bull")].vi, "bò đực");
+    CHECK_STR(w->places[world_place_index(w, "zoo")].at[L_VI], "ở vườn thú");
+    CHECK_STR(w->places[world_place_index(w, "bakery")].at[L_VI], "ở hiệu bánh");
+    /* vi: a drum is beaten ("đánh trống"), whatever verb plays it */
+    clause_init(&c, V(w, "play_drum"));
+    c.s.pron = he;
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "drum"), D_GENERIC, false, -1);
+    check_clause(w, &c, "He plays the drum.", "Él toca el tambor.", "Il joue du tambour.",
+                 "Anh ấy đánh trống.");
+    int drum = N(w, "drum");
+    for (int i = 0; i < w->n_verbs; i++)
+        if (w->verbs[i].obj.n && w->verbs[i].obj.has[drum] && !strcmp(w->verbs[i].en[0], "play"))
+            CHECKF(strcmp(w->verbs[i].vi, "đánh") == 0, "verb %s plays the drum in Vietnamese "
+                   "with '%s'", w->verbs[i].id, w->verbs[i].vi);
+    /* vi: a "có ... không?" frame around a clause with "không" is rephrased */
+    CHECK_STR(framed_text(w, "know", "Cái đó không hợp gu tôi.", L_VI),
+              "Bạn có biết rằng cái đó không hợp gu tôi?");
+    CHECK_STR(framed_text(w, "youthink", "Chúng tôi không cùng quan điểm.", L_VI),
+              "Bạn có nghĩ rằng chúng tôi không cùng quan điểm?");
+    CHECK_STR(framed_text(w, "know", "Trời mưa như trút nước.", L_VI),
+              "Bạn có biết là trời mưa như trút nước không?");
+    /* frames keep the capital of a proper noun, and only then */
+    CHECK_STR(framed_text(w, "think", "Dios los cría y ellos se juntan.", L_ES),
+              "Creo que Dios los cría y ellos se juntan.");
+    CHECK_STR(framed_text(w, "think", "Llueve a cántaros.", L_ES), "Creo que llueve a cántaros.");
+    CHECK_STR(framed_text(w, "think", "Rome wasn't built in a day.", L_EN),
+              "I think that Rome wasn't built in a day.");
+
+    /* es: sonrió; the past of "love" is quería (a state) */
+    CHECK_STR(w->verbs[V(w, "smile")].es[VT_PAST][P_3SG], "sonrió");
+    CHECK_STR(w->verbs[V(w, "love")].es[VT_PAST][P_3SG], "quería");
+    /* es: the perfect for a past of today; the preterite for another day */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.dest = world_place_index(w, "market");
+    c.time = world_time_index(w, "this_morning");
+    check_clause(w, &c, "She went to the market this morning.",
+                 "Ella ha ido al mercado esta mañana.", "Elle est allée au marché ce matin.",
+                 "Sáng nay cô ấy đã đi chợ.");
+    c.time = world_time_index(w, "today");
+    c.neg = true;
+    check_clause(w, &c, "She did not go to the market today.",
+                 "Ella no ha ido al mercado hoy.", "Elle n'est pas allée au marché aujourd'hui.",
+                 "Hôm nay cô ấy đã không đi chợ.");
+    c.time = world_time_index(w, "yesterday");
+    c.neg = false;
+    check_clause(w, &c, "She went to the market yesterday.", "Ella fue al mercado ayer.",
+                 "Elle est allée au marché hier.", "Hôm qua cô ấy đã đi chợ.");
+    /* es: questions drop the subject pronoun */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = he;
+    c.tense = T_PRES;
+    c.question = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "Does he eat fish?", "¿Come pescado?",
+                 "Est-ce qu'il mange du poisson ?", "Anh ấy có ăn cá không?");
+
+    /* fr: shopping is "faire les magasins" ("faire les courses" is buying food) */
+    clause_init(&c, V(w, "shop"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.time = world_time_index(w, "yesterday");
+    check_clause(w, &c, "She went shopping yesterday.", "Ella fue de compras ayer.",
+                 "Elle a fait les magasins hier.", "Hôm qua cô ấy đã đi mua sắm.");
+
+    /* idioms */
+    CHECK_STR(idiom_of(w, "Don't make a mountain out of a molehill.")->idiomatic[L_VI],
+              "Đừng có chuyện bé xé ra to.");
+    CHECK_STR(idiom_of(w, "Let's go Dutch.")->idiomatic[L_VI], "Mỗi người tự trả phần mình nhé.");
+    CHECK_STR(idiom_of(w, "Break a leg!")->literal[L_VI], "Hãy bẻ gãy một cái chân!");
+    CHECK_STR(idiom_of(w, "Break a leg!")->literal[L_FR], "Casse une jambe !");
+    CHECK_STR(idiom_of(w, "Don't be a chicken!")->literal[L_VI], "Đừng làm một con gà!");
+    CHECK_STR(idiom_of(w, "I'm all ears.")->literal[L_VI], "Tôi toàn là tai.");
+    CHECK_STR(idiom_of(w, "I'm all ears.")->idiomatic[L_FR], "Je suis tout oreilles.");
+    CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_ES], "No vemos ojo a ojo.");
+    CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_FR],
+              "Nous ne voyons pas œil à œil.");
+    CHECK_STR(idiom_of(w, "The ball is in your court.")->literal[L_FR],
+              "La balle est sur ton court.");
+}
+
+/* Whether phrase occurs in s as whole words (the first letter of s in
+ * either case). */
+static bool has_phrase(const char *s, const char *phrase)
+{
+    char low[1024];
+    snprintf(low, sizeof low, "%s", s);
+    world_case_first(low, false);
+    size_t k = strlen(phrase);
+    for (const char *p = low; (p = strstr(p, phrase)); p++)
+        if ((p == low || p[-1] == ' ') && (!p[k] || strchr(" ,.?!", p[k])))
+            return true;
+    return false;
+}
+
+/* Whether s ends with `tail` (and a final . or ?). */
+static bool ends_with_phrase(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k + 2 && s[n - k - 2] == ' ' && strncmp(s + n - k - 1, tail, k) == 0;
+}
+
+/* Many random sentences of every kind: nothing the review or common sense
+ * ruled out appears, and what it asked for does. */
+static void test_pool(const struct world *w)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 11);
+    /* English words of permanent traits (ser adjectives that no estar one shares) */
+    const char *traits[128];
+    int n_traits = 0;
+    for (int a = 0; a < w->n_adjs && n_traits < 128; a++) {
+        bool state = false;
+        for (int b = 0; b < w->n_adjs; b++)
+            state |= w->adjs[b].es_estar && strcmp(w->adjs[b].en, w->adjs[a].en) == 0;
+        if (!state && w->adjs[a].kind != AK_ATTR)
+            traits[n_traits++] = w->adjs[a].en;
+    }
+    static const char *const poss[] = {"my", "your", "his", "her", "our", "their"};
+    int snow = 0, snow_bad = 0, trait_time = 0, spouse = 0, owned_people = 0, vi_kin = 0,
+        vi_happy = 0, vi_not_happy = 0, es_q_pron = 0, es_today_pret = 0, es_today_perf = 0,
+        es_ayer_estaba = 0, es_ayer_estuve = 0, es_loc_pron = 0, fr_courses = 0;
+    for (int i = 0; i < 40000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 0, &s) != 0)
+            continue;
+        const char *en = s.text[L_EN], *es = s.text[L_ES], *fr = s.text[L_FR], *vi = s.text[L_VI];
+        /* no snow in Hanoi or Ho Chi Minh City, none in summer */
+        if (strstr(en, "snow")) {
+            snow++;
+            snow_bad += strstr(en, "Hanoi") || strstr(en, "Ho Chi Minh") ||
+                        strstr(en, "summer") || strstr(en, "June") || strstr(en, "July") ||
+                        strstr(en, "August");
+        }
+        /* no time phrase on a permanent trait ("very poor today") */
+        for (int t = 0; t < w->n_times && (s.kind == K_DESCRIBE || s.kind == K_POSSESSIVE); t++) {
+            char phrase[160];
+            world_time_phrase(w, t, false, L_EN, phrase, sizeof phrase);
+            for (int a = 0; a < n_traits; a++) {
+                char tail[256];
+                snprintf(tail, sizeof tail, "%s %s", traits[a], phrase);
+                if (ends_with_phrase(en, tail)) {
+                    trait_time++;
+                    fprintf(stderr, "trait with a time: %s\n", en);
+                }
+            }
+        }
+        /* no plural possessor with a spouse, no people as possessions */
+        if (has_phrase(en, "our wife") || has_phrase(en, "their wife") ||
+            has_phrase(en, "our husband") || has_phrase(en, "their husband")) {
+            spouse++;
+            fprintf(stderr, "spouse: %s\n", en);
+        }
+        char low[768];
+        snprintf(low, sizeof low, "%s", en);
+        world_case_first(low, false);
+        char *tok[64];
+        int nt = 0;
+        for (char *t = strtok(low, " .,?!"); t && nt < 64; t = strtok(NULL, " .,?!"))
+            tok[nt++] = t;
+        for (int k = 0; k + 1 < nt; k++) {
+            bool p = false;
+            for (size_t j = 0; j < sizeof poss / sizeof *poss; j++)
+                p |= strcmp(tok[k], poss[j]) == 0;
+            if (!p)
+                continue;
+            /* "my king", "my old king", not "my aunt's king" */
+            int d = 1;
+            for (int a = 0; a < w->n_adjs && k + 2 < nt; a++)
+                if (strcmp(tok[k + 1], w->adjs[a].en) == 0)
+                    d = 2;
+            if (k + d >= nt)
+                continue;
+            for (int n = 0; n < w->n_nouns; n++) {
+                const struct wnoun *nn = &w->nouns[n];
+                for (int f = 0; f < 2 && (nn->flags & NF_NOPOSS); f++)
+                    if (nn->en[f] && strcmp(tok[k + d], nn->en[f]) == 0 &&
+                        !(k + d + 1 < nt && strcmp(tok[k + d + 1], "cream") == 0)) {
+                        owned_people++;
+                        fprintf(stderr, "owned: %s\n", en);
+                    }
+            }
+        }
+        /* vi: a relative of anyone but "tôi" takes "của" */
+        for (int n = 0; n < w->n_nouns; n++) {
+            if (!(w->nouns[n].flags & NF_VDIRECT))
+                continue;
+            for (int k = 0; k < w->n_prons; k++) {
+                if (w->prons[k].person == P_1SG || w->prons[k].person == P_1PL)
+                    continue;
+                char bare[128];
+                snprintf(bare, sizeof bare, "%s %s", w->nouns[n].vi, w->prons[k].vi);
+                if (has_phrase(vi, bare)) {
+                    vi_kin++;
+                    fprintf(stderr, "vi kin: %s\n", vi);
+                }
+            }
+        }
+        if (strstr(vi, "không vui vẻ")) {
+            vi_happy++;
+            fprintf(stderr, "vi: %s\n", vi);
+        }
+        vi_not_happy += strstr(vi, "không vui.") != NULL;
+        /* es: no subject pronoun in a question, nor with a copula */
+        es_q_pron += strncmp(es, "¿Él ", strlen("¿Él ")) == 0 ||
+                     strncmp(es, "¿Ella ", strlen("¿Ella ")) == 0 ||
+                     strncmp(es, "¿Ellos ", strlen("¿Ellos ")) == 0;
+        es_loc_pron += (s.kind == K_LOCATION || s.kind == K_DESCRIBE) &&
+                       (strncmp(es, "Él está", strlen("Él está")) == 0 ||
+                        strncmp(es, "Ella está", strlen("Ella está")) == 0 ||
+                        strncmp(es, "Ellos están", strlen("Ellos están")) == 0);
+        /* es: the past of today is the perfect; a copula on another day the preterite */
+        if ((strstr(es, " hoy") || strstr(es, "esta mañana")) && strstr(en, " was ") == NULL &&
+            (s.kind == K_ACTION || s.kind == K_MOTION || s.kind == K_WEATHER ||
+             s.kind == K_INTRANSITIVE)) {
+            bool past = strstr(en, "did ") || strstr(en, "ed ") || strstr(en, "ed.") ||
+                        strstr(en, " went") || strstr(en, " ate") || strstr(en, " bought");
+            if (past && !strstr(en, " was ") && !strstr(en, " is ")) {
+                es_today_perf += strstr(es, " ha ") || strstr(es, " he ") ||
+                                 strstr(es, " has ") || strstr(es, " hemos ") ||
+                                 strstr(es, " han ") || strncmp(es, "He ", 3) == 0 ||
+                                 strncmp(es, "Has ", 4) == 0 || strncmp(es, "Hemos ", 6) == 0 ||
+                                 strncmp(es, "Ha ", 3) == 0 || strncmp(es, "Han ", 4) == 0;
+                es_today_pret += strstr(es, " hizo ") || strstr(es, " fue ") ||
+                                 strstr(es, " llovió") || strstr(es, " comió ");
+            }
+        }
+        if (strstr(es, "ayer")) {
+            es_ayer_estaba += strstr(es, "estaba") != NULL;
+            es_ayer_estuve += strstr(es, "estuv") != NULL;
+        }
+        fr_courses += strstr(fr, "les courses") != NULL;
+    }
+    CHECKF(snow > 50, "%d sentences with snow", snow);
+    CHECK_INT(snow_bad, 0);
+    CHECK_INT(trait_time, 0);
+    CHECK_INT(spouse, 0);
+    CHECK_INT(owned_people, 0);
+    CHECK_INT(vi_kin, 0);
+    CHECK_INT(vi_happy, 0);
+    CHECKF(vi_not_happy > 0, "no \"không vui\"");
+    CHECK_INT(es_q_pron, 0);
+    CHECK_INT(es_loc_pron, 0);
+    CHECKF(es_today_perf > 10, "%d perfects with hoy / esta mañana", es_today_perf);
+    CHECK_INT(es_today_pret, 0);
+    CHECK_INT(es_ayer_estaba, 0);
+    CHECKF(es_ayer_estuve > 10, "%d preterites of estar with ayer", es_ayer_estuve);
+    CHECK_INT(fr_courses, 0);
+
+    /* "visit" takes only places and people */
+    for (int i = 0; i < w->n_verbs; i++) {
+        const struct wverb *v = &w->verbs[i];
+        if (strcmp(v->en[0], "visit") != 0)
+            continue;
+        for (int k = 0; k < v->obj.n; k++) {
+            const char *cat = w->nouns[v->obj.ix[k]].cat;
+            CHECKF(!strcmp(cat, "people") || !strcmp(cat, "family") || !strcmp(cat, "places"),
+                   "verb %s visits %s", v->id, w->nouns[v->obj.ix[k]].id);
+        }
+    }
+    /* rivers, lakes and seas hold only what lives there */
+    for (int p = 0; p < w->n_places; p++) {
+        const struct wplace *pl = &w->places[p];
+        bool nature = false, water = false;
+        for (int k = 0; k < pl->n_tags; k++) {
+            nature |= strcmp(pl->tags[k], "nature") == 0;
+            water |= strcmp(pl->tags[k], "water") == 0;
+        }
+        if (!nature || !water)
+            continue;
+        for (int k = 0; k < pl->holds.n; k++)
+            CHECKF(strcmp(w->nouns[pl->holds.ix[k]].cat, "animals") == 0, "%s holds %s",
+                   pl->id, w->nouns[pl->holds.ix[k]].id);
+    }
 }
 
 /* ---- the corpus ---- */
@@ -809,9 +1195,21 @@ static void test_samples(const struct world *w)
                    s.rec[i].source);
             if (!id)
                 continue;
-            /* the samples say what idioms.txt says */
+            /* the samples say what idioms.txt says, but for the literal
+             * renderings a review corrected after the shipped model was
+             * trained: those rows keep what the model learnt until the next
+             * `make model` (then update the samples and drop this table) */
+            static const struct { const char *source; int lang; const char *shipped; } lag[] = {
+                {"Break a leg!", L_VI, "Hãy gãy một chân!"},
+                {"Break a leg!", L_FR, "Casse-toi une jambe !"},
+            };
+            const char *want = id->literal[l];
+            for (size_t k = 0; k < sizeof lag / sizeof *lag; k++)
+                if (lag[k].lang == l && strcmp(lag[k].source, id->en) == 0)
+                    want = lag[k].shipped;
             CHECK_STR(s.rec[i].target, id->idiomatic[l]);
-            CHECK(s.rec[i].literal && strcmp(s.rec[i].literal, id->literal[l]) == 0);
+            CHECKF(s.rec[i].literal && strcmp(s.rec[i].literal, want) == 0, "%s: literal of '%s'",
+                   idiom_files[f].file, id->en);
             CHECK(has_tag(&s.rec[i], "idiom"));
             CHECK(has_tag(&s.rec[i], "unseen") == id->test);
         }
@@ -902,11 +1300,14 @@ int main(void)
         TEST_END();
     test_load(w);
     test_bad_data();
+    test_bad_selector();
     test_agreement(w);
     test_vietnamese(w);
     test_finish(w);
     test_clauses(w);
     test_kinds(w);
+    test_review(w);
+    test_pool(w);
     test_samples(w);
     test_presets(w);
     test_corpus(w);

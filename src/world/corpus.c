@@ -218,40 +218,12 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
     return pl_err_set(e, PL_ERANGE, "the world's data yields no sentence for this split");
 }
 
-/* The idiom text inside a frame: "I think that it's raining cats and dogs." */
-static void framed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
-                   char *out, size_t cap)
-{
-    char clause[512];
-    snprintf(clause, sizeof clause, "%s", idiom);
-    size_t k = strlen(clause);
-    if (k && clause[k - 1] == '.')
-        clause[--k] = 0;
-    bool keep = lang == L_EN && clause[0] == 'I' && (clause[1] == ' ' || clause[1] == '\'');
-    if (!keep)
-        world_case_first(clause, false);
-    const char *at = strstr(f->text[lang], "{clause}");
-    char head[256];
-    size_t h = (size_t)(at - f->text[lang]);
-    if (h >= sizeof head)
-        h = sizeof head - 1;
-    memcpy(head, f->text[lang], h);
-    head[h] = 0;
-    /* "Je pense que" + "il pleut" -> "Je pense qu'il pleut" */
-    if (lang == L_FR && h >= 4 && strcmp(head + h - 4, "que ") == 0 &&
-        world_fr_elides(w, clause)) {
-        head[h - 2] = '\'';
-        head[h - 1] = 0;
-    }
-    snprintf(out, cap, "%s%s%s", head, clause, at + strlen("{clause}"));
-}
-
 /* An idiom's rendering inside frame f, or alone when f is NULL. */
 static void placed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
                    char *out, size_t cap)
 {
     if (f)
-        framed(w, f, idiom, lang, out, cap);
+        world_framed(w, f, idiom, lang, out, cap);
     else
         snprintf(out, cap, "%s", idiom);
 }
@@ -328,7 +300,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
                 f = pick_frame(g, id);
                 if (!f)
                     continue;
-                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
                 if (world_sentence_split(g->text) == g->split)
                     break;
                 f = NULL;
@@ -338,7 +310,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
         } else if (pick(&g->rng, 100) < FRAME_PERCENT) {
             f = pick_frame(g, id);
             if (f) {
-                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
                 if (world_sentence_split(g->text) != WORLD_TRAIN)
                     f = NULL; /* that sentence belongs to valid or test */
             }
@@ -622,9 +594,9 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
         const struct wframe *f = pick_frame(g, id);
         if (!f)
             continue;
-        framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-        framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
-        framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
+        world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+        world_framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
+        world_framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
         struct line lf = {g->text, g->target, "meaning", "vi", g->literal, NULL,
                           {"idiom-frame", NULL, NULL}};
         write_line(&o, &lf);

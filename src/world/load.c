@@ -272,15 +272,27 @@ static int noun_set(struct world *w, char *list, struct wset *s, const struct wf
             if (neg != (pass == 1))
                 continue;
             const char *word = words[i] + neg;
-            int hits = 0;
+            int hits = 0, named = -1;
             for (int k = 0; k < w->n_nouns; k++)
                 if (noun_matches(&w->nouns[k], word)) {
                     s->has[k] = !neg;
                     hits++;
+                    if (strcmp(w->nouns[k].id, word) == 0)
+                        named = k;
                 }
             if (!hits)
                 return bad(e, f, line, "%s: '%s' is no noun, category or tag of nouns.txt", what,
                            word);
+            /* "sea" the place and "sea" the animals' tag: one word, two meanings */
+            if (named >= 0 && hits > 1) {
+                const struct wnoun *x = &w->nouns[named];
+                bool own = strcmp(x->cat, word) == 0;
+                for (int k = 0; k < x->n_tags; k++)
+                    own |= strcmp(x->tags[k], word) == 0;
+                if (!own)
+                    return bad(e, f, line, "%s: '%s' is the noun '%s' and a tag of other nouns",
+                               what, word, word);
+            }
         }
     }
     set_finish(s, w->n_nouns);
@@ -300,15 +312,26 @@ static int place_set(struct world *w, char *list, struct wset *s, const struct w
     if (n > 64)
         return bad(e, f, line, "%s: more than 64 words", what);
     for (int i = 0; i < n; i++) {
-        int hits = 0;
+        int hits = 0, named = -1;
         for (int k = 0; k < w->n_places; k++)
             if (place_matches(&w->places[k], words[i])) {
                 s->has[k] = 1;
                 hits++;
+                if (strcmp(w->places[k].id, words[i]) == 0)
+                    named = k;
             }
         if (!hits)
             return bad(e, f, line, "%s: '%s' is no place or place tag of places.txt", what,
                        words[i]);
+        if (named >= 0 && hits > 1) {
+            const struct wplace *x = &w->places[named];
+            bool own = false;
+            for (int k = 0; k < x->n_tags; k++)
+                own |= strcmp(x->tags[k], words[i]) == 0;
+            if (!own)
+                return bad(e, f, line, "%s: '%s' is the place '%s' and a tag of other places",
+                           what, words[i], words[i]);
+        }
     }
     set_finish(s, w->n_places);
     return 0;
@@ -387,6 +410,7 @@ static int load_nouns(struct world *w, const char *dir, struct pl_err *e)
                 {"mass", NF_MASS}, {"sg", NF_SG}, {"possonly", NF_POSSONLY},
                 {"vdirect", NF_VDIRECT}, {"objonly", NF_OBJONLY}, {"tonic", NF_TONIC},
                 {"hasp", NF_HASP}, {"a", NF_EN_A}, {"an", NF_EN_AN},
+                {"noposs", NF_NOPOSS}, {"sgposs", NF_SGPOSS},
             };
             size_t k = 0;
             while (k < sizeof known / sizeof *known && strcmp(known[k].name, flags[i]) != 0)
@@ -600,15 +624,16 @@ static int load_times(struct world *w, const char *dir, struct pl_err *e)
         char *uses[8];
         int nu = split_words(fl[1], uses, 8);
         for (int i = 0; i < nu && i < 8; i++) {
-            static const char *const names[] = {"past", "future", "habit", "now", "day", "month"};
+            static const char *const names[] = {"past", "future", "habit", "now", "day",
+                                                "month", "today", "summer", "winter"};
             int k = 0;
-            while (k < 6 && strcmp(names[k], uses[i]) != 0)
+            while (k < 9 && strcmp(names[k], uses[i]) != 0)
                 k++;
-            if (k == 6)
+            if (k == 9)
                 return bad(e, f, c.line, "time '%s': unknown use '%s'", t->id, uses[i]);
             t->use |= 1u << k;
         }
-        if (!t->use)
+        if (!(t->use & (TU_PAST | TU_FUT | TU_HABIT | TU_NOW | TU_DAY | TU_MONTH)))
             return bad(e, f, c.line, "time '%s': no use", t->id);
         for (int l = 0; l < N_LANG; l++) {
             t->text[l] = fl[2 + l];
@@ -678,10 +703,10 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[7];
-        int nf = split(line, '|', fl, 7);
-        if (nf != 6)
-            return bad(e, f, c.line, "%d fields, expected 6", nf);
+        char *fl[8];
+        int nf = split(line, '|', fl, 8);
+        if (nf != 7)
+            return bad(e, f, c.line, "%d fields, expected 7", nf);
         if ((rc = grow((void **)&w->frames, &cap, w->n_frames, sizeof *w->frames, e)))
             return rc;
         struct wframe *fr = &w->frames[w->n_frames++];
@@ -703,6 +728,10 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
                 return bad(e, f, c.line, "frame '%s': the %s text needs one {clause}", fr->id,
                            world_lang_names[l]);
         }
+        fr->vi_neg = opt(fl[6]);
+        if (fr->vi_neg && (!strstr(fr->vi_neg, "{clause}") ||
+                           strstr(strstr(fr->vi_neg, "{clause}") + 1, "{clause}")))
+            return bad(e, f, c.line, "frame '%s': vi neg needs one {clause}", fr->id);
     }
     return 0;
 }
@@ -935,11 +964,11 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     struct kv kv[32];
     static const char *const keys[] = {
         "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
-        "es.pres", "es.past", "es.fut", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
+        "es.pres", "es.past", "es.fut", "es.pp", "es.pret", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
         "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj",
     };
-    static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "fr",
-                                       "fr.pres", "fr.past", "fr.fut", "vi"};
+    static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
+                                       "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
     while ((n = next_record(&c, kv, 32, f, &first, e)) > 0) {
         if (strcmp(kv[0].key, "verb") != 0)
             return bad(e, f, first, "a verb record starts with 'verb'");
@@ -967,11 +996,11 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             for (int i = 0; i < nu && i < 16; i++) {
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
-                                                    "copula", "exist"};
+                                                    "copula", "exist", "own"};
                 int k = 0;
-                while (k < 11 && strcmp(names[k], u[i]) != 0)
+                while (k < 12 && strcmp(names[k], u[i]) != 0)
                     k++;
-                if (k == 11)
+                if (k == 12)
                     return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
                 v->uses |= 1u << k;
             }
@@ -1013,6 +1042,9 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             return bad(e, f, x->line, "verb '%s': es needs the infinitive and the gerund", v->id);
         v->es_inf = es2[0];
         v->es_ger = es2[1];
+        v->es_pp = get(kv, n, "es.pp")->val;
+        if ((x = get(kv, n, "es.pret")) && (rc = forms5(x, v->es_pret, false, f, v->id, e)))
+            return rc;
         static const char *const tk[N_VTENSE] = {"pres", "past", "fut"};
         bool imp = v->uses & VU_EXIST;
         for (int t = 0; t < N_VTENSE; t++) {
@@ -1149,6 +1181,7 @@ static int load_weather(struct world *w, const char *dir, struct pl_err *e)
     int cap = 0, n, first = 0;
     struct kv kv[8];
     while ((n = next_record(&c, kv, 8, f, &first, e)) > 0) {
+        int known = 1 + N_LANG;
         if (strcmp(kv[0].key, "weather") != 0)
             return bad(e, f, first, "a weather record starts with 'weather'");
         if ((rc = grow((void **)&w->weather, &cap, w->n_weather, sizeof *w->weather, e)))
@@ -1160,10 +1193,43 @@ static int load_weather(struct world *w, const char *dir, struct pl_err *e)
             if (!x)
                 return bad(e, f, first, "weather '%s': the %s line is missing", wt->id,
                            world_lang_names[l]);
-            if (split(x->val, ',', (char **)wt->text[l], 4) != 4)
-                return bad(e, f, x->line, "weather '%s': %s needs four forms", wt->id, x->key);
+            /* Spanish adds a fifth form: the perfect ("ha llovido") */
+            char *forms[5];
+            int want = l == L_ES ? 5 : 4;
+            if (split(x->val, ',', forms, 5) != want)
+                return bad(e, f, x->line, "weather '%s': %s needs %d forms", wt->id, x->key,
+                           want);
+            for (int k = 0; k < 4; k++)
+                wt->text[l][k] = forms[k];
+            if (l == L_ES)
+                wt->es_perf = forms[4];
         }
-        if (n != 1 + N_LANG)
+        if ((rc = set_alloc(&wt->not_places, w->n_places, e)))
+            return rc;
+        struct kv *x = get(kv, n, "not");
+        if (x) {
+            /* place ids or tags, and the seasons summer and winter */
+            char *words[32];
+            int nw = split_words(x->val, words, 32);
+            for (int i = 0; i < nw && i < 32; i++) {
+                if (strcmp(words[i], "summer") == 0 || strcmp(words[i], "winter") == 0) {
+                    wt->not_times |= words[i][0] == 's' ? TU_SUMMER : TU_WINTER;
+                    continue;
+                }
+                int hits = 0;
+                for (int k = 0; k < w->n_places; k++)
+                    if (place_matches(&w->places[k], words[i])) {
+                        wt->not_places.has[k] = 1;
+                        hits++;
+                    }
+                if (!hits)
+                    return bad(e, f, x->line, "weather '%s': '%s' is no place, place tag or "
+                               "season", wt->id, words[i]);
+            }
+            known++;
+        }
+        set_finish(&wt->not_places, w->n_places);
+        if (n != known)
             return bad(e, f, first, "weather '%s': unknown lines", wt->id);
     }
     return n < 0 ? (e ? e->code : PL_EFORMAT) : 0;
@@ -1357,6 +1423,8 @@ void world_free(struct world *w)
     }
     for (int i = 0; i < w->n_advs; i++)
         set_free(&w->advs[i].verbs);
+    for (int i = 0; i < w->n_weather; i++)
+        set_free(&w->weather[i].not_places);
     for (int i = 0; i < w->n_labels; i++)
         free(w->labels[i].words);
     world_cache_free(&w->c);

@@ -55,6 +55,48 @@ void world_cache_free(struct wcache *c)
         all[i]->ix = NULL;
         all[i]->n = 0;
     }
+    for (int l = 0; l < N_LANG; l++) {
+        for (int i = 0; i < c->n_proper[l]; i++)
+            free(c->proper[l][i]);
+        free(c->proper[l]);
+        c->proper[l] = NULL;
+        c->n_proper[l] = 0;
+    }
+}
+
+/* Add the words of s after its first that start with a capital letter to
+ * the proper nouns of language lang. */
+static int add_proper(struct wcache *c, int lang, const char *s, struct pl_err *e)
+{
+    const char *p = s + strcspn(s, " ");
+    while (*p) {
+        p += strspn(p, " ,.!?;:\"¡¿«»");
+        size_t k = strcspn(p, " ,.!?;:\"¡¿«»");
+        if (!k)
+            break;
+        char word[64];
+        if (k < sizeof word) {
+            memcpy(word, p, k);
+            word[k] = 0;
+            bool upper = world_upper_first(word);
+            bool known = false;
+            for (int i = 0; i < c->n_proper[lang] && !known; i++)
+                known = strcmp(c->proper[lang][i], word) == 0;
+            if (upper && !known) {
+                char **q = realloc(c->proper[lang], (size_t)(c->n_proper[lang] + 1) * sizeof *q);
+                char *d = q ? strdup(word) : NULL;
+                if (!d) {
+                    if (q)
+                        c->proper[lang] = q;
+                    return pl_err_set(e, PL_ENOMEM, "out of memory");
+                }
+                q[c->n_proper[lang]++] = d;
+                c->proper[lang] = q;
+            }
+        }
+        p += k;
+    }
+    return 0;
 }
 
 int world_prepare(struct world *w, struct pl_err *e)
@@ -87,7 +129,8 @@ int world_prepare(struct world *w, struct pl_err *e)
             rc = list_add(&c->clock, i, e);
         if (!rc && (v->uses & VU_MOTION))
             rc = list_add(&c->motion, i, e);
-        if (!rc && (v->tenses & 1u) && v->person_subj && !(v->uses & VU_MOTION))
+        /* "She often eats fish"; not of a state ("She often loves her mother") */
+        if (!rc && (v->tenses & 1u) && v->person_subj && !(v->uses & (VU_MOTION | VU_STATE)))
             rc = list_add(&c->freq, i, e);
         /* "What does the cat eat?": a plain object that is not a person */
         if (!rc && v->obj.n && !v->es_obj && !v->fr_obj && !v->vi_obj && !v->en_obj &&
@@ -150,6 +193,12 @@ int world_prepare(struct world *w, struct pl_err *e)
         if (!rc && subj && own && countable(n) && (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
     }
+    for (int i = 0; i < w->n_idioms && !rc; i++)
+        for (int l = 0; l < N_LANG && !rc; l++) {
+            rc = add_proper(c, l, w->idioms[i].idiomatic[l], e);
+            if (!rc)
+                rc = add_proper(c, l, w->idioms[i].literal[l], e);
+        }
     if (rc)
         return rc;
     if (c->like < 0 || !c->transitive.n || !c->intransitive.n || !c->motion.n || !c->clock.n ||
@@ -218,6 +267,28 @@ static void topic_place(const struct world *w, int place, int *label)
         *label = world_topic_merge(*label, w->places[place].label);
 }
 
+/* Whether noun n can have a possessor ("my dog", not "my king"). */
+static bool possessable(const struct wnoun *n)
+{
+    return !(n->flags & NF_NOPOSS);
+}
+
+/* A possessor for noun n: any pronoun, or a singular one for a spouse
+ * ("my wife", never "our wife"). */
+static int pick_poss(const struct world *w, struct pl_rng *r, int noun)
+{
+    if (!(w->nouns[noun].flags & NF_SGPOSS))
+        return pick(r, w->n_prons);
+    int n = 0;
+    for (int i = 0; i < w->n_prons; i++)
+        n += w->prons[i].person <= P_3SG;
+    int k = pick(r, n);
+    for (int i = 0; i < w->n_prons; i++)
+        if (w->prons[i].person <= P_3SG && k-- == 0)
+            return i;
+    return 0;
+}
+
 static void np_clear(struct np *p, int noun)
 {
     memset(p, 0, sizeof *p);
@@ -235,14 +306,14 @@ static void np_subject(const struct world *w, struct pl_rng *r, int noun, int ad
     np_clear(p, noun);
     if (n->flags & NF_POSSONLY) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
         return;
     }
-    /* "my dog", "my friend"; but rarely "our postman" */
+    /* "my dog", "my friend"; but rarely "our postman", never "my king" */
     bool job = is_person(n) && !(n->flags & NF_VDIRECT);
-    if (chance(r, job ? 8 : 30)) {
+    if (possessable(n) && chance(r, job ? 8 : 30)) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
     }
     p->pl = plural_ok(n) && chance(r, 35);
     if (n->n_adj && chance(r, adj_pct))
@@ -267,17 +338,17 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
         p->det = D_GENERIC;
     } else if (n->flags & NF_POSSONLY) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
     } else if (is_person(n)) {
-        p->det = chance(r, (n->flags & NF_VDIRECT) ? 40 : 85) ? D_DEF : D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->det = !possessable(n) || chance(r, (n->flags & NF_VDIRECT) ? 40 : 85) ? D_DEF : D_POSS;
+        p->poss = pick_poss(w, r, noun);
         p->pl = plural_ok(n) && chance(r, 25);
     } else if (strcmp(n->cat, "animals") == 0 || strcmp(n->cat, "places") == 0) {
         /* animals: indefinite only (no "personal a" question in Spanish);
          * places (clean the kitchen, visit the museum): the */
         if (strcmp(n->cat, "places") == 0) {
-            p->det = chance(r, 70) ? D_DEF : D_POSS;
-            p->poss = pick(r, w->n_prons);
+            p->det = !possessable(n) || chance(r, 70) ? D_DEF : D_POSS;
+            p->poss = pick_poss(w, r, noun);
         } else {
             int d = pick(r, 10);
             p->det = d < 5 ? D_INDEF : d < 7 ? D_NUM : D_INDEF;
@@ -301,8 +372,10 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
             p->det = D_INDEF;
         if (p->det == D_NUM)
             p->num = pick_list(r, &w->c.counts);
+        if (p->det == D_POSS && !possessable(n))
+            p->det = D_DEF;
         if (p->det == D_POSS)
-            p->poss = pick(r, w->n_prons);
+            p->poss = pick_poss(w, r, noun);
         if (n->flags & NF_SG) {
             p->det = D_DEF;
             p->pl = false;
@@ -364,7 +437,8 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     if (c->tense < 0)
         c->tense = T_PRES;
     bool with_time = chance(r, time_pct) || (need_time && c->tense != T_PRES);
-    if (!with_time)
+    /* a state is no habit: "I have a dog", never "I have a dog every week" */
+    if (!with_time || (c->tense == T_PRES && (v->uses & VU_STATE)))
         return;
     const struct wlist *l = c->tense == T_PAST ? &w->c.t_past
                           : c->tense == T_FUT  ? &w->c.t_fut
@@ -392,14 +466,11 @@ static void sb_np(const struct world *w, struct wsb *b, const struct np *p, int 
         world_sb_add(b, buf);
 }
 
-static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang)
+/* The subject; `es_drop`: Spanish leaves a pronoun out ("Está cansada"). */
+static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang,
+                    bool es_drop)
 {
-    if (s->pron >= 0) {
-        const struct wpron *p = &w->prons[s->pron];
-        world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr : p->vi);
-    } else {
-        sb_np(w, b, &s->np, lang, 0, NULL);
-    }
+    world_subj(w, s, lang, es_drop, b);
 }
 
 /* The time phrase t where it belongs: Vietnamese phrases that open the
@@ -437,12 +508,21 @@ static int subj_gender_lang(const struct world *w, const struct subj *s, int lan
 }
 
 /* The copula in Spanish (ser/estar) or French (être) for tense t (T_PRES,
- * T_PAST, T_FUT). */
-static const char *copula(const struct world *w, int verb, int t, int person, int lang)
+ * T_PAST, T_FUT) with time phrase `time` (or -1).  The Spanish past is the
+ * perfect for a part of today ("hoy he estado"), the preterite for another
+ * past time ("ayer estuve": a bounded past), the imperfect without one. */
+static void copula(const struct world *w, int verb, int t, int person, int lang, int time,
+                   struct wsb *b)
 {
     const struct wverb *v = &w->verbs[verb];
     int vt = t == T_PAST ? VT_PAST : t == T_FUT ? VT_FUT : VT_PRES;
-    return lang == L_ES ? v->es[vt][person] : v->fr[vt][person];
+    if (lang == L_ES && t == T_PAST && time >= 0) {
+        char buf[64];
+        world_es_verb(w, verb, t, person, time, buf, sizeof buf);
+        world_sb_add(b, world_time_today(w, time) || !v->es_pret[0] ? buf : v->es_pret[person]);
+        return;
+    }
+    world_sb_add(b, lang == L_ES ? v->es[vt][person] : v->fr[vt][person]);
 }
 
 /* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?". */
@@ -463,9 +543,9 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         case L_EN:
             if (question) {
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
             } else {
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
                 if (tense == T_FUT)
                     world_sb_add(&b, neg ? "will not be" : "will be");
                 else
@@ -480,10 +560,10 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         case L_ES:
             if (question)
                 world_sb_add(&b, "¿");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            world_sb_add(&b, copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l));
+            copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
             if (very)
                 world_sb_add(&b, "muy");
             world_sb_add(&b, a->es[g + 2 * pl]);
@@ -491,10 +571,10 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         case L_FR: {
             if (question)
                 world_sb_add(&b, "est-ce que");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "ne");
-            world_sb_add(&b, copula(w, w->v_ser, tense, p, l));
+            copula(w, w->v_ser, tense, p, l, time, &b);
             if (neg)
                 world_sb_add(&b, "pas");
             if (very)
@@ -504,7 +584,7 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (tense == T_FUT)
                 world_sb_add(&b, "sẽ");
             if (question)
@@ -513,7 +593,8 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
                 world_sb_add(&b, a->kind == AK_COLOR ? "không phải" : "không");
             else if (very)
                 world_sb_add(&b, "rất");
-            world_sb_add(&b, a->kind == AK_PLAIN ? a->vi_pred : a->vi);
+            /* "rất vui", "không vui" (not "vui vẻ"), "bị hỏng" */
+            world_sb_add(&b, a->vi_pred ? a->vi_pred : a->vi);
             if (question)
                 world_sb_add(&b, "không");
             break;
@@ -540,9 +621,9 @@ static void render_location(const struct world *w, const struct subj *s, int pla
         case L_EN:
             if (question) {
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
             } else {
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
                 if (tense == T_FUT)
                     world_sb_add(&b, neg ? "will not be" : "will be");
                 else
@@ -554,24 +635,24 @@ static void render_location(const struct world *w, const struct subj *s, int pla
         case L_ES:
             if (question)
                 world_sb_add(&b, "¿");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            copula(w, w->v_estar, tense, p, l, time, &b);
             break;
         case L_FR:
             if (question)
                 world_sb_add(&b, "est-ce que");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "ne");
-            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            copula(w, w->v_estar, tense, p, l, time, &b);
             if (neg)
                 world_sb_add(&b, "pas");
             break;
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (tense == T_FUT)
                 world_sb_add(&b, "sẽ");
             if (question)
@@ -590,6 +671,13 @@ static void render_location(const struct world *w, const struct subj *s, int pla
 }
 
 /* ---- the kinds ---- */
+
+/* Whether an adjective names a passing state (estar: tired, clean, hot)
+ * rather than a permanent trait (ser: tall, poor, red). */
+static bool adj_state(const struct wadj *a)
+{
+    return a->es_estar;
+}
 
 /* A pronoun subject with a noun standing for it (its adjectives, places). */
 static int pronoun_subject(const struct world *w, struct pl_rng *r, struct subj *s)
@@ -617,11 +705,14 @@ static int k_describe(const struct world *w, struct pl_rng *r, struct sentence *
     int adj = n->pred[pick(r, n->n_pred)];
     if (s.pron < 0 && s.np.adj == adj)
         s.np.adj = -1;
+    /* Only a state has a time ("She was tired yesterday"); a permanent
+     * trait has none ("He is poor", never "He is very poor today"). */
+    bool state = adj_state(&w->adjs[adj]);
     int tense = T_PRES, time = -1, t = pick(r, 100);
-    if (w->adjs[adj].kind != AK_COLOR && t >= 75) {
+    if (state && t >= 75) {
         tense = t < 90 ? T_PAST : T_FUT;
         time = pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut);
-    } else if (chance(r, 15)) {
+    } else if (state && chance(r, 15)) {
         time = pick_list(r, &w->c.t_now);
     }
     render_describe(w, &s, adj, tense, time, chance(r, 30), false, out);
@@ -756,9 +847,9 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
     const struct wnoun *n = &w->nouns[noun];
     struct np p;
     np_clear(&p, noun);
-    if (n->flags & NF_POSSONLY || chance(r, 35)) {
+    if (n->flags & NF_POSSONLY || (possessable(n) && chance(r, 35))) {
         p.det = D_POSS;
-        p.poss = pick(r, w->n_prons);
+        p.poss = pick_poss(w, r, noun);
     } else {
         p.det = D_INDEF;
     }
@@ -806,6 +897,21 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
+/* The pronoun that stands for a subject: itself, or he, she or they. */
+static int subject_pronoun(const struct world *w, const struct subj *s)
+{
+    if (s->pron >= 0)
+        return s->pron;
+    int person = world_subj_person(w, s), gender = world_subj_gender(w, s), any = -1;
+    for (int i = 0; i < w->n_prons; i++)
+        if (w->prons[i].person == person) {
+            if (w->prons[i].gender == gender)
+                return i;
+            any = i;
+        }
+    return any >= 0 ? any : 0;
+}
+
 /* A verb clause with an object: statements (action, frequency,
  * progressive) and yes/no questions. */
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
@@ -824,6 +930,15 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
         return -1;
     c->has_obj = true;
     np_object(w, r, verb, obj, c->neg, &c->obj);
+    if ((v->uses & VU_OWN) && c->obj.det == D_POSS) {
+        /* "She loves her mother", never "She loves your husband" */
+        c->obj.poss = subject_pronoun(w, &c->s);
+        c->obj.refl = true;
+        int person = w->prons[c->obj.poss].person;
+        if ((w->nouns[obj].flags & NF_SGPOSS) && person != P_1SG && person != P_2SG &&
+            person != P_3SG)
+            return -1; /* "They love their wife" */
+    }
     return 0;
 }
 
@@ -1003,7 +1118,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
         world_sb_init(&b, out->text[l], sizeof out->text[l]);
         switch (l) {
         case L_EN:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg) {
                 world_sb_add(&b, third ? "does not" : "do not");
                 world_sb_add(&b, v->en[0]);
@@ -1036,7 +1151,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
             break;
         }
         case L_FR:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg)
                 world_sb_add(&b, "ne");
             world_sb_add(&b, v->fr[VT_PRES][p]);
@@ -1044,7 +1159,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
                 world_sb_add(&b, "pas");
             break;
         default:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg)
                 world_sb_add(&b, "không");
             world_sb_add(&b, v->vi);
@@ -1068,7 +1183,7 @@ static int k_possessive(const struct world *w, struct pl_rng *r, struct sentence
     np_clear(&owner, on);
     if (w->nouns[on].flags & NF_POSSONLY || ((w->nouns[on].flags & NF_VDIRECT) && chance(r, 60))) {
         owner.det = D_POSS;
-        owner.poss = pick(r, w->n_prons);
+        owner.poss = pick_poss(w, r, on);
     }
     const struct wnoun *n = &w->nouns[tn];
     np_clear(&thing, tn);
@@ -1083,7 +1198,7 @@ static int k_possessive(const struct world *w, struct pl_rng *r, struct sentence
     }
     if (n->n_pred && (!n->n_at || chance(r, 50))) {
         int adj = n->pred[pick(r, n->n_pred)];
-        if (w->adjs[adj].kind == AK_COLOR)
+        if (!adj_state(&w->adjs[adj]))
             tense = T_PRES, time = -1;
         render_describe(w, &s, adj, tense, time, chance(r, 20), false, out);
     } else {
@@ -1108,7 +1223,7 @@ static int k_imperative(const struct world *w, struct pl_rng *r, struct sentence
         np_clear(&o, noun);
         if (v->uses & VU_GENERIC) {
             o.det = D_GENERIC;
-        } else if ((n->flags & NF_POSSONLY) || (you >= 0 && chance(r, 25) &&
+        } else if ((n->flags & NF_POSSONLY) || (you >= 0 && possessable(n) && chance(r, 25) &&
                                                 !(n->flags & NF_MASS))) {
             o.det = D_POSS;
             o.poss = you >= 0 ? you : 0;
@@ -1209,6 +1324,11 @@ static int k_weather(const struct world *w, struct pl_rng *r, struct sentence *o
         break;
     }
     int city = chance(r, 50) ? pick_list(r, &w->c.cities) : -1;
+    /* no snow in Ho Chi Minh City, none in summer (weather.txt "not") */
+    if ((city >= 0 && wt->not_places.has[city]) ||
+        (time >= 0 && (w->times[time].use & wt->not_times)))
+        return -1;
+    bool perfect = form == WF_PAST && world_time_today(w, time);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -1218,7 +1338,7 @@ static int k_weather(const struct world *w, struct pl_rng *r, struct sentence *o
             sb_time(w, &b, time, day_habit, l, true);
         if (l == L_VI && city >= 0)
             world_sb_add(&b, w->places[city].at[l]);
-        world_sb_add(&b, wt->text[l][form]);
+        world_sb_add(&b, l == L_ES && perfect ? wt->es_perf : wt->text[l][form]);
         if (l != L_VI && city >= 0)
             world_sb_add(&b, w->places[city].at[l]);
         sb_time(w, &b, time, day_habit, l, false);
@@ -1334,24 +1454,24 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
             case L_EN:
                 world_sb_add(&b, "where");
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, &s, l);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             case L_ES:
                 world_sb_add(&b, "¿");
                 world_sb_add(&b, "dónde");
-                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
-                sb_subj(w, &b, &s, l);
+                copula(w, w->v_estar, T_PRES, p, l, -1, &b);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             case L_FR:
                 world_sb_add(&b, "où");
-                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
-                sb_subj(w, &b, &s, l);
+                copula(w, w->v_estar, T_PRES, p, l, -1, &b);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             default:
-                sb_subj(w, &b, &s, l);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "ở đâu");
                 world_sb_add(&b, "?");
                 break;
@@ -1381,26 +1501,29 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
         case L_EN:
             world_sb_add(&b, "where");
             world_sb_add(&b, tense == T_PAST ? "did" : p == P_3SG ? "does" : "do");
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, v->en[0]);
             break;
-        case L_ES:
+        case L_ES: {
+            char group[160];
+            world_es_verb(w, verb, tense, p, time, group, sizeof group);
             world_sb_add(&b, "¿");
             world_sb_add(&b, "dónde");
-            world_sb_add(&b, v->es[tense == T_PAST ? VT_PAST : VT_PRES][p]);
-            sb_subj(w, &b, &s, l);
+            world_sb_add(&b, group);
+            sb_subj(w, &b, &s, l, true);
             break;
+        }
         case L_FR: {
             char group[160];
             world_fr_verb(w, verb, tense, &s, group, sizeof group);
             world_sb_add(&b, "où est-ce que");
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, group);
             break;
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             if (tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             world_sb_add(&b, v->vi_intr ? v->vi_intr : v->vi);
@@ -1438,26 +1561,29 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
             world_sb_add(&b, "what");
             world_sb_add(&b, c.tense == T_PAST ? "did" : c.tense == T_FUT ? "will"
                        : p == P_3SG ? "does" : "do");
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             world_sb_add(&b, v->en[0]);
             break;
-        case L_ES:
+        case L_ES: {
+            char group[160];
+            world_es_verb(w, verb, c.tense, p, c.time, group, sizeof group);
             world_sb_add(&b, "¿");
             world_sb_add(&b, "qué");
-            world_sb_add(&b, v->es[c.tense == T_PAST ? VT_PAST : c.tense == T_FUT ? VT_FUT : VT_PRES][p]);
-            sb_subj(w, &b, &c.s, l);
+            world_sb_add(&b, group);
+            sb_subj(w, &b, &c.s, l, true);
             break;
+        }
         case L_FR: {
             char group[160];
             world_fr_verb(w, verb, c.tense, &c.s, group, sizeof group);
             world_sb_add(&b, "qu'est-ce que");
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             world_sb_add(&b, group);
             break;
         }
         default:
             sb_time(w, &b, c.time, c.tense == T_PRES, l, true);
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             if (c.tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             if (c.tense == T_FUT)
@@ -1495,11 +1621,11 @@ static int k_who(const struct world *w, struct pl_rng *r, struct sentence *out)
         case L_ES:
             world_sb_add(&b, "¿");
             world_sb_add(&b, "quién");
-            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l, time, &b);
             break;
         case L_FR:
             world_sb_add(&b, "qui");
-            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l, time, &b);
             break;
         default:
             sb_time(w, &b, time, false, l, true);
@@ -1532,21 +1658,21 @@ static int k_what_color(const struct world *w, struct pl_rng *r, struct sentence
         case L_EN:
             world_sb_add(&b, "what color");
             world_sb_add(&b, en_be[0][p]);
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             break;
         case L_ES:
             world_sb_add(&b, "¿");
             world_sb_add(&b, "de qué color");
-            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
-            sb_subj(w, &b, &s, l);
+            copula(w, w->v_ser, T_PRES, p, l, -1, &b);
+            sb_subj(w, &b, &s, l, true);
             break;
         case L_FR:
             world_sb_add(&b, "de quelle couleur");
-            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
-            sb_subj(w, &b, &s, l);
+            copula(w, w->v_ser, T_PRES, p, l, -1, &b);
+            sb_subj(w, &b, &s, l, true);
             break;
         default:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, "màu gì");
             break;
         }

@@ -39,6 +39,8 @@ enum noun_flag {
     NF_HASP = 1 << 6,     /* French: no elision before it ("le hibou") */
     NF_EN_A = 1 << 7,     /* English "a" although it starts with a vowel */
     NF_EN_AN = 1 << 8,    /* English "an" although it starts with a consonant */
+    NF_NOPOSS = 1 << 9,   /* never with a possessor ("my king", "my lion") */
+    NF_SGPOSS = 1 << 10,  /* only a singular possessor ("my wife", not "our wife") */
 };
 
 struct wnoun {
@@ -80,6 +82,7 @@ enum verb_use {
     VU_IMP = 1 << 0, VU_INTR = 1 << 1, VU_CLOCK = 1 << 2, VU_MOTION = 1 << 3,
     VU_STATE = 1 << 4, VU_LIKE = 1 << 5, VU_GENERIC = 1 << 6, VU_MASSDEF = 1 << 7,
     VU_MASSBARE = 1 << 8, VU_COPULA = 1 << 9, VU_EXIST = 1 << 10,
+    VU_OWN = 1 << 11,        /* the object belongs to the subject: "She loves her mother" */
 };
 
 struct wverb {
@@ -90,8 +93,9 @@ struct wverb {
     unsigned uses;           /* enum verb_use */
     const char *en[4];       /* base, 3sg, past, -ing */
     const char *en_obj;
-    const char *es_inf, *es_ger;
+    const char *es_inf, *es_ger, *es_pp;
     const char *es[N_VTENSE][N_PERSON];
+    const char *es_pret[N_PERSON]; /* ser, estar: preterite for a bounded past, else NULL */
     const char *es_imp[2];   /* affirmative, negative tú imperative */
     const char *es_obj;
     const char *fr_inf;
@@ -115,7 +119,12 @@ struct wplace {
     int label;
 };
 
-enum { TU_PAST = 1, TU_FUT = 2, TU_HABIT = 4, TU_NOW = 8, TU_DAY = 16, TU_MONTH = 32 };
+enum {
+    TU_PAST = 1, TU_FUT = 2, TU_HABIT = 4, TU_NOW = 8, TU_DAY = 16, TU_MONTH = 32,
+    TU_TODAY = 64,   /* a part of today: the Spanish perfect in the past ("hoy ha llovido") */
+    TU_SUMMER = 128, /* in summer (the weather's "not" lines) */
+    TU_WINTER = 256,
+};
 
 struct wtime {
     const char *id;
@@ -156,6 +165,9 @@ enum { WF_NOW, WF_HABIT, WF_PAST, WF_FUT };
 struct wweather {
     const char *id;
     const char *text[N_LANG][4]; /* [lang][WF_*] */
+    const char *es_perf;         /* the Spanish perfect, for the past of today */
+    struct wset not_places;      /* over places: where it does not happen */
+    unsigned not_times;          /* TU_SUMMER, TU_WINTER: when it does not happen */
 };
 
 enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4 };
@@ -164,6 +176,7 @@ struct wframe {
     const char *id;
     unsigned kinds;          /* IK_* it fits */
     const char *text[N_LANG];
+    const char *vi_neg;      /* Vietnamese for a clause that holds "không", or NULL */
 };
 
 struct widiom {
@@ -217,6 +230,10 @@ struct wcache {
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
     int like, man, woman;
+    /* Words written with a capital letter inside the idioms, per language
+     * (proper nouns: "Dios", "Rome"); each allocated. */
+    char **proper[N_LANG];
+    int n_proper[N_LANG];
 };
 
 struct world {
@@ -274,6 +291,7 @@ struct np {
     int det;
     bool pl;
     int poss;            /* pronoun index for D_POSS */
+    bool refl;           /* D_POSS: the possessor is the subject ("Cô ấy yêu mẹ mình") */
     int num;             /* number index for D_NUM */
     int adj;             /* adjective index or -1 */
     const struct np *owner; /* for D_OWNER: a singular D_DEF or D_POSS phrase */
@@ -341,6 +359,8 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap);
 /* Change the case of the first letter of s in place (UTF-8, the letters of
  * the four languages).  Returns false when s does not start with a letter. */
 bool world_case_first(char *s, bool upper);
+/* Whether s starts with a capital letter. */
+bool world_upper_first(const char *s);
 
 /* The French verb group of a clause without negation: "mange", "a mangé",
  * "est allée" (the participle agrees after être), "rend visite". */
@@ -358,9 +378,30 @@ bool world_fr_elides(const struct world *w, const char *word);
 void world_time_phrase(const struct world *w, int t, bool habit, int lang, char *buf, size_t cap);
 bool world_time_front(const struct world *w, int t, bool habit);
 
+/* A subject in one language; Spanish drops it when `es_drop` (questions,
+ * copula sentences, second clauses: "¿Come pescado?", "Está cansada"). */
+void world_subj(const struct world *w, const struct subj *s, int lang, bool es_drop,
+                struct wsb *b);
+
+/* Whether time phrase t (or -1) names a part of today ("this morning"). */
+bool world_time_today(const struct world *w, int t);
+/* The Spanish form of a verb for person p in tense T_PRES, T_PAST or T_FUT;
+ * in the past with a time phrase of today the perfect ("ha ido"), except for
+ * states. */
+void world_es_verb(const struct world *w, int verb, int tense, int person, int time, char *out,
+                   size_t cap);
+
 /* Person, gender and number of a subject. */
 int world_subj_person(const struct world *w, const struct subj *s);
 int world_subj_gender(const struct world *w, const struct subj *s);
+
+/* A clause inside frame f: "I think that it's raining cats and dogs."  The
+ * clause loses its full stop and its capital letter, unless it opens with a
+ * proper noun ("Dios", "Rome": words the idioms write with a capital inside
+ * a sentence); a Vietnamese clause holding "không" takes the frame's vi_neg
+ * form. */
+void world_framed(const struct world *w, const struct wframe *f, const char *clause, int lang,
+                  char *out, size_t cap);
 
 /* ---- sentence.c ---- */
 
