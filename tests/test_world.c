@@ -90,6 +90,49 @@ static void check_clause(const struct world *w, const struct clause *c, const ch
     CHECK_STR(s.text[L_VI], vi);
 }
 
+/* An English sentence as the split sees it, whatever way it was typed:
+ * lower case, no final punctuation, single spaces, contractions undone,
+ * American spelling. */
+static void canon(char *s)
+{
+    static const char *const from[] = {
+        "don't", "doesn't", "didn't", "won't", "isn't", "aren't", "wasn't", "weren't", "can't",
+        "mustn't", "i'm", "you're", "we're", "they're", "it's", "he's", "she's", "that's",
+        "there's", "what's", "i'll", "you'll", "we'll", "they'll", "cannot", "colours", "colour",
+        "grey", "neighbours", "neighbour", "favourite", "travelled", "travelling", "theatre",
+        "centre", "jewellery", "mum"};
+    static const char *const to[] = {
+        "do not", "does not", "did not", "will not", "is not", "are not", "was not",
+        "were not", "cannot", "must not", "i am", "you are", "we are", "they are", "it is",
+        "he is", "she is", "that is", "there is", "what is", "i will", "you will", "we will",
+        "they will", "can not", "colors", "color", "gray", "neighbors", "neighbor", "favorite",
+        "traveled", "traveling", "theater", "center", "jewelry", "mom"};
+    char *d = s;
+    for (char *p = s; *p; p++) {
+        if (*p == ' ' && (d == s || d[-1] == ' '))
+            continue;
+        *d++ = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+    }
+    while (d > s && strchr(".?! ", d[-1]))
+        d--;
+    *d = 0;
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        size_t k = strlen(from[i]);
+        for (char *p = s; (p = strstr(p, from[i]));) {
+            bool word = (p == s || p[-1] == ' ' || p[-1] == '"') &&
+                        (!p[k] || strchr(" ,.?!\"", p[k]));
+            if (!word) {
+                p += k;
+                continue;
+            }
+            char tmp[1024];
+            snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to[i], p + k);
+            strcpy(s, tmp);
+            p += strlen(to[i]);
+        }
+    }
+}
+
 /* ---- the data ---- */
 
 static void test_load(const struct world *w)
@@ -723,6 +766,51 @@ static bool ends_with_phrase(const char *s, const char *tail)
     return n >= k + 2 && s[n - k - 2] == ' ' && strncmp(s + n - k - 1, tail, k) == 0;
 }
 
+/* Text as people type it: always changed, always the same sentence. */
+static void test_casual(const struct world *w)
+{
+    struct pl_rng r, rc;
+    pl_rng_seed(&r, 5);
+    pl_rng_seed(&rc, 6);
+    int same = 0, other = 0, lower = 0, nostop = 0, spaces = 0, british = 0, contr = 0;
+    for (int i = 0; i < 3000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 1u << L_EN, &s) != 0)
+            continue;
+        char typed[1024], a[1024], b[1024];
+        snprintf(typed, sizeof typed, "%s", s.text[L_EN]);
+        world_casual(&rc, typed, sizeof typed);
+        same += strcmp(typed, s.text[L_EN]) == 0;
+        snprintf(a, sizeof a, "%s", typed);
+        snprintf(b, sizeof b, "%s", s.text[L_EN]);
+        canon(a);
+        canon(b);
+        if (strcmp(a, b) != 0) {
+            other++;
+            fprintf(stderr, "casual: '%s' from '%s'\n", typed, s.text[L_EN]);
+        }
+        lower += !world_upper_first(typed) && world_upper_first(s.text[L_EN]);
+        nostop += !strchr(".?!", typed[strlen(typed) - 1]);
+        spaces += strstr(typed, "  ") != NULL;
+        british += strstr(typed, "colour") || strstr(typed, "grey") || strstr(typed, "neighbour");
+        contr += strstr(typed, "'") != NULL && !strstr(s.text[L_EN], "'");
+    }
+    CHECK_INT(same, 0);
+    CHECK_INT(other, 0);
+    CHECKF(lower > 300 && nostop > 300 && spaces > 100 && british > 5 && contr > 100,
+           "lower %d, no stop %d, double spaces %d, British %d, contracted %d", lower, nostop,
+           spaces, british, contr);
+    /* both ways: made and undone */
+    char s1[128] = "It's cold and I don't like it.", s2[128];
+    int undone = 0;
+    for (int i = 0; i < 200; i++) {
+        snprintf(s2, sizeof s2, "%s", s1);
+        world_casual(&rc, s2, sizeof s2);
+        undone += strstr(s2, "do not") != NULL || strstr(s2, "t is") != NULL;
+    }
+    CHECKF(undone > 20, "%d contractions undone", undone);
+}
+
 /* Many random sentences of every kind: nothing the review or common sense
  * ruled out appears, and what it asked for does. */
 static void test_pool(const struct world *w)
@@ -972,23 +1060,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Undo the English contractions, as the split does. */
-static void uncontract(char *s)
-{
-    static const char *const from[] = {"doesn't ", "don't ", "didn't ", "won't ", "isn't ",
-                                       "aren't ", "wasn't ", "weren't ", "It's ", "it's "};
-    static const char *const to[] = {"does not ", "do not ", "did not ", "will not ", "is not ",
-                                     "are not ", "was not ", "were not ", "It is ", "it is "};
-    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
-        char *p = strstr(s, from[i]);
-        if (!p || (p > s && p[-1] != ' '))
-            continue;
-        char tmp[1024];
-        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to[i], p + strlen(from[i]));
-        strcpy(s, tmp);
-    }
-}
-
 static bool has_tag(const struct jsonl_record *r, const char *tag)
 {
     for (int i = 0; i < r->n_tags; i++)
@@ -1056,7 +1127,7 @@ static void test_corpus(const struct world *w)
             continue;
         }
         held_in_train += held;
-        uncontract(en);
+        canon(en);
         seen[n_seen++] = strdup(en);
         for (int t = 0; t < train.rec[i].n_tags; t++)
             idioms += strncmp(train.rec[i].tags[t], "idiom", 5) == 0;
@@ -1064,6 +1135,31 @@ static void test_corpus(const struct world *w)
     }
     CHECK_INT(unmatched, 0);
     CHECK_INT(held_in_train, 0);
+    /* a quarter of the sources typed casually, never a target */
+    int casual = 0, casual_held = 0, bad_target = 0;
+    struct jsonl_set *all[3] = {&train, &valid, &test};
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < all[s]->n; i++) {
+            const struct jsonl_record *rec = &all[s]->rec[i];
+            if (!has_tag(rec, "casual"))
+                continue;
+            if (s == 0)
+                casual++;
+            else
+                casual_held++;
+            const char *t = rec->target;
+            size_t k = strlen(t);
+            bool label = rec->label != NULL;
+            if (!label && (!k || !strchr(".?!", t[k - 1]) ||
+                           !(world_upper_first(t) || !strncmp(t, "¿", 2) || !strncmp(t, "¡", 2)))) {
+                bad_target++;
+                fprintf(stderr, "casual target: %s\n", t);
+            }
+        }
+    CHECKF(casual > train.n / 5 && casual < train.n * 3 / 10, "%d casual sources in train", casual);
+    CHECKF(casual_held > (valid.n + test.n) / 8 && casual_held < (valid.n + test.n) * 4 / 10,
+           "%d casual sources in valid and test", casual_held);
+    CHECK_INT(bad_target, 0);
     /* the task mix: idiom tasks about 12%, classification about 6% */
     CHECKF(idioms > train.n / 10 && idioms < train.n * 14 / 100, "%d idiom examples", idioms);
     CHECKF(classify > train.n * 4 / 100 && classify < train.n * 8 / 100, "%d classify", classify);
@@ -1084,7 +1180,7 @@ static void test_corpus(const struct world *w)
             }
             held_elsewhere += held;
             explains += is_explain(&sets[s]->rec[i]);
-            uncontract(en);
+            canon(en);
             if (bsearch(&key, seen, (size_t)n_seen, sizeof *seen, cmp_str)) {
                 leaks++;
                 fprintf(stderr, "in train and %s: %s\n", s ? "test" : "valid", en);
@@ -1100,7 +1196,7 @@ static void test_corpus(const struct world *w)
     for (int k = 0; k < w->n_idioms; k++) {
         char en[512];
         snprintf(en, sizeof en, "%s", w->idioms[k].en);
-        uncontract(en); /* seen[] holds uncontracted English */
+        canon(en); /* seen[] holds canonical English */
         int found = 0;
         for (int i = 0; i < n_seen && !found; i++)
             found = strstr(seen[i], en) != NULL;
@@ -1308,6 +1404,7 @@ int main(void)
     test_kinds(w);
     test_review(w);
     test_pool(w);
+    test_casual(w);
     test_samples(w);
     test_presets(w);
     test_corpus(w);

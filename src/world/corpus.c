@@ -10,7 +10,10 @@
  * The split field of idioms.txt divides the idioms between soft prompt B's
  * train and test files.  Each split is drawn from its own random stream: a
  * generator for the test split rejects sentences until one hashes
- * into the test split.  The task mix is fixed here:
+ * into the test split.  A quarter of the sources of every task and split
+ * are typed as people type (world_casual: lower case, no final stop, double
+ * spaces, contractions undone or made, British spelling) and tagged
+ * "casual"; the targets stay as written.  The task mix is fixed here:
  *
  *   translate, ordinary sentence   62%    meaning, idiom            5%
  *   meaning, ordinary sentence     20%    explain, idiom            3%
@@ -36,6 +39,8 @@ static const int mix[N_EX] = {620, 200, 40, 50, 30, 60};
 #define HELDOUT_PERCENT 30
 /* The share of idiom examples that put the idiom inside a frame. */
 #define FRAME_PERCENT 60
+/* The share of sources typed casually (every split; tagged "casual"). */
+#define CASUAL_PERCENT 25
 
 uint64_t world_hash(const char *s)
 {
@@ -79,6 +84,7 @@ struct world_gen {
     int mix[N_EX];               /* task mix, per mille */
     struct sentence s;
     char text[1024], source[2048], target[1024], literal[1024];
+    bool casual;                 /* g->text was typed casually */
 };
 
 static int pick(struct pl_rng *r, int n)
@@ -191,6 +197,140 @@ static void contract(char *s)
     }
 }
 
+/* ---- text as people type it ---- */
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || (c & 0x80);
+}
+
+/* Replace the word group `from` at s[at] (len bytes) by `to`, keeping a
+ * capital first letter. */
+static void splice(char *s, size_t cap, size_t at, size_t len, const char *to)
+{
+    char tail[1024];
+    snprintf(tail, sizeof tail, "%s", s + at + len);
+    bool upper = s[at] >= 'A' && s[at] <= 'Z';
+    size_t k = strlen(to);
+    if (at + k + strlen(tail) + 1 > cap)
+        return;
+    memcpy(s + at, to, k);
+    if (upper && s[at] >= 'a' && s[at] <= 'z')
+        s[at] = (char)(s[at] - 32);
+    snprintf(s + at + k, cap - at - k, "%s", tail);
+}
+
+/* Where `word` (a word group, compared without the case of its first letter)
+ * occurs in s as whole words from position `from`; -1 when nowhere. */
+static long find_words(const char *s, const char *word, size_t from)
+{
+    size_t k = strlen(word);
+    for (const char *p = s + from; *p; p++) {
+        if ((p > s && word_char(p[-1])) || strncmp(p + 1, word + 1, k - 1) != 0)
+            continue;
+        char a = p[0], b = word[0];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b + 32);
+        if (a == b && !word_char(p[k]))
+            return p - s;
+    }
+    return -1;
+}
+
+/* Each occurrence in s of a group of `pairs` turns into the other group of
+ * its pair with chance pct (only [0] -> [1] unless `both_ways`); returns
+ * whether s changed.  Both ways, a full form is contracted only before
+ * another word ("he is tired" -> "he's tired"; never "who he's."). */
+static bool swap_words(char *s, size_t cap, const char *const (*pairs)[2], size_t n,
+                       bool both_ways, struct pl_rng *r, int pct)
+{
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        for (;;) {
+            long p0 = find_words(s, pairs[i][0], at);
+            long p1 = both_ways ? find_words(s, pairs[i][1], at) : -1;
+            if (p0 < 0 && p1 < 0)
+                break;
+            int dir = p1 >= 0 && (p0 < 0 || p1 < p0);
+            long p = dir ? p1 : p0;
+            const char *from = pairs[i][dir], *to = pairs[i][!dir];
+            size_t k = strlen(from);
+            bool ok = dir == 1 || !both_ways || s[p + (long)k] == ' ';
+            if (ok && pick(r, 100) < pct) {
+                splice(s, cap, (size_t)p, k, to);
+                changed = true;
+                at = (size_t)p + strlen(to);
+            } else {
+                at = (size_t)p + k;
+            }
+        }
+    }
+    return changed;
+}
+
+void world_casual(struct pl_rng *r, char *s, size_t cap)
+{
+    static const char *const contractions[][2] = {
+        {"do not", "don't"}, {"does not", "doesn't"}, {"did not", "didn't"},
+        {"will not", "won't"}, {"is not", "isn't"}, {"are not", "aren't"},
+        {"was not", "wasn't"}, {"were not", "weren't"}, {"cannot", "can't"},
+        {"must not", "mustn't"}, {"I am", "I'm"}, {"you are", "you're"}, {"we are", "we're"},
+        {"they are", "they're"}, {"it is", "it's"}, {"he is", "he's"}, {"she is", "she's"},
+        {"that is", "that's"}, {"there is", "there's"}, {"what is", "what's"},
+        {"I will", "I'll"}, {"you will", "you'll"}, {"we will", "we'll"},
+        {"they will", "they'll"},
+    };
+    static const char *const british[][2] = {
+        {"color", "colour"}, {"colors", "colours"}, {"gray", "grey"},
+        {"neighbor", "neighbour"}, {"neighbors", "neighbours"}, {"favorite", "favourite"},
+        {"traveled", "travelled"}, {"traveling", "travelling"}, {"theater", "theatre"},
+        {"center", "centre"}, {"jewelry", "jewellery"}, {"mom", "mum"},
+    };
+    char orig[1024];
+    snprintf(orig, sizeof orig, "%s", s);
+    for (int tries = 0; tries < 8 && strcmp(orig, s) == 0; tries++) {
+        if (pick(r, 2))
+            swap_words(s, cap, contractions, sizeof contractions / sizeof *contractions, true,
+                       r, 70);
+        if (pick(r, 2))
+            swap_words(s, cap, british, sizeof british / sizeof *british, false, r, 100);
+        if (pick(r, 2))
+            for (char *p = s; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p + 32);
+        if (pick(r, 2)) {
+            size_t k = strlen(s);
+            while (k && strchr(".?! ", s[k - 1]))
+                s[--k] = 0;
+        }
+        if (pick(r, 10) < 3) {
+            /* a doubled space somewhere */
+            int n = 0;
+            for (char *p = s; *p; p++)
+                n += *p == ' ';
+            int at = pick(r, n);
+            for (char *p = s; *p && n; p++)
+                if (*p == ' ' && at-- == 0) {
+                    splice(s, cap, (size_t)(p - s), 1, "  ");
+                    break;
+                }
+        }
+    }
+    if (strcmp(orig, s) == 0 && s[0] >= 'A' && s[0] <= 'Z')
+        s[0] = (char)(s[0] + 32);
+}
+
+/* Type g->text casually CASUAL_PERCENT of the time. */
+static void maybe_casual(struct world_gen *g)
+{
+    g->casual = pick(&g->rng, 100) < CASUAL_PERCENT;
+    if (g->casual)
+        world_casual(&g->rng, g->text, sizeof g->text);
+}
+
 /* What draw_sentence accepts besides a label index. */
 enum { ANY_LABEL = -1, SOME_LABEL = -2 };
 
@@ -268,6 +408,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
         snprintf(g->target, sizeof g->target, "%s", g->s.text[lang]);
         int task = kind == EX_TRANSLATE ? TASK_TRANSLATE : TASK_MEANING;
         ph = phrasing(g, task, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
@@ -284,6 +425,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             contract(g->text);
         snprintf(g->target, sizeof g->target, "%s", w->labels[g->s.label].name);
         ph = phrasing(g, TASK_CLASSIFY, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, "", g->source, sizeof g->source);
         ex->task = world_task_names[TASK_CLASSIFY];
         ex->lang = "en";
@@ -323,7 +465,8 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             placed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
             g->literal[0] = 0;
             ph = phrasing(g, TASK_EXPLAIN, &heldout);
-            apply(ph->text, g->text, "", g->source, sizeof g->source);
+            maybe_casual(g);
+        apply(ph->text, g->text, "", g->source, sizeof g->source);
             ex->task = world_task_names[TASK_EXPLAIN];
             ex->lang = "en";
             ex->kind = f ? "idiom-frame" : "idiom";
@@ -334,6 +477,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
                g->target, sizeof g->target);
         int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
         ph = phrasing(g, task, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
@@ -346,6 +490,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     ex->target = g->target;
     ex->text = g->text;
     ex->heldout = heldout;
+    ex->casual = g->casual;
     return 0;
 }
 
@@ -537,7 +682,12 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
         }
         struct line l = {ex.source, ex.target, ex.task, ex.lang, ex.literal,
                          strcmp(ex.task, "classify") == 0 ? ex.target : NULL,
-                         {ex.kind, ex.heldout ? "heldout-phrasing" : NULL, NULL}};
+                         {ex.kind, NULL, NULL}};
+        int nt = 1;
+        if (ex.heldout)
+            l.tags[nt++] = "heldout-phrasing";
+        if (ex.casual)
+            l.tags[nt++] = "casual";
         write_line(&o, &l);
     }
     *written = o.n;

@@ -427,6 +427,12 @@ int world_topic_merge(int a, int b);
 /* The split of an ordinary English sentence. */
 enum world_split world_sentence_split(const char *english);
 
+/* Retype an English sentence s (in place, cap bytes) as people type it:
+ * some of lower case, no final punctuation, a doubled space, contractions
+ * made or undone ("it's" / "it is"), British spelling ("colour").  Always
+ * changes something. */
+void world_casual(struct pl_rng *r, char *s, size_t cap);
+
 /* FNV-1a 64 of a string. */
 uint64_t world_hash(const char *s);
 
