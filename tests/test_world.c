@@ -603,7 +603,7 @@ static void test_kinds(const struct world *w)
             ok++;
             for (int l = 0; l < N_LANG; l++) {
                 size_t n = strlen(s.text[l]);
-                CHECKF(n > 3 && strchr(".?!", s.text[l][n - 1]), "%s: '%s'", world_kind_names[k],
+                CHECKF(n > 2 && strchr(".?!", s.text[l][n - 1]), "%s: '%s'", world_kind_names[k],
                        s.text[l]);
                 CHECKF(!strstr(s.text[l], "  ") && !strstr(s.text[l], " ."),
                        "spacing: '%s'", s.text[l]);
@@ -745,6 +745,161 @@ static void test_review(const struct world *w)
               "La balle est sur ton court.");
 }
 
+/* Draw sentences of one kind until the English is `en`; then the others
+ * must be es, fr and vi.  Fails when the kind never says `en`. */
+static void check_kind(const struct world *w, int kind, const char *en, const char *es,
+                       const char *fr, const char *vi)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 99);
+    for (int i = 0; i < 200000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, kind, 0, &s) != 0 || strcmp(s.text[L_EN], en) != 0)
+            continue;
+        CHECK_STR(s.text[L_ES], es);
+        CHECK_STR(s.text[L_FR], fr);
+        CHECK_STR(s.text[L_VI], vi);
+        return;
+    }
+    CHECKF(false, "%s never says \"%s\"", world_kind_names[kind], en);
+}
+
+static int M(const struct world *w, const char *id)
+{
+    for (int i = 0; i < w->n_modals; i++)
+        if (strcmp(w->modals[i].id, id) == 0)
+            return i;
+    CHECKF(false, "no modal '%s'", id);
+    return 0;
+}
+
+static void check_sentence(const struct sentence *s, const char *en, const char *es,
+                           const char *fr, const char *vi)
+{
+    CHECK_STR(s->text[L_EN], en);
+    CHECK_STR(s->text[L_ES], es);
+    CHECK_STR(s->text[L_FR], fr);
+    CHECK_STR(s->text[L_VI], vi);
+}
+
+/* The sentence kinds a class types (issue 11). */
+static void test_new_kinds(const struct world *w)
+{
+    struct sentence s = {.langs = (1u << N_LANG) - 1};
+    struct subj i = {.pron = P(w, "i")}, you = {.pron = P(w, "you")}, she = {.pron = P(w, "she")};
+    /* states: tener / avoir, and "feel" with its object pronoun */
+    world_describe(w, &you, A(w, "hungry"), T_PRES, -1, false, true, false, &s);
+    check_sentence(&s, "Are you hungry?", "¿Tienes hambre?", "Est-ce que tu as faim ?",
+                   "Bạn có đói không?");
+    world_describe(w, &i, A(w, "thirsty"), T_PRES, -1, false, false, false, &s);
+    check_sentence(&s, "I am very thirsty.", "Tengo mucha sed.", "J'ai très soif.",
+                   "Tôi rất khát.");
+    world_describe(w, &i, A(w, "cold_person"), T_PRES, -1, true, false, false, &s);
+    check_sentence(&s, "I am not cold.", "No tengo frío.", "Je n'ai pas froid.",
+                   "Tôi không lạnh.");
+    world_describe(w, &i, A(w, "tired"), T_PRES, -1, true, false, true, &s);
+    check_sentence(&s, "I do not feel tired.", "No me siento cansado.",
+                   "Je ne me sens pas fatigué.", "Tôi không thấy mệt.");
+    world_describe(w, &she, A(w, "sad"), T_PRES, world_time_index(w, "today"), false, false,
+                   true, &s);
+    check_sentence(&s, "She feels very sad today.", "Se siente muy triste hoy.",
+                   "Elle se sent très triste aujourd'hui.", "Hôm nay cô ấy thấy rất buồn.");
+    world_describe(w, &you, A(w, "sick"), T_PRES, -1, false, true, true, &s);
+    check_sentence(&s, "Do you feel sick?", "¿Te sientes enfermo?",
+                   "Est-ce que tu te sens malade ?", "Bạn có thấy ốm không?");
+    /* greetings and courtesy, placeholders filled */
+    check_kind(w, K_GREETING, "See you on Monday!", "¡Hasta el lunes!", "À lundi !",
+               "Hẹn gặp lại vào thứ Hai!");
+    check_kind(w, K_GREETING, "Her name is Lan.", "Se llama Lan.", "Elle s'appelle Lan.",
+               "Cô ấy tên là Lan.");
+    check_kind(w, K_GREETING, "I am seven years old.", "Tengo siete años.", "J'ai sept ans.",
+               "Tôi bảy tuổi.");
+    check_kind(w, K_GREETING, "Thank you very much!", "¡Muchas gracias!", "Merci beaucoup !",
+               "Cảm ơn bạn rất nhiều!");
+
+    /* modals: the infinitive after them; French "de" after a negation */
+    struct clause c;
+    clause_init(&c, V(w, "swim"));
+    c.s = i;
+    world_modal(w, M(w, "can"), &c, &s);
+    check_sentence(&s, "I can swim.", "Puedo nadar.", "Je peux nager.", "Tôi có thể bơi.");
+    clause_init(&c, V(w, "go"));
+    c.s.pron = P(w, "we");
+    c.dest = world_place_index(w, "school");
+    c.time = world_time_index(w, "tomorrow");
+    world_modal(w, M(w, "have_to"), &c, &s);
+    check_sentence(&s, "We have to go to school tomorrow.", "Tenemos que ir a la escuela mañana.",
+                   "Nous devons aller à l'école demain.",
+                   "Ngày mai chúng tôi phải đi đến trường.");
+    clause_init(&c, V(w, "eat"));
+    c.s = i;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "meat"), D_BARE, false, -1);
+    world_modal(w, M(w, "want"), &c, &s);
+    check_sentence(&s, "I do not want to eat meat.", "No quiero comer carne.",
+                   "Je ne veux pas manger de viande.", "Tôi không muốn ăn thịt.");
+    clause_init(&c, V(w, "drink"));
+    c.s = you;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "coffee"), D_BARE, false, -1);
+    world_modal(w, M(w, "must"), &c, &s);
+    check_sentence(&s, "You must not drink coffee.", "No debes beber café.",
+                   "Tu ne dois pas boire de café.", "Bạn không được uống cà phê.");
+    clause_init(&c, V(w, "dance"));
+    c.s.np = np_make(N(w, "sister"), D_POSS, false, -1);
+    c.s.np.poss = P(w, "i");
+    world_modal(w, M(w, "would_like"), &c, &s);
+    check_sentence(&s, "My sister would like to dance.", "A mi hermana le gustaría bailar.",
+                   "Ma sœur voudrait danser.", "Chị gái tôi muốn nhảy múa.");
+    clause_init(&c, V(w, "buy"));
+    c.s = she;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    world_modal(w, M(w, "need"), &c, &s);
+    check_sentence(&s, "She does not need to buy bread.", "Ella no necesita comprar pan.",
+                   "Elle n'a pas besoin d'acheter de pain.", "Cô ấy không cần mua bánh mì.");
+
+    /* requests: "me" glued to the Spanish infinitive, before the French one */
+    clause_init(&c, V(w, "help"));
+    c.s = you;
+    world_request(w, M(w, "can"), false, false, true, &c, &s);
+    check_sentence(&s, "Can you help me?", "¿Puedes ayudarme?", "Est-ce que tu peux m'aider ?",
+                   "Bạn có thể giúp tôi không?");
+    clause_init(&c, V(w, "give"));
+    c.s = you;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "salt"), D_DEF, false, -1);
+    world_request(w, M(w, "could"), false, true, true, &c, &s);
+    check_sentence(&s, "Could you please give me the salt?", "¿Podrías darme la sal, por favor?",
+                   "Est-ce que tu pourrais me donner le sel, s'il te plaît ?",
+                   "Bạn làm ơn đưa cho tôi muối được không?");
+    clause_init(&c, V(w, "go"));
+    c.s = i;
+    c.dest = world_place_index(w, "park");
+    world_request(w, M(w, "can"), true, false, false, &c, &s);
+    check_sentence(&s, "Can I go to the park?", "¿Puedo ir al parque?",
+                   "Est-ce que je peux aller au parc ?",
+                   "Tôi có thể đi đến công viên được không?");
+
+    /* let's */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = P(w, "we");
+    c.dest = world_place_index(w, "park");
+    world_lets(w, &c, &s);
+    check_sentence(&s, "Let's go to the park!", "¡Vamos al parque!", "Allons au parc !",
+                   "Chúng ta cùng đi đến công viên nhé!");
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = P(w, "we");
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    world_lets(w, &c, &s);
+    check_sentence(&s, "Let's eat bread!", "¡Vamos a comer pan!", "Mangeons du pain !",
+                   "Chúng ta cùng ăn bánh mì nhé!");
+}
+
 /* Whether phrase occurs in s as whole words (the first letter of s in
  * either case). */
 static bool has_phrase(const char *s, const char *phrase)
@@ -823,7 +978,8 @@ static void test_pool(const struct world *w)
     for (int a = 0; a < w->n_adjs && n_traits < 128; a++) {
         bool state = false;
         for (int b = 0; b < w->n_adjs; b++)
-            state |= w->adjs[b].es_estar && strcmp(w->adjs[b].en, w->adjs[a].en) == 0;
+            state |= (w->adjs[b].es_estar || w->adjs[b].es_tener) &&
+                     strcmp(w->adjs[b].en, w->adjs[a].en) == 0;
         if (!state && w->adjs[a].kind != AK_ATTR)
             traits[n_traits++] = w->adjs[a].en;
     }
@@ -1405,6 +1561,7 @@ int main(void)
     test_review(w);
     test_pool(w);
     test_casual(w);
+    test_new_kinds(w);
     test_samples(w);
     test_presets(w);
     test_corpus(w);

@@ -347,7 +347,8 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
             continue;
         if (want != ANY_LABEL && (want >= 0 ? g->s.label != want : g->s.label < 0))
             continue;
-        if (world_sentence_split(g->s.text[L_EN]) != g->split)
+        enum world_split sp = g->s.fixed ? WORLD_TRAIN : world_sentence_split(g->s.text[L_EN]);
+        if (sp != g->split)
             continue;
         if (picky) {
             g->rng = before;

@@ -809,6 +809,21 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     world_sb_add(b, c->question ? "?" : ".");
 }
 
+void world_vp(const struct world *w, const struct clause *c, int lang, const char *verb,
+              bool me, struct wsb *b)
+{
+    const struct wverb *v = &w->verbs[c->verb];
+    if (me)
+        world_sb_add(b, v->me[lang]);
+    else if (verb)
+        world_sb_add(b, verb);
+    else
+        world_sb_add(b, lang == L_EN ? v->en[0] : lang == L_ES ? v->es_inf : lang == L_FR
+                        ? v->fr_inf : !c->has_obj && v->vi_intr ? v->vi_intr : v->vi);
+    object(w, c, lang, b);
+    tail(w, c, lang, b);
+}
+
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out)
 {
     for (int l = 0; l < N_LANG; l++) {

@@ -21,7 +21,8 @@ const char *const world_task_names[N_TASK] = {"translate", "meaning", "explain",
 const char *const world_kind_names[N_KIND] = {
     "describe", "location", "exist", "this_is", "action", "intransitive", "motion",
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
-    "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many",
+    "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
+    "greeting", "modal", "request", "lets",
 };
 
 /* ---- small parsing helpers ---- */
@@ -515,14 +516,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         a->id = fl[0];
         if (find_id(w->adjs, w->n_adjs - 1, sizeof *w->adjs, a->id) >= 0)
             return bad(e, f, c.line, "adjective '%s' defined twice", a->id);
-        static const char *const kinds[] = {"grad", "color", "plain", "attr"};
+        static const char *const kinds[] = {"grad", "color", "plain", "attr", "pred"};
         a->kind = -1;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if (strcmp(fl[1], kinds[k]) == 0)
                 a->kind = k;
         if (a->kind < 0)
-            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain or attr",
-                       a->id);
+            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain, attr or "
+                       "pred", a->id);
         char what[128];
         snprintf(what, sizeof what, "adjective '%s': for", a->id);
         if ((rc = noun_set(w, fl[2], &a->for_, f, c.line, what, e)))
@@ -536,9 +537,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         if (strcmp(fl[5], "pre") != 0 && strcmp(fl[5], "post") != 0)
             return bad(e, f, c.line, "adjective '%s': es pos must be pre or post", a->id);
         a->es_pre = strcmp(fl[5], "pre") == 0;
-        if (strcmp(fl[6], "ser") != 0 && strcmp(fl[6], "estar") != 0)
-            return bad(e, f, c.line, "adjective '%s': es cop must be ser or estar", a->id);
+        if (strcmp(fl[6], "ser") != 0 && strcmp(fl[6], "estar") != 0 &&
+            strcmp(fl[6], "tener") != 0)
+            return bad(e, f, c.line, "adjective '%s': es cop must be ser, estar or tener", a->id);
         a->es_estar = strcmp(fl[6], "estar") == 0;
+        a->es_tener = strcmp(fl[6], "tener") == 0;
+        if (a->es_tener && (n != 5 || a->kind != AK_PRED))
+            return bad(e, f, c.line, "adjective '%s': a tener state is of kind pred and has a "
+                       "fifth Spanish form (\"mucha hambre\")", a->id);
         n = split(fl[7], ',', (char **)a->fr, 5);
         if (n < 4 || n > 5)
             return bad(e, f, c.line, "adjective '%s': %d French forms, needs 4 or 5", a->id, n);
@@ -861,6 +867,135 @@ static int load_labels(struct world *w, const char *dir, struct pl_err *e)
     return 0;
 }
 
+/* The placeholders of a phrase; -1 for an unknown one. */
+static int holes(const char *s, unsigned *out)
+{
+    static const char *const names[] = {"{name}", "{name_m}", "{name_f}", "{day}", "{num}"};
+    *out = 0;
+    for (const char *p = s; (p = strchr(p, '{')); p++) {
+        size_t k = 0;
+        while (k < 5 && strncmp(p, names[k], strlen(names[k])) != 0)
+            k++;
+        if (k == 5)
+            return -1;
+        *out |= 1u << k;
+    }
+    return 0;
+}
+
+static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "phrases.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[6];
+        int nf = split(line, '|', fl, 6);
+        if (nf != 5)
+            return bad(e, f, c.line, "%d fields, expected 5", nf);
+        if ((rc = grow((void **)&w->phrases, &cap, w->n_phrases, sizeof *w->phrases, e)))
+            return rc;
+        struct wphrase *p = &w->phrases[w->n_phrases++];
+        p->id = fl[0];
+        if (find_id(w->phrases, w->n_phrases - 1, sizeof *w->phrases, p->id) >= 0)
+            return bad(e, f, c.line, "phrase '%s' defined twice", p->id);
+        for (int l = 0; l < N_LANG; l++) {
+            unsigned h;
+            p->text[l] = fl[1 + l];
+            if (!*p->text[l] || holes(p->text[l], &h) != 0)
+                return bad(e, f, c.line, "phrase '%s': the %s text is empty or has an unknown "
+                           "placeholder", p->id, world_lang_names[l]);
+            if (l == 0)
+                p->holes = h;
+            else if (h != p->holes)
+                return bad(e, f, c.line, "phrase '%s': the %s text has other placeholders "
+                           "than the English", p->id, world_lang_names[l]);
+        }
+    }
+    return 0;
+}
+
+static int load_modals(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "modals.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[12];
+        int nf = split(line, '|', fl, 12);
+        if (nf != 11)
+            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        if ((rc = grow((void **)&w->modals, &cap, w->n_modals, sizeof *w->modals, e)))
+            return rc;
+        struct wmodal *m = &w->modals[w->n_modals++];
+        m->id = fl[0];
+        m->use = strcmp(fl[1], "say") == 0 ? MU_SAY : strcmp(fl[1], "ask") == 0 ? MU_ASK
+               : strcmp(fl[1], "both") == 0 ? MU_SAY | MU_ASK : 0;
+        if (!m->use)
+            return bad(e, f, c.line, "modal '%s': use is say, ask or both", m->id);
+        m->en = fl[2];
+        m->en3 = fl[3];
+        m->en_not = opt(fl[4]);
+        m->en_not3 = opt(fl[5]);
+        if (!strcmp(fl[6], "subj") == !strcmp(fl[6], "dat"))
+            return bad(e, f, c.line, "modal '%s': es how is subj or dat", m->id);
+        m->es_dat = strcmp(fl[6], "dat") == 0;
+        if (split(fl[7], ',', (char **)m->es, N_PERSON) != N_PERSON ||
+            split(fl[8], ',', (char **)m->fr, N_PERSON) != N_PERSON)
+            return bad(e, f, c.line, "modal '%s': es and fr need 5 forms", m->id);
+        m->vi = fl[9];
+        m->vi_not = opt(fl[10]);
+        if (!m->en_not != !m->en_not3 || (!m->en_not && m->vi_not) || !*m->en || !*m->vi)
+            return bad(e, f, c.line, "modal '%s': a form is missing (negated in every language "
+                       "or in none)", m->id);
+    }
+    return 0;
+}
+
+static int load_names(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "names.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    int n_gender[2] = {0, 0};
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[4];
+        int nf = split(line, '|', fl, 4);
+        if (nf != 3)
+            return bad(e, f, c.line, "%d fields, expected 3", nf);
+        if ((rc = grow((void **)&w->names, &cap, w->n_names, sizeof *w->names, e)))
+            return rc;
+        struct wname *n = &w->names[w->n_names++];
+        n->id = fl[0];
+        n->gender = gender(fl[1]);
+        n->text = fl[2];
+        if (n->gender < 0 || !*n->text || !world_upper_first(n->text))
+            return bad(e, f, c.line, "name '%s': gender m or f and a capitalised name", n->id);
+        n_gender[n->gender]++;
+    }
+    if (!n_gender[G_M] || !n_gender[G_F])
+        return pl_err_set(e, PL_EFORMAT, "%s: needs men's and women's names", f->path);
+    return 0;
+}
+
 /* ---- records ---- */
 
 struct kv {
@@ -965,7 +1100,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     static const char *const keys[] = {
         "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
         "es.pres", "es.past", "es.fut", "es.pp", "es.pret", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
-        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj",
+        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj", "me",
     };
     static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
                                        "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
@@ -996,11 +1131,12 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             for (int i = 0; i < nu && i < 16; i++) {
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
-                                                    "copula", "exist", "own"};
+                                                    "copula", "exist", "own", "request",
+                                                    "ask", "lets"};
                 int k = 0;
-                while (k < 12 && strcmp(names[k], u[i]) != 0)
+                while (k < 15 && strcmp(names[k], u[i]) != 0)
                     k++;
-                if (k == 12)
+                if (k == 15)
                     return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
                 v->uses |= 1u << k;
             }
@@ -1095,6 +1231,10 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             v->vi_intr = x->val;
         if ((x = get(kv, n, "vi.obj")))
             v->vi_obj = x->val;
+        if ((x = get(kv, n, "me")) && split(x->val, ',', (char **)v->me, N_LANG) != N_LANG)
+            return bad(e, f, x->line, "verb '%s': me needs the en, es, fr and vi forms", v->id);
+        if ((v->uses & VU_REQUEST) && !v->me[0])
+            return bad(e, f, first, "verb '%s': a request verb needs its me forms", v->id);
     }
     if (n < 0)
         return e ? e->code : PL_EFORMAT;
@@ -1336,7 +1476,7 @@ static int derive(struct world *w, struct pl_err *e)
         for (int a = 0; a < w->n_adjs; a++) {
             if (!w->adjs[a].for_.has[i])
                 continue;
-            if ((rc = add_int(&n->adj, &n->n_adj, a, e)))
+            if (w->adjs[a].kind != AK_PRED && (rc = add_int(&n->adj, &n->n_adj, a, e)))
                 return rc;
             if (w->adjs[a].kind != AK_ATTR && (rc = add_int(&n->pred, &n->n_pred, a, e)))
                 return rc;
@@ -1391,6 +1531,8 @@ int world_load(const char *dir, struct world **out, struct pl_err *e)
         (rc = load_weather(w, dir, e)) || (rc = load_frames(w, dir, e)) ||
         (rc = load_idioms(w, dir, e)) || (rc = load_phrasings(w, dir, e)) ||
         (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
+        (rc = load_phrases(w, dir, e)) || (rc = load_names(w, dir, e)) ||
+        (rc = load_modals(w, dir, e)) ||
         (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
         world_free(w);
         return rc;
@@ -1446,6 +1588,9 @@ void world_free(struct world *w)
     free(w->idioms);
     free(w->phr);
     free(w->labels);
+    free(w->phrases);
+    free(w->modals);
+    free(w->names);
     free(w->fr_hasp);
     free(w->en_a);
     free(w->en_an);

@@ -47,6 +47,7 @@ void world_cache_free(struct wcache *c)
 {
     struct wlist *all[] = {&c->transitive, &c->intransitive, &c->prog, &c->imp, &c->clock,
                            &c->motion, &c->freq, &c->what, &c->where, &c->cities, &c->hours,
+                           &c->vp, &c->request, &c->lets,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
                            &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
@@ -104,6 +105,8 @@ int world_prepare(struct world *w, struct pl_err *e)
     struct wcache *c = &w->c;
     int rc = 0;
     c->like = -1;
+    c->have = world_verb_index(w, "have");
+    c->feel = world_verb_index(w, "feel");
     c->man = world_noun_index(w, "man");
     c->woman = world_noun_index(w, "woman");
     if (c->man < 0 || c->woman < 0)
@@ -112,6 +115,22 @@ int world_prepare(struct world *w, struct pl_err *e)
     for (int i = 0; i < w->n_verbs && !rc; i++) {
         const struct wverb *v = &w->verbs[i];
         if (v->uses & (VU_COPULA | VU_EXIST))
+            continue;
+        /* after a modal, in a request, after "let's": what people do, not a
+         * state, and not a Spanish reflexive ("quedarse": "tengo que
+         * quedarme" changes with the person) */
+        size_t k = strlen(v->es_inf);
+        bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
+        bool doing = v->person_subj && !refl && !(v->uses & (VU_STATE | VU_LIKE));
+        if (doing && !(v->uses & VU_REQUEST))
+            rc = list_add(&c->vp, i, e);
+        if (!rc && doing && (v->uses & (VU_ASK | VU_REQUEST)))
+            rc = list_add(&c->request, i, e);
+        if (!rc && doing && (v->uses & VU_LETS))
+            rc = list_add(&c->lets, i, e);
+        if (rc)
+            break;
+        if (v->uses & VU_REQUEST)
             continue;
         if (v->uses & VU_LIKE) {
             c->like = i;
@@ -193,6 +212,13 @@ int world_prepare(struct world *w, struct pl_err *e)
         if (!rc && subj && own && countable(n) && (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
     }
+    /* names are proper nouns in every language ("Je pense que Lan ...") */
+    for (int i = 0; i < w->n_names && !rc; i++)
+        for (int l = 0; l < N_LANG && !rc; l++) {
+            char probe[96];
+            snprintf(probe, sizeof probe, "- %s", w->names[i].text);
+            rc = add_proper(c, l, probe, e);
+        }
     for (int i = 0; i < w->n_idioms && !rc; i++)
         for (int l = 0; l < N_LANG && !rc; l++) {
             rc = add_proper(c, l, w->idioms[i].idiomatic[l], e);
@@ -525,14 +551,47 @@ static void copula(const struct world *w, int verb, int t, int person, int lang,
     world_sb_add(b, lang == L_ES ? v->es[vt][person] : v->fr[vt][person]);
 }
 
-/* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?". */
-static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
-                            int time, bool neg, bool question, struct sentence *out)
+/* Spanish "tener" or French "avoir" (the verb "have") for a state. */
+static const char *have_form(const struct world *w, int tense, int person, int lang)
+{
+    const struct wverb *v = &w->verbs[w->c.have];
+    int vt = tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT : VT_PRES;
+    return lang == L_ES ? v->es[vt][person] : v->fr[vt][person];
+}
+
+/* The French verb form `form` negated: "ne" before and "pas" after its first
+ * word ("n'ai pas besoin de"), or around all of it when it opens with an
+ * object pronoun ("ne me sens pas"). */
+static void fr_negated(struct wsb *b, const char *form)
+{
+    char first[64];
+    size_t k = strcspn(form, " ");
+    bool clitic = (k == 2 && (form[0] == 'm' || form[0] == 't' || form[0] == 's') &&
+                   form[1] == 'e') || strncmp(form, "nous ", 5) == 0 ||
+                  strncmp(form, "vous ", 5) == 0 || form[1] == '\'';
+    if (clitic)
+        k = strlen(form);
+    if (k >= sizeof first)
+        k = sizeof first - 1;
+    memcpy(first, form, k);
+    first[k] = 0;
+    world_sb_add(b, "ne");
+    world_sb_add(b, first);
+    world_sb_add(b, "pas");
+    if (form[k])
+        world_sb_add(b, form + k + 1);
+}
+
+/* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?"; with
+ * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?". */
+void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
+                    bool neg, bool question, bool feel, struct sentence *out)
 {
     const struct wadj *a = &w->adjs[adj];
     int p = world_subj_person(w, s);
     bool pl = p == P_1PL || p == P_3PL;
-    bool very = a->kind == AK_GRAD && !neg && !question;
+    bool very = (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
+    const struct wverb *fv = feel ? &w->verbs[w->c.feel] : NULL;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -541,7 +600,16 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         int g = subj_gender_lang(w, s, l);
         switch (l) {
         case L_EN:
-            if (question) {
+            if (feel && question) {
+                world_sb_add(&b, p == P_3SG ? "does" : "do");
+                sb_subj(w, &b, s, l, true);
+                world_sb_add(&b, fv->en[0]);
+            } else if (feel) {
+                sb_subj(w, &b, s, l, true);
+                if (neg)
+                    world_sb_add(&b, p == P_3SG ? "does not" : "do not");
+                world_sb_add(&b, neg || p != P_3SG ? fv->en[0] : fv->en[1]);
+            } else if (question) {
                 world_sb_add(&b, en_be[0][p]);
                 sb_subj(w, &b, s, l, true);
             } else {
@@ -563,7 +631,16 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
             sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
+            if (feel) {
+                world_sb_add(&b, fv->es[VT_PRES][p]); /* "me siento" */
+            } else if (a->es_tener) {
+                /* "tengo (mucha) hambre" */
+                world_sb_add(&b, have_form(w, tense, p, l));
+                world_sb_add(&b, very ? a->es[4] : a->es[0]);
+                break;
+            } else {
+                copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
+            }
             if (very)
                 world_sb_add(&b, "muy");
             world_sb_add(&b, a->es[g + 2 * pl]);
@@ -572,11 +649,20 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
             if (question)
                 world_sb_add(&b, "est-ce que");
             sb_subj(w, &b, s, l, true);
+            /* "je ne me sens pas", "je n'ai pas faim", "je ne suis pas" */
+            char form[64];
+            if (feel)
+                snprintf(form, sizeof form, "%s", fv->fr[VT_PRES][p]);
+            else if (a->es_tener)
+                snprintf(form, sizeof form, "%s", have_form(w, tense, p, l));
+            else
+                snprintf(form, sizeof form, "%s",
+                         w->verbs[w->v_ser].fr[tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT
+                                                                                  : VT_PRES][p]);
             if (neg)
-                world_sb_add(&b, "ne");
-            copula(w, w->v_ser, tense, p, l, time, &b);
-            if (neg)
-                world_sb_add(&b, "pas");
+                fr_negated(&b, form);
+            else
+                world_sb_add(&b, form);
             if (very)
                 world_sb_add(&b, "très");
             world_sb_add(&b, a->fr[g + 2 * pl]);
@@ -591,7 +677,9 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
                 world_sb_add(&b, a->kind == AK_COLOR ? "có phải" : "có");
             else if (neg)
                 world_sb_add(&b, a->kind == AK_COLOR ? "không phải" : "không");
-            else if (very)
+            if (feel)
+                world_sb_add(&b, fv->vi); /* "tôi (không) thấy mệt" */
+            if (very)
                 world_sb_add(&b, "rất");
             /* "rất vui", "không vui" (not "vui vẻ"), "bị hỏng" */
             world_sb_add(&b, a->vi_pred ? a->vi_pred : a->vi);
@@ -604,6 +692,12 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         world_sb_add(&b, question ? "?" : ".");
     }
     finish_all(w, out);
+}
+
+static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
+                            int time, bool neg, bool question, struct sentence *out)
+{
+    world_describe(w, s, adj, tense, time, neg, question, false, out);
 }
 
 /* "S is (not) in the kitchen (time)." - also "Is S in the kitchen?". */
@@ -672,12 +766,24 @@ static void render_location(const struct world *w, const struct subj *s, int pla
 
 /* ---- the kinds ---- */
 
-/* Whether an adjective names a passing state (estar: tired, clean, hot)
- * rather than a permanent trait (ser: tall, poor, red). */
+/* Whether an adjective names a passing state (estar: tired, clean, hot;
+ * tener: hungry) rather than a permanent trait (ser: tall, poor, red). */
 static bool adj_state(const struct wadj *a)
 {
-    return a->es_estar;
+    return a->es_estar || a->es_tener;
 }
+
+/* The states one says "I feel ..." of (not "I feel busy"; "hungry" is had:
+ * "tengo hambre", never "me siento hambre"). */
+static bool adj_felt(const struct wadj *a)
+{
+    static const char *const felt[] = {"tired", "happy", "sad", "sick", "nervous", "worried"};
+    for (size_t i = 0; i < sizeof felt / sizeof *felt; i++)
+        if (strcmp(a->id, felt[i]) == 0)
+            return true;
+    return false;
+}
+
 
 /* A pronoun subject with a noun standing for it (its adjectives, places). */
 static int pronoun_subject(const struct world *w, struct pl_rng *r, struct subj *s)
@@ -1728,12 +1834,377 @@ static int k_how_many(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
+/* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
+static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    int proxy = -1, x = pick(r, 10);
+    if (x < 4) {
+        s.pron = world_pron_index(w, x < 2 ? "i" : "you");
+        if (s.pron < 0)
+            s.pron = 0;
+        proxy = w->c.man;
+    } else if (x < 7) {
+        proxy = pronoun_subject(w, r, &s);
+    } else {
+        for (int t = 0; t < 16 && proxy < 0; t++) {
+            int n = pick_list(r, &w->c.describable);
+            if (n >= 0 && is_person(&w->nouns[n]))
+                proxy = n;
+        }
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 5, &s.np);
+        topic_np(w, &s.np, &out->label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    int adj = -1;
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int a = n->pred[pick(r, n->n_pred)];
+        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
+            adj = a;
+    }
+    if (adj < 0)
+        return -1;
+    if (s.pron < 0 && s.np.adj == adj)
+        s.np.adj = -1;
+    int form = pick(r, 10);
+    bool question = form < 3, neg = form >= 3 && form < 5;
+    bool feel = w->c.feel >= 0 && adj_felt(&w->adjs[adj]) && chance(r, 35);
+    int time = chance(r, 30) ? pick_list(r, &w->c.t_now) : -1;
+    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, out);
+    return 0;
+}
+
+/* A name of gender g (-1: any). */
+static int pick_name(const struct world *w, struct pl_rng *r, int g)
+{
+    for (int t = 0; t < 64; t++) {
+        int i = pick(r, w->n_names);
+        if (g < 0 || w->names[i].gender == g)
+            return i;
+    }
+    return 0;
+}
+
+/* A greeting or courtesy phrase of phrases.txt, its placeholders filled. */
+static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    if (!w->n_phrases || !w->n_names)
+        return -1;
+    const struct wphrase *ph = &w->phrases[pick(r, w->n_phrases)];
+    int name = -1, day = -1, num = -1;
+    if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F))
+        name = pick_name(w, r, ph->holes & PH_NAME_M ? G_M : ph->holes & PH_NAME_F ? G_F : -1);
+    if (ph->holes & PH_DAY)
+        day = pick_list(r, &w->c.t_day);
+    if (ph->holes & PH_NUM) {
+        for (int t = 0; t < 32 && num < 0; t++) {
+            int k = pick_list(r, &w->c.counts);
+            if (k >= 0 && w->nums[k].value <= 20)
+                num = k;
+        }
+    }
+    if (((ph->holes & PH_DAY) && day < 0) || ((ph->holes & PH_NUM) && num < 0))
+        return -1;
+    /* too few to spare any for valid and test: the model must know them */
+    out->fixed = ph->holes == 0;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        size_t n = 0, cap = sizeof out->text[l];
+        char *d = out->text[l];
+        for (const char *p = ph->text[l]; *p && n + 1 < cap;) {
+            const char *put = NULL;
+            if (*p == '{') {
+                size_t k = strcspn(p, "}") + 1;
+                if (strncmp(p, "{day}", k) == 0)
+                    put = w->times[day].text[l];
+                else if (strncmp(p, "{num}", k) == 0)
+                    put = l == L_EN ? w->nums[num].en : l == L_ES ? w->nums[num].es
+                        : l == L_FR ? w->nums[num].fr : w->nums[num].vi;
+                else
+                    put = w->names[name].text;
+                p += k;
+            }
+            if (put) {
+                size_t k = strlen(put);
+                if (n + k + 1 >= cap)
+                    break;
+                memcpy(d + n, put, k);
+                n += k;
+            } else {
+                d[n++] = *p++;
+            }
+        }
+        d[n] = 0;
+    }
+    return 0;
+}
+
+/* The verb phrase of a clause for verb `verb`, drawn: its object, or a
+ * place, a destination or an adverb when it has none.  `me`: "help me"
+ * (the person object becomes "me"), "give me the salt". */
+static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, struct clause *c)
+{
+    const struct wverb *v = &w->verbs[verb];
+    c->verb = verb;
+    bool person_obj = v->obj.n && is_person(&w->nouns[v->obj.ix[0]]);
+    if (me && person_obj)
+        return 0;
+    if (v->obj.n && (!(v->uses & VU_INTR) || chance(r, 60))) {
+        int obj = -1;
+        for (int t = 0; t < 8 && obj < 0; t++) {
+            obj = pick_set(r, &v->obj);
+            if (w->nouns[obj].flags & NF_OBJONLY && !(w->nouns[obj].flags & NF_MASS))
+                obj = -1;
+        }
+        if (obj < 0)
+            return -1;
+        c->has_obj = true;
+        np_object(w, r, verb, obj, c->neg, &c->obj);
+        if (me && c->obj.det != D_GENERIC && c->obj.det != D_KIND) {
+            /* "give me the salt", "show me a photo" */
+            c->obj.det = (w->nouns[obj].flags & NF_MASS) || chance(r, 60) ? D_DEF : D_INDEF;
+            c->obj.pl = false;
+        }
+        return 0;
+    }
+    if (v->uses & VU_MOTION) {
+        for (int t = 0; t < 16 && c->dest < 0; t++) {
+            int p = pick(r, w->n_places);
+            if (w->places[p].to[L_EN])
+                c->dest = p;
+        }
+        return c->dest < 0 ? -1 : 0;
+    }
+    if (chance(r, 50))
+        c->loc = place_for(w, r, v, &c->s);
+    return 0;
+}
+
+/* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
+ * mercado.", "Tôi không được ăn kẹo." */
+static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int m = -1;
+    for (int t = 0; t < 16 && m < 0; t++) {
+        m = pick(r, w->n_modals);
+        if (!(w->modals[m].use & MU_SAY))
+            m = -1;
+    }
+    int verb = pick_list(r, &w->c.vp);
+    if (m < 0 || verb < 0)
+        return -1;
+    const struct wmodal *md = &w->modals[m];
+    struct clause c;
+    clause_clear(&c);
+    c.neg = md->en_not && chance(r, 30);
+    if (!pick_subj(w, r, verb, &c.s) || (c.s.pron < 0 && !is_person(&w->nouns[c.s.np.noun])))
+        return -1;
+    if (draw_vp(w, r, verb, false, &c) != 0)
+        return -1;
+    if (chance(r, 25))
+        c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
+    world_modal(w, m, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_modal(const struct world *w, int m, const struct clause *cl, struct sentence *out)
+{
+    const struct wmodal *md = &w->modals[m];
+    struct clause c = *cl;
+    int p = world_subj_person(w, &c.s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            sb_subj(w, &b, &c.s, l, false);
+            world_sb_add(&b, c.neg ? (p == P_3SG ? md->en_not3 : md->en_not)
+                                   : (p == P_3SG ? md->en3 : md->en));
+            break;
+        case L_ES:
+            if (md->es_dat) {
+                /* "me gustaría", "a mi hermano le gustaría" */
+                if (c.s.pron >= 0) {
+                    world_sb_add(&b, w->prons[c.s.pron].es_dat);
+                } else {
+                    sb_np(w, &b, &c.s.np, l, 0, "a");
+                    world_sb_add(&b, c.s.np.pl ? "les" : "le");
+                }
+            } else {
+                sb_subj(w, &b, &c.s, l, false);
+                if (c.neg)
+                    world_sb_add(&b, "no");
+            }
+            world_sb_add(&b, md->es[p]);
+            break;
+        case L_FR:
+            sb_subj(w, &b, &c.s, l, false);
+            if (c.neg)
+                fr_negated(&b, md->fr[p]);
+            else
+                world_sb_add(&b, md->fr[p]);
+            break;
+        default:
+            sb_time(w, &b, c.time, false, l, true);
+            sb_subj(w, &b, &c.s, l, false);
+            world_sb_add(&b, c.neg ? md->vi_not : md->vi);
+            break;
+        }
+        world_vp(w, &c, l, NULL, false, &b); /* with the time phrase */
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+}
+
+/* "Can you help me?", "Could you open the window, please?", "Can I use
+ * your phone?" */
+static int k_request(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int can = -1, could = -1;
+    for (int i = 0; i < w->n_modals; i++) {
+        if (strcmp(w->modals[i].id, "can") == 0)
+            can = i;
+        if (strcmp(w->modals[i].id, "could") == 0)
+            could = i;
+    }
+    int verb = pick_list(r, &w->c.request);
+    if (can < 0 || could < 0 || verb < 0)
+        return -1;
+    const struct wverb *v = &w->verbs[verb];
+    int form = pick(r, 10); /* 0-3 can you, 4-6 could you, 7-8 please, 9 can I */
+    bool me = v->me[0] && form < 9 && ((v->uses & VU_REQUEST) || chance(r, 60));
+    bool please = form == 7 || form == 8, may_i = form == 9;
+    struct clause c;
+    clause_clear(&c);
+    c.s.pron = world_pron_index(w, may_i ? "i" : "you");
+    if (c.s.pron < 0 || draw_vp(w, r, verb, me, &c) != 0)
+        return -1;
+    if (c.has_obj && c.obj.det == D_POSS)
+        c.obj.poss = world_pron_index(w, may_i ? "you" : "i"); /* "use your phone", "help my son" */
+    if (c.has_obj && c.obj.det == D_NUM)
+        c.obj.det = D_DEF, c.obj.pl = false; /* no "Could you fix seven dolls?" */
+    world_request(w, form >= 4 && form < 9 ? could : can, may_i, please, me, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
+                   const struct clause *c, struct sentence *out)
+{
+    const struct wmodal *md = &w->modals[m];
+    bool could = strcmp(md->id, "could") == 0;
+    int p = may_i ? P_1SG : P_2SG;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, md->en);
+            world_sb_add(&b, may_i ? "I" : "you");
+            if (please)
+                world_sb_add(&b, "please");
+            world_vp(w, c, l, NULL, me, &b);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, md->es[p]);
+            world_vp(w, c, l, NULL, me, &b);
+            if (please)
+                world_sb_cat(&b, ", por favor");
+            break;
+        case L_FR:
+            world_sb_add(&b, "est-ce que");
+            world_sb_add(&b, may_i ? "je" : "tu");
+            world_sb_add(&b, md->fr[p]);
+            world_vp(w, c, l, NULL, me, &b);
+            if (please)
+                world_sb_cat(&b, ", s'il te plaît");
+            break;
+        default:
+            /* "Bạn có thể giúp tôi không?", "Bạn làm ơn mở cửa sổ được không?",
+             * "Tôi có thể đi đến công viên được không?" */
+            world_sb_add(&b, may_i ? "tôi" : "bạn");
+            world_sb_add(&b, please ? "làm ơn" : md->vi);
+            world_vp(w, c, l, NULL, me, &b);
+            world_sb_add(&b, could || please || may_i ? "được không" : "không");
+            break;
+        }
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+}
+
+/* "Let's go to the park!", "¡Vamos a comer pizza!", "Mangeons de la pizza !",
+ * "Chúng ta cùng ăn pizza nhé!" */
+static int k_lets(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = pick_list(r, &w->c.lets);
+    if (verb < 0)
+        return -1;
+    struct clause c;
+    clause_clear(&c);
+    c.s.pron = world_pron_index(w, "we");
+    if (c.s.pron < 0 || draw_vp(w, r, verb, false, &c) != 0)
+        return -1;
+    if (c.has_obj && (c.obj.det == D_POSS || c.obj.det == D_NUM))
+        c.obj.det = D_DEF, c.obj.pl = false; /* Vietnamese "our" would be "của chúng ta" */
+    world_lets(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_lets(const struct world *w, const struct clause *cl, struct sentence *out)
+{
+    const struct wverb *v = &w->verbs[cl->verb];
+    struct clause c = *cl;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "let's");
+            world_vp(w, &c, l, NULL, false, &b);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¡");
+            if (v->uses & VU_MOTION) {
+                world_vp(w, &c, l, "vamos", false, &b); /* "¡Vamos al parque!" */
+            } else {
+                world_sb_add(&b, "vamos a");
+                world_vp(w, &c, l, NULL, false, &b);
+            }
+            break;
+        case L_FR:
+            world_vp(w, &c, l, v->fr[VT_PRES][P_1PL], false, &b); /* "Allons au parc !" */
+            break;
+        default:
+            world_sb_add(&b, "chúng ta cùng");
+            world_vp(w, &c, l, NULL, false, &b);
+            world_sb_add(&b, "nhé");
+            break;
+        }
+        world_sb_add(&b, "!");
+    }
+    finish_all(w, out);
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
     k_describe, k_location, k_exist, k_this_is, k_action, k_intransitive, k_motion,
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
-    k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many,
+    k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
+    k_greeting, k_modal, k_request, k_lets,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -1754,6 +2225,7 @@ int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned l
         }
         out->kind = k;
         out->label = -1;
+        out->fixed = false;
         if (kinds[k](w, r, out) == 0)
             return 0;
     }
@@ -1872,6 +2344,34 @@ double world_kind_estimate(const struct world *w, int kind)
         for (int i = 0; i < c->colored.n; i++)
             t += subj_variants(w, c->colored.ix[i]);
         return t;
+    case K_STATE:
+        for (int i = 0; i < c->describable.n; i++) {
+            const struct wnoun *n = &w->nouns[c->describable.ix[i]];
+            if (is_person(n))
+                t += subj_variants(w, c->describable.ix[i]) * n->n_pred;
+        }
+        return t * 3 * 2 * (1 + c->t_now.n);
+    case K_GREETING:
+        for (int i = 0; i < w->n_phrases; i++) {
+            unsigned h = w->phrases[i].holes;
+            t += (h & (PH_NAME | PH_NAME_M | PH_NAME_F) ? w->n_names / 2.0 : 1) *
+                 (h & PH_DAY ? c->t_day.n : 1) * (h & PH_NUM ? 10 : 1);
+        }
+        return t;
+    case K_MODAL:
+    case K_REQUEST:
+    case K_LETS: {
+        const struct wlist *l = kind == K_MODAL ? &c->vp : kind == K_REQUEST ? &c->request
+                                                                            : &c->lets;
+        for (int i = 0; i < l->n; i++) {
+            const struct wverb *v = &w->verbs[l->ix[i]];
+            t += v->obj.n ? set_sum(w, &v->obj, false) : 1.0 + v->place.n + w->n_places;
+        }
+        if (kind == K_MODAL)
+            return t * (w->n_prons + c->owners.n) * w->n_modals * 1.5 *
+                   (1 + (c->t_now.n + c->t_fut.n) / 3.0);
+        return kind == K_REQUEST ? t * 5 : t;
+    }
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

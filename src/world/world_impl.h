@@ -65,7 +65,10 @@ struct wnoun {
     int n_at;
 };
 
-enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR };
+/* grad: "very"; color; plain: no "very"; attr: only next to a noun; pred:
+ * gradable, only a predicate ("hungry": "tiene hambre", never "el niño
+ * hambre"). */
+enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR, AK_PRED };
 
 struct wadj {
     const char *id;
@@ -75,6 +78,8 @@ struct wadj {
     const char *es[5];   /* m.sg f.sg m.pl f.pl, [4] shortened m.sg before the noun or NULL */
     const char *fr[5];   /* m.sg f.sg m.pl f.pl, [4] m.sg before a vowel or NULL */
     bool es_pre, fr_pre, es_estar;
+    bool es_tener;       /* a state said with tener / avoir: "tengo hambre", "j'ai faim";
+                          * es[4] is then the Spanish after "very": "mucha hambre" */
     const char *vi, *vi_pred;
 };
 
@@ -83,6 +88,9 @@ enum verb_use {
     VU_STATE = 1 << 4, VU_LIKE = 1 << 5, VU_GENERIC = 1 << 6, VU_MASSDEF = 1 << 7,
     VU_MASSBARE = 1 << 8, VU_COPULA = 1 << 9, VU_EXIST = 1 << 10,
     VU_OWN = 1 << 11,        /* the object belongs to the subject: "She loves her mother" */
+    VU_REQUEST = 1 << 12,    /* said only in requests, with "me": "Can you give me ...?" */
+    VU_ASK = 1 << 13,        /* said in requests: "Can you open the window?" */
+    VU_LETS = 1 << 14,       /* said after "let's" */
 };
 
 struct wverb {
@@ -106,7 +114,21 @@ struct wverb {
     const char *fr_imp, *fr_obj;
     const char *fr_neg[N_VTENSE]; /* only "there is": il n'y a pas ... */
     const char *vi, *vi_intr, *vi_obj;
+    const char *me[N_LANG];  /* the infinitive with "me" ("help me", "ayudarme", "m'aider",
+                              * "giúp tôi"), or NULL */
     bool person_subj;        /* a person can be its subject (so can a pronoun) */
+};
+
+/* A verb that takes another verb (modals.txt). */
+enum { MU_SAY = 1, MU_ASK = 2 };
+
+struct wmodal {
+    const char *id;
+    unsigned use;            /* MU_* */
+    const char *en, *en3, *en_not, *en_not3; /* en_not NULL: never negated */
+    bool es_dat;             /* "me gustaría" */
+    const char *es[N_PERSON], *fr[N_PERSON];
+    const char *vi, *vi_not;
 };
 
 struct wplace {
@@ -187,6 +209,20 @@ struct widiom {
     const char *literal[N_LANG];
 };
 
+/* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
+enum { PH_NAME = 1, PH_NAME_M = 2, PH_NAME_F = 4, PH_DAY = 8, PH_NUM = 16 };
+
+struct wphrase {
+    const char *id;
+    const char *text[N_LANG];
+    unsigned holes;          /* PH_* the texts hold */
+};
+
+struct wname {
+    const char *id, *text;
+    int gender;
+};
+
 enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
 
 struct wphrasing {
@@ -199,7 +235,8 @@ struct wphrasing {
 enum {
     K_DESCRIBE, K_LOCATION, K_EXIST, K_THIS_IS, K_ACTION, K_INTRANSITIVE, K_MOTION,
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
-    K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, N_KIND
+    K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
+    K_GREETING, K_MODAL, K_REQUEST, K_LETS, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -227,9 +264,10 @@ struct wlist {
 struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
+    struct wlist vp, request, lets; /* verbs after a modal, in requests, after "let's" */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
-    int like, man, woman;
+    int like, man, woman, have, feel;
     /* Words written with a capital letter inside the idioms, per language
      * (proper nouns: "Dios", "Rome"); each allocated. */
     char **proper[N_LANG];
@@ -252,6 +290,9 @@ struct world {
     struct widiom *idioms;   int n_idioms;
     struct wphrasing *phr;   int n_phr;
     struct wlabel *labels;   int n_labels;
+    struct wphrase *phrases; int n_phrases;
+    struct wmodal *modals;   int n_modals;
+    struct wname *names;     int n_names;
     int weight[N_KIND];
     /* French words before which there is no elision (h aspiré, "yaourt"). */
     const char **fr_hasp;    int n_fr_hasp;
@@ -332,6 +373,7 @@ struct sentence {
     unsigned langs;      /* bit per language: the texts rendered (others are left as they were) */
     int kind;
     int label;           /* topic label index, -1 none, -2 several */
+    bool fixed;          /* a fixed phrase ("Thank you!"): always a training sentence */
 };
 
 /* A sentence under construction: words joined by single spaces.  When a
@@ -354,6 +396,14 @@ int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
 /* Render a clause in the languages of out->langs, finished (contractions,
  * elision, capital letter, final punctuation). */
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out);
+/* The verb phrase of clause c with its verb in the infinitive ("eat an
+ * apple", "comer una manzana", "manger une pomme", "ăn một quả táo"), or as
+ * `verb` when not NULL, or with "me" ("help me", "ayudarme", "m'aider",
+ * "giúp tôi"; the object, if any, follows); then its place, destination,
+ * adverb and time phrases (not the Vietnamese ones that open a sentence).
+ * The object is negated ("de") when c->neg. */
+void world_vp(const struct world *w, const struct clause *c, int lang, const char *verb,
+              bool me, struct wsb *b);
 /* Contractions and elisions (au, del, l', j', an), then the capital letter. */
 void world_finish(const struct world *w, int lang, char *s, size_t cap);
 /* Change the case of the first letter of s in place (UTF-8, the letters of
@@ -417,6 +467,17 @@ void world_cache_free(struct wcache *c);
  * be built from the data. */
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
                    struct sentence *out);
+/* The renderings of some kinds, for the languages of out->langs: "S can
+ * VP." with modal m of modals.txt (the verb phrase and subject in c); a
+ * request "Can you VP?" (m: can or could; may_i: "Can I ...?"; me: "help
+ * me"); "Let's VP!"; "S is (very) ADJ", "S feels ADJ" (feel), "Are you
+ * ADJ?" (question). */
+void world_modal(const struct world *w, int m, const struct clause *c, struct sentence *out);
+void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
+                   const struct clause *c, struct sentence *out);
+void world_lets(const struct world *w, const struct clause *c, struct sentence *out);
+void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
+                    bool neg, bool question, bool feel, struct sentence *out);
 /* Estimated number of distinct English sentences of one kind. */
 double world_kind_estimate(const struct world *w, int kind);
 /* The topic of a set of nouns and places (see labels.txt). */
