@@ -773,6 +773,15 @@ static int M(const struct world *w, const char *id)
     return 0;
 }
 
+static int R(const struct world *w, const char *id)
+{
+    for (int i = 0; i < w->n_reasons; i++)
+        if (strcmp(w->reasons[i].id, id) == 0)
+            return i;
+    CHECKF(false, "no reason '%s'", id);
+    return 0;
+}
+
 static void check_sentence(const struct sentence *s, const char *en, const char *es,
                            const char *fr, const char *vi)
 {
@@ -788,23 +797,23 @@ static void test_new_kinds(const struct world *w)
     struct sentence s = {.langs = (1u << N_LANG) - 1};
     struct subj i = {.pron = P(w, "i")}, you = {.pron = P(w, "you")}, she = {.pron = P(w, "she")};
     /* states: tener / avoir, and "feel" with its object pronoun */
-    world_describe(w, &you, A(w, "hungry"), T_PRES, -1, false, true, false, &s);
+    world_describe(w, &you, A(w, "hungry"), T_PRES, -1, false, true, false, -1, &s);
     check_sentence(&s, "Are you hungry?", "¿Tienes hambre?", "Est-ce que tu as faim ?",
                    "Bạn có đói không?");
-    world_describe(w, &i, A(w, "thirsty"), T_PRES, -1, false, false, false, &s);
+    world_describe(w, &i, A(w, "thirsty"), T_PRES, -1, false, false, false, -1, &s);
     check_sentence(&s, "I am very thirsty.", "Tengo mucha sed.", "J'ai très soif.",
                    "Tôi rất khát.");
-    world_describe(w, &i, A(w, "cold_person"), T_PRES, -1, true, false, false, &s);
+    world_describe(w, &i, A(w, "cold_person"), T_PRES, -1, true, false, false, -1, &s);
     check_sentence(&s, "I am not cold.", "No tengo frío.", "Je n'ai pas froid.",
                    "Tôi không lạnh.");
-    world_describe(w, &i, A(w, "tired"), T_PRES, -1, true, false, true, &s);
+    world_describe(w, &i, A(w, "tired"), T_PRES, -1, true, false, true, -1, &s);
     check_sentence(&s, "I do not feel tired.", "No me siento cansado.",
                    "Je ne me sens pas fatigué.", "Tôi không thấy mệt.");
     world_describe(w, &she, A(w, "sad"), T_PRES, world_time_index(w, "today"), false, false,
-                   true, &s);
+                   true, -1, &s);
     check_sentence(&s, "She feels very sad today.", "Se siente muy triste hoy.",
                    "Elle se sent très triste aujourd'hui.", "Hôm nay cô ấy thấy rất buồn.");
-    world_describe(w, &you, A(w, "sick"), T_PRES, -1, false, true, true, &s);
+    world_describe(w, &you, A(w, "sick"), T_PRES, -1, false, true, true, -1, &s);
     check_sentence(&s, "Do you feel sick?", "¿Te sientes enfermo?",
                    "Est-ce que tu te sens malade ?", "Bạn có thấy ốm không?");
     /* greetings and courtesy, placeholders filled */
@@ -898,6 +907,66 @@ static void test_new_kinds(const struct world *w)
     world_lets(w, &c, &s);
     check_sentence(&s, "Let's eat bread!", "¡Vamos a comer pan!", "Mangeons du pain !",
                    "Chúng ta cùng ăn bánh mì nhé!");
+
+    /* because and when: the pronoun of the person agrees with it (ellas,
+     * elles); Spanish and Vietnamese leave it out; the past of a state is
+     * the imperfect */
+    clause_init(&c, V(w, "sleep"));
+    c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
+    c.tense = T_PROG;
+    world_reason(w, R(w, "tired_sleep"), &c, false, false, &s);
+    check_sentence(&s, "The girls are sleeping because they are tired.",
+                   "Las niñas están durmiendo porque están cansadas.",
+                   "Les filles dorment parce qu'elles sont fatiguées.",
+                   "Những cô bé đang ngủ vì mệt.");
+    clause_init(&c, V(w, "eat"));
+    c.s = she;
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "soup"), D_BARE, false, -1);
+    world_reason(w, R(w, "hungry_eat"), &c, false, true, &s);
+    check_sentence(&s, "She ate soup because she was very hungry.",
+                   "Ella comió sopa porque tenía mucha hambre.",
+                   "Elle a mangé de la soupe parce qu'elle avait très faim.",
+                   "Cô ấy đã ăn súp vì rất đói.");
+    clause_init(&c, V(w, "stay"));
+    c.s.pron = P(w, "we");
+    c.loc = world_place_index(w, "home");
+    world_reason(w, R(w, "rain_home"), &c, true, false, &s);
+    check_sentence(&s, "When it rains, we stay at home.", "Cuando llueve, nos quedamos en casa.",
+                   "Quand il pleut, nous restons à la maison.", "Khi trời mưa, chúng tôi ở nhà.");
+    clause_init(&c, V(w, "drink"));
+    c.s = i;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "water"), D_BARE, false, -1);
+    world_reason(w, R(w, "thirsty_drink"), &c, true, false, &s);
+    check_sentence(&s, "When I am thirsty, I drink water.", "Cuando tengo sed, bebo agua.",
+                   "Quand j'ai soif, je bois de l'eau.", "Khi khát, tôi uống nước.");
+    /* a reflexive verb keeps its pronoun in the perfect; "ở" is not said twice */
+    clause_init(&c, V(w, "stay"));
+    c.s = she;
+    c.tense = T_PAST;
+    c.loc = world_place_index(w, "home");
+    c.time = world_time_index(w, "today");
+    check_clause(w, &c, "She stayed at home today.", "Ella se ha quedado en casa hoy.",
+                 "Elle est restée à la maison aujourd'hui.", "Hôm nay cô ấy đã ở nhà.");
+
+    /* telling the time and the date */
+    check_kind(w, K_TIME, "It is half past one.", "Es la una y media.",
+               "Il est une heure et demie.", "Bây giờ là một giờ rưỡi.");
+    check_kind(w, K_TIME, "It is seven o'clock.", "Son las siete.", "Il est sept heures.",
+               "Bây giờ là bảy giờ.");
+    check_kind(w, K_TIME, "Today is Monday.", "Hoy es lunes.", "Aujourd'hui, c'est lundi.",
+               "Hôm nay là thứ Hai.");
+    check_kind(w, K_TIME, "My sister's birthday is in May.",
+               "El cumpleaños de mi hermana es en mayo.", "L'anniversaire de ma sœur est en mai.",
+               "Sinh nhật của chị gái tôi vào tháng Năm.");
+    /* "I think that ...": ordinary statements in frames */
+    CHECK_STR(framed_text(w, "iremember", "Ayer hizo frío.", L_ES), "Recuerdo que ayer hizo frío.");
+    CHECK_STR(framed_text(w, "think", "Il est allé au marché.", L_FR),
+              "Je pense qu'il est allé au marché.");
+    check_kind(w, K_THINK, "I think that it is raining.", "Creo que está lloviendo.",
+               "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
 }
 
 /* Whether phrase occurs in s as whole words (the first letter of s in

@@ -230,6 +230,8 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap)
             i++;
         } else if (lang == L_EN && is(t, "a") && *next && en_vowel_start(w, next)) {
             put = "an";
+        } else if (lang == L_VI && is(t, "ở") && is(next, "ở")) {
+            continue; /* "ở" + "ở nhà": "Tôi ở nhà" */
         } else if (lang == L_FR && *next && fr_vowel_start(w, next) &&
                    (is(t, "ma") || is(t, "ta") || is(t, "sa"))) {
             put = t[0] == 'm' ? "mon" : t[0] == 't' ? "ton" : "son";
@@ -277,6 +279,10 @@ int world_subj_person(const struct world *w, const struct subj *s)
 
 static int subj_gender(const struct world *w, const struct subj *s, int lang)
 {
+    if (s->pron >= 0 && s->stands_for) {
+        const struct wnoun *n = &w->nouns[s->stands_for->noun];
+        return lang == L_ES ? n->es_g : n->fr_g;
+    }
     if (s->pron >= 0)
         return w->prons[s->pron].gender;
     const struct wnoun *n = &w->nouns[s->np.noun];
@@ -506,7 +512,13 @@ void world_subj(const struct world *w, const struct subj *s, int lang, bool es_d
         const struct wpron *p = &w->prons[s->pron];
         if (lang == L_ES && es_drop)
             return;
-        world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr : p->vi);
+        /* "they" for women: ellas, elles */
+        bool fem = s->stands_for && p->person == P_3PL && subj_gender(w, s, lang) == G_F;
+        if (fem && (lang == L_ES || lang == L_FR))
+            world_sb_add(b, lang == L_ES ? "ellas" : "elles");
+        else
+            world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr
+                                                                        : p->vi);
         return;
     }
     np_build(w, &s->np, lang, 0, NULL, b);
@@ -557,10 +569,17 @@ void world_es_verb(const struct world *w, int verb, int tense, int person, int t
 {
     static const char *const haber[N_PERSON] = {"he", "has", "ha", "hemos", "han"};
     const struct wverb *v = &w->verbs[verb];
-    if (tense == T_PAST && world_time_today(w, time) && !(v->uses & VU_STATE))
-        /* Spain: what happened today is said in the perfect ("hoy ha ido") */
-        snprintf(out, cap, "%s %s", haber[person], v->es_pp);
-    else
+    if (tense == T_PAST && world_time_today(w, time) && !(v->uses & VU_STATE)) {
+        /* Spain: what happened today is said in the perfect ("hoy ha ido");
+         * a reflexive keeps its pronoun in front ("se ha quedado") */
+        const char *pres = v->es[VT_PRES][person], *sp = strchr(pres, ' ');
+        static const char *const clitic[] = {"me ", "te ", "se ", "nos ", "os "};
+        int cl = -1;
+        for (int i = 0; i < 5 && sp; i++)
+            if (strncmp(pres, clitic[i], strlen(clitic[i])) == 0)
+                cl = i;
+        snprintf(out, cap, "%s%s %s", cl >= 0 ? clitic[cl] : "", haber[person], v->es_pp);
+    } else
         snprintf(out, cap, "%s",
                  v->es[tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT : VT_PRES][person]);
 }

@@ -22,7 +22,7 @@ const char *const world_kind_names[N_KIND] = {
     "describe", "location", "exist", "this_is", "action", "intransitive", "motion",
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
     "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
-    "greeting", "modal", "request", "lets",
+    "greeting", "modal", "request", "lets", "think", "time", "because", "when",
 };
 
 /* ---- small parsing helpers ---- */
@@ -724,8 +724,11 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
                 fr->kinds |= IK_CLAUSE;
             else if (strcmp(k[i], "proverb") == 0)
                 fr->kinds |= IK_PROVERB;
+            else if (strcmp(k[i], "sentence") == 0)
+                fr->kinds |= IK_SENTENCE;
             else
-                return bad(e, f, c.line, "frame '%s': 'for' takes clause and proverb", fr->id);
+                return bad(e, f, c.line, "frame '%s': 'for' takes clause, proverb and sentence",
+                           fr->id);
         }
         for (int l = 0; l < N_LANG; l++) {
             fr->text[l] = fl[2 + l];
@@ -964,6 +967,64 @@ static int load_modals(struct world *w, const char *dir, struct pl_err *e)
     return 0;
 }
 
+static int load_reasons(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "reasons.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[5];
+        int nf = split(line, '|', fl, 5);
+        if (nf != 4)
+            return bad(e, f, c.line, "%d fields, expected 4", nf);
+        if ((rc = grow((void **)&w->reasons, &cap, w->n_reasons, sizeof *w->reasons, e)))
+            return rc;
+        struct wreason *x = &w->reasons[w->n_reasons++];
+        x->id = fl[0];
+        x->adj = x->weather = -1;
+        char *cause[3];
+        if (split_words(fl[1], cause, 3) != 2)
+            return bad(e, f, c.line, "reason '%s': the cause is 'state ADJ' or 'weather ID'",
+                       x->id);
+        if (strcmp(cause[0], "state") == 0) {
+            x->adj = world_adj_index(w, cause[1]);
+        } else if (strcmp(cause[0], "weather") == 0) {
+            for (int k = 0; k < w->n_weather; k++)
+                if (strcmp(w->weather[k].id, cause[1]) == 0)
+                    x->weather = k;
+        }
+        if (x->adj < 0 && x->weather < 0)
+            return bad(e, f, c.line, "reason '%s': no %s '%s'", x->id, cause[0], cause[1]);
+        x->verb = world_verb_index(w, fl[2]);
+        if (x->verb < 0)
+            return bad(e, f, c.line, "reason '%s': no verb '%s'", x->id, fl[2]);
+        const struct wverb *v = &w->verbs[x->verb];
+        char what[128];
+        snprintf(what, sizeof what, "reason '%s': with", x->id);
+        if (strcmp(fl[3], "-") == 0)
+            rc = set_alloc(&x->with, 1, e);
+        else if (v->obj.n)
+            rc = noun_set(w, fl[3], &x->with, f, c.line, what, e);
+        else
+            rc = place_set(w, fl[3], &x->with, f, c.line, what, e);
+        if (rc)
+            return rc;
+        for (int k = 0; k < x->with.n && v->obj.n; k++)
+            if (!v->obj.has[x->with.ix[k]])
+                return bad(e, f, c.line, "reason '%s': '%s' is no object of '%s'", x->id,
+                           w->nouns[x->with.ix[k]].id, v->id);
+        if (v->obj.n && !x->with.n)
+            return bad(e, f, c.line, "reason '%s': the verb '%s' needs an object", x->id, v->id);
+    }
+    return 0;
+}
+
 static int load_names(struct world *w, const char *dir, struct pl_err *e)
 {
     struct wfile *f;
@@ -1132,11 +1193,11 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
                                                     "copula", "exist", "own", "request",
-                                                    "ask", "lets"};
+                                                    "ask", "lets", "placed"};
                 int k = 0;
-                while (k < 15 && strcmp(names[k], u[i]) != 0)
+                while (k < 16 && strcmp(names[k], u[i]) != 0)
                     k++;
-                if (k == 15)
+                if (k == 16)
                     return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
                 v->uses |= 1u << k;
             }
@@ -1532,7 +1593,7 @@ int world_load(const char *dir, struct world **out, struct pl_err *e)
         (rc = load_idioms(w, dir, e)) || (rc = load_phrasings(w, dir, e)) ||
         (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
         (rc = load_phrases(w, dir, e)) || (rc = load_names(w, dir, e)) ||
-        (rc = load_modals(w, dir, e)) ||
+        (rc = load_modals(w, dir, e)) || (rc = load_reasons(w, dir, e)) ||
         (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
         world_free(w);
         return rc;
@@ -1590,6 +1651,9 @@ void world_free(struct world *w)
     free(w->labels);
     free(w->phrases);
     free(w->modals);
+    for (int i = 0; i < w->n_reasons; i++)
+        set_free(&w->reasons[i].with);
+    free(w->reasons);
     free(w->names);
     free(w->fr_hasp);
     free(w->en_a);

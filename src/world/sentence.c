@@ -528,6 +528,9 @@ static const char *const en_be[3][N_PERSON] = {
 
 static int subj_gender_lang(const struct world *w, const struct subj *s, int lang)
 {
+    if (s->pron >= 0 && s->stands_for)
+        return lang == L_ES ? w->nouns[s->stands_for->noun].es_g
+                            : w->nouns[s->stands_for->noun].fr_g;
     if (s->pron >= 0)
         return w->prons[s->pron].gender;
     return lang == L_ES ? w->nouns[s->np.noun].es_g : w->nouns[s->np.noun].fr_g;
@@ -585,12 +588,12 @@ static void fr_negated(struct wsb *b, const char *form)
 /* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?"; with
  * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?". */
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
-                    bool neg, bool question, bool feel, struct sentence *out)
+                    bool neg, bool question, bool feel, int very_how, struct sentence *out)
 {
     const struct wadj *a = &w->adjs[adj];
     int p = world_subj_person(w, s);
     bool pl = p == P_1PL || p == P_3PL;
-    bool very = (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
+    bool very = very_how != 0 && (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
     const struct wverb *fv = feel ? &w->verbs[w->c.feel] : NULL;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
@@ -697,7 +700,7 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
 static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
                             int time, bool neg, bool question, struct sentence *out)
 {
-    world_describe(w, s, adj, tense, time, neg, question, false, out);
+    world_describe(w, s, adj, tense, time, neg, question, false, -1, out);
 }
 
 /* "S is (not) in the kitchen (time)." - also "Is S in the kitchen?". */
@@ -1071,6 +1074,23 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     return 0;
 }
 
+/* A place where verb v can happen.  People go wherever the verb says ("He
+ * fishes in the river"); an animal only where it can be ("The dog sleeps in
+ * the garden", never "in the hotel"). */
+static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
+                     const struct subj *s)
+{
+    if (!v->place.n)
+        return -1;
+    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
+    for (int t = 0; t < 12; t++) {
+        int p = pick_set(r, &v->place);
+        if (person || w->places[p].holds.has[s->np.noun])
+            return p;
+    }
+    return -1;
+}
+
 static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct clause c;
@@ -1095,28 +1115,14 @@ static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence 
         c.verb = verb;
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
+        if (v->uses & VU_PLACED)
+            c.loc = place_for(w, r, v, &c.s);
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
 }
 
-/* A place where verb v can happen.  People go wherever the verb says ("He
- * fishes in the river"); an animal only where it can be ("The dog sleeps in
- * the garden", never "in the hotel"). */
-static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
-                     const struct subj *s)
-{
-    if (!v->place.n)
-        return -1;
-    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
-    for (int t = 0; t < 12; t++) {
-        int p = pick_set(r, &v->place);
-        if (person || w->places[p].holds.has[s->np.noun])
-            return p;
-    }
-    return -1;
-}
 
 static int k_intransitive(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
@@ -1130,14 +1136,15 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
     c.neg = chance(r, 20);
     pick_tense(w, r, v, 35, false, &c);
     int what = pick(r, 10);
-    if (what < 4) {
+    bool placed = v->uses & VU_PLACED;
+    if (what < 4 && !placed) {
         for (int t = 0; t < 16 && c.adv < 0; t++) {
             int a = pick(r, w->n_advs);
             const struct wadv *ad = &w->advs[a];
             if (ad->kind >= ADV_MANNER && ad->verbs.has[verb] && (ad->tenses & (1u << c.tense)))
                 c.adv = a;
         }
-    } else if (what < 8) {
+    } else if (what < 8 || placed) {
         c.loc = place_for(w, r, v, &c.s);
     }
     world_clause(w, &c, out);
@@ -1182,7 +1189,7 @@ static int k_progressive(const struct world *w, struct pl_rng *r, struct sentenc
         c.verb = verb;
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
-        if (chance(r, 50))
+        if (chance(r, 50) || (v->uses & VU_PLACED))
             c.loc = place_for(w, r, v, &c.s);
     }
     if (chance(r, 35))
@@ -1196,7 +1203,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
 {
     int verb = w->c.like;
     const struct wverb *v = &w->verbs[verb];
-    struct subj s;
+    struct subj s = {.pron = -1};
     if (chance(r, 50)) {
         s.pron = pick(r, w->n_prons);
     } else {
@@ -1508,7 +1515,7 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
         pick_tense(w, r, &w->verbs[verb], 20, true, &c);
-        if (chance(r, 50))
+        if (chance(r, 50) || (w->verbs[verb].uses & VU_PLACED))
             c.loc = place_for(w, r, &w->verbs[verb], &c.s);
     }
     world_clause(w, &c, out);
@@ -1872,7 +1879,7 @@ static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out
     bool question = form < 3, neg = form >= 3 && form < 5;
     bool feel = w->c.feel >= 0 && adj_felt(&w->adjs[adj]) && chance(r, 35);
     int time = chance(r, 30) ? pick_list(r, &w->c.t_now) : -1;
-    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, out);
+    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, chance(r, 50), out);
     return 0;
 }
 
@@ -1978,7 +1985,7 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
         }
         return c->dest < 0 ? -1 : 0;
     }
-    if (chance(r, 50))
+    if (chance(r, 50) || (v->uses & VU_PLACED))
         c->loc = place_for(w, r, v, &c->s);
     return 0;
 }
@@ -2198,13 +2205,323 @@ void world_lets(const struct world *w, const struct clause *cl, struct sentence 
     finish_all(w, out);
 }
 
+/* The kinds of statements the "think" kind frames. */
+static const int framed_kinds[] = {K_DESCRIBE, K_LOCATION, K_EXIST, K_ACTION, K_INTRANSITIVE,
+                                   K_MOTION, K_PROGRESSIVE, K_WEATHER, K_STATE, K_MODAL};
+
+/* "I think that she is tired.", "Creo que hoy ha llovido.", "Tôi nhớ là
+ * hôm qua trời lạnh." */
+static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int n = 0;
+    for (int i = 0; i < w->n_frames; i++)
+        n += (w->frames[i].kinds & IK_SENTENCE) != 0;
+    if (!n)
+        return -1;
+    int k = pick(r, n);
+    const struct wframe *f = NULL;
+    for (int i = 0; i < w->n_frames && !f; i++)
+        if ((w->frames[i].kinds & IK_SENTENCE) && k-- == 0)
+            f = &w->frames[i];
+    struct sentence in;
+    int kind = framed_kinds[pick(r, sizeof framed_kinds / sizeof *framed_kinds)];
+    if (world_sentence(w, r, kind, out->langs, &in) != 0)
+        return -1;
+    size_t len = strlen(in.text[L_EN]);
+    if (!(out->langs & 1u) || !len || in.text[L_EN][len - 1] != '.')
+        return -1; /* a statement, not a question */
+    for (int l = 0; l < N_LANG; l++)
+        if (out->langs & (1u << l))
+            world_framed(w, f, in.text[l], l, out->text[l], sizeof out->text[l]);
+    out->label = in.label;
+    return 0;
+}
+
+/* Telling the time and the date: "What time is it?", "It is seven
+ * o'clock.", "It is half past one.", "Today is Monday.", "My sister's
+ * birthday is in May.", "When is your birthday?" */
+static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int form = pick(r, 12), h = -1, day = -1, month = -1;
+    for (int t = 0; t < 32 && h < 0; t++) {
+        int k = pick(r, w->n_nums);
+        if (w->nums[k].value >= 1 && w->nums[k].value <= 12)
+            h = k;
+    }
+    day = pick_list(r, &w->c.t_day);
+    month = pick_list(r, &w->c.t_month);
+    if (h < 0 || day < 0 || month < 0)
+        return -1;
+    /* whose birthday: a pronoun of one person, or a relative */
+    struct np who;
+    np_clear(&who, w->c.man);
+    who.det = D_POSS;
+    who.poss = pick_poss(w, r, w->c.man);
+    bool relative = chance(r, 40);
+    if (relative) {
+        for (int t = 0; t < 16; t++) {
+            int n = pick_list(r, &w->c.owners);
+            if (n >= 0 && (w->nouns[n].flags & NF_POSSONLY)) {
+                who.noun = n;
+                who.poss = pick_poss(w, r, n);
+                break;
+            }
+        }
+        relative = who.noun != w->c.man;
+    }
+    if (w->prons[who.poss].person >= P_1PL)
+        who.poss = world_pron_index(w, "i"); /* no "our birthday" */
+    const struct wnum *n = &w->nums[h];
+    bool one = n->value == 1;
+    out->fixed = form == 0 || form == 1;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char *o = out->text[l];
+        size_t cap = sizeof out->text[l];
+        const char *d = w->times[day].text[l];
+        char owner[256] = "", mon[96];
+        world_time_phrase(w, month, false, l, mon, sizeof mon);
+        if (form >= 8) {
+            if (!relative && l == L_EN)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].en_poss);
+            else if (!relative && l == L_ES)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].es_poss[0]);
+            else if (!relative && l == L_FR)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].fr_poss[0]);
+            else if (!relative)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].vi);
+            else
+                world_np(w, &who, l, 0, NULL, owner, sizeof owner);
+        }
+        switch (form) {
+        case 0: /* fixed */
+        case 1: {
+            static const char *const what[2][N_LANG] = {
+                {"What time is it?", "¿Qué hora es?", "Quelle heure est-il ?", "Mấy giờ rồi?"},
+                {"What day is it today?", "¿Qué día es hoy?", "Quel jour sommes-nous aujourd'hui ?",
+                 "Hôm nay là thứ mấy?"}};
+            snprintf(o, cap, "%s", what[form][l]);
+            break;
+        }
+        case 2:
+        case 3:
+        case 4: {
+            /* o'clock, half past, a quarter past */
+            static const char *const en[] = {"It is %s o'clock.", "It is half past %s.",
+                                             "It is a quarter past %s."};
+            static const char *const es[] = {"", " y media", " y cuarto"};
+            static const char *const fr[] = {"", " et demie", " et quart"};
+            static const char *const vi[] = {"", " rưỡi", " mười lăm"};
+            int k = form - 2;
+            if (l == L_EN)
+                snprintf(o, cap, en[k], n->en);
+            else if (l == L_ES)
+                snprintf(o, cap, one ? "Es la %s%s." : "Son las %s%s.", n->es_f, es[k]);
+            else if (l == L_FR)
+                snprintf(o, cap, one ? "Il est %s heure%s." : "Il est %s heures%s.", n->fr_f, fr[k]);
+            else
+                snprintf(o, cap, "Bây giờ là %s giờ%s.", n->vi, vi[k]);
+            break;
+        }
+        case 5:
+        case 6:
+        case 7: {
+            /* today is, tomorrow is, yesterday was */
+            static const char *const fmt[3][N_LANG] = {
+                {"Today is %s.", "Hoy es %s.", "Aujourd'hui, c'est %s.", "Hôm nay là %s."},
+                {"Tomorrow is %s.", "Mañana es %s.", "Demain, c'est %s.", "Ngày mai là %s."},
+                {"Yesterday was %s.", "Ayer fue %s.", "Hier, c'était %s.", "Hôm qua là %s."}};
+            snprintf(o, cap, fmt[form - 5][l], d);
+            break;
+        }
+        case 8:
+        case 9:
+        case 10: {
+            /* "My birthday is in May.", "El cumpleaños de mi hermana es en mayo." */
+            if (l == L_EN)
+                snprintf(o, cap, relative ? "%s's birthday is %s." : "%s birthday is %s.", owner,
+                         mon);
+            else if (l == L_ES && relative)
+                snprintf(o, cap, "el cumpleaños de %s es %s.", owner, mon);
+            else if (l == L_ES)
+                snprintf(o, cap, "%s cumpleaños es %s.", owner, mon);
+            else if (l == L_FR && relative)
+                snprintf(o, cap, "l'anniversaire de %s est %s.", owner, mon);
+            else if (l == L_FR)
+                snprintf(o, cap, "%s anniversaire est %s.", owner, mon);
+            else
+                snprintf(o, cap, "sinh nhật của %s %s.", owner, mon);
+            break;
+        }
+        default:
+            /* "When is your birthday?" */
+            if (l == L_EN)
+                snprintf(o, cap, relative ? "when is %s's birthday?" : "when is %s birthday?",
+                         owner);
+            else if (l == L_ES)
+                snprintf(o, cap, relative ? "¿cuándo es el cumpleaños de %s?"
+                                          : "¿cuándo es %s cumpleaños?", owner);
+            else if (l == L_FR)
+                snprintf(o, cap, relative ? "quand est l'anniversaire de %s ?"
+                                          : "quand est %s anniversaire ?", owner);
+            else
+                snprintf(o, cap, "sinh nhật của %s là khi nào?", owner);
+            break;
+        }
+        world_finish(w, l, o, cap);
+    }
+    if (relative)
+        topic_np(w, &who, &out->label);
+    return 0;
+}
+
+/* Text without its final full stop, its first letter in lower case unless
+ * it is "I" or a proper noun (as a frame takes a clause). */
+static void sub_clause(const struct world *w, const char *s, int lang, char *out, size_t cap)
+{
+    static const struct wframe bare = {"", 0, {"{clause}", "{clause}", "{clause}", "{clause}"},
+                                       NULL};
+    world_framed(w, &bare, s, lang, out, cap);
+}
+
+/* A reason drawn for "because" (when = false) or "when": the person, the
+ * effect clause and the tense of the cause; -1 when it cannot be built. */
+static int draw_reason(const struct world *w, struct pl_rng *r, bool when, struct clause *c,
+                       const struct wreason **out_reason)
+{
+    if (!w->n_reasons)
+        return -1;
+    const struct wreason *x = &w->reasons[pick(r, w->n_reasons)];
+    const struct wverb *v = &w->verbs[x->verb];
+    clause_clear(c);
+    c->verb = x->verb;
+    if (chance(r, 55)) {
+        c->s.pron = pick(r, w->n_prons);
+    } else {
+        int n = -1;
+        for (int t = 0; t < 16 && n < 0; t++) {
+            n = pick_subject_noun(w, r, &v->subj);
+            if (n >= 0 && !is_person(&w->nouns[n]))
+                n = -1;
+        }
+        if (n < 0)
+            return -1;
+        np_subject(w, r, n, 0, &c->s.np);
+    }
+    if (x->adj >= 0) {
+        /* the state must fit the person: "hungry" of a person, not "busy" of a child */
+        int proxy = c->s.pron >= 0 ? (w->prons[c->s.pron].gender == G_F ? w->c.woman : w->c.man)
+                                   : c->s.np.noun;
+        if (!w->adjs[x->adj].for_.has[proxy])
+            return -1;
+    }
+    if (v->obj.n) {
+        c->has_obj = true;
+        np_object(w, r, x->verb, x->with.ix[pick(r, x->with.n)], false, &c->obj);
+        if (c->obj.det == D_NUM || c->obj.det == D_POSS)
+            c->obj.det = D_INDEF;
+        /* "He is wearing a sweater", "They are wearing sweaters" */
+        c->obj.pl = world_subj_person(w, &c->s) >= P_1PL && plural_ok(&w->nouns[c->obj.noun]);
+    } else if (x->with.n && (v->uses & VU_MOTION)) {
+        c->dest = x->with.ix[pick(r, x->with.n)];
+    } else if (x->with.n) {
+        c->loc = x->with.ix[pick(r, x->with.n)];
+    }
+    /* when: a habit; because: now (in the progressive where Spanish and the
+     * verb allow it), or in the past for a state ("She slept because she
+     * was tired") */
+    size_t k = strlen(v->es_inf);
+    bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
+    c->tense = T_PRES;
+    if (!when && x->adj >= 0 && chance(r, 40) && (v->tenses & (1u << T_PAST)))
+        c->tense = T_PAST;
+    else if (!when && !refl && (v->tenses & (1u << T_PROG)))
+        c->tense = T_PROG;
+    *out_reason = x;
+    return 0;
+}
+
+/* "I am eating bread because I am hungry.", "Cô ấy đã ngủ vì mệt.";
+ * "When it rains, we stay at home.", "Khi đói, tôi ăn bánh mì." */
+static int k_reason(const struct world *w, struct pl_rng *r, bool when, struct sentence *out)
+{
+    struct clause c;
+    const struct wreason *x = NULL;
+    if (draw_reason(w, r, when, &c, &x) != 0)
+        return -1;
+    world_reason(w, (int)(x - w->reasons), &c, when, chance(r, 30), out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_reason(const struct world *w, int reason, const struct clause *cl, bool when,
+                  bool very, struct sentence *out)
+{
+    const struct wreason *x = &w->reasons[reason];
+    struct clause c = *cl;
+    struct sentence effect, cause;
+    effect.langs = cause.langs = out->langs;
+    world_clause(w, &c, &effect);
+    struct subj who = {.pron = subject_pronoun(w, &c.s),
+                       .stands_for = c.s.pron < 0 ? &c.s.np : NULL};
+    if (x->adj >= 0)
+        world_describe(w, &who, x->adj, c.tense == T_PAST ? T_PAST : T_PRES, -1, false, false,
+                       false, very, &cause);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char e[360], k[360];
+        if (x->adj >= 0) {
+            snprintf(k, sizeof k, "%s", cause.text[l]);
+            if (l == L_VI) {
+                /* Vietnamese leaves the person out: "vì mệt", "Khi đói" */
+                const char *pv = w->prons[who.pron].vi;
+                char lead[64];
+                snprintf(lead, sizeof lead, "%s ", pv);
+                world_case_first(lead, true);
+                if (strncmp(k, lead, strlen(lead)) == 0)
+                    memmove(k, k + strlen(lead), strlen(k + strlen(lead)) + 1);
+            }
+        } else {
+            const struct wweather *wt = &w->weather[x->weather];
+            snprintf(k, sizeof k, "%s.", wt->text[l][when ? WF_HABIT : WF_NOW]);
+        }
+        char kc[360], ec[360];
+        sub_clause(w, k, l, kc, sizeof kc);
+        snprintf(e, sizeof e, "%s", effect.text[l]);
+        if (when) {
+            static const char *const conj[N_LANG] = {"When", "Cuando", "Quand", "Khi"};
+            sub_clause(w, e, l, ec, sizeof ec);
+            snprintf(out->text[l], sizeof out->text[l], "%s %s, %s.", conj[l], kc, ec);
+        } else {
+            static const char *const conj[N_LANG] = {"because", "porque", "parce que", "vì"};
+            size_t n = strlen(e);
+            if (n && e[n - 1] == '.')
+                e[n - 1] = 0;
+            snprintf(out->text[l], sizeof out->text[l], "%s %s %s.", e, conj[l], kc);
+        }
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+}
+
+static int k_because(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    return k_reason(w, r, false, out);
+}
+
+static int k_when(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    return k_reason(w, r, true, out);
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
     k_describe, k_location, k_exist, k_this_is, k_action, k_intransitive, k_motion,
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
-    k_greeting, k_modal, k_request, k_lets,
+    k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -2372,6 +2689,26 @@ double world_kind_estimate(const struct world *w, int kind)
                    (1 + (c->t_now.n + c->t_fut.n) / 3.0);
         return kind == K_REQUEST ? t * 5 : t;
     }
+    case K_THINK: {
+        int n = 0;
+        for (int i = 0; i < w->n_frames; i++)
+            n += (w->frames[i].kinds & IK_SENTENCE) != 0;
+        for (size_t i = 0; i < sizeof framed_kinds / sizeof *framed_kinds; i++)
+            t += world_kind_estimate(w, framed_kinds[i]);
+        return t * n;
+    }
+    case K_TIME:
+        return 2 + 3 * 12 + 3 * c->t_day.n + (c->t_month.n + 1) * (3.0 + c->owners.n * 3);
+    case K_BECAUSE:
+    case K_WHEN:
+        for (int i = 0; i < w->n_reasons; i++) {
+            const struct wreason *x = &w->reasons[i];
+            double objs = 0;
+            for (int k = 0; k < x->with.n && w->verbs[x->verb].obj.n; k++)
+                objs += obj_variants(w, x->with.ix[k]) / 4;
+            t += (objs ? objs : 1 + x->with.n) * (w->n_prons + c->owners.n * 2.0);
+        }
+        return kind == K_BECAUSE ? t * 2 : t;
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

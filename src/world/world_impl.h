@@ -91,6 +91,7 @@ enum verb_use {
     VU_REQUEST = 1 << 12,    /* said only in requests, with "me": "Can you give me ...?" */
     VU_ASK = 1 << 13,        /* said in requests: "Can you open the window?" */
     VU_LETS = 1 << 14,       /* said after "let's" */
+    VU_PLACED = 1 << 15,     /* always said with its place: "She stays at home" */
 };
 
 struct wverb {
@@ -117,6 +118,15 @@ struct wverb {
     const char *me[N_LANG];  /* the infinitive with "me" ("help me", "ayudarme", "m'aider",
                               * "giúp tôi"), or NULL */
     bool person_subj;        /* a person can be its subject (so can a pronoun) */
+};
+
+/* A cause and what a person does for it (reasons.txt). */
+struct wreason {
+    const char *id;
+    int adj;                 /* the person's state (adjective index), or -1 */
+    int weather;             /* the weather (index), or -1 */
+    int verb;
+    struct wset with;        /* over nouns (objects) or places, by the verb; n == 0: none */
 };
 
 /* A verb that takes another verb (modals.txt). */
@@ -192,7 +202,7 @@ struct wweather {
     unsigned not_times;          /* TU_SUMMER, TU_WINTER: when it does not happen */
 };
 
-enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4 };
+enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4, IK_SENTENCE = 8 };
 
 struct wframe {
     const char *id;
@@ -236,7 +246,7 @@ enum {
     K_DESCRIBE, K_LOCATION, K_EXIST, K_THIS_IS, K_ACTION, K_INTRANSITIVE, K_MOTION,
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
     K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
-    K_GREETING, K_MODAL, K_REQUEST, K_LETS, N_KIND
+    K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -292,6 +302,7 @@ struct world {
     struct wlabel *labels;   int n_labels;
     struct wphrase *phrases; int n_phrases;
     struct wmodal *modals;   int n_modals;
+    struct wreason *reasons; int n_reasons;
     struct wname *names;     int n_names;
     int weight[N_KIND];
     /* French words before which there is no elision (h aspiré, "yaourt"). */
@@ -349,6 +360,8 @@ enum {
 struct subj {
     int pron;            /* pronoun index, or -1 */
     struct np np;        /* when pron < 0 */
+    const struct np *stands_for; /* a pronoun for this noun phrase: its gender in Spanish
+                                  * and French ("las niñas ... ellas están cansadas") */
 };
 
 /* A clause with a verb: "My brother did not buy a phone yesterday." */
@@ -471,13 +484,19 @@ int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned l
  * VP." with modal m of modals.txt (the verb phrase and subject in c); a
  * request "Can you VP?" (m: can or could; may_i: "Can I ...?"; me: "help
  * me"); "Let's VP!"; "S is (very) ADJ", "S feels ADJ" (feel), "Are you
- * ADJ?" (question). */
+ * ADJ?" (question), where `very` is 0 (never), 1 (when gradable and
+ * affirmative) or -1 (the kind's default: 1). */
 void world_modal(const struct world *w, int m, const struct clause *c, struct sentence *out);
 void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
                    const struct clause *c, struct sentence *out);
 void world_lets(const struct world *w, const struct clause *c, struct sentence *out);
+/* "EFFECT because CAUSE." or "When CAUSE, EFFECT." for reason `reason` of
+ * reasons.txt: c is the effect (its subject is the person of a state
+ * cause); `very`: "because she is very tired". */
+void world_reason(const struct world *w, int reason, const struct clause *c, bool when,
+                  bool very, struct sentence *out);
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
-                    bool neg, bool question, bool feel, struct sentence *out);
+                    bool neg, bool question, bool feel, int very, struct sentence *out);
 /* Estimated number of distinct English sentences of one kind. */
 double world_kind_estimate(const struct world *w, int kind);
 /* The topic of a set of nouns and places (see labels.txt). */
