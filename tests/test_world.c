@@ -951,6 +951,41 @@ static void test_new_kinds(const struct world *w)
     check_clause(w, &c, "She stayed at home today.", "Ella se ha quedado en casa hoy.",
                  "Elle est restée à la maison aujourd'hui.", "Hôm nay cô ấy đã ở nhà.");
 
+    /* comparisons: agreement with the first person or thing */
+    struct subj sis = {.pron = -1, .np = np_make(N(w, "sister"), D_POSS, false, -1)};
+    sis.np.poss = P(w, "i");
+    struct np bro = np_make(N(w, "brother"), D_POSS, false, -1);
+    bro.poss = P(w, "i");
+    world_compare(w, 0, &sis, &bro, A(w, "tall"), false, 0, -1, &s);
+    check_sentence(&s, "My sister is taller than my brother.",
+                   "Mi hermana es más alta que mi hermano.", "Ma sœur est plus grande que mon frère.",
+                   "Chị gái tôi cao hơn anh trai tôi.");
+    struct subj car = {.pron = -1, .np = np_make(N(w, "car"), D_POSS, false, -1)};
+    car.np.poss = P(w, "we");
+    struct np car2 = car.np;
+    car2.poss = P(w, "they");
+    world_compare(w, 0, &car, &car2, A(w, "expensive"), true, 0, -1, &s);
+    check_sentence(&s, "Our car is not more expensive than their car.",
+                   "Nuestro coche no es más caro que su coche.",
+                   "Notre voiture n'est pas plus chère que leur voiture.",
+                   "Chiếc ô tô của chúng tôi không đắt hơn chiếc ô tô của họ.");
+    world_compare(w, 1, &she, NULL, A(w, "smart"), false, 1, -1, &s);
+    check_sentence(&s, "She is the smartest in the class.", "Es la más inteligente de la clase.",
+                   "Elle est la plus intelligente de la classe.",
+                   "Cô ấy thông minh nhất trong lớp.");
+    world_compare(w, 2, &sis, &bro, -1, false, 0, N(w, "bicycle"), &s);
+    check_sentence(&s, "My sister and my brother have the same bicycle.",
+                   "Mi hermana y mi hermano tienen la misma bicicleta.",
+                   "Ma sœur et mon frère ont le même vélo.",
+                   "Chị gái tôi và anh trai tôi có chiếc xe đạp giống nhau.");
+    world_compare(w, 3, &sis, &bro, -1, false, 0, N(w, "bag"), &s);
+    check_sentence(&s, "My sister and my brother have different bags.",
+                   "Mi hermana y mi hermano tienen bolsas diferentes.",
+                   "Ma sœur et mon frère ont des sacs différents.",
+                   "Chị gái tôi và anh trai tôi có cái túi khác nhau.");
+    /* cheap is not compared: no French "plus bon marché" */
+    CHECK(w->adjs[A(w, "cheap")].en_more == NULL);
+
     /* telling the time and the date */
     check_kind(w, K_TIME, "It is half past one.", "Es la una y media.",
                "Il est une heure et demie.", "Bây giờ là một giờ rưỡi.");

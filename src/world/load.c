@@ -22,7 +22,7 @@ const char *const world_kind_names[N_KIND] = {
     "describe", "location", "exist", "this_is", "action", "intransitive", "motion",
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
     "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
-    "greeting", "modal", "request", "lets", "think", "time", "because", "when",
+    "greeting", "modal", "request", "lets", "think", "time", "because", "when", "compare",
 };
 
 /* ---- small parsing helpers ---- */
@@ -506,10 +506,10 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[12];
-        int nf = split(line, '|', fl, 12);
-        if (nf != 11)
-            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        char *fl[13];
+        int nf = split(line, '|', fl, 13);
+        if (nf != 12)
+            return bad(e, f, c.line, "%d fields, expected 12", nf);
         if ((rc = grow((void **)&w->adjs, &cap, w->n_adjs, sizeof *w->adjs, e)))
             return rc;
         struct wadj *a = &w->adjs[w->n_adjs++];
@@ -555,6 +555,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         a->fr_pre = strcmp(fl[8], "pre") == 0;
         a->vi = fl[9];
         a->vi_pred = opt(fl[10]);
+        if (opt(fl[11])) {
+            char *more[3];
+            if (split(fl[11], ',', more, 3) != 2 || !*more[0] || !*more[1])
+                return bad(e, f, c.line, "adjective '%s': en more is the comparative and the "
+                           "superlative", a->id);
+            a->en_more = more[0];
+            a->en_most = more[1];
+        }
         for (int k = 0; k < 4; k++)
             if (!*a->es[k] || !*a->fr[k])
                 return bad(e, f, c.line, "adjective '%s': an empty form", a->id);

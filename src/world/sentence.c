@@ -209,7 +209,8 @@ int world_prepare(struct world *w, struct pl_err *e)
         bool own = false;
         for (size_t k = 0; k < sizeof ownable / sizeof *ownable; k++)
             own |= strcmp(n->cat, ownable[k]) == 0;
-        if (!rc && subj && own && countable(n) && (n->n_pred || n->n_at))
+        if (!rc && subj && own && countable(n) && !(n->flags & NF_NOPOSS) &&
+            (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
     }
     /* names are proper nouns in every language ("Je pense que Lan ...") */
@@ -2515,13 +2516,226 @@ static int k_when(const struct world *w, struct pl_rng *r, struct sentence *out)
     return k_reason(w, r, true, out);
 }
 
+void world_compare(const struct world *w, int form, const struct subj *a, const struct np *bnp,
+                   int adj, bool neg, int group, int noun, struct sentence *out)
+{
+    const struct wadj *ad = adj >= 0 ? &w->adjs[adj] : NULL;
+    const struct wnoun *n = noun >= 0 ? &w->nouns[noun] : NULL;
+    int p = world_subj_person(w, a);
+    bool pl = p == P_1PL || p == P_3PL;
+    static const char *const groups[2][N_LANG] = {
+        {"in the family", "de la familia", "de la famille", "trong gia đình"},
+        {"in the class", "de la clase", "de la classe", "trong lớp"}};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        int g = subj_gender_lang(w, a, l), ix = g + 2 * pl;
+        if (form >= 2) {
+            /* "My brother and my sister have the same car." */
+            struct subj two = {.pron = -1, .np = *bnp};
+            sb_subj(w, &b, a, l, false);
+            world_sb_add(&b, l == L_EN ? "and" : l == L_ES ? "y" : l == L_FR ? "et" : "và");
+            sb_subj(w, &b, &two, l, false);
+            bool f_es = n->es_g == G_F, f_fr = n->fr_g == G_F;
+            switch (l) {
+            case L_EN:
+                world_sb_add(&b, "have");
+                world_sb_add(&b, form == 2 ? "the same" : "different");
+                world_sb_add(&b, n->en[form == 3]);
+                break;
+            case L_ES:
+                world_sb_add(&b, "tienen");
+                if (form == 2) {
+                    world_sb_add(&b, f_es ? "la misma" : "el mismo");
+                    world_sb_add(&b, n->es[0]);
+                } else {
+                    world_sb_add(&b, n->es[1]);
+                    world_sb_add(&b, "diferentes");
+                }
+                break;
+            case L_FR:
+                world_sb_add(&b, "ont");
+                if (form == 2) {
+                    world_sb_add(&b, f_fr ? "la même" : "le même");
+                    world_sb_add(&b, n->fr[0]);
+                } else {
+                    world_sb_add(&b, "des");
+                    world_sb_add(&b, n->fr[1]);
+                    world_sb_add(&b, f_fr ? "différentes" : "différents");
+                }
+                break;
+            default:
+                world_sb_add(&b, "có");
+                world_sb_add(&b, n->vi_cl);
+                world_sb_add(&b, n->vi);
+                world_sb_add(&b, form == 2 ? "giống nhau" : "khác nhau");
+                break;
+            }
+            world_sb_add(&b, ".");
+            continue;
+        }
+        const char *vi_adj = ad->vi_pred ? ad->vi_pred : ad->vi;
+        switch (l) {
+        case L_EN:
+            sb_subj(w, &b, a, l, false);
+            world_sb_add(&b, en_be[0][p]);
+            if (neg)
+                world_sb_add(&b, "not");
+            if (form == 1)
+                world_sb_add(&b, "the");
+            world_sb_add(&b, form == 1 ? ad->en_most : ad->en_more);
+            break;
+        case L_ES:
+            sb_subj(w, &b, a, l, true);
+            if (neg)
+                world_sb_add(&b, "no");
+            copula(w, ad->es_estar ? w->v_estar : w->v_ser, T_PRES, p, l, -1, &b);
+            if (form == 1) /* "es la más alta de la familia" */
+                world_sb_add(&b, pl ? (g == G_F ? "las" : "los") : (g == G_F ? "la" : "el"));
+            world_sb_add(&b, "más");
+            world_sb_add(&b, ad->es[ix]);
+            break;
+        case L_FR:
+            sb_subj(w, &b, a, l, false);
+            if (neg)
+                fr_negated(&b, w->verbs[w->v_ser].fr[VT_PRES][p]);
+            else
+                world_sb_add(&b, w->verbs[w->v_ser].fr[VT_PRES][p]);
+            if (form == 1)
+                world_sb_add(&b, pl ? "les" : g == G_F ? "la" : "le");
+            world_sb_add(&b, "plus");
+            world_sb_add(&b, ad->fr[ix]);
+            break;
+        default:
+            sb_subj(w, &b, a, l, false);
+            if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, vi_adj);
+            world_sb_add(&b, form == 1 ? "nhất" : "hơn");
+            break;
+        }
+        if (form == 1) {
+            world_sb_add(&b, groups[group][l]);
+        } else if (l != L_VI) {
+            world_sb_add(&b, l == L_EN ? "than" : "que");
+            sb_np(w, &b, bnp, l, 0, NULL);
+        } else {
+            sb_np(w, &b, bnp, l, 0, NULL);
+        }
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+}
+
+/* A person (a pronoun of one person, or a noun phrase of people) who can be
+ * compared; its noun in *proxy. */
+static bool compare_person(const struct world *w, struct pl_rng *r, bool pron_ok,
+                           struct subj *s, int *proxy)
+{
+    s->pron = -1;
+    s->stands_for = NULL;
+    if (pron_ok && chance(r, 40)) {
+        *proxy = pronoun_subject(w, r, s);
+        return true;
+    }
+    for (int t = 0; t < 16; t++) {
+        int n = pick_list(r, &w->c.describable);
+        if (n >= 0 && is_person(&w->nouns[n])) {
+            np_subject(w, r, n, 0, &s->np);
+            s->np.pl = false;
+            *proxy = n;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "My brother is taller than my sister.", "This car is not faster than
+ * your car.", "She is the smartest in the class.", "We have the same bag." */
+static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int form = pick(r, 10);
+    form = form < 6 ? 0 : form < 8 ? 1 : form < 9 ? 2 : 3;
+    struct subj a = {.pron = -1};
+    struct np bnp;
+    int proxy = -1, adj = -1, group = 0, noun = -1;
+    if (form >= 2) {
+        /* two people and a thing they own */
+        struct subj two = {.pron = -1};
+        int p2;
+        if (!compare_person(w, r, false, &a, &proxy) || !compare_person(w, r, false, &two, &p2))
+            return -1;
+        bnp = two.np;
+        noun = pick_list(r, &w->c.owned);
+        if (noun < 0 || p2 == proxy || !strcmp(w->nouns[noun].cat, "animals") ||
+            !strcmp(w->nouns[noun].cat, "food"))
+            return -1;
+        world_compare(w, form, &a, &bnp, -1, false, 0, noun, out);
+        topic_np(w, &a.np, &out->label);
+        return 0;
+    }
+    if (form == 1) {
+        if (!compare_person(w, r, true, &a, &proxy))
+            return -1;
+        const char *cat = a.pron >= 0 ? "family" : w->nouns[proxy].cat;
+        bool young = false;
+        for (int k = 0; a.pron < 0 && k < w->nouns[proxy].n_tags; k++)
+            young |= strcmp(w->nouns[proxy].tags[k], "young") == 0;
+        if (w->prons[a.pron >= 0 ? a.pron : 0].person >= P_1PL && a.pron >= 0)
+            return -1;
+        if (strcmp(cat, "family") == 0)
+            group = 0;
+        else if (young || proxy == world_noun_index(w, "student"))
+            group = 1;
+        else
+            return -1; /* "the kindest in the family" of a stranger */
+    } else if (chance(r, 50)) {
+        if (!compare_person(w, r, true, &a, &proxy))
+            return -1;
+        struct subj two = {.pron = -1};
+        int p2;
+        if (!compare_person(w, r, false, &two, &p2))
+            return -1;
+        bnp = two.np;
+        if (a.pron < 0 && p2 == proxy && bnp.det == a.np.det && bnp.poss == a.np.poss)
+            return -1;
+    } else {
+        /* the same thing, two owners: "My car is faster than your car." */
+        proxy = pick_list(r, &w->c.owned);
+        if (proxy < 0)
+            return -1;
+        np_clear(&a.np, proxy);
+        a.np.det = D_POSS;
+        a.np.poss = pick_poss(w, r, proxy);
+        bnp = a.np;
+        bnp.poss = pick_poss(w, r, proxy);
+        if (bnp.poss == a.np.poss)
+            return -1;
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int k = n->n_pred ? n->pred[pick(r, n->n_pred)] : -1;
+        if (k >= 0 && w->adjs[k].en_more && w->adjs[k].kind == AK_GRAD &&
+            (form == 0 ? w->adjs[k].for_.has[bnp.noun] : !w->adjs[k].es_estar))
+            adj = k;
+    }
+    if (adj < 0)
+        return -1;
+    world_compare(w, form, &a, &bnp, adj, form == 0 && chance(r, 20), group, -1, out);
+    if (a.pron < 0)
+        topic_np(w, &a.np, &out->label);
+    return 0;
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
     k_describe, k_location, k_exist, k_this_is, k_action, k_intransitive, k_motion,
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
-    k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when,
+    k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -2709,6 +2923,17 @@ double world_kind_estimate(const struct world *w, int kind)
             t += (objs ? objs : 1 + x->with.n) * (w->n_prons + c->owners.n * 2.0);
         }
         return kind == K_BECAUSE ? t * 2 : t;
+    case K_COMPARE:
+        for (int i = 0; i < c->owned.n; i++) {
+            const struct wnoun *n = &w->nouns[c->owned.ix[i]];
+            t += (double)n->n_pred * w->n_prons * w->n_prons;
+        }
+        for (int i = 0; i < c->describable.n; i++) {
+            const struct wnoun *n = &w->nouns[c->describable.ix[i]];
+            if (is_person(n))
+                t += subj_variants(w, c->describable.ix[i]) * n->n_pred * c->owners.n;
+        }
+        return t * 2;
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

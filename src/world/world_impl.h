@@ -81,6 +81,7 @@ struct wadj {
     bool es_tener;       /* a state said with tener / avoir: "tengo hambre", "j'ai faim";
                           * es[4] is then the Spanish after "very": "mucha hambre" */
     const char *vi, *vi_pred;
+    const char *en_more, *en_most; /* "taller", "tallest"; NULL: not compared */
 };
 
 enum verb_use {
@@ -246,7 +247,8 @@ enum {
     K_DESCRIBE, K_LOCATION, K_EXIST, K_THIS_IS, K_ACTION, K_INTRANSITIVE, K_MOTION,
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
     K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
-    K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, N_KIND
+    K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, K_COMPARE,
+    N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -490,6 +492,12 @@ void world_modal(const struct world *w, int m, const struct clause *c, struct se
 void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
                    const struct clause *c, struct sentence *out);
 void world_lets(const struct world *w, const struct clause *c, struct sentence *out);
+/* Comparisons: "A is (not) ADJer than B." (form 0), "A is the ADJest in the
+ * family / class" (form 1, b unused; `group` 0 family, 1 class), "A and B
+ * have the same N." (form 2), "A and B have different Ns." (form 3; adj
+ * unused, n the noun). */
+void world_compare(const struct world *w, int form, const struct subj *a, const struct np *b,
+                   int adj, bool neg, int group, int noun, struct sentence *out);
 /* "EFFECT because CAUSE." or "When CAUSE, EFFECT." for reason `reason` of
  * reasons.txt: c is the effect (its subject is the person of a state
  * cause); `very`: "because she is very tired". */
