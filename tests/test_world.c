@@ -986,6 +986,47 @@ static void test_new_kinds(const struct world *w)
     /* cheap is not compared: no French "plus bon marché" */
     CHECK(w->adjs[A(w, "cheap")].en_more == NULL);
 
+    /* coordination: and, but, or */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = P(w, "he");
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    struct np other = np_make(N(w, "cheese"), D_BARE, false, -1);
+    world_coord(w, 0, &c, &other, &s);
+    check_sentence(&s, "He eats bread and cheese.", "Él come pan y queso.",
+                   "Il mange du pain et du fromage.", "Anh ấy ăn bánh mì và phô mai.");
+    clause_init(&c, V(w, "speak"));
+    c.s = she;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "spanish"), D_BARE, false, -1);
+    other = np_make(N(w, "english"), D_BARE, false, -1);
+    world_coord(w, 0, &c, &other, &s);
+    check_sentence(&s, "She speaks Spanish and English.", "Ella habla español e inglés.",
+                   "Elle parle espagnol et anglais.",
+                   "Cô ấy nói tiếng Tây Ban Nha và tiếng Anh.");
+    clause_init(&c, V(w, "play_sport"));
+    c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
+    c.has_obj = true;
+    c.obj = np_make(N(w, "tennis"), D_KIND, false, -1);
+    other = np_make(N(w, "golf"), D_KIND, false, -1);
+    world_coord(w, 1, &c, &other, &s);
+    check_sentence(&s, "The girls play tennis, but they do not play golf.",
+                   "Las niñas juegan al tenis, pero no juegan al golf.",
+                   "Les filles jouent au tennis, mais elles ne jouent pas au golf.",
+                   "Những cô bé chơi quần vợt, nhưng không chơi gôn.");
+    clause_init(&c, V(w, "play_sport"));
+    c.s = she;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "tennis"), D_KIND, false, -1);
+    other = np_make(N(w, "football"), D_KIND, false, -1);
+    world_coord(w, 2, &c, &other, &s);
+    check_sentence(&s, "Does she play tennis or football?", "¿Juega al tenis o al fútbol?",
+                   "Est-ce qu'elle joue au tennis ou au football ?",
+                   "Cô ấy chơi quần vợt hay bóng đá?");
+    CHECK_STR(finish(w, L_ES, "siete o ocho ."), "Siete u ocho.");
+    CHECK_STR(finish(w, L_ES, "agua y hielo ."), "Agua y hielo.");
+    CHECK_STR(finish(w, L_ES, "padres y hijos ."), "Padres e hijos.");
+
     /* telling the time and the date */
     check_kind(w, K_TIME, "It is half past one.", "Es la una y media.",
                "Il est une heure et demie.", "Bây giờ là một giờ rưỡi.");

@@ -177,6 +177,24 @@ static bool en_vowel_start(const struct world *w, const char *word)
 
 /* ---- the final pass ---- */
 
+/* Whether a Spanish word starts with the sound of "i" (for y -> e: "e
+ * inglés", "e hijos", not "y hielo") or "o" (for o -> u: "u ocho"). */
+static bool es_sound(const char *word, char conj)
+{
+    char low[8];
+    snprintf(low, sizeof low, "%s", word);
+    world_case_first(low, false);
+    const char *p = low;
+    if (p[0] == 'h')
+        p++;
+    if (conj == 'y') {
+        bool i = p[0] == 'i' || strncmp(p, "í", strlen("í")) == 0;
+        /* "hie-", "hia-": a consonant sound ("y hielo") */
+        return i && !(p != low && (p[1] == 'e' || p[1] == 'a'));
+    }
+    return p[0] == 'o' || strncmp(p, "ó", strlen("ó")) == 0;
+}
+
 static bool is(const char *a, const char *b)
 {
     return strcmp(a, b) == 0;
@@ -230,6 +248,8 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap)
             i++;
         } else if (lang == L_EN && is(t, "a") && *next && en_vowel_start(w, next)) {
             put = "an";
+        } else if (lang == L_ES && (is(t, "y") || is(t, "o")) && *next && es_sound(next, t[0])) {
+            put = t[0] == 'y' ? "e" : "u"; /* "español e inglés", "siete u ocho" */
         } else if (lang == L_VI && is(t, "ở") && is(next, "ở")) {
             continue; /* "ở" + "ở nhà": "Tôi ở nhà" */
         } else if (lang == L_FR && *next && fr_vowel_start(w, next) &&
@@ -826,6 +846,11 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     if (c->question)
         world_sb_add(b, "không");
     world_sb_add(b, c->question ? "?" : ".");
+}
+
+void world_object(const struct world *w, const struct clause *c, int lang, struct wsb *b)
+{
+    object(w, c, lang, b);
 }
 
 void world_vp(const struct world *w, const struct clause *c, int lang, const char *verb,

@@ -2729,6 +2729,139 @@ static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
+/* s without its final punctuation (and the space before a French one). */
+static void chop_stop(char *s)
+{
+    size_t n = strlen(s);
+    while (n && strchr(".?! ", s[n - 1]))
+        s[--n] = 0;
+}
+
+void world_coord(const struct world *w, int form, const struct clause *cl, const struct np *other,
+                 struct sentence *out)
+{
+    static const char *const conj[3][N_LANG] = {
+        {"and", "y", "et", "và"}, {"but", "pero", "mais", "nhưng"}, {"or", "o", "ou", "hay"}};
+    struct clause c = *cl, c2 = *cl;
+    c.question = form == 2;
+    c2.obj = *other;
+    c2.neg = form == 1;
+    if (c.s.pron < 0) {
+        /* "The neighbor took the bus, but he did not take the boat." */
+        c2.s.pron = subject_pronoun(w, &c.s);
+        c2.s.stands_for = &c.s.np;
+    }
+    struct sentence first, second;
+    first.langs = second.langs = out->langs;
+    world_clause(w, &c, &first);
+    if (form == 1) {
+        /* the second clause: Spanish and Vietnamese leave the subject out */
+        world_clause(w, &c2, &second);
+    }
+    struct clause vi_c = c;
+    vi_c.question = false; /* "Anh ấy chơi quần vợt hay bóng đá?" */
+    struct sentence vi_first = {.langs = 1u << L_VI};
+    if (form == 2 && (out->langs & (1u << L_VI)))
+        world_clause(w, &vi_c, &vi_first);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char a[sizeof out->text[0] + 32], b2[sizeof out->text[0] + 32];
+        snprintf(a, sizeof a, "%s", form == 2 && l == L_VI ? vi_first.text[l] : first.text[l]);
+        chop_stop(a);
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        world_sb_add(&b, a);
+        if (form == 1) {
+            world_sb_cat(&b, ",");
+            world_sb_add(&b, conj[1][l]);
+            snprintf(b2, sizeof b2, "%s", second.text[l]);
+            chop_stop(b2);
+            char *rest = b2;
+            if (l == L_VI || l == L_ES) {
+                /* "pero no come carne", "nhưng không ăn thịt" */
+                char head[200];
+                struct wsb h;
+                world_sb_init(&h, head, sizeof head);
+                world_subj(w, &c2.s, l, false, &h);
+                world_case_first(head, true);
+                size_t k = strlen(head);
+                if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
+                    rest = b2 + k + 1;
+            }
+            if (rest == b2 && !(l == L_EN && w->prons[c2.s.pron].en[0] == 'I' &&
+                                w->prons[c2.s.pron].en[1] == 0))
+                world_case_first(rest, false);
+            world_sb_add(&b, rest);
+        } else {
+            world_sb_add(&b, conj[form][l]);
+            world_object(w, &c2, l, &b);
+        }
+        world_sb_add(&b, form == 2 ? "?" : ".");
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+}
+
+/* "He eats bread and cheese.", "I drink tea, but I do not drink coffee.",
+ * "Do you play tennis or football?" */
+static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = pick_list(r, &w->c.transitive);
+    if (verb < 0)
+        return -1;
+    const struct wverb *v = &w->verbs[verb];
+    if (v->obj.n < 2 || (v->uses & VU_OWN))
+        return -1;
+    int form = pick(r, 3);
+    struct clause c;
+    clause_clear(&c);
+    c.tense = form == 2 || chance(r, 60) ? T_PRES : T_PAST;
+    if (!(v->tenses & (1u << c.tense)))
+        c.tense = T_PRES;
+    if (transitive_clause(w, r, verb, &c) != 0)
+        return -1;
+    int o2 = -1;
+    const struct wnoun *n1 = &w->nouns[c.obj.noun];
+    for (int t = 0; t < 16 && o2 < 0; t++) {
+        /* two of a kind: "bread and cheese", not "the taxi and the lychee" */
+        o2 = pick_set(r, &v->obj);
+        const struct wnoun *n2 = &w->nouns[o2];
+        bool kin = strcmp(n1->cat, n2->cat) == 0 && !n1->n_tags == !n2->n_tags;
+        for (int a = 0; a < n1->n_tags && kin; a++) {
+            kin = false;
+            for (int b = 0; b < n2->n_tags && !kin; b++)
+                kin = strcmp(n1->tags[a], n2->tags[b]) == 0;
+            if (kin)
+                break;
+        }
+        if (o2 == c.obj.noun || !kin || (n2->flags & NF_MASS) != (n1->flags & NF_MASS))
+            o2 = -1;
+    }
+    if (o2 < 0)
+        return -1;
+    struct np other;
+    np_object(w, r, verb, o2, form == 1, &other);
+    /* two of a kind: "bread and cheese", "a pen and a pencil", "tennis or football" */
+    other.det = c.obj.det;
+    other.pl = c.obj.pl && plural_ok(&w->nouns[o2]);
+    other.num = c.obj.num;
+    other.poss = c.obj.poss;
+    other.adj = -1;
+    c.obj.adj = -1;
+    if (other.det == D_NUM || (c.obj.det == D_INDEF && c.obj.pl != other.pl))
+        return -1;
+    const struct wnoun *n2 = &w->nouns[o2];
+    if (other.det == D_POSS && (!possessable(n2) || ((n2->flags & NF_SGPOSS) &&
+                                                     w->prons[other.poss].person > P_3SG)))
+        return -1; /* no "her customer", no "our wife" */
+    if (form == 1 && (c.obj.det == D_INDEF || other.det == D_INDEF))
+        return -1; /* "He eats an apple, but he does not eat a pear" */
+    world_coord(w, form, &c, &other, out);
+    topic_clause(w, &c, &out->label);
+    topic_np(w, &other, &out->label);
+    return 0;
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
@@ -2736,6 +2869,7 @@ static const kind_fn kinds[N_KIND] = {
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
     k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
+    k_coord,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -2934,6 +3068,13 @@ double world_kind_estimate(const struct world *w, int kind)
                 t += subj_variants(w, c->describable.ix[i]) * n->n_pred * c->owners.n;
         }
         return t * 2;
+    case K_COORD:
+        for (int i = 0; i < c->transitive.n; i++) {
+            const struct wverb *v = &w->verbs[c->transitive.ix[i]];
+            double s = set_sum(w, &v->subj, true) / 4 + (v->person_subj ? w->n_prons : 0);
+            t += s * v->obj.n * v->obj.n * 6;
+        }
+        return t;
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

@@ -248,7 +248,7 @@ enum {
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
     K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
     K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, K_COMPARE,
-    N_KIND
+    K_COORD, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -411,6 +411,8 @@ int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
 /* Render a clause in the languages of out->langs, finished (contractions,
  * elision, capital letter, final punctuation). */
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out);
+/* The object of clause c as the verb takes it ("al fútbol", "du pain"). */
+void world_object(const struct world *w, const struct clause *c, int lang, struct wsb *b);
 /* The verb phrase of clause c with its verb in the infinitive ("eat an
  * apple", "comer una manzana", "manger une pomme", "ăn một quả táo"), or as
  * `verb` when not NULL, or with "me" ("help me", "ayudarme", "m'aider",
@@ -503,6 +505,11 @@ void world_compare(const struct world *w, int form, const struct subj *a, const 
  * cause); `very`: "because she is very tired". */
 void world_reason(const struct world *w, int reason, const struct clause *c, bool when,
                   bool very, struct sentence *out);
+/* Coordination of clause c's object with `other` (an object of the same
+ * verb): "He eats bread and cheese." (form 0), "He eats fish, but he does
+ * not eat meat." (form 1), "Does he play tennis or football?" (form 2). */
+void world_coord(const struct world *w, int form, const struct clause *c, const struct np *other,
+                 struct sentence *out);
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
                     bool neg, bool question, bool feel, int very, struct sentence *out);
 /* Estimated number of distinct English sentences of one kind. */
