@@ -761,16 +761,32 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
     world_sb_add(b, c->question ? "?" : ".");
 }
 
+/* The length of the object pronoun that opens a French verb form, with its
+ * space ("me " of "me lève", "nous " of "nous levons"), or 0. */
+static size_t fr_clitic(const char *form)
+{
+    static const char *const clitics[] = {"me ", "te ", "se ", "nous ", "vous "};
+    for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++)
+        if (strncmp(form, clitics[i], strlen(clitics[i])) == 0)
+            return strlen(clitics[i]);
+    return 0;
+}
+
 void world_fr_verb(const struct world *w, int verb, int tense, const struct subj *s, char *out,
                    size_t cap)
 {
     const struct wverb *v = &w->verbs[verb];
     int p = world_subj_person(w, s);
     if (tense == T_PAST && !v->fr[VT_PAST][p]) {
-        /* passé composé; after être the participle agrees with the subject */
+        /* passé composé; after être the participle agrees with the subject;
+         * a pronominal verb keeps its pronoun ("je me suis levé") */
         bool f = v->fr_etre && subj_gender(w, s, L_FR) == G_F;
         bool pl = v->fr_etre && subj_plural(w, s);
-        snprintf(out, cap, "%s %s%s%s", w->verbs[v->fr_aux].fr[VT_PRES][p], v->fr_pp,
+        char clitic[8] = "";
+        size_t k = fr_clitic(v->fr[VT_PRES][p]);
+        if (k && k < sizeof clitic)
+            snprintf(clitic, sizeof clitic, "%.*s ", (int)k - 1, v->fr[VT_PRES][p]);
+        snprintf(out, cap, "%s%s %s%s%s", clitic, w->verbs[v->fr_aux].fr[VT_PRES][p], v->fr_pp,
                  f ? "e" : "", pl ? "s" : "");
         return;
     }
@@ -787,8 +803,10 @@ static void clause_fr(const struct world *w, const struct clause *c, struct wsb 
     char group[160];
     world_fr_verb(w, c->verb, c->tense, &c->s, group, sizeof group);
     /* Split the first word of the verb group off: "ne" goes before it and
-     * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé"). */
-    char *rest = strchr(group, ' ');
+     * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé");
+     * an object pronoun stays with its verb ("ne se lève pas", "ne s'est pas
+     * levé"). */
+    char *rest = strchr(group + fr_clitic(group), ' ');
     if (rest)
         *rest++ = 0;
     bool never = adv && adv->kind == ADV_NEVER && !c->question;

@@ -23,7 +23,7 @@ const char *const world_kind_names[N_KIND] = {
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
     "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
     "greeting", "modal", "request", "lets", "think", "time", "because", "when", "compare",
-    "coord",
+    "coord", "near", "favorite",
 };
 
 /* ---- small parsing helpers ---- */
@@ -1034,6 +1034,53 @@ static int load_reasons(struct world *w, const char *dir, struct pl_err *e)
     return 0;
 }
 
+static int load_favorites(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "favorites.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[10];
+        int nf = split(line, '|', fl, 10);
+        if (nf != 9)
+            return bad(e, f, c.line, "%d fields, expected 9", nf);
+        if ((rc = grow((void **)&w->favorites, &cap, w->n_favorites, sizeof *w->favorites, e)))
+            return rc;
+        struct wfavorite *x = &w->favorites[w->n_favorites++];
+        x->id = fl[0];
+        if (strcmp(fl[1], "@color") == 0) {
+            x->values = FV_COLOR;
+            rc = set_alloc(&x->nouns, 1, e);
+        } else if (strcmp(fl[1], "@day") == 0) {
+            x->values = FV_DAY;
+            rc = set_alloc(&x->nouns, 1, e);
+        } else {
+            char what[128];
+            snprintf(what, sizeof what, "favorite '%s': values", x->id);
+            x->values = FV_NOUNS;
+            rc = noun_set(w, fl[1], &x->nouns, f, c.line, what, e);
+        }
+        if (rc)
+            return rc;
+        x->en = fl[2];
+        x->es_g = gender(fl[3]);
+        x->es = fl[4];
+        x->fr_g = gender(fl[5]);
+        x->fr = fl[6];
+        x->vi = fl[7];
+        x->vi_what = fl[8];
+        if (x->es_g < 0 || x->fr_g < 0 || !*x->en || !*x->es || !*x->fr || !*x->vi)
+            return bad(e, f, c.line, "favorite '%s': a form or a gender is missing", x->id);
+    }
+    return 0;
+}
+
 static int load_names(struct world *w, const char *dir, struct pl_err *e)
 {
     struct wfile *f;
@@ -1170,7 +1217,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     static const char *const keys[] = {
         "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
         "es.pres", "es.past", "es.fut", "es.pp", "es.pret", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
-        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj", "me",
+        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj", "me", "not",
     };
     static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
                                        "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
@@ -1301,6 +1348,8 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             v->vi_intr = x->val;
         if ((x = get(kv, n, "vi.obj")))
             v->vi_obj = x->val;
+        if ((x = get(kv, n, "not")))
+            v->not_times = x->val; /* checked once times.txt is read (world_prepare) */
         if ((x = get(kv, n, "me")) && split(x->val, ',', (char **)v->me, N_LANG) != N_LANG)
             return bad(e, f, x->line, "verb '%s': me needs the en, es, fr and vi forms", v->id);
         if ((v->uses & VU_REQUEST) && !v->me[0])
@@ -1603,6 +1652,7 @@ int world_load(const char *dir, struct world **out, struct pl_err *e)
         (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
         (rc = load_phrases(w, dir, e)) || (rc = load_names(w, dir, e)) ||
         (rc = load_modals(w, dir, e)) || (rc = load_reasons(w, dir, e)) ||
+        (rc = load_favorites(w, dir, e)) ||
         (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
         world_free(w);
         return rc;
@@ -1663,6 +1713,9 @@ void world_free(struct world *w)
     for (int i = 0; i < w->n_reasons; i++)
         set_free(&w->reasons[i].with);
     free(w->reasons);
+    for (int i = 0; i < w->n_favorites; i++)
+        set_free(&w->favorites[i].nouns);
+    free(w->favorites);
     free(w->names);
     free(w->fr_hasp);
     free(w->en_a);
@@ -1678,7 +1731,7 @@ void world_get_stats(const struct world *w, struct world_stats *st)
     for (int i = 0; i < w->n_places; i++) {
         own_places += w->places[i].noun < 0;
         for (int k = 0; k < w->places[i].n_tags; k++)
-            st->n_cities += strcmp(w->places[i].tags[k], "city") == 0;
+            st->n_cities += strcmp(w->places[i].tags[k], "cityname") == 0;
     }
     st->n_adjectives = w->n_adjs;
     st->n_verbs = w->n_verbs;

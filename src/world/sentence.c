@@ -47,7 +47,7 @@ void world_cache_free(struct wcache *c)
 {
     struct wlist *all[] = {&c->transitive, &c->intransitive, &c->prog, &c->imp, &c->clock,
                            &c->motion, &c->freq, &c->what, &c->where, &c->cities, &c->hours,
-                           &c->vp, &c->request, &c->lets,
+                           &c->vp, &c->request, &c->lets, &c->sites,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
                            &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
@@ -114,6 +114,17 @@ int world_prepare(struct world *w, struct pl_err *e)
                           "(they stand for pronoun subjects)");
     for (int i = 0; i < w->n_verbs && !rc; i++) {
         const struct wverb *v = &w->verbs[i];
+        for (const char *p = v->not_times; p && *p;) {
+            size_t k = strcspn(p, " ");
+            bool known = false;
+            for (int t = 0; t < w->n_times && !known; t++)
+                known = strlen(w->times[t].id) == k && strncmp(w->times[t].id, p, k) == 0;
+            if (!known)
+                return pl_err_set(e, PL_EFORMAT, "verbs.txt: verb '%s': not: '%.*s' is no "
+                                  "time of times.txt", v->id, (int)k, p);
+            p += k;
+            p += strspn(p, " ");
+        }
         if (v->uses & (VU_COPULA | VU_EXIST))
             continue;
         /* after a modal, in a request, after "let's": what people do, not a
@@ -160,8 +171,16 @@ int world_prepare(struct world *w, struct pl_err *e)
             rc = list_add(&c->where, i, e);
     }
     for (int i = 0; i < w->n_places && !rc; i++)
+        for (int k = 0; k < w->places[i].n_tags && w->places[i].noun >= 0; k++)
+            /* a site of the town; not the town itself (city, village) */
+            if (strcmp(w->places[i].tags[k], "town") == 0 &&
+                strcmp(w->places[i].id, "city") != 0 && strcmp(w->places[i].id, "village") != 0) {
+                rc = list_add(&c->sites, i, e);
+                break;
+            }
+    for (int i = 0; i < w->n_places && !rc; i++)
         for (int k = 0; k < w->places[i].n_tags; k++)
-            if (strcmp(w->places[i].tags[k], "city") == 0) {
+            if (strcmp(w->places[i].tags[k], "cityname") == 0) {
                 rc = list_add(&c->cities, i, e);
                 break;
             }
@@ -199,7 +218,8 @@ int world_prepare(struct world *w, struct pl_err *e)
         if (!rc && countable(n) && n->n_at)
             rc = list_add(&c->countable, i, e);
         if (!rc && !(n->flags & NF_MASS) && !(n->flags & NF_SG) &&
-            strcmp(n->cat, "languages") != 0 && strcmp(n->cat, "leisure") != 0)
+            strcmp(n->cat, "languages") != 0 && strcmp(n->cat, "leisure") != 0 &&
+            strcmp(n->cat, "body") != 0 && strcmp(n->cat, "study") != 0)
             rc = list_add(&c->showable, i, e);
         if (!rc && is_person(n) && !(n->flags & NF_SG && !(n->flags & NF_POSSONLY)))
             rc = list_add(&c->owners, i, e);
@@ -446,6 +466,17 @@ static void clause_clear(struct clause *c)
     c->adv = c->loc = c->dest = c->clock = c->time = c->day = -1;
 }
 
+/* Whether verb v is said with time phrase t (verbs.txt "not"). */
+static bool time_fits(const struct world *w, const struct wverb *v, int t)
+{
+    const char *id = w->times[t].id;
+    size_t k = strlen(id);
+    for (const char *p = v->not_times; p && (p = strstr(p, id)); p += k)
+        if ((p == v->not_times || p[-1] == ' ') && (!p[k] || p[k] == ' '))
+            return false;
+    return true;
+}
+
 /* A tense the verb allows: present, past or future, with a matching time
  * phrase `time_pct` percent of the time (past and future always get one
  * when `need_time`). */
@@ -481,6 +512,8 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     } else {
         c->time = pick_list(r, l);
     }
+    if (c->time >= 0 && !time_fits(w, v, c->time))
+        c->time = -1; /* no "She will have breakfast tonight" */
 }
 
 /* ---- rendering helpers for the kinds without a full verb ---- */
@@ -1842,11 +1875,98 @@ static int k_how_many(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
+void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bool question,
+                struct sentence *out)
+{
+    const struct wpron *pr = &w->prons[pron];
+    const struct wnoun *n = &w->nouns[noun];
+    struct subj s = {.pron = pron};
+    struct np part;
+    np_clear(&part, noun);
+    part.pl = pl;
+    struct np mine = part;
+    mine.det = D_POSS;
+    mine.poss = pron;
+    static const char *const dat[N_PERSON] = {"me", "te", "le", "nos", "les"};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            if (question)
+                world_sb_add(&b, pl ? "do" : "does");
+            sb_np(w, &b, &mine, l, 0, NULL);
+            if (neg)
+                world_sb_add(&b, pl ? "do not" : "does not");
+            world_sb_add(&b, question || neg || pl ? "hurt" : "hurts");
+            break;
+        case L_ES:
+            /* "Me duele la cabeza", "¿Te duelen los ojos?" */
+            if (question)
+                world_sb_add(&b, "¿");
+            if (neg)
+                world_sb_add(&b, "no");
+            world_sb_add(&b, dat[pr->person]);
+            world_sb_add(&b, pl ? "duelen" : "duele");
+            sb_np(w, &b, &part, l, 0, NULL);
+            break;
+        case L_FR:
+            /* "J'ai mal à la tête", "Il n'a pas mal aux yeux" */
+            if (question)
+                world_sb_add(&b, "est-ce que");
+            sb_subj(w, &b, &s, l, false);
+            if (neg)
+                fr_negated(&b, w->verbs[w->c.have].fr[VT_PRES][pr->person]);
+            else
+                world_sb_add(&b, w->verbs[w->c.have].fr[VT_PRES][pr->person]);
+            world_sb_add(&b, "mal");
+            sb_np(w, &b, &part, l, 0, "à");
+            break;
+        default:
+            /* "Tôi bị đau đầu", "Bạn có bị đau mắt không?" */
+            sb_subj(w, &b, &s, l, false);
+            if (question)
+                world_sb_add(&b, "có");
+            else if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, "bị đau");
+            world_sb_add(&b, n->vi);
+            if (question)
+                world_sb_add(&b, "không");
+            break;
+        }
+        world_sb_add(&b, question ? "?" : ".");
+    }
+    finish_all(w, out);
+}
+
 /* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
 static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
     int proxy = -1, x = pick(r, 10);
+    if (chance(r, 20)) {
+        /* "My head hurts." */
+        int part = -1;
+        for (int t = 0; t < 64 && part < 0; t++) {
+            int k = pick(r, w->n_nouns);
+            if (strcmp(w->nouns[k].cat, "body") == 0)
+                part = k;
+        }
+        if (part < 0)
+            return -1;
+        bool pair = false;
+        for (int k = 0; k < w->nouns[part].n_tags; k++)
+            pair |= strcmp(w->nouns[part].tags[k], "pair") == 0;
+        int form = pick(r, 10);
+        bool question = form >= 5 && form < 7; /* "Does your head hurt?" */
+        int pron = question ? world_pron_index(w, "you")
+                 : x < 5    ? world_pron_index(w, "i") : pick(r, w->n_prons);
+        world_ache(w, pron < 0 ? 0 : pron, part, pair, form >= 7, question, out);
+        return 0;
+    }
     if (x < 4) {
         s.pron = world_pron_index(w, x < 2 ? "i" : "you");
         if (s.pron < 0)
@@ -2014,6 +2134,8 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
         return -1;
     if (chance(r, 25))
         c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
+    if (c.time >= 0 && !time_fits(w, &w->verbs[verb], c.time))
+        c.time = -1;
     world_modal(w, m, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
@@ -2862,6 +2984,165 @@ static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out
     return 0;
 }
 
+/* "The school is near the park.", "Is the bank far from here?" */
+static int k_near(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int a = pick_list(r, &w->c.sites), b = pick_list(r, &w->c.sites);
+    if (a < 0 || b < 0 || a == b)
+        return -1;
+    bool far = chance(r, 50), here = chance(r, 25), question = chance(r, 25);
+    bool neg = !question && chance(r, 15);
+    struct subj s = {.pron = -1};
+    np_clear(&s.np, w->places[a].noun);
+    if (possessable(&w->nouns[s.np.noun]) && chance(r, 20)) {
+        s.np.det = D_POSS;
+        s.np.poss = pick_poss(w, r, s.np.noun);
+    }
+    struct np other;
+    np_clear(&other, w->places[b].noun);
+    static const char *const rel[2][N_LANG] = {{"near", "cerca de", "près de", "gần"},
+                                               {"far from", "lejos de", "loin de", "xa"}};
+    static const char *const hereword[N_LANG] = {"here", "aquí", "ici", "đây"};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb bb;
+        world_sb_init(&bb, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            if (question)
+                world_sb_add(&bb, "is");
+            sb_subj(w, &bb, &s, l, false);
+            if (!question)
+                world_sb_add(&bb, neg ? "is not" : "is");
+            break;
+        case L_ES:
+            if (question)
+                world_sb_add(&bb, "¿");
+            sb_subj(w, &bb, &s, l, false);
+            if (neg)
+                world_sb_add(&bb, "no");
+            world_sb_add(&bb, "está");
+            break;
+        case L_FR:
+            if (question)
+                world_sb_add(&bb, "est-ce que");
+            sb_subj(w, &bb, &s, l, false);
+            world_sb_add(&bb, neg ? "ne est pas" : "est");
+            break;
+        default:
+            sb_subj(w, &bb, &s, l, false);
+            if (question)
+                world_sb_add(&bb, "có");
+            else if (neg)
+                world_sb_add(&bb, "không");
+            world_sb_add(&bb, "ở");
+            break;
+        }
+        world_sb_add(&bb, rel[far][l]);
+        if (here)
+            world_sb_add(&bb, hereword[l]);
+        else
+            sb_np(w, &bb, &other, l, 0, NULL);
+        if (question && l == L_VI)
+            world_sb_add(&bb, "không");
+        world_sb_add(&bb, question ? "?" : ".");
+    }
+    finish_all(w, out);
+    topic_np(w, &s.np, &out->label);
+    if (!here)
+        topic_np(w, &other, &out->label);
+    return 0;
+}
+
+/* "My favorite color is blue.", "What is your favorite sport?" */
+static int k_favorite(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    if (!w->n_favorites)
+        return -1;
+    const struct wfavorite *fv = &w->favorites[pick(r, w->n_favorites)];
+    bool question = chance(r, 30);
+    int pron = question ? world_pron_index(w, "you") : pick(r, w->n_prons);
+    if (pron < 0 || w->prons[pron].person > P_3SG)
+        return -1; /* one person's favorite */
+    const struct wpron *pr = &w->prons[pron];
+    int value = -1, noun = -1;
+    if (fv->values == FV_NOUNS) {
+        noun = pick_set(r, &fv->nouns);
+        if (noun < 0)
+            return -1;
+    } else if (fv->values == FV_COLOR) {
+        for (int t = 0; t < 32 && value < 0; t++) {
+            int a = pick(r, w->n_adjs);
+            if (w->adjs[a].kind == AK_COLOR)
+                value = a;
+        }
+    } else {
+        value = pick_list(r, &w->c.t_day);
+    }
+    if (noun < 0 && value < 0)
+        return -1;
+    out->fixed = question; /* "What is your favorite color?" */
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char val[160] = "";
+        if (noun >= 0) {
+            const struct wnoun *n = &w->nouns[noun];
+            struct np p;
+            np_clear(&p, noun);
+            bool mass = n->flags & NF_MASS;
+            /* "the cat", "el gato", "le chat", "con mèo"; "tea", "el té", "le thé", "trà" */
+            p.det = l == L_EN ? (mass ? D_BARE : D_DEF) : l == L_VI ? (mass || !strcmp(fv->id, "fruit") ? D_BARE : D_DEF) : D_KIND;
+            world_np(w, &p, l, 0, NULL, val, sizeof val);
+        } else if (fv->values == FV_COLOR) {
+            const struct wadj *a = &w->adjs[value];
+            snprintf(val, sizeof val, "%s%s", l == L_ES ? "el " : l == L_FR ? "le " : "",
+                     l == L_EN ? a->en : l == L_ES ? a->es[0] : l == L_FR ? a->fr[0] : a->vi);
+        } else {
+            snprintf(val, sizeof val, "%s%s", l == L_ES ? "el " : l == L_FR ? "le " : "",
+                     w->times[value].text[l]);
+        }
+        char *o = out->text[l];
+        size_t cap = sizeof out->text[l];
+        bool fes = fv->es_g == G_F, ffr = fv->fr_g == G_F;
+        switch (l) {
+        case L_EN:
+            if (question)
+                snprintf(o, cap, "What is your favorite %s?", fv->en);
+            else
+                snprintf(o, cap, "%s favorite %s is %s.", pr->en_poss, fv->en, val);
+            break;
+        case L_ES:
+            if (question)
+                snprintf(o, cap, "¿Cuál es %s %s %s?", pr->es_poss[fes], fv->es,
+                         fes ? "favorita" : "favorito");
+            else
+                snprintf(o, cap, "%s %s %s es %s.", pr->es_poss[fes], fv->es,
+                         fes ? "favorita" : "favorito", val);
+            break;
+        case L_FR:
+            if (question)
+                snprintf(o, cap, "%s est %s %s %s ?", ffr ? "Quelle" : "Quel", pr->fr_poss[ffr],
+                         fv->fr, ffr ? "préférée" : "préféré");
+            else
+                snprintf(o, cap, "%s %s %s est %s.", pr->fr_poss[ffr], fv->fr,
+                         ffr ? "préférée" : "préféré", val);
+            break;
+        default:
+            if (question)
+                snprintf(o, cap, "%s yêu thích của %s là %s?", fv->vi, pr->vi, fv->vi_what);
+            else
+                snprintf(o, cap, "%s yêu thích của %s là %s.", fv->vi, pr->vi, val);
+            break;
+        }
+        world_finish(w, l, o, cap);
+    }
+    if (noun >= 0)
+        out->label = world_topic_merge(out->label, w->nouns[noun].label);
+    return 0;
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
@@ -2869,7 +3150,7 @@ static const kind_fn kinds[N_KIND] = {
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
     k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
-    k_coord,
+    k_coord, k_near, k_favorite,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -3075,6 +3356,12 @@ double world_kind_estimate(const struct world *w, int kind)
             t += s * v->obj.n * v->obj.n * 6;
         }
         return t;
+    case K_NEAR:
+        return (double)c->sites.n * (c->sites.n + 1) * 2 * 3 * 2;
+    case K_FAVORITE:
+        for (int i = 0; i < w->n_favorites; i++)
+            t += w->favorites[i].nouns.n ? w->favorites[i].nouns.n : 10;
+        return t * 4;
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

@@ -116,6 +116,7 @@ struct wverb {
     const char *fr_imp, *fr_obj;
     const char *fr_neg[N_VTENSE]; /* only "there is": il n'y a pas ... */
     const char *vi, *vi_intr, *vi_obj;
+    const char *not_times;   /* ids of time phrases it is not said with, or NULL */
     const char *me[N_LANG];  /* the infinitive with "me" ("help me", "ayudarme", "m'aider",
                               * "giúp tôi"), or NULL */
     bool person_subj;        /* a person can be its subject (so can a pronoun) */
@@ -128,6 +129,17 @@ struct wreason {
     int weather;             /* the weather (index), or -1 */
     int verb;
     struct wset with;        /* over nouns (objects) or places, by the verb; n == 0: none */
+};
+
+/* A kind of thing one has a favorite of (favorites.txt). */
+enum { FV_NOUNS, FV_COLOR, FV_DAY };
+
+struct wfavorite {
+    const char *id;
+    int values;              /* FV_* */
+    struct wset nouns;       /* over nouns, for FV_NOUNS */
+    const char *en, *es, *fr, *vi, *vi_what;
+    int es_g, fr_g;
 };
 
 /* A verb that takes another verb (modals.txt). */
@@ -248,7 +260,7 @@ enum {
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
     K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
     K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, K_COMPARE,
-    K_COORD, N_KIND
+    K_COORD, K_NEAR, K_FAVORITE, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -277,6 +289,7 @@ struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
     struct wlist vp, request, lets; /* verbs after a modal, in requests, after "let's" */
+    struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
     int like, man, woman, have, feel;
@@ -305,6 +318,7 @@ struct world {
     struct wphrase *phrases; int n_phrases;
     struct wmodal *modals;   int n_modals;
     struct wreason *reasons; int n_reasons;
+    struct wfavorite *favorites; int n_favorites;
     struct wname *names;     int n_names;
     int weight[N_KIND];
     /* French words before which there is no elision (h aspiré, "yaourt"). */
@@ -512,6 +526,10 @@ void world_coord(const struct world *w, int form, const struct clause *c, const 
                  struct sentence *out);
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
                     bool neg, bool question, bool feel, int very, struct sentence *out);
+/* "My head hurts." for pronoun `pron` and a noun of the body (pl: "My eyes
+ * hurt"). */
+void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bool question,
+                struct sentence *out);
 /* Estimated number of distinct English sentences of one kind. */
 double world_kind_estimate(const struct world *w, int kind);
 /* The topic of a set of nouns and places (see labels.txt). */
