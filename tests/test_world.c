@@ -745,6 +745,17 @@ static void test_review(const struct world *w)
               "Nous ne voyons pas œil à œil.");
     CHECK_STR(idiom_of(w, "The ball is in your court.")->literal[L_FR],
               "La balle est sur ton court.");
+    /* idioms as people say them: "spill the beans", "She spilled the beans." */
+    const struct widiom *beans = idiom_of(w, "Come on, spill the beans!");
+    CHECK(beans->core.en && strcmp(beans->core.en, "spill the beans") == 0);
+    CHECK(beans->core.idiomatic[L_ES] && strcmp(beans->core.idiomatic[L_ES], "desembuchar") == 0);
+    CHECK(beans->n_uses >= 1 && strcmp(beans->uses[0].en, "She spilled the beans.") == 0);
+    CHECK(beans->n_uses >= 1 && strcmp(beans->uses[0].idiomatic[L_FR],
+                                       "Elle a craché le morceau.") == 0);
+    int cores = 0;
+    for (int k = 0; k < w->n_idioms; k++)
+        cores += w->idioms[k].core.en != NULL;
+    CHECKF(cores >= 10, "%d idioms with their bare phrase", cores);
 }
 
 /* Draw sentences of one kind until the English is `en`; then the others
@@ -1392,8 +1403,20 @@ static void remove_corpus(const char *dir)
 
 /* The English sentence inside a model input, found by matching the input
  * against every phrasing; *heldout tells whether that phrasing is held out. */
+static bool english_of_task(const struct world *w, const char *source, char *out, size_t cap,
+                            bool *heldout, int *task, int *language);
+
 static bool english_of(const struct world *w, const char *source, char *out, size_t cap,
                        bool *heldout)
+{
+    int task, lang;
+    return english_of_task(w, source, out, cap, heldout, &task, &lang);
+}
+
+/* english_of, and the task and target language (L_EN when none) of the
+ * phrasing. */
+static bool english_of_task(const struct world *w, const char *source, char *out, size_t cap,
+                            bool *heldout, int *task, int *language)
 {
     for (int i = 0; i < w->n_phr; i++) {
         const struct wphrasing *p = &w->phr[i];
@@ -1421,6 +1444,8 @@ static bool english_of(const struct world *w, const char *source, char *out, siz
                 memcpy(out, source + pre, k);
                 out[k] = 0;
                 *heldout = p->heldout;
+                *task = p->task;
+                *language = strstr(p->text, "{language}") ? l : L_EN;
                 return true;
             }
             if (!strstr(p->text, "{language}"))
@@ -1510,6 +1535,44 @@ static void test_corpus(const struct world *w)
     }
     CHECK_INT(unmatched, 0);
     CHECK_INT(held_in_train, 0);
+    /* idioms as people say them: the bare phrase, whose meaning is the bare
+     * idiomatic phrase, and the idiom in other tenses and persons */
+    int phrases = 0, phrase_bad = 0, uses = 0;
+    for (int i = 0; i < train.n; i++) {
+        char en[1024];
+        bool held;
+        int task, lang;
+        if (!english_of_task(w, train.rec[i].source, en, sizeof en, &held, &task, &lang))
+            continue;
+        canon(en);
+        for (int k = 0; k < w->n_idioms; k++) {
+            const struct widiom *id = &w->idioms[k];
+            char core[256];
+            for (int u = 0; u < id->n_uses; u++) {
+                snprintf(core, sizeof core, "%s", id->uses[u].en);
+                canon(core);
+                uses += strstr(en, core) != NULL;
+            }
+            if (!id->core.en || !has_tag(&train.rec[i], "idiom-phrase"))
+                continue;
+            snprintf(core, sizeof core, "%s", id->core.en);
+            canon(core);
+            if (strcmp(en, core) != 0)
+                continue;
+            phrases++;
+            const char *want = task == TASK_EXPLAIN ? id->core.meaning
+                             : task == TASK_MEANING ? id->core.idiomatic[lang]
+                                                    : id->core.literal[lang];
+            if (strcmp(train.rec[i].target, want) != 0) {
+                phrase_bad++;
+                fprintf(stderr, "bare idiom '%s': '%s', want '%s'\n", en, train.rec[i].target,
+                        want);
+            }
+        }
+    }
+    CHECKF(phrases > 20, "%d bare idioms", phrases);
+    CHECK_INT(phrase_bad, 0);
+    CHECKF(uses > 20, "%d idioms in other tenses and persons", uses);
     /* a quarter of the sources typed casually, never a target */
     int casual = 0, casual_held = 0, bad_target = 0;
     struct jsonl_set *all[3] = {&train, &valid, &test};
@@ -1524,7 +1587,8 @@ static void test_corpus(const struct world *w)
                 casual_held++;
             const char *t = rec->target;
             size_t k = strlen(t);
-            bool label = rec->label != NULL;
+            /* (a bare idiom's target is a bare phrase: checked against the data above) */
+            bool label = rec->label != NULL || has_tag(rec, "idiom-phrase");
             if (!label && (!k || !strchr(".?!", t[k - 1]) ||
                            !(world_upper_first(t) || !strncmp(t, "¿", 2) || !strncmp(t, "¡", 2)))) {
                 bad_target++;

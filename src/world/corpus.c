@@ -369,19 +369,55 @@ static void placed(const struct world *w, const struct wframe *f, const char *id
         snprintf(out, cap, "%s", idiom);
 }
 
-static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
+static const struct wframe *pick_frame_for(struct world_gen *g, unsigned kinds)
 {
     const struct world *w = g->w;
     int n = 0;
     for (int i = 0; i < w->n_frames; i++)
-        n += (w->frames[i].kinds & (unsigned)id->kind) != 0;
+        n += (w->frames[i].kinds & kinds) != 0;
     if (!n)
         return NULL;
     int k = pick(&g->rng, n);
     for (int i = 0; i < w->n_frames; i++)
-        if ((w->frames[i].kinds & (unsigned)id->kind) && k-- == 0)
+        if ((w->frames[i].kinds & kinds) && k-- == 0)
             return &w->frames[i];
     return NULL;
+}
+
+static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
+{
+    return pick_frame_for(g, (unsigned)id->kind);
+}
+
+/* Which way an idiom is said: 0 as written in idioms.txt, 1 its bare phrase
+ * (never in a frame), 2.. another tense or person (a clause).  Train draws
+ * the other ways 40% of the time; valid and test, which frame every idiom,
+ * draw the written form or a use. */
+static int pick_form(struct world_gen *g, const struct widiom *id, struct iform *out)
+{
+    int which = 0, x = pick(&g->rng, 100);
+    if (g->split == WORLD_TRAIN && id->core.en && x < 20)
+        which = 1;
+    else if (id->n_uses && x >= 60)
+        which = 2 + pick(&g->rng, id->n_uses);
+    if (which == 1) {
+        *out = id->core;
+    } else if (which >= 2) {
+        *out = id->uses[which - 2];
+    } else {
+        out->en = id->en;
+        out->meaning = id->meaning;
+        memcpy(out->idiomatic, id->idiomatic, sizeof out->idiomatic);
+        memcpy(out->literal, id->literal, sizeof out->literal);
+    }
+    return which;
+}
+
+/* The frames a form of an idiom fits: the idiom's own, a clause for a use,
+ * none for a bare phrase. */
+static unsigned form_frames(const struct widiom *id, int which)
+{
+    return which == 0 ? (unsigned)id->kind : which == 1 ? 0u : (unsigned)IK_CLAUSE;
 }
 
 int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e)
@@ -436,45 +472,54 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     default: {
         const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
         const struct wframe *f = NULL;
+        struct iform fm;
+        int which = 0;
         if (g->split != WORLD_TRAIN) {
             /* valid/test: an idiom in a frame whose sentence is of this split */
             for (int tries = 0; tries < 1000; tries++) {
                 id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
-                f = pick_frame(g, id);
+                which = pick_form(g, id, &fm);
+                f = pick_frame_for(g, form_frames(id, which));
                 if (!f)
                     continue;
-                world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
                 if (world_sentence_split(g->text) == g->split)
                     break;
                 f = NULL;
             }
             if (!f)
                 return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
-        } else if (pick(&g->rng, 100) < FRAME_PERCENT) {
-            f = pick_frame(g, id);
-            if (f) {
-                world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-                if (world_sentence_split(g->text) != WORLD_TRAIN)
-                    f = NULL; /* that sentence belongs to valid or test */
+        } else {
+            which = pick_form(g, id, &fm);
+            if (pick(&g->rng, 100) < FRAME_PERCENT) {
+                f = pick_frame_for(g, form_frames(id, which));
+                if (f) {
+                    world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
+                    if (world_sentence_split(g->text) != WORLD_TRAIN)
+                        f = NULL; /* that sentence belongs to valid or test */
+                }
             }
         }
         if (!f) /* the idiom alone (g->text may hold a framed try) */
-            snprintf(g->text, sizeof g->text, "%s", id->en);
+            snprintf(g->text, sizeof g->text, "%s", fm.en);
         if (kind == EX_EXPLAIN) {
             /* "I think that he is in hot water." -> "I think that he is in
-             * trouble.": the frame stays, the idiom becomes its meaning. */
-            placed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
+             * trouble.": the frame stays, the idiom becomes its meaning; a
+             * bare phrase becomes its bare meaning ("tell the secret"). */
+            placed(w, f, fm.meaning, L_EN, g->target, sizeof g->target);
             g->literal[0] = 0;
             ph = phrasing(g, TASK_EXPLAIN, &heldout);
             maybe_casual(g);
-        apply(ph->text, g->text, "", g->source, sizeof g->source);
+            apply(ph->text, g->text, "", g->source, sizeof g->source);
             ex->task = world_task_names[TASK_EXPLAIN];
             ex->lang = "en";
-            ex->kind = f ? "idiom-frame" : "idiom";
+            ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
             break;
         }
-        placed(w, f, id->literal[lang], lang, g->literal, sizeof g->literal);
-        placed(w, f, kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang], lang,
+        /* the meaning of a bare phrase is the bare idiomatic phrase
+         * ("spill the beans" -> "desembuchar") */
+        placed(w, f, fm.literal[lang], lang, g->literal, sizeof g->literal);
+        placed(w, f, kind == EX_IDIOM_MEANING ? fm.idiomatic[lang] : fm.literal[lang], lang,
                g->target, sizeof g->target);
         int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
         ph = phrasing(g, task, &heldout);
@@ -482,7 +527,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
-        ex->kind = f ? "idiom-frame" : "idiom";
+        ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
         ex->literal = g->literal;
         break;
     }

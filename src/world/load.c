@@ -1508,17 +1508,16 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
         return rc;
     struct cursor c = {f->text, 0};
     int cap = 0, n, first = 0;
-    struct kv kv[16];
+    struct kv kv[48];
     static const char *const keys[] = {"idiom", "meaning", "kind", "split", "vi", "vi.lit",
                                        "es", "es.lit", "fr", "fr.lit"};
-    while ((n = next_record(&c, kv, 16, f, &first, e)) > 0) {
+    while ((n = next_record(&c, kv, 48, f, &first, e)) > 0) {
         if (strcmp(kv[0].key, "idiom") != 0)
             return bad(e, f, first, "an idiom record starts with 'idiom'");
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
             if (!get(kv, n, keys[k]) || !*get(kv, n, keys[k])->val)
                 return bad(e, f, first, "idiom '%s': '%s' is missing", kv[0].val, keys[k]);
-        if (n != (int)(sizeof keys / sizeof *keys))
-            return bad(e, f, first, "idiom '%s': unknown lines", kv[0].val);
+        int known = (int)(sizeof keys / sizeof *keys);
         if ((rc = grow((void **)&w->idioms, &cap, w->n_idioms, sizeof *w->idioms, e)))
             return rc;
         struct widiom *id = &w->idioms[w->n_idioms++];
@@ -1546,6 +1545,50 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
             id->literal[l] = get(kv, n, key)->val;
         }
         id->idiomatic[L_EN] = id->literal[L_EN] = id->en;
+        /* the bare phrase ("core") and other tenses and persons ("use1" ...),
+         * each with its meaning and renderings: "use1.vi", "use1.vi.lit" ... */
+        static const char *const parts[] = {"", ".meaning", ".vi", ".vi.lit", ".es", ".es.lit",
+                                            ".fr", ".fr.lit"};
+        for (int u = 0; u <= IDIOM_USES; u++) {
+            char base[8], key[24];
+            snprintf(base, sizeof base, u ? "use%d" : "core", u);
+            struct iform *fm = u ? &id->uses[u - 1] : &id->core;
+            const char **slot[8] = {&fm->en, &fm->meaning, &fm->idiomatic[L_VI],
+                                    &fm->literal[L_VI], &fm->idiomatic[L_ES], &fm->literal[L_ES],
+                                    &fm->idiomatic[L_FR], &fm->literal[L_FR]};
+            int have = 0;
+            for (int j = 0; j < 8; j++) {
+                snprintf(key, sizeof key, "%s%s", base, parts[j]);
+                struct kv *x = get(kv, n, key);
+                if (x && *x->val) {
+                    *slot[j] = x->val;
+                    have++;
+                }
+            }
+            if (have && have != 8)
+                return bad(e, f, first, "idiom '%s': %s needs its meaning and its four "
+                           "renderings (%s.vi, %s.vi.lit ...)", id->en, base, base, base);
+            known += have;
+            if (!have)
+                continue;
+            fm->idiomatic[L_EN] = fm->literal[L_EN] = fm->en;
+            for (int l = 0; l < N_LANG; l++) {
+                const char *t[2] = {fm->idiomatic[l], fm->literal[l]};
+                for (int j = 0; j < 2; j++)
+                    if (ends_with_stop(t[j]) == !u || (!u && world_upper_first(t[j])))
+                        return bad(e, f, first, "idiom '%s': %s \"%s\" must be %s", id->en,
+                                   base, t[j], u ? "a statement ending in '.'"
+                                                 : "a bare phrase (no capital, no '.')");
+            }
+            if (u) {
+                if (u != id->n_uses + 1)
+                    return bad(e, f, first, "idiom '%s': use%d without use%d", id->en, u,
+                               id->n_uses + 1);
+                id->n_uses++;
+            }
+        }
+        if (n != known)
+            return bad(e, f, first, "idiom '%s': unknown lines", id->en);
         if (id->kind != IK_STANDALONE) {
             /* It will sit inside "I think that ...": a plain statement. */
             for (int l = 0; l < N_LANG; l++) {

@@ -224,12 +224,24 @@ struct wframe {
     const char *vi_neg;      /* Vietnamese for a clause that holds "không", or NULL */
 };
 
+/* One way an idiom is said, with its meaning and renderings. */
+struct iform {
+    const char *en, *meaning;
+    const char *idiomatic[N_LANG]; /* [L_EN] unused */
+    const char *literal[N_LANG];
+};
+
+enum { IDIOM_USES = 2 };
+
 struct widiom {
     const char *en, *meaning;
     int kind;                /* IK_* */
     bool test;
     const char *idiomatic[N_LANG]; /* [L_EN] unused */
     const char *literal[N_LANG];
+    struct iform core;       /* the bare phrase ("spill the beans"); core.en NULL: none */
+    struct iform uses[IDIOM_USES]; /* other tenses and persons ("She spilled the beans.") */
+    int n_uses;
 };
 
 /* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
