@@ -4,6 +4,9 @@
 #   make            build ./promptlab (optimised)
 #   make test       build and run every test; ends with "N passed, N failed"
 #   make san        the same tests under AddressSanitizer + UBSan (build/asan)
+#   make tsan       the threaded tests (TUI workers, TUI data) under
+#                   ThreadSanitizer (build/tsan; suppressions: tests/tsan.supp)
+#   make valgrind   memcheck on translate, score, tune and eval (tests/valgrind.sh)
 #   make deps       install the Debian packages the build and tests need
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make WERROR=1   warnings are errors (CI)
@@ -28,6 +31,14 @@ ifeq ($(SAN),1)
 B   := build/asan
 OPT := -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 BIN := $(B)/promptlab
+else ifeq ($(SAN),memcheck)
+B   := build/valgrind
+OPT := -O1 -g -fno-omit-frame-pointer
+BIN := $(B)/promptlab
+else ifeq ($(SAN),thread)
+B   := build/tsan
+OPT := -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=thread
+BIN := $(B)/promptlab
 else
 B   := build/release
 OPT := -O2 -g -march=native
@@ -48,7 +59,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tests deps install uninstall clean model
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model
 
 all: $(BIN)
 
@@ -80,6 +91,25 @@ test: tests
 san:
 	$(MAKE) SAN=1 test
 
+# The tests where threads meet: the decoding worker and training runs
+# against the UI thread's snapshots. OpenBLAS is not instrumented; its
+# own threads are kept out by tests/tsan.supp (see there).
+TSAN_TESTS := test_tui_workers test_tui_data
+tsan:
+	$(MAKE) SAN=thread $(TSAN_TESTS:%=build/tsan/tests/%)
+	@fail=0; for t in $(TSAN_TESTS); do \
+	  echo "== $$t under ThreadSanitizer"; \
+	  TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp second_deadlock_stack=1 $$TSAN_OPTIONS" \
+	    build/tsan/tests/$$t || fail=1; \
+	done; exit $$fail
+
+# Memcheck on the CLI paths (tests/valgrind.sh), on a build without
+# -march=native: valgrind cannot decode AVX-512.
+valgrind:
+	$(MAKE) SAN=memcheck build/valgrind/promptlab build/valgrind/tests/tools/mkmodel
+	PROMPTLAB=$(CURDIR)/build/valgrind/promptlab TOOLS=$(CURDIR)/build/valgrind/tests/tools \
+	  sh tests/valgrind.sh
+
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && \
@@ -103,8 +133,9 @@ clean:
 # ---- the embedded model -------------------------------------------------
 # `make model` rebuilds it from scratch: corpus from assets/world, a
 # SentencePiece vocabulary (spm_train), pre-training in two stages, the
-# shipped soft prompts and REPORT.md. Stage 1 trains on the full task mix;
-# stage 2 continues on a corpus where idiom tasks are 40% of the examples,
+# shipped soft prompts and REPORT.md (report.sh, then probe.sh on the
+# hand-written probe set of assets/probe/). Stage 1 trains on the full task
+# mix; stage 2 continues on a corpus where idiom tasks are 40% of the examples,
 # because telling "translate" from "translate the meaning" on idioms is what
 # the model learns last. Each stage is a file target and pre-training
 # resumes from its checkpoint, so an interrupted run continues where it
@@ -152,6 +183,8 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	cp $(W)/model/config.json $(W)/model/model.safetensors $(W)/model/spiece.model \
 	  $(W)/model/tokenizer.json $(W)/model/train_log.jsonl $(MODEL)/
 	$(PL) words --count --out $(MODEL)/words.tsv $(W)/corpus/train.jsonl $(W)/corpus2/train.jsonl
-	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp && mv $@.tmp $@
+	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp
+	echo >>$@.tmp
+	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/probe.sh >>$@.tmp && mv $@.tmp $@
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)

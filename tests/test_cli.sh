@@ -37,6 +37,16 @@ expect_status "beam 3" $rc 0
 run $PROMPTLAB translate --json "Hi \"there\""
 expect_contains "translate --json" "$out" '{"source": "Hi \"there\"", "output": '
 
+# blank input lines are not translated: an empty output line and a warning
+run sh -c "printf 'The house is wonderful.\n \t \n\nHello\n' | $PROMPTLAB translate --hard 'translate English to German: {source}' -"
+expect_status "blank lines" $rc 0
+expect_eq "blank lines give empty lines" "$out" "$(printf '%s\n' "$first" | sed -n 1p; echo; echo; printf '%s\n' "$first" | sed -n 2p)"
+expect_contains "blank line warning" "$err" "warning: line 2 is blank; its output line is empty"
+expect_contains "empty line warning" "$err" "warning: line 3 is blank"
+run $PROMPTLAB translate --json "  "
+expect_eq "a blank argument" "$out" '{"source": "  ", "output": "", "unseen": []}'
+expect_contains "a blank argument warns" "$err" "text 1 is blank"
+
 # words: without a list the tokenizer judges (pieces of one character); with a
 # words.tsv beside the model, the list does, and translate reports it
 run $PROMPTLAB words "the house xqzvk"
@@ -72,6 +82,13 @@ run $PROMPTLAB score --source Hello --target Hallo
 expect_status "score" $rc 0
 expect_contains "score eos line" "$out" "</s>"
 expect_contains "score sum" "$out" "sum "
+# columns line up by display width: "▁Việt" is 5 columns but 9 bytes
+run $PROMPTLAB score --source Hello --target "Tôi thích trà xanh ở Việt Nam"
+expect_status "score, accents" $rc 0
+rows=$(printf '%s\n' "$out" | grep -v '^sum ')
+printf '%s\n' "$rows" | LC_ALL=C grep -q "$(printf '\303')" && ok || bad "no accented piece to align: $rows"
+widths=$(printf '%s\n' "$rows" | perl -CSD -ne 'chomp; print length($_), "\n"' | sort -u)
+expect_eq "score columns by display width" "$widths" 38
 run $PROMPTLAB score --source Hello --target Hallo --json
 expect_contains "score json" "$out" '"perplexity": '
 
@@ -89,6 +106,23 @@ expect_status "--beam 0" $rc 2
 expect_contains "--beam 0 message" "$err" "--beam wants"
 run $PROMPTLAB translate --frob
 expect_status "unknown option" $rc 2
+# each bad option is reported once, in promptlab's words
+expect_eq "unknown option, one message" "$err" "$(printf "promptlab translate: unknown option '--frob'\nTry 'promptlab translate --help'.")"
+run $PROMPTLAB translate --beam
+expect_status "--beam without a value" $rc 2
+expect_eq "--beam without a value, one message" "$err" "$(printf "promptlab translate: option '--beam' needs a value\nTry 'promptlab translate --help'.")"
+run $PROMPTLAB score --sou
+expect_contains "an abbreviation is named in full" "$err" "option '--source' needs a value"
+run $PROMPTLAB translate --m x
+expect_contains "an ambiguous abbreviation" "$err" "option '--m' is ambiguous (--model, --max-len)"
+run $PROMPTLAB translate --json=yes x
+expect_contains "a value for a flag" "$err" "option '--json' takes no value"
+run $PROMPTLAB neighbors -k
+expect_eq "a short option without a value" "$(printf '%s\n' "$err" | head -n 1)" "promptlab neighbors: option '-k' needs a value"
+for c in tune eval info tokenize bench corpus pretrain words tui; do
+    run $PROMPTLAB $c --frob
+    expect_eq "$c: unknown option once" "$(printf '%s\n' "$err" | grep -c frob)" 1
+done
 run $PROMPTLAB score --source Hello
 expect_status "score without target" $rc 2
 expect_contains "score without target" "$err" "--target"

@@ -5,6 +5,8 @@
 
 #include <cJSON.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -483,17 +485,24 @@ static void test_save_load(void)
     CHECK_STR(e.msg, want);
     CHECK(q.w == NULL);
 
-    /* A failed save leaves the previous one intact: block the staging name
-     * of promptlab.json with a directory, so that write fails last. */
+    /* A failed save leaves the previous one intact: a file size limit makes
+     * the tensor file's write fail as a full disk would (EFBIG, not ENOSPC),
+     * and nothing of the attempt stays behind. */
     struct soft_prompt other;
     make_prompt(&other, 3, 16);
-    path(f, sizeof f, dir, ".promptlab.json.partial");
-    CHECK(mkdir(f, 0755) == 0);
+    struct rlimit old_lim, lim;
+    getrlimit(RLIMIT_FSIZE, &old_lim);
+    lim = old_lim;
+    lim.rlim_cur = 200;
+    signal(SIGXFSZ, SIG_IGN);
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
     CHECK(soft_save(dir, &other, NULL, &e) == PL_EIO);
-    rmdir(f);
-    path(f, sizeof f, dir, ".adapter_model.safetensors.partial");
+    CHECK(strstr(e.msg, "/run1/adapter_model.safetensors: cannot write: File too large; the "
+                        "previous file is kept") != NULL);
+    setrlimit(RLIMIT_FSIZE, &old_lim);
+    path(f, sizeof f, dir, ".promptlab-pending");
     CHECK(!exists(f));
-    path(f, sizeof f, dir, ".adapter_config.json.partial");
+    path(f, sizeof f, dir, ".promptlab-commit");
     CHECK(!exists(f));
     CHECK(soft_load(dir, 16, &q, NULL, &e) == 0);
     CHECK(q.n_tokens == 5 && memcmp(q.w, p.w, 80 * sizeof(float)) == 0);

@@ -163,7 +163,9 @@ check a "run 1 ● done" "the run finishes" $((WAIT * 2))
 ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_config.json >/dev/null 2>&1 && ok || bad "no checkpoint in the runs directory"
 keys a E
 check a "chart exported:" "chart export"
-ls "$WORK"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file"
+EXP=$TMPD/xdg/promptlab/exports
+ls "$EXP"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file in $EXP"
+[ -z "$(ls "$WORK")" ] && ok || bad "exports landed in the current directory: $(ls "$WORK")"
 
 # view 3: outputs fill in for all three prompts; a typed sentence
 keys a 3
@@ -189,8 +191,8 @@ check a "unseen by the model: Phở" "unseen words explained"
 keys a Escape
 keys a E
 check a "table exported:" "table export"
-ls "$WORK"/promptlab-side-*.md "$WORK"/promptlab-side-*.csv >/dev/null 2>&1 && ok || bad "no Markdown/CSV files"
-grep -q "Con mèo đang ngủ" "$WORK"/promptlab-side-*.md && ok || bad "Markdown lacks the reference"
+ls "$EXP"/promptlab-side-*.md "$EXP"/promptlab-side-*.csv >/dev/null 2>&1 && ok || bad "no Markdown/CSV files"
+grep -q "Con mèo đang ngủ" "$EXP"/promptlab-side-*.md && ok || bad "Markdown lacks the reference"
 
 # view 4: nearest tokens of the trained prompt, the control, the template's tokens
 keys a 4
@@ -264,6 +266,39 @@ for s in a b c; do
         ok
     fi
 done
+
+# ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
+# plain NAME ENV...: the TUI in a pane with these variables; records its
+# exit status and stderr
+plain() {
+    name=$1
+    shift
+    rm -f "$TMPD/$name".*
+    T new-session -d -s "$name" -x 100 -y 30 \
+        "cd '$WORK' && env XDG_DATA_HOME='$TMPD/xdg' PROMPTLAB_MODEL='$M' PROMPTLAB_TUI_STATS='$TMPD/$name.stats' $* \
+         sh -c 'echo \$\$ > $TMPD/$name.pid; exec $BIN tui --samples $S' 2>'$TMPD/$name.err'; \
+         echo \$? > '$TMPD/$name.exit'; echo AFTER-EXIT; sleep 600"
+}
+plain dumb TERM=dumb LANG=C.UTF-8
+expect_eq "TERM=dumb exits 1" "$(wait_exit dumb)" 1
+expect_contains "TERM=dumb names what is missing" "$(cat "$TMPD/dumb.err")" \
+    "the terminal 'dumb' has no cursor addressing (terminfo 'cup')"
+expect_eq "TERM=dumb: one line" "$(wc -l <"$TMPD/dumb.err")" 1
+plain unknown TERM=no-such-terminal LANG=C.UTF-8
+expect_eq "unknown TERM exits 1" "$(wait_exit unknown)" 1
+expect_contains "unknown TERM says so" "$(cat "$TMPD/unknown.err")" "the terminal type 'no-such-terminal' is unknown here"
+plain noterm TERM= LANG=C.UTF-8
+expect_eq "empty TERM exits 1" "$(wait_exit noterm)" 1
+expect_contains "empty TERM says so" "$(cat "$TMPD/noterm.err")" "TERM is not set"
+
+# LANG=C: the status line says how to see Vietnamese; then SIGTERM before
+# any key, so the stats have no latency to report and say so
+plain clocale TERM=screen-256color LANG=C LC_ALL=C
+check clocale "Not a UTF-8 locale (C): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8." "LANG=C explains the '?'"
+kill -TERM "$(cat "$TMPD/clocale.pid")"
+expect_eq "LANG=C session ends on SIGTERM" "$(wait_exit clocale)" 143
+expect_eq "stats with no keys" "$(cat "$TMPD/clocale.stats" | grep -v '^frame_max_ms ')" "keys 0"
+grep -qi nan "$TMPD/clocale.stats" && bad "stats say nan: $(cat "$TMPD/clocale.stats")" || ok
 
 # ---- not a terminal ---------------------------------------------------------
 $PROMPTLAB tui --model "$M" </dev/null >"$TMPD/out" 2>"$TMPD/err"

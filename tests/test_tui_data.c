@@ -155,19 +155,34 @@ static void test_paths(const char *dir)
     char cwd[1024];
     CHECK(getcwd(cwd, sizeof cwd) != NULL);
     CHECK(chdir(dir) == 0);
-    char here[1024];
-    CHECK(getcwd(here, sizeof here) != NULL);
+    setenv("XDG_DATA_HOME", xdg, 1);
     CHECK(tui_export_path("promptlab-chart", ".svg", buf, sizeof buf, NULL) == 0);
-    /* a writable current directory gets the export: DIR/promptlab-chart-STAMP.svg */
-    snprintf(want, sizeof want, "%s/promptlab-chart-", here);
+    /* never the current directory: XDG_DATA_HOME/promptlab/exports/prefix-STAMP.ext */
+    snprintf(want, sizeof want, "%s/promptlab/exports/promptlab-chart-", xdg);
     CHECKF(strncmp(buf, want, strlen(want)) == 0, "%s", buf);
     CHECK(strlen(buf) > 4 && strcmp(buf + strlen(buf) - 4, ".svg") == 0);
+    snprintf(want, sizeof want, "%s/promptlab/exports", xdg);
+    CHECK(stat(want, &st) == 0 && S_ISDIR(st.st_mode));
     CHECK(chdir(cwd) == 0);
 
     write_file(dir, "bytes", "12345");
     snprintf(buf, sizeof buf, "%s/bytes", dir);
     CHECK_INT(tui_path_bytes(buf), 5);
     CHECK_INT(tui_path_bytes("/nonexistent"), -1);
+}
+
+static void test_short_path(void)
+{
+    char b[256];
+    setenv("HOME", "/home/ana", 1);
+    tui_short_path("/home/ana/.local/share/promptlab/exports/x.svg", 80, b, sizeof b);
+    CHECK_STR(b, "~/.local/share/promptlab/exports/x.svg");
+    tui_short_path("/home/anabel/x.svg", 80, b, sizeof b);
+    CHECK_STR(b, "/home/anabel/x.svg"); /* only a whole $HOME component */
+    tui_short_path("/home/ana/.local/share/promptlab/exports/x.svg", 20, b, sizeof b);
+    CHECK_STR(b, "…ptlab/exports/x.svg"); /* 20 columns: the ellipsis and the last 19 */
+    tui_short_path("/tmp/x.svg", 20, b, sizeof b);
+    CHECK_STR(b, "/tmp/x.svg");
 }
 
 static void test_copy(void)
@@ -215,6 +230,7 @@ int main(void)
     test_samples(dir);
     test_paths(dir);
     test_copy();
+    test_short_path();
     test_soft_load(dir);
     char cmd[1100];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -70,6 +70,27 @@ expect_eq "eval rows" "$(printf '%s\n' "$out" | wc -l)" 3
 run $PROMPTLAB eval --data "$D" --json --limit 3
 expect_contains "eval json" "$out" '"chrf": '
 
+# eval --ensemble: members, the ensemble, their mean and the best member; a
+# prompt given twice outvotes a third, so the ensemble scores as it does
+H='translate English to German: {source}'
+run $PROMPTLAB eval --data "$D" --limit 6 --metric chrf --hard "$H" --soft "$TMPD/p" --hard "$H" --ensemble
+expect_status "eval --ensemble" $rc 0
+expect_eq "ensemble rows" "$(printf '%s\n' "$out" | wc -l)" 7
+expect_contains "ensemble row" "$out" "ensemble of 3 (majority vote; 0 ties)"
+a=$(printf '%s\n' "$out" | sed -n 2p | awk '{print $NF}')
+ens=$(printf '%s\n' "$out" | sed -n 5p | awk '{print $NF}')
+expect_eq "two agreeing members decide" "$ens" "$a"
+expect_contains "mean row" "$out" "mean of the members"
+expect_contains "best row" "$out" "best member ("
+run $PROMPTLAB eval --data "$D" --limit 4 --hard "$H" --soft "$TMPD/p" --ensemble --json
+expect_status "eval --ensemble --json" $rc 0
+expect_eq "ensemble json rows" "$(printf '%s' "$out" | grep -o '"label": ' | wc -l)" 5
+expect_contains "ensemble json" "$out" '}, {"label": "ensemble of 2 (majority vote; '
+expect_contains "ensemble json ends" "$out" '{"label": "best member ('
+run $PROMPTLAB eval --data "$D" --hard "$H" --ensemble
+expect_status "ensemble of one" $rc 2
+expect_contains "ensemble of one message" "$err" "--ensemble needs at least two prompts"
+
 # Bad input.
 printf '{"source": "a", "target": "b"}\n{"source": "c", "target": \n' >"$TMPD/bad.jsonl"
 run $PROMPTLAB tune --data "$TMPD/bad.jsonl" --out "$TMPD/x" --steps 1

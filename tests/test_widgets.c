@@ -695,6 +695,34 @@ static void test_chart_log(void)
     ui_chart_grid_free(&g);
 }
 
+/* A log-scale x axis (score against parameter count, as the paper's
+ * Figure 1): decades equally spaced, x <= 0 skipped. The terminal chart
+ * and the SVG both place points through ui_axis_frac. */
+static void test_chart_log_x(void)
+{
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    CHECK(p.x_scale == UI_SCALE_LINEAR);
+    p.x_scale = UI_SCALE_LOG10;
+    double xs[] = {0, 5e5, 5e6, 5e7}, ys[] = {1, 40, 60, 80};
+    struct ui_series s = {"prompt", xs, ys, 4, 0};
+    struct ui_axis xa, ya;
+    CHECK(ui_chart_axes(&xa, &ya, &s, 1, &p, 6, 4, NULL) == 0);
+    CHECK(xa.scale == UI_SCALE_LOG10 && xa.min == 5e5 && xa.max == 5e7);
+    CHECK_NEAR(ui_axis_frac(&xa, 5e6), 0.5, 1e-12);
+    CHECK(isnan(ui_axis_frac(&xa, 0)));
+    CHECK(ya.min > 1 && ya.min < 40); /* the point at x = 0 is not drawn, so not ranged */
+    CHECK(xa.n_ticks >= 2 && xa.ticks[0] == 1e6 && xa.ticks[1] == 1e7);
+    /* one point: a decade around it */
+    struct ui_series one = {"o", (double[]){300}, (double[]){5}, 1, 0};
+    CHECK(ui_chart_axes(&xa, &ya, &one, 1, &p, 6, 4, NULL) == 0);
+    CHECK(xa.min == 300 && xa.max == 3000);
+    /* fixed bounds must be positive */
+    p.x_min = 0;
+    struct pl_err e = {0};
+    CHECK(ui_chart_axes(&xa, &ya, &s, 1, &p, 6, 4, &e) == PL_EINVAL && strstr(e.msg, "x range"));
+}
+
 static void test_chart_raster(void)
 {
     struct ui_chart_params p;
@@ -1199,6 +1227,7 @@ int main(void)
     test_editor_fuzz();
     test_chart_ticks();
     test_chart_log();
+    test_chart_log_x();
     test_chart_raster();
     test_table_layout();
     test_list();

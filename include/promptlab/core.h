@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #define PL_VERSION "0.1.0"
 
@@ -79,10 +80,50 @@ double pl_now(void);
  * *len receives the byte count (without the NUL). */
 int pl_read_file(const char *path, char **data, size_t *len, struct pl_err *e);
 
-/* Write `len` bytes to `path` atomically: temporary file in the same
- * directory, fsync, rename. An existing file is replaced only when the whole
- * write succeeded. */
+/* Replacing files safely (src/core/save.c): after a crash, a kill or a
+ * full disk a file holds its old contents or its new ones, never a mix.
+ *
+ * Write `len` bytes to `path` atomically: temporary file in the same
+ * directory, fsync, rename, fsync of the directory. An existing file is
+ * replaced only when the whole write succeeded; the error then says the
+ * previous file is kept. */
 int pl_write_file_atomic(const char *path, const void *data, size_t len, struct pl_err *e);
+
+/* The same as a stream, for writers that produce a file piece by piece:
+ * pl_atomic_open creates "PATH.tmp.XXXXXX" and opens `f` on it; write to
+ * a->f (errors may surface only at commit); pl_atomic_commit flushes,
+ * fsyncs and renames over PATH (on failure the temporary file is removed
+ * and PATH is untouched); pl_atomic_abort discards. Exactly one of commit
+ * and abort follows a successful open. a->tmp may also be handed to a
+ * library that writes by file name, as long as it writes the same file. */
+struct pl_atomic_file {
+    FILE *f;
+    char path[4096];
+    char tmp[4096 + 16];
+};
+int pl_atomic_open(struct pl_atomic_file *a, const char *path, struct pl_err *e);
+int pl_atomic_commit(struct pl_atomic_file *a, struct pl_err *e);
+void pl_atomic_abort(struct pl_atomic_file *a);
+
+/* Several files of one directory replaced together (a soft prompt, a
+ * checkpoint). pl_fileset_begin creates DIR (if missing) and a staging
+ * directory, DIR/.promptlab-pending, whose path it writes to `stage`;
+ * the caller writes the set's files there under their final names, then
+ * pl_fileset_commit makes them DIR's files in one atomic step (a directory
+ * rename) and moves them into place, or pl_fileset_abort drops them. Files
+ * of DIR outside the set are left alone. A save interrupted before the
+ * commit leaves DIR's previous files as they were; one interrupted after it
+ * is finished by the next pl_fileset_begin or pl_fileset_recover.
+ * Readers never need to write: pl_fileset_path gives the path to read NAME
+ * from (DIR/.promptlab-commit/NAME while a committed save is being moved
+ * into place, else DIR/NAME). One writer per DIR at a time; not
+ * thread-safe for the same DIR. */
+int pl_fileset_begin(const char *dir, char *stage, size_t cap, struct pl_err *e);
+int pl_fileset_commit(const char *dir, struct pl_err *e);
+void pl_fileset_abort(const char *dir);
+int pl_fileset_recover(const char *dir, struct pl_err *e);
+/* Returns PL_ERANGE when the path does not fit in buf, else 0. */
+int pl_fileset_path(const char *dir, const char *name, char *buf, size_t cap);
 
 /* A growable NUL-terminated string. A failed allocation sets `oom` and
  * later writes do nothing, so a builder checks once, at the end. */

@@ -152,11 +152,12 @@ void soft_record_init(struct soft_record *r);
 void soft_record_free(struct soft_record *r);
 
 /* Save p (and rec, may be NULL) into directory `dir`, created (with its
- * parents) when missing. Each file is first written completely under a
- * temporary name in `dir` and flushed to disk; only when all are written
- * are they renamed over the old ones, so a failed save leaves an existing
- * save untouched. Errors name the file: PL_EIO, PL_ERANGE (path too long),
- * PL_ENOMEM. */
+ * parents) when missing. The three files are one set (pl_fileset_begin in
+ * core.h): written completely in a staging directory, flushed to disk, and
+ * committed together, so a save that fails or is killed at any point leaves
+ * the previous save loadable, and soft_load never sees a mix of two saves.
+ * Other files in `dir` are left alone. Errors name the file: PL_EIO,
+ * PL_ERANGE (path too long), PL_ENOMEM. */
 int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_record *rec,
               struct pl_err *e);
 

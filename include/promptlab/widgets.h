@@ -240,6 +240,7 @@ struct ui_chart_params {
     const char *title;            /* NULL: none */
     const char *x_label;          /* axis titles: used by the SVG export */
     const char *y_label;
+    enum ui_scale x_scale;        /* log: x values <= 0 are not drawn */
     enum ui_scale y_scale;
     double x_min, x_max;          /* NAN: from the data */
     double y_min, y_max;          /* NAN: from the data, with a 5% margin */
@@ -248,7 +249,8 @@ struct ui_chart_params {
     bool ascii;                   /* ASCII axes and markers (forces UI_CHART_GLYPH) */
 };
 
-/* Defaults: no title, linear, all ranges automatic, Braille, legend on. */
+/* Defaults: no title, both axes linear, all ranges automatic, Braille,
+ * legend on. */
 void ui_chart_params_default(struct ui_chart_params *p);
 
 enum { UI_AXIS_MAX_TICKS = 16, UI_AXIS_LABEL_CAP = 24 };

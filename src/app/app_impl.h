@@ -4,6 +4,7 @@
 #ifndef PROMPTLAB_APP_IMPL_H
 #define PROMPTLAB_APP_IMPL_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -42,6 +43,12 @@ void app_list_commands(FILE *out);
 
 /* "promptlab CMD: message" on stderr, then "Try 'promptlab CMD --help'."; returns 2. */
 int app_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A getopt_long error, reported once in app_usage's words ("unknown option
+ * '--frob'", "option '--beam' needs a value", "... is ambiguous (--model,
+ * --max-len)"); returns 2. For a loop whose optstring starts with ':' (so
+ * a missing value returns ':'), with opterr 0 (main sets it), called with
+ * the '?' or ':' that getopt_long returned and the loop's option table. */
+int app_bad_option(const char *cmd, int c, char *const *argv, const struct option *opts);
 /* "promptlab CMD: <e->msg>" on stderr; returns 1. */
 int app_fail(const char *cmd, const struct pl_err *e);
 /* "promptlab CMD: warning: message" on stderr. */

@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the subcommands: messages in one format, where
  * the assets live, the default model, Ctrl-C, and the stderr progress bar. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +23,41 @@ int app_usage(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'promptlab %s --help'.\n", cmd);
     return 2;
+}
+
+int app_bad_option(const char *cmd, int c, char *const *argv, const struct option *opts)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) != 0) /* a short option: getopt keeps it in optopt */
+        return c == ':' ? app_usage(cmd, "option '-%c' needs a value", optopt)
+                        : app_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    int len = eq ? (int)(eq - name) : (int)strlen(name);
+    int hits = 0, exact = -1;
+    char list[256] = "";
+    for (int i = 0; opts[i].name; i++) {
+        if (strncmp(opts[i].name, name, (size_t)len) != 0)
+            continue;
+        if ((int)strlen(opts[i].name) == len)
+            exact = i;
+        size_t k = strlen(list);
+        snprintf(list + k, sizeof list - k, "%s--%s", hits ? ", " : "", opts[i].name);
+        hits++;
+    }
+    if (exact >= 0 || hits == 1) {
+        const char *full = strncmp(list, "--", 2) == 0 ? list + 2 : name;
+        if (exact >= 0)
+            full = opts[exact].name;
+        if (c == ':')
+            return app_usage(cmd, "option '--%s' needs a value", full);
+        /* --flag=VALUE for an option without a value */
+        return app_usage(cmd, "option '--%s' takes no value", full);
+    }
+    if (c == ':')
+        return app_usage(cmd, "option '--%.*s' needs a value", len, name);
+    if (hits > 1)
+        return app_usage(cmd, "option '--%.*s' is ambiguous (%s)", len, name, list);
+    return app_usage(cmd, "unknown option '--%.*s'", len, name);
 }
 
 int app_fail(const char *cmd, const struct pl_err *e)

@@ -364,7 +364,7 @@ int cmd_bench(int argc, char **argv)
     int json = 0, c;
     const char *model = NULL, *shape_name = NULL;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 's': shape_name = optarg; break;
@@ -374,7 +374,7 @@ int cmd_bench(int argc, char **argv)
             break;
         case 'j': json = 1; break;
         case 'h': help(); return 0;
-        default: return app_usage("bench", "unknown option");
+        default: return app_bad_option("bench", c, argv, opts);
         }
     }
     if (optind < argc)

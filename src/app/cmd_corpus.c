@@ -112,7 +112,7 @@ int cmd_corpus(int argc, char **argv)
     long v;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "s:o:n:a:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:o:n:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             if (app_parse_int(optarg, 0, 0x7fffffffL, &v) != 0)
@@ -137,7 +137,7 @@ int cmd_corpus(int argc, char **argv)
         case 'S': stats = true; break;
         case 'j': json = true; break;
         case 'h': usage(stdout); return 0;
-        default: return app_usage(CMD, "unknown or incomplete option");
+        default: return app_bad_option(CMD, c, argv, opts);
         }
     }
     if (optind < argc)

@@ -12,6 +12,7 @@
 #include "app_impl.h"
 #include "promptlab/jsonl.h"
 #include "promptlab/metrics.h"
+#include "promptlab/study.h"
 
 enum { EVAL_MAX_PROMPTS = 32 };
 
@@ -25,6 +26,7 @@ static void help(void)
     printf("usage: promptlab eval --data FILE [--model DIR] [--hard TEMPLATE ...]\n"
            "                      [--soft DIR ...] [--metric chrf,bleu,exact]\n"
            "                      [--ref target|literal] [--limit N] [--max-len N] [--json]\n"
+           "                      [--ensemble]\n"
            "\n"
            "Decode every source of FILE (JSONL) greedily under each prompt and score the\n"
            "outputs against the references: corpus chrF (sacreBLEU's chrF: character\n"
@@ -33,10 +35,144 @@ static void help(void)
            "is given. --both pairs the last --hard with every --soft instead (the soft\n"
            "rows come first, then the hard prompt's tokens).\n"
            "\n"
+           "  --ensemble      every prompt is a member of one ensemble: each input gets\n"
+           "                  the output most members agree on (the majority vote for\n"
+           "                  labels), a tie going to the output the model scores\n"
+           "                  highest; the table adds the ensemble, the members' mean\n"
+           "                  and the best member\n"
            "  --ref literal   compare with the \"literal\" field (idioms) instead\n"
            "  --limit N       only the first N examples\n"
            "  --max-len N     new tokens per output (default 64)\n"
            "  --json          one JSON object with a row per prompt\n");
+}
+
+struct eval_out {
+    bool chrf, bleu, exact, json;
+    int rows; /* printed so far */
+};
+
+/* One row of the table: the metrics of hyp against refs. *score gets chrF,
+ * else exact match, else BLEU (the first metric asked for). */
+static void print_row(struct eval_out *o, const char *label, const char *hard, const char *soft,
+                      const char *const *hyp, const char *const *refs, int n, double *score)
+{
+    double chrf = metric_chrf_corpus(hyp, refs, n), bleu = metric_bleu_corpus(hyp, refs, n),
+           exact = metric_exact(hyp, refs, n);
+    if (score)
+        *score = o->chrf ? chrf : o->exact ? exact : bleu;
+    if (o->json) {
+        printf("%s{\"label\": ", o->rows ? ", " : "");
+        app_json_string(stdout, label);
+        printf(", \"hard\": ");
+        if (hard)
+            app_json_string(stdout, hard);
+        else
+            printf("null");
+        printf(", \"soft\": ");
+        if (soft)
+            app_json_string(stdout, soft);
+        else
+            printf("null");
+        printf(", \"chrf\": %.2f, \"bleu\": %.2f, \"exact\": %.2f}", chrf, bleu, exact);
+    } else {
+        printf("%-52.52s", label);
+        if (o->chrf)
+            printf(" %7.2f", chrf);
+        if (o->bleu)
+            printf(" %7.2f", bleu);
+        if (o->exact)
+            printf(" %7.2f", exact);
+        printf("\n");
+    }
+    o->rows++;
+    fflush(stdout);
+}
+
+/* A summary row that is not an output set (mean, best): the figure in the
+ * first metric's column. */
+static void print_figure(struct eval_out *o, const char *label, double v)
+{
+    if (o->json) {
+        printf(", {\"label\": ");
+        app_json_string(stdout, label);
+        printf(", \"%s\": %.2f}", o->chrf ? "chrf" : o->exact ? "exact" : "bleu", v);
+    } else {
+        printf("%-52.52s %7.2f\n", label, v);
+    }
+    o->rows++;
+}
+
+static void label_of(char *buf, size_t cap, const struct prompt_spec *p)
+{
+    snprintf(buf, cap, "%s%s%s%s", p->soft ? "soft " : "", p->soft ? p->soft : "",
+             p->soft && p->hard ? " + " : "", p->hard ? p->hard : (p->soft ? "" : "(no prompt)"));
+}
+
+static int bar_step(long done, long total, void *user)
+{
+    app_progress_draw(user, done, total, NULL);
+    return atomic_load(&app_interrupted) != 0;
+}
+
+/* --ensemble: every prompt is a member; the table shows each member, the
+ * ensemble, the members' mean and the best member. */
+static int eval_ensemble(struct lab *L, const struct prompt_spec *ps, int n_ps, const char **src,
+                         const char **refs, int n, const struct t5_gen_params *gp,
+                         struct eval_out *o)
+{
+    struct soft_prompt soft[EVAL_MAX_PROMPTS] = {{0}};
+    struct study_member mem[EVAL_MAX_PROMPTS];
+    char **member_out[EVAL_MAX_PROMPTS] = {0};
+    char **ens = calloc((size_t)n, sizeof *ens);
+    int status = ens ? 0 : app_fail("eval", &(struct pl_err){PL_ENOMEM, "out of memory"});
+    for (int p = 0; p < n_ps && status == 0; p++) {
+        if (ps[p].soft)
+            status = app_load_soft("eval", L, ps[p].soft, &soft[p]);
+        mem[p] = (struct study_member){ps[p].hard, ps[p].soft ? &soft[p] : NULL};
+    }
+    struct pl_err e = {0};
+    int ties = 0;
+    if (status == 0) {
+        struct app_progress bar;
+        app_progress_init(&bar, "ensemble");
+        int rc = study_ensemble(L, mem, n_ps, src, n, gp, member_out, ens, &ties, bar_step, &bar, &e);
+        app_progress_end(&bar);
+        if (rc == PL_ESTOPPED)
+            fprintf(stderr, "promptlab eval: interrupted\n");
+        status = rc == PL_ESTOPPED ? 1 : rc ? app_fail("eval", &e) : 0;
+    }
+    if (status == 0) {
+        double sum = 0, best = -1;
+        int best_p = 0;
+        char label[512];
+        for (int p = 0; p < n_ps; p++) {
+            double sc;
+            label_of(label, sizeof label, &ps[p]);
+            print_row(o, label, ps[p].hard, ps[p].soft, (const char *const *)member_out[p], refs, n, &sc);
+            sum += sc;
+            if (sc > best) {
+                best = sc;
+                best_p = p;
+            }
+        }
+        snprintf(label, sizeof label, "ensemble of %d (majority vote; %d tie%s)", n_ps, ties,
+                 ties == 1 ? "" : "s");
+        print_row(o, label, NULL, NULL, (const char *const *)ens, refs, n, NULL);
+        print_figure(o, "mean of the members", sum / n_ps);
+        snprintf(label, sizeof label, "best member (%d)", best_p + 1);
+        print_figure(o, label, best);
+        for (int p = 0; p < n_ps; p++) {
+            for (int i = 0; i < n; i++)
+                free(member_out[p][i]);
+            free(member_out[p]);
+        }
+        for (int i = 0; i < n; i++)
+            free(ens[i]);
+    }
+    free(ens);
+    for (int p = 0; p < n_ps; p++)
+        soft_prompt_free(&soft[p]);
+    return status;
 }
 
 int cmd_eval(int argc, char **argv)
@@ -47,13 +183,14 @@ int cmd_eval(int argc, char **argv)
         {"metric", required_argument, 0, 'M'}, {"ref", required_argument, 0, 'r'},
         {"limit", required_argument, 0, 'n'}, {"max-len", required_argument, 0, 'x'},
         {"both", no_argument, 0, 'b'},        {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+        {"ensemble", no_argument, 0, 'E'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *model = NULL, *data = NULL, *metrics = "chrf,bleu,exact", *ref = "target";
     struct prompt_spec ps[EVAL_MAX_PROMPTS];
-    int n_ps = 0, json = 0, both = 0, c;
+    int n_ps = 0, json = 0, both = 0, ensemble = 0, c;
     long limit = 0, max_len = 64;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'd': data = optarg; break;
@@ -61,6 +198,7 @@ int cmd_eval(int argc, char **argv)
         case 'r': ref = optarg; break;
         case 'b': both = 1; break;
         case 'j': json = 1; break;
+        case 'E': ensemble = 1; break;
         case 'H':
         case 's':
             if (n_ps == EVAL_MAX_PROMPTS)
@@ -77,7 +215,7 @@ int cmd_eval(int argc, char **argv)
                 return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("eval", "unknown option");
+        default: return app_bad_option("eval", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -102,6 +240,8 @@ int cmd_eval(int argc, char **argv)
                 ps[k++] = (struct prompt_spec){h, ps[i].soft};
         n_ps = k;
     }
+    if (ensemble && n_ps < 2)
+        return app_usage("eval", "--ensemble needs at least two prompts (--soft or --hard)");
     if (n_ps == 0)
         ps[n_ps++] = (struct prompt_spec){NULL, NULL};
 
@@ -132,8 +272,12 @@ int cmd_eval(int argc, char **argv)
     struct t5_gen_params gp;
     t5_gen_params_default(&gp);
     gp.max_new_tokens = (int)max_len;
-    if (status == 0 && json)
-        printf("{\"data\": \"%s\", \"n\": %d, \"ref\": \"%s\", \"rows\": [", data, n, ref);
+    struct eval_out o = {want_chrf, want_bleu, want_exact, json, 0};
+    if (status == 0 && json) {
+        printf("{\"data\": ");
+        app_json_string(stdout, data);
+        printf(", \"n\": %d, \"ref\": \"%s\", \"rows\": [", n, ref);
+    }
     if (status == 0 && !json) {
         printf("%-52s", "prompt");
         if (want_chrf)
@@ -145,7 +289,9 @@ int cmd_eval(int argc, char **argv)
         printf("\n");
     }
     app_catch_sigint();
-    for (int p = 0; status == 0 && p < n_ps; p++) {
+    if (status == 0 && ensemble)
+        status = eval_ensemble(L, ps, n_ps, src, refs, n, &gp, &o);
+    for (int p = 0; status == 0 && !ensemble && p < n_ps; p++) {
         struct soft_prompt soft = {0};
         if (ps[p].soft && (status = app_load_soft("eval", L, ps[p].soft, &soft)))
             break;
@@ -166,36 +312,9 @@ int cmd_eval(int argc, char **argv)
         soft_prompt_free(&soft);
         if (status)
             break;
-        const char *const *hyp = (const char *const *)out;
-        double chrf = metric_chrf_corpus(hyp, refs, n), bleu = metric_bleu_corpus(hyp, refs, n),
-               exact = metric_exact(hyp, refs, n);
         char label[512];
-        snprintf(label, sizeof label, "%s%s%s%s", ps[p].soft ? "soft " : "",
-                 ps[p].soft ? ps[p].soft : "", ps[p].soft && ps[p].hard ? " + " : "",
-                 ps[p].hard ? ps[p].hard : (ps[p].soft ? "" : "(no prompt)"));
-        if (json) {
-            printf("%s{\"hard\": ", p ? ", " : "");
-            if (ps[p].hard)
-                app_json_string(stdout, ps[p].hard);
-            else
-                printf("null");
-            printf(", \"soft\": ");
-            if (ps[p].soft)
-                app_json_string(stdout, ps[p].soft);
-            else
-                printf("null");
-            printf(", \"chrf\": %.2f, \"bleu\": %.2f, \"exact\": %.2f}", chrf, bleu, exact);
-        } else {
-            printf("%-52.52s", label);
-            if (want_chrf)
-                printf(" %7.2f", chrf);
-            if (want_bleu)
-                printf(" %7.2f", bleu);
-            if (want_exact)
-                printf(" %7.2f", exact);
-            printf("\n");
-        }
-        fflush(stdout);
+        label_of(label, sizeof label, &ps[p]);
+        print_row(&o, label, ps[p].hard, ps[p].soft, (const char *const *)out, refs, n, NULL);
         for (int i = 0; i < n; i++) {
             free(out[i]);
             out[i] = NULL;

@@ -56,12 +56,12 @@ int cmd_info(int argc, char **argv)
     const char *model = NULL;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'j': json = 1; break;
         case 'h': help(); return 0;
-        default: return app_usage("info", "unknown option");
+        default: return app_bad_option("info", c, argv, opts);
         }
     }
     if (optind < argc)

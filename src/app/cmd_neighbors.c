@@ -33,7 +33,7 @@ int cmd_neighbors(int argc, char **argv)
     long k = 5;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":hk:", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 's': soft_path = optarg; break;
@@ -44,7 +44,7 @@ int cmd_neighbors(int argc, char **argv)
                 return app_usage("neighbors", "-k wants 1 to 100, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("neighbors", "unknown option");
+        default: return app_bad_option("neighbors", c, argv, opts);
         }
     }
     if (optind < argc)

@@ -161,13 +161,27 @@ static int epoch_plan(const struct corpus *c, uint64_t seed, long epoch, int tok
 }
 
 /* ---- checkpoints: OUT/checkpoint/{config.json, model.safetensors,
- * optimizer.safetensors, state.json} ---- */
+ * optimizer.safetensors, state.json}, written as one set (pl_fileset_*):
+ * a kill during a save leaves the previous checkpoint whole ---- */
+
+static int write_checkpoint(struct run *r, const char *dir, struct pl_err *e);
 
 static int save_checkpoint(struct run *r, struct pl_err *e)
 {
-    char dir[4096], path[4200];
-    if (pl_path_join(dir, sizeof dir, r->out, "checkpoint"))
+    char ck[4096], stage[4096];
+    if (pl_path_join(ck, sizeof ck, r->out, "checkpoint"))
         return pl_err_set(e, PL_ERANGE, "%s: path too long", r->out);
+    int rc = pl_fileset_begin(ck, stage, sizeof stage, e);
+    if (rc == 0 && (rc = write_checkpoint(r, stage, e)) == 0)
+        rc = pl_fileset_commit(ck, e);
+    if (rc)
+        pl_fileset_abort(ck);
+    return rc;
+}
+
+static int write_checkpoint(struct run *r, const char *dir, struct pl_err *e)
+{
+    char path[4200];
     int rc = t5_save(r->m, dir, e);
     if (rc)
         return rc;
@@ -208,8 +222,12 @@ static int load_checkpoint(struct run *r, struct pl_err *e)
     char dir[4096], path[4200];
     if (pl_path_join(dir, sizeof dir, r->out, "checkpoint"))
         return pl_err_set(e, PL_ERANGE, "%s: path too long", r->out);
+    /* finish a checkpoint that was committed but not yet moved into place */
+    int rc = pl_fileset_recover(dir, e);
+    if (rc)
+        return rc;
     t5_model *saved = NULL;
-    int rc = t5_open(dir, &saved, e);
+    rc = t5_open(dir, &saved, e);
     if (rc)
         return rc;
     struct t5_param *sp = calloc((size_t)r->np, sizeof *sp);
@@ -395,7 +413,7 @@ int cmd_pretrain(int argc, char **argv)
     double lr = 2e-3;
     int resume = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': data = optarg; break;
         case 'c': config = optarg; break;
@@ -433,7 +451,7 @@ int cmd_pretrain(int argc, char **argv)
                 return app_usage("pretrain", "--lr wants a positive number, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("pretrain", "unknown option");
+        default: return app_bad_option("pretrain", c, argv, opts);
         }
     }
     if (optind < argc)

@@ -127,7 +127,7 @@ int cmd_tokenize(int argc, char **argv)
     enum format fmt = FMT_PIECES;
     int flags = TOK_ADD_EOS, c;
     optind = 0; /* glibc: a full reset, so the REPL can call us again */
-    while ((c = getopt_long(argc, argv, "m:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:t:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 't': file = optarg; break;
@@ -136,7 +136,7 @@ int cmd_tokenize(int argc, char **argv)
         case 'j': fmt = FMT_JSON; break;
         case 'W': write_json = optarg; break;
         case 'h': usage(stdout); return 0;
-        default: return app_usage(CMD, "unknown or incomplete option");
+        default: return app_bad_option(CMD, c, argv, opts);
         }
     }
     if (model && file)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "promptlab/widgets.h"
 
 static void translate_help(void)
 {
@@ -30,6 +31,29 @@ static void translate_help(void)
            LAB_MAX_SOURCE);
 }
 
+/* True for a line of nothing but white space (ASCII, no-break, ideographic
+ * and zero-width spaces, a byte-order mark): the model would make a
+ * sentence out of nothing, so such lines are not translated. */
+static bool is_blank(const char *s)
+{
+    static const char *const spaces[] = {"\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\x8b",
+                                         "\xef\xbb\xbf"};
+    while (*s) {
+        if (strchr(" \t\r\n\v\f", *s)) {
+            s++;
+            continue;
+        }
+        size_t k = 0;
+        for (size_t i = 0; !k && i < sizeof spaces / sizeof *spaces; i++)
+            if (strncmp(s, spaces[i], strlen(spaces[i])) == 0)
+                k = strlen(spaces[i]);
+        if (!k)
+            return false;
+        s += k;
+    }
+    return true;
+}
+
 int cmd_translate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -41,7 +65,7 @@ int cmd_translate(int argc, char **argv)
     long beam = 1, max_len = 64;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'H': hard = optarg; break;
@@ -56,7 +80,7 @@ int cmd_translate(int argc, char **argv)
             break;
         case 'j': json = 1; break;
         case 'h': translate_help(); return 0;
-        default: return app_usage("translate", "unknown option");
+        default: return app_bad_option("translate", c, argv, opts);
         }
     }
     char **texts = argv + optind;
@@ -80,16 +104,26 @@ int cmd_translate(int argc, char **argv)
     app_catch_sigint();
     /* A chunk at a time, so output streams and Ctrl-C stops between chunks. */
     for (int start = 0; status == 0 && start < n && !app_interrupted; start += 8) {
-        int m = n - start < 8 ? n - start : 8, cut = 0;
-        char *out[8];
+        int m = n - start < 8 ? n - start : 8, cut = 0, k = 0;
+        char *out[8] = {0}, *got[8];
+        const char *todo[8];
         struct pl_err e = {0};
-        if (lab_translate(L, hard, soft_path ? &soft : NULL, (const char *const *)texts + start, m,
-                          &gp, out, &cut, &e)) {
+        for (int i = 0; i < m; i++) {
+            if (!is_blank(texts[start + i]))
+                todo[k++] = texts[start + i];
+            else if (from_stdin)
+                app_warn("translate", "line %d is blank; its output line is empty", start + i + 1);
+            else
+                app_warn("translate", "text %d is blank; its output line is empty", start + i + 1);
+        }
+        if (k > 0 && lab_translate(L, hard, soft_path ? &soft : NULL, todo, k, &gp, got, &cut, &e)) {
             if (from_stdin)
                 pl_err_wrap(&e, e.code, "standard input, from line %d", start + 1);
             status = app_fail("translate", &e);
             break;
         }
+        for (int i = 0, j = 0; i < m; i++)
+            out[i] = is_blank(texts[start + i]) ? NULL : got[j++];
         if (cut)
             app_warn("translate", "%d input(s) longer than %d tokens were truncated", cut,
                      LAB_MAX_SOURCE);
@@ -100,10 +134,10 @@ int cmd_translate(int argc, char **argv)
                 fputs("{\"source\": ", stdout);
                 app_json_string(stdout, texts[start + i]);
                 fputs(", \"output\": ", stdout);
-                app_json_string(stdout, out[i]);
+                app_json_string(stdout, out[i] ? out[i] : "");
                 printf(", \"unseen\": [%s]}\n", n_unseen > 0 ? unseen : "");
             } else {
-                printf("%s\n", out[i]);
+                printf("%s\n", out[i] ? out[i] : "");
                 if (n_unseen > 0)
                     app_warn("translate", "input %d: the model never saw %s: the output is a guess",
                              start + i + 1, unseen);
@@ -143,7 +177,7 @@ int cmd_score(int argc, char **argv)
     const char *model = NULL, *hard = NULL, *soft_path = NULL, *src = NULL, *tgt = NULL;
     int json = 0, c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'H': hard = optarg; break;
@@ -152,7 +186,7 @@ int cmd_score(int argc, char **argv)
         case 'T': tgt = optarg; break;
         case 'j': json = 1; break;
         case 'h': score_help(); return 0;
-        default: return app_usage("score", "unknown option");
+        default: return app_bad_option("score", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -184,8 +218,12 @@ int cmd_score(int argc, char **argv)
             printf("], \"sum\": %.6f, \"mean\": %.6f, \"perplexity\": %.4f}\n", sum, sum / n,
                    exp(-sum / n));
         } else {
-            for (int i = 0; i < n; i++)
-                printf("%-20s %6d %10.4f\n", tok_piece(t, ids[i]), ids[i], logp[i]);
+            /* Pad by display columns, not bytes: "▁Việt" is 5 columns, 9 bytes. */
+            for (int i = 0; i < n; i++) {
+                const char *piece = tok_piece(t, ids[i]);
+                int w = ui_text_width(piece, strlen(piece));
+                printf("%s%*s %6d %10.4f\n", piece, w < 20 ? 20 - w : 0, "", ids[i], logp[i]);
+            }
             printf("sum %.4f  mean %.4f  perplexity %.3f  (%d tokens)\n", sum, sum / n,
                    exp(-sum / n), n);
         }

@@ -200,7 +200,7 @@ int cmd_tune(int argc, char **argv)
     double lr = -1, clip = 1.0, max_seconds = 0;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 'd': data = optarg; break;
@@ -253,7 +253,7 @@ int cmd_tune(int argc, char **argv)
                 return app_usage("tune", "--clip wants a number >= 0, not '%s'", optarg);
             break;
         case 'h': help(); return 0;
-        default: return app_usage("tune", "unknown option");
+        default: return app_bad_option("tune", c, argv, opts);
         }
     }
     if (optind < argc)

@@ -148,8 +148,7 @@ int cmd_words(int argc, char **argv)
         case 'j': json = 1; break;
         case 'c': count = 1; break;
         case 'h': usage(stdout); return 0;
-        case ':': return app_usage(CMD, "option '%s' needs a value", argv[optind - 1]);
-        default: return app_usage(CMD, "unknown option '%s'", argv[optind - 1]);
+        default: return app_bad_option(CMD, c, argv, opts);
         }
     }
     if (count) {

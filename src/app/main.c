@@ -1,6 +1,7 @@
 /* main.c - promptlab's entry point: pick the best OpenBLAS kernel, parse the
  * subcommand, dispatch. This is the only file that decides the process exit
  * status (every command returns it). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static void maybe_reexec_for_blas(char **argv)
 int main(int argc, char **argv)
 {
     maybe_reexec_for_blas(argv);
+    opterr = 0; /* each command reports a bad option once (app_bad_option) */
     if (argc < 2) {
         char *tui_argv[] = {(char *)"tui", NULL};
         return cmd_tui(1, tui_argv);

@@ -1779,15 +1779,19 @@ static void write_stats(const struct tui *t)
     const char *path = getenv("PROMPTLAB_TUI_STATS");
     if (!path || !*path)
         return;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
     double mx = 0;
     for (int i = 0; i < t->n_lat; i++)
         mx = t->lat[i] > mx ? t->lat[i] : mx;
-    fprintf(f, "keys %d\nkey_latency_median_ms %.3f\nkey_latency_max_ms %.3f\nframe_max_ms %.3f\n",
-            t->n_lat, median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3, t->frame_max * 1e3);
-    fclose(f);
+    struct pl_str s = {0};
+    pl_str_printf(&s, "keys %d\n", t->n_lat);
+    /* no keys, no latency: a median of nothing is not a number to write */
+    if (t->n_lat > 0)
+        pl_str_printf(&s, "key_latency_median_ms %.3f\nkey_latency_max_ms %.3f\n",
+                      median((double *)t->lat, t->n_lat) * 1e3, mx * 1e3);
+    pl_str_printf(&s, "frame_max_ms %.3f\n", t->frame_max * 1e3);
+    if (!s.oom)
+        pl_write_file_atomic(path, s.p, s.n, NULL);
+    free(s.p);
 }
 
 int cmd_tui(int argc, char **argv)
@@ -1801,13 +1805,13 @@ int cmd_tui(int argc, char **argv)
     bool demo = false;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': model = optarg; break;
         case 's': samples = optarg; break;
         case 'd': demo = true; break;
         case 'h': help_text(); return 0;
-        default: return app_usage("tui", "unknown option");
+        default: return app_bad_option("tui", c, argv, opts);
         }
     }
     if (optind < argc)
@@ -1815,6 +1819,12 @@ int cmd_tui(int argc, char **argv)
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "promptlab tui: needs a terminal (for scripts, use the other commands: "
                         "promptlab --help)\n");
+        return 1;
+    }
+    char why[256];
+    if (!tui_term_usable(why, sizeof why)) {
+        fprintf(stderr, "promptlab tui: %s; run it in a terminal such as xterm-256color, or use "
+                        "the other commands (promptlab --help)\n", why);
         return 1;
     }
 
@@ -1907,6 +1917,13 @@ int cmd_tui(int argc, char **argv)
     const char *cs = nl_langinfo(CODESET);
     bool utf8 = cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
     t->tflags = utf8 ? 0 : UI_TEXT_ASCII;
+    if (!utf8) {
+        char note[sizeof startup];
+        snprintf(note, sizeof note,
+                 "Not a UTF-8 locale (%.20s): Vietnamese shows as '?'. Run with LC_ALL=C.UTF-8. %.400s",
+                 setlocale(LC_CTYPE, NULL), startup);
+        tui_copy(startup, sizeof startup, note);
+    }
     t->g = utf8 ? &glyphs_utf8 : &glyphs_ascii;
     have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
     install_signals();

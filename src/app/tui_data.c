@@ -331,11 +331,10 @@ int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e)
 int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap, struct pl_err *e)
 {
     char dir[PATH_MAX];
-    if (access(".", W_OK) == 0 && getcwd(dir, sizeof dir)) {
-        /* the current directory */
-    } else if (tui_data_home("exports", dir, sizeof dir, e)) {
+    /* never the current directory: inside a source checkout exports would
+     * become untracked files, and it may not be writable */
+    if (tui_data_home("exports", dir, sizeof dir, e))
         return e ? e->code : PL_EIO;
-    }
     char stamp[32];
     time_t now = time(NULL);
     struct tm tmv;
@@ -345,6 +344,34 @@ int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap, 
     if (n < 0 || (size_t)n >= cap)
         return pl_err_set(e, PL_ERANGE, "export path too long");
     return 0;
+}
+
+void tui_short_path(const char *path, int cols, char *buf, size_t cap)
+{
+    const char *home = getenv("HOME");
+    size_t hl = home ? strlen(home) : 0;
+    char full[PATH_MAX + 2];
+    if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/')
+        snprintf(full, sizeof full, "~%s", path + hl);
+    else
+        snprintf(full, sizeof full, "%s", path);
+    /* columns: one per code point (paths are rarely wide) */
+    int width = 0;
+    for (const char *c = full; *c; c++)
+        width += ((unsigned char)*c & 0xc0) != 0x80;
+    const char *tail = full;
+    if (cols > 2 && width > cols) {
+        int drop = width - (cols - 1); /* room for the ellipsis */
+        while (*tail && drop > 0) {
+            tail++;
+            while (((unsigned char)*tail & 0xc0) == 0x80)
+                tail++;
+            drop--;
+        }
+        snprintf(buf, cap, "\xe2\x80\xa6%s", tail);
+        return;
+    }
+    snprintf(buf, cap, "%s", full);
 }
 
 long long tui_path_bytes(const char *path)

@@ -233,14 +233,17 @@ void tui_paths_free(char **p, int n);
 /* $XDG_DATA_HOME/promptlab/<sub> (default ~/.local/share/promptlab/<sub>),
  * created when missing. 0 or PL_EIO/PL_ERANGE. */
 int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e);
-/* Where exports go: the current directory when writable, else
- * tui_data_home("exports"). Fills buf with dir/prefix-YYYYmmdd-HHMMSS.ext. */
+/* Where exports go: tui_data_home("exports"), created when missing. Fills
+ * buf with dir/prefix-YYYYmmdd-HHMMSS.ext. */
 int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap,
                     struct pl_err *e);
 /* Copy src into dst[cap], truncated at a UTF-8 boundary, NUL-terminated. */
 void tui_copy(char *dst, size_t cap, const char *src);
 /* The last path component (for labels). */
 const char *tui_basename(const char *path);
+/* path for a status line: $HOME as "~", and when it is still wider than
+ * cols columns, its end after an ellipsis (the file name is what matters). */
+void tui_short_path(const char *path, int cols, char *buf, size_t cap);
 /* Total bytes of regular files in a directory (or of a file); -1 on error. */
 long long tui_path_bytes(const char *path);
 /* Load a soft prompt from a PEFT directory or .npy file for a model of width d. */
@@ -482,5 +485,10 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w);
 bool tui_insp_tick(struct tui *t);
 const char *tui_insp_footer(const struct tui *t);
 void tui_insp_reset(struct tui *t);
+
+/* tui_term.c: false, with the reason in why, when the terminal TERM names
+ * cannot show the TUI (unknown, generic, hardcopy, no cursor addressing).
+ * Call before initscr. */
+bool tui_term_usable(char *why, size_t cap);
 
 #endif

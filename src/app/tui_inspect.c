@@ -405,6 +405,26 @@ static void fmt_count(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.0f", v);
 }
 
+/* v right-aligned in a cell of `width` columns that always starts with a
+ * space, so neighbouring numbers never run together: two decimals, fewer
+ * when the value is large, "-" when it is not a number. */
+static void num_cell(char *buf, int width, double v, const char *prefix)
+{
+    char num[32];
+    if (!isfinite(v)) {
+        snprintf(buf, (size_t)width + 1, "%*s", width, "-");
+        return;
+    }
+    for (int dec = 2; dec >= 0; dec--) {
+        snprintf(num, sizeof num, "%s%.*f", prefix, dec, v);
+        if ((int)strlen(num) <= width - 1)
+            break;
+    }
+    if ((int)strlen(num) > width - 1)
+        snprintf(num, sizeof num, "%s%.0e", prefix, v);
+    snprintf(buf, (size_t)width + 1, "%*.*s", width, width - 1, num);
+}
+
 /* One table line: label, neighbours with bars, norm, drift, cos to start, melt step. */
 static void draw_line(struct tui *t, int y, int x, int w, int i, bool sel)
 {
@@ -426,7 +446,7 @@ static void draw_line(struct tui *t, int y, int x, int w, int i, bool sel)
         attrset(tui_attr(t, TUI_R_SELECTED));
         mvhline(y, x, ' ', w);
     }
-    int lw = 9, tail = 31; /* norm, x typical, drift, cos0, melt */
+    int lw = 9, tail = 33; /* norm, x typical, drift, cos0, melt@: 7+7+7+6+6 */
     tui_text(t, y, x, lw - 1, label, sel ? TUI_R_SELECTED : lrole);
     int nbw = w - lw - tail;
     int kshow = nbw >= 3 * 18 ? 3 : nbw >= 2 * 18 ? 2 : 1;
@@ -449,30 +469,26 @@ static void draw_line(struct tui *t, int y, int x, int w, int i, bool sel)
         tui_text(t, y, x + lw, nbw, t->g->pending, TUI_R_DIM);
     int tx = x + w - tail;
     char buf[64];
-    snprintf(buf, sizeof buf, "%6.2f x%.2f", in->norm[i],
-             isfinite(t->vocab_norm) && t->vocab_norm > 0 ? in->norm[i] / t->vocab_norm : NAN);
-    tui_text(t, y, tx, 12, buf, TUI_R_NORMAL);
-    if (isfinite(in->drift[i]))
-        snprintf(buf, sizeof buf, "%6.2f", in->drift[i]);
-    else
-        snprintf(buf, sizeof buf, "     -");
-    tui_text(t, y, tx + 12, 7, buf, TUI_R_NORMAL);
-    if (isfinite(in->cos0[i]))
-        snprintf(buf, sizeof buf, "%5.2f", in->cos0[i]);
-    else
-        snprintf(buf, sizeof buf, "    -");
-    tui_text(t, y, tx + 19, 6, buf, TUI_R_NORMAL);
+    double ratio = isfinite(t->vocab_norm) && t->vocab_norm > 0 ? in->norm[i] / t->vocab_norm : NAN;
+    num_cell(buf, 7, in->norm[i], "");
+    tui_text(t, y, tx, 7, buf, TUI_R_NORMAL);
+    num_cell(buf, 7, ratio, "x");
+    tui_text(t, y, tx + 7, 7, buf, TUI_R_NORMAL);
+    num_cell(buf, 7, in->drift[i], "");
+    tui_text(t, y, tx + 14, 7, buf, TUI_R_NORMAL);
+    num_cell(buf, 6, in->cos0[i], "");
+    tui_text(t, y, tx + 21, 6, buf, TUI_R_NORMAL);
     struct tui_run *r = current_run(t);
     const struct tui_run_view *v = r ? tui_run_view(r) : NULL;
     if (i < in->n_soft && v && v->first_change && i < v->n_rows) {
         if (v->first_change[i] >= 0)
-            snprintf(buf, sizeof buf, "%5d", v->first_change[i]);
+            snprintf(buf, sizeof buf, "%6d", v->first_change[i]);
         else
-            snprintf(buf, sizeof buf, "   no");
+            snprintf(buf, sizeof buf, "    no");
     } else {
-        snprintf(buf, sizeof buf, "    -");
+        snprintf(buf, sizeof buf, "     -");
     }
-    tui_text(t, y, tx + 25, 6, buf, TUI_R_NORMAL);
+    tui_text(t, y, tx + 27, 6, buf, TUI_R_NORMAL);
 }
 
 static void draw_melt(struct tui *t, int y, int x, int h, int w)
@@ -573,10 +589,10 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
         h -= mh;
     }
     /* the table */
-    int tail = 31, lw = 9;
+    int tail = 33, lw = 9;
     char head[300];
-    snprintf(head, sizeof head, "%-*s%-*s%12s%7s%6s%6s", lw, "row", w - lw - tail, "nearest tokens (cosine)",
-             "norm  x voc", "drift", "cos0", "melt@");
+    snprintf(head, sizeof head, "%-*s%-*s%7s%7s%7s%6s%6s", lw, "row", w - lw - tail,
+             "nearest tokens (cosine)", "norm", "x voc", "drift", "cos0", "melt@");
     tui_text(t, y, x, w, head, TUI_R_TITLE);
     in->tb_y = y, in->tb_h = h;
     const struct answer *an = &in->a;

@@ -554,7 +554,9 @@ void tui_side_export(struct tui *t)
     if (rc)
         tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
     else {
-        tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", md, tui_basename(csv));
+        char shown[PATH_MAX];
+        tui_short_path(md, COLS - 40, shown, sizeof shown);
+        tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
         tui_copy(t->last_export, sizeof t->last_export, md);
     }
 }

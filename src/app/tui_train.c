@@ -473,7 +473,9 @@ void tui_train_export(struct tui *t)
         ui_export_chart_svg(path, b.s, (size_t)b.n, &p, 0, 0, &e))
         tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
     else {
-        tui_msg(t, TUI_R_GOOD, "chart exported: %s", path);
+        char shown[PATH_MAX];
+        tui_short_path(path, COLS - 20, shown, sizeof shown);
+        tui_msg(t, TUI_R_GOOD, "chart exported: %s", shown);
         tui_copy(t->last_export, sizeof t->last_export, path);
     }
     series_free(&b);

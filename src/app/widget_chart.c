@@ -23,6 +23,7 @@ static const char markers[N_STYLES] = {'*', '+', 'x', 'o', '#', '@', '%', '='};
 void ui_chart_params_default(struct ui_chart_params *p)
 {
     memset(p, 0, sizeof *p);
+    p->x_scale = UI_SCALE_LINEAR;
     p->y_scale = UI_SCALE_LINEAR;
     p->x_min = p->x_max = p->y_min = p->y_max = NAN;
     p->mode = UI_CHART_BRAILLE;
@@ -181,12 +182,12 @@ static int check_fixed(const char *name, double lo, double hi, enum ui_scale sca
 static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
                    size_t n_series, const struct ui_chart_params *p)
 {
-    enum ui_scale ys = p->y_scale;
+    enum ui_scale xs = p->x_scale, ys = p->y_scale;
     double lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < n_series; k++)
         for (size_t i = 0; i < s[k].n; i++) {
             double xv = x_at(&s[k], i);
-            if (!isfinite(xv) || !drawable(s[k].y[i], ys))
+            if (!drawable(xv, xs) || !drawable(s[k].y[i], ys))
                 continue;
             lo = fmin(lo, xv);
             hi = fmax(hi, xv);
@@ -195,25 +196,26 @@ static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series 
         lo = p->x_min;
     if (!isnan(p->x_max))
         hi = p->x_max;
+    bool xlog = xs == UI_SCALE_LOG10;
     if (!isfinite(lo) && !isfinite(hi)) {
-        lo = 0;
-        hi = 1;
+        lo = xlog ? 1 : 0;
+        hi = xlog ? 10 : 1;
     } else if (!isfinite(lo) || !isfinite(hi) || lo >= hi) {
         /* no data, or a flat range, or data beyond a single fixed bound */
         if (isnan(p->x_max) && isfinite(lo))
-            hi = lo + 1;
+            hi = xlog ? lo * 10 : lo + 1;
         else
-            lo = hi - 1;
+            lo = xlog ? hi / 10 : hi - 1;
     }
     x->min = lo;
     x->max = hi;
-    x->scale = UI_SCALE_LINEAR;
+    x->scale = xs;
 
     double ylo = INFINITY, yhi = -INFINITY;
     for (size_t k = 0; k < n_series; k++)
         for (size_t i = 0; i < s[k].n; i++) {
             double xv = x_at(&s[k], i), yv = s[k].y[i];
-            if (!isfinite(xv) || xv < lo || xv > hi || !drawable(yv, ys))
+            if (!drawable(xv, xs) || xv < lo || xv > hi || !drawable(yv, ys))
                 continue;
             ylo = fmin(ylo, yv);
             yhi = fmax(yhi, yv);
@@ -263,7 +265,7 @@ int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *
                   size_t n_series, const struct ui_chart_params *p, int max_x_ticks,
                   int max_y_ticks, struct pl_err *e)
 {
-    int rc = check_fixed("x", p->x_min, p->x_max, UI_SCALE_LINEAR, e);
+    int rc = check_fixed("x", p->x_min, p->x_max, p->x_scale, e);
     if (rc == 0)
         rc = check_fixed("y", p->y_min, p->y_max, p->y_scale, e);
     if (rc < 0)

@@ -1,5 +1,6 @@
 /* core.c - the small shared pieces: error messages, the workspace arena, the
- * seeded RNG, the clock, whole-file reads and atomic writes, UTF-8 checks.
+ * seeded RNG, the clock, whole-file reads, UTF-8 checks (atomic writes are
+ * in save.c).
  *
  * The one idea: nothing here prints or exits; every failure is reported
  * through the return code and an optional struct pl_err. */
@@ -271,42 +272,6 @@ int pl_mkdirs(const char *dir, struct pl_err *e)
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return pl_err_set(e, PL_EIO, "%s: not a directory", dir);
-    return 0;
-}
-
-int pl_write_file_atomic(const char *path, const void *data, size_t len, struct pl_err *e)
-{
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return pl_err_set(e, PL_ERANGE, "%s: path too long", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return pl_err_set(e, PL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-    const unsigned char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            int er = errno;
-            close(fd);
-            unlink(tmp);
-            return pl_err_set(e, PL_EIO, "%s: write failed: %s", tmp, strerror(er));
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0) {
-        int er = errno;
-        unlink(tmp);
-        return pl_err_set(e, PL_EIO, "%s: cannot flush to disk: %s", tmp, strerror(er));
-    }
-    if (rename(tmp, path) != 0) {
-        int er = errno;
-        unlink(tmp);
-        return pl_err_set(e, PL_EIO, "%s: cannot replace: %s", path, strerror(er));
-    }
     return 0;
 }
 

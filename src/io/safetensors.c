@@ -726,52 +726,19 @@ int st_write(const char *path, const struct st_write_tensor *t, int n,
     }
 
     /* Temporary file beside the target, then fsync and rename. */
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        free(h.p);
-        free(w);
-        return pl_err_set(e, PL_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!fp) {
-        rc = pl_err_set(e, PL_EIO, "%s: cannot create a temporary file: %s", path,
-                        strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
+    struct pl_atomic_file af;
+    if ((rc = pl_atomic_open(&af, path, e)))
         goto done;
-    }
-    fchmod(fd, 0644);
     unsigned char len8[8];
     for (int i = 0; i < 8; i++)
         len8[i] = (unsigned char)((uint64_t)h.n >> (8 * i));
-    int bad = write_all(fp, len8, 8) || write_all(fp, h.p, h.n);
+    int bad = write_all(af.f, len8, 8) || write_all(af.f, h.p, h.n);
     for (int i = 0; i < n && !bad; i++)
-        bad = write_tensor(fp, &w[i]);
-    if (!bad)
-        bad = fflush(fp) != 0 || fsync(fileno(fp)) != 0;
-    int er = errno;
-    if (fclose(fp) != 0 && !bad) {
-        bad = 1;
-        er = errno;
-    }
-    if (bad) {
-        unlink(tmp);
-        rc = pl_err_set(e, PL_EIO, "%s: write failed: %s", path, strerror(er));
-        goto done;
-    }
-    if (rename(tmp, path) != 0) {
-        er = errno;
-        unlink(tmp);
-        rc = pl_err_set(e, PL_EIO, "%s: cannot replace: %s", path, strerror(er));
-    }
+        bad = write_tensor(af.f, &w[i]);
+    /* A failed fwrite (a full disk) is reported by the commit, which sees
+     * the stream's error flag. */
+    rc = pl_atomic_commit(&af, e);
 done:
-    free(tmp);
     free(h.p);
     free(w);
     return rc;

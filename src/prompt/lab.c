@@ -223,6 +223,8 @@ static int build_inputs(struct lab *L, const struct soft_prompt *soft, int *cons
 {
     const struct t5_config *c = t5_model_config(L->model);
     int n_soft = soft ? soft->n_tokens : 0, T_ids = 1;
+    if (B <= 0 || n_soft < 0)
+        return pl_err_set(e, PL_EINVAL, "a batch of %d inputs with %d prompt rows", B, n_soft);
     for (int b = 0; b < B; b++)
         if (n_ids[b] > T_ids)
             T_ids = n_ids[b];

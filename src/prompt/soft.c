@@ -958,21 +958,14 @@ static int parse_record(const cJSON *o, struct soft_prompt *p, struct soft_recor
 
 /* ---- save ---------------------------------------------------------------- */
 
-static void sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-enum { N_FILES = 3 };
-static const char *const file_names[N_FILES] = {"adapter_model.safetensors", "adapter_config.json",
-                                                "promptlab.json"};
-
+/* The three files are one save: they are staged and committed together
+ * (pl_fileset_begin/commit), so a save interrupted at any point leaves the
+ * previous prompt loadable, and soft_load reads the set through
+ * pl_fileset_path. */
 int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_record *rec, struct pl_err *e)
 {
+    static const char *const names[] = {"adapter_model.safetensors", "adapter_config.json",
+                                        "promptlab.json"};
     if (!p || !p->w || p->n_tokens < 1 || p->d < 1)
         return pl_err_set(e, PL_EINVAL, "%s: nothing to save (empty prompt)", dir);
     struct soft_record empty;
@@ -980,17 +973,15 @@ int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_re
         soft_record_init(&empty);
         rec = &empty;
     }
-    char final[N_FILES][4096], staged[N_FILES][4096];
-    for (int i = 0; i < N_FILES; i++) {
-        char tmp[512];
-        snprintf(tmp, sizeof tmp, ".%s.partial", file_names[i]);
-        if (pl_path_join(final[i], sizeof final[i], dir, file_names[i]) ||
-            pl_path_join(staged[i], sizeof staged[i], dir, tmp))
-            return pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
-    }
-    int rc = pl_mkdirs(dir, e);
+    char stage[4096], path[3][4200];
+    int rc = pl_fileset_begin(dir, stage, sizeof stage, e);
     if (rc)
         return rc;
+    for (int i = 0; i < 3; i++)
+        if (pl_path_join(path[i], sizeof path[i], stage, names[i])) {
+            pl_fileset_abort(dir);
+            return pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
+        }
 
     size_t n = (size_t)p->n_tokens * (size_t)p->d;
     float *rows = malloc(2 * n * sizeof(float));
@@ -1004,7 +995,6 @@ int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_re
         pl_text = print_json(pl, &pl_len);
     cJSON_Delete(cfg);
     cJSON_Delete(pl);
-    bool pending[N_FILES] = {false, false, false}; /* staged, not yet renamed */
     if (!rows || !cfg_text || !pl_text) {
         rc = pl_err_set(e, PL_ENOMEM, "%s: out of memory while saving", dir);
         goto out;
@@ -1013,28 +1003,14 @@ int soft_save(const char *dir, const struct soft_prompt *p, const struct soft_re
     memcpy(rows + n, p->w0, n * sizeof(float));
     struct st_write_tensor t = {"prompt_embeddings", ST_F32, 2, {2 * (int64_t)p->n_tokens, p->d}, rows};
     const char *mk[] = {"format"}, *mv[] = {"pt"};
-    if ((rc = st_write(staged[0], &t, 1, mk, mv, 1, e)))
+    if ((rc = st_write(path[0], &t, 1, mk, mv, 1, e)) ||
+        (rc = pl_write_file_atomic(path[1], cfg_text, cfg_len, e)) ||
+        (rc = pl_write_file_atomic(path[2], pl_text, pl_len, e)))
         goto out;
-    pending[0] = true;
-    if ((rc = pl_write_file_atomic(staged[1], cfg_text, cfg_len, e)))
-        goto out;
-    pending[1] = true;
-    if ((rc = pl_write_file_atomic(staged[2], pl_text, pl_len, e)))
-        goto out;
-    pending[2] = true;
-    /* Everything is on disk: only now touch the previous save. */
-    for (int i = 0; i < N_FILES; i++) {
-        if (rename(staged[i], final[i]) != 0) {
-            rc = pl_err_set(e, PL_EIO, "%s: cannot replace: %s", final[i], strerror(errno));
-            break;
-        }
-        pending[i] = false;
-    }
-    sync_dir(dir);
+    rc = pl_fileset_commit(dir, e);
 out:
-    for (int i = 0; i < N_FILES; i++)
-        if (pending[i])
-            unlink(staged[i]);
+    if (rc)
+        pl_fileset_abort(dir);
     free(pl_text);
     free(cfg_text);
     free(rows);
@@ -1119,9 +1095,9 @@ int soft_load(const char *dir, int d_model, struct soft_prompt *p, struct soft_r
     struct soft_record rec;
     soft_record_init(&rec);
     char cfg_path[4096], st_path[4096], pl_path[4096];
-    if (pl_path_join(cfg_path, sizeof cfg_path, dir, "adapter_config.json") ||
-        pl_path_join(st_path, sizeof st_path, dir, "adapter_model.safetensors") ||
-        pl_path_join(pl_path, sizeof pl_path, dir, "promptlab.json"))
+    if (pl_fileset_path(dir, "adapter_config.json", cfg_path, sizeof cfg_path) ||
+        pl_fileset_path(dir, "adapter_model.safetensors", st_path, sizeof st_path) ||
+        pl_fileset_path(dir, "promptlab.json", pl_path, sizeof pl_path))
         return pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
 
     cJSON *cfg = NULL, *pl = NULL;

@@ -543,8 +543,8 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
 /* ---- JSONL files ---- */
 
 struct out {
+    struct pl_atomic_file a;
     FILE *f;
-    char path[4096], tmp[4200];
     long n;
 };
 
@@ -607,35 +607,30 @@ static void write_line(struct out *o, const struct line *l)
 
 static int out_open(struct out *o, const char *dir, const char *name, struct pl_err *e)
 {
+    char path[4096];
     memset(o, 0, sizeof *o);
-    if (pl_path_join(o->path, sizeof o->path, dir, name) != 0)
+    if (pl_path_join(path, sizeof path, dir, name) != 0)
         return pl_err_set(e, PL_ERANGE, "%s/%s: path too long", dir, name);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        return pl_err_set(e, PL_EIO, "%s: cannot create: %s", o->tmp, strerror(errno));
+    int rc = pl_atomic_open(&o->a, path, e);
+    if (rc)
+        return rc;
+    o->f = o->a.f;
     setvbuf(o->f, NULL, _IOFBF, 1 << 20);
     return 0;
 }
 
-/* Flush, sync and move into place; on failure (or when `ok` is false) the
- * temporary file is removed. */
+/* Flush, sync and move into place (pl_atomic_commit); on failure, or when
+ * `ok` is false, the temporary file is removed. */
 static int out_close(struct out *o, bool ok, struct pl_err *e)
 {
     if (!o->f)
         return 0;
-    int rc = 0;
-    if (ok && (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0))
-        rc = pl_err_set(e, PL_EIO, "%s: write failed: %s", o->tmp, strerror(errno));
-    if (fclose(o->f) != 0 && ok && !rc)
-        rc = pl_err_set(e, PL_EIO, "%s: write failed: %s", o->tmp, strerror(errno));
     o->f = NULL;
-    if (ok && !rc && rename(o->tmp, o->path) != 0)
-        rc = pl_err_set(e, PL_EIO, "%s: cannot rename to %s: %s", o->tmp, o->path,
-                        strerror(errno));
-    if (!ok || rc)
-        unlink(o->tmp);
-    return rc;
+    if (!ok) {
+        pl_atomic_abort(&o->a);
+        return 0;
+    }
+    return pl_atomic_commit(&o->a, e);
 }
 
 /* A set of 64-bit hashes (open addressing) to keep lines distinct. */
