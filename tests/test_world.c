@@ -1213,7 +1213,8 @@ static void test_pool(const struct world *w)
     static const char *const poss[] = {"my", "your", "his", "her", "our", "their"};
     int snow = 0, snow_bad = 0, trait_time = 0, spouse = 0, owned_people = 0, vi_kin = 0,
         vi_happy = 0, vi_not_happy = 0, es_q_pron = 0, es_today_pret = 0, es_today_perf = 0,
-        es_ayer_estaba = 0, es_ayer_estuve = 0, es_loc_pron = 0, fr_courses = 0;
+        es_ayer_estaba = 0, es_ayer_estuve = 0, es_loc_pron = 0, fr_courses = 0,
+        family_pron = 0;
     for (int i = 0; i < 40000; i++) {
         struct sentence s;
         if (world_sentence(w, &r, -1, 0, &s) != 0)
@@ -1327,6 +1328,15 @@ static void test_pool(const struct world *w)
             es_ayer_estuve += strstr(es, "estuv") != NULL;
         }
         fr_courses += strstr(fr, "les courses") != NULL;
+        /* no pronoun stands for a family ("My family eats because she is hungry") */
+        const char *fam = strstr(en, "family ");
+        if (fam && fam - en < 8 && (strstr(en, "because she") || strstr(en, "because he") ||
+                                    strstr(en, "but she") || strstr(en, "but he") ||
+                                    strstr(en, "family loves her") ||
+                                    strstr(en, "family loves his"))) {
+            family_pron++;
+            fprintf(stderr, "family: %s\n", en);
+        }
     }
     CHECKF(snow > 50, "%d sentences with snow", snow);
     CHECK_INT(snow_bad, 0);
@@ -1343,6 +1353,7 @@ static void test_pool(const struct world *w)
     CHECK_INT(es_ayer_estaba, 0);
     CHECKF(es_ayer_estuve > 10, "%d preterites of estar with ayer", es_ayer_estuve);
     CHECK_INT(fr_courses, 0);
+    CHECK_INT(family_pron, 0);
 
     /* "visit" takes only places and people */
     for (int i = 0; i < w->n_verbs; i++) {

@@ -1040,6 +1040,16 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
+/* Whether a noun names a group ("family"): no pronoun stands for it
+ * ("My family is eating because she is hungry" is wrong in English). */
+static bool is_group(const struct wnoun *n)
+{
+    for (int k = 0; k < n->n_tags; k++)
+        if (strcmp(n->tags[k], "group") == 0)
+            return true;
+    return false;
+}
+
 /* The pronoun that stands for a subject: itself, or he, she or they. */
 static int subject_pronoun(const struct world *w, const struct subj *s)
 {
@@ -1073,6 +1083,8 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
         return -1;
     c->has_obj = true;
     np_object(w, r, verb, obj, c->neg, &c->obj);
+    if ((v->uses & VU_OWN) && c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
+        return -1; /* no pronoun for a family */
     if ((v->uses & VU_OWN) && c->obj.det == D_POSS) {
         /* "She loves her mother", never "She loves your husband" */
         c->obj.poss = subject_pronoun(w, &c->s);
@@ -2525,7 +2537,7 @@ static int draw_reason(const struct world *w, struct pl_rng *r, bool when, struc
         int n = -1;
         for (int t = 0; t < 16 && n < 0; t++) {
             n = pick_subject_noun(w, r, &v->subj);
-            if (n >= 0 && !is_person(&w->nouns[n]))
+            if (n >= 0 && (!is_person(&w->nouns[n]) || is_group(&w->nouns[n])))
                 n = -1;
         }
         if (n < 0)
@@ -2942,6 +2954,8 @@ static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out
         c.tense = T_PRES;
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
+    if (form == 1 && c.s.pron < 0 && is_group(&w->nouns[c.s.np.noun]))
+        return -1; /* "but he does not": no pronoun for a family */
     int o2 = -1;
     const struct wnoun *n1 = &w->nouns[c.obj.noun];
     for (int t = 0; t < 16 && o2 < 0; t++) {
