@@ -268,7 +268,7 @@ grep -q ' icanon' "$TMPD/c.stty" && ok || bad "terminal not restored after SIGTE
 grep -q "saved in" "$TMPD/c.err" && ok || bad "SIGTERM lost the prompt: $(cat "$TMPD/c.err")"
 
 # no sanitizer (make san) or UBSan report in any session
-for s in a b c; do
+for s in a b c d; do
     if grep -q -e "Sanitizer" -e "runtime error" "$TMPD/$s.err"; then
         bad "sanitizer report in session $s"
         cat "$TMPD/$s.err" >&2
@@ -276,6 +276,23 @@ for s in a b c; do
         ok
     fi
 done
+
+# ---- session 4: the classroom (keys, search, sort, themes) -------------------
+start d --samples "'$S'"
+check d "[1 Hard prompt]" "fourth session"
+# Esc and a digit in one burst: Esc leaves the editor, the digit switches views
+keys d e
+check d "editing: Esc done" "e edits the template"
+T send-keys -t d Escape 3
+check d "[3 Side by side]" "Esc then a digit at once is Esc, then the view key"
+# a number typed on after Enter closed the field does not switch views
+keys d 2
+keys d Down; keys d Enter; text d 8; keys d Enter; text d 300
+check d "ignored: digits switch views 1 s after Enter closes a field" "digits after Enter are held back"
+case "$(screen d)" in *"[2 Soft prompt]"*) ok ;; *) bad "a number typed after Enter switched the view"; screen d >&2 ;; esac
+sleep 1.1
+keys d 1
+check d "[1 Hard prompt]" "a digit a second later switches views"
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its

@@ -367,6 +367,7 @@ struct tui {
     bool demo;
     int tab_x[TUI_N_VIEWS + 1];   /* tab columns of the last frame, for the mouse */
     bool skip_final_save;         /* the user quit with "n" during training */
+    double edit_left;             /* pl_now() when a field editor last closed, 0 never */
 
     /* overlays */
     enum tui_overlay ov;

@@ -180,6 +180,19 @@ bool tui_read_key(struct tui_key *k, int timeout_ms)
             k->code = 0; /* an unknown escape sequence: nothing */
             return true;
         }
+        /* Only the editors' word keys have an Alt meaning. Anything else
+         * typed quickly after Esc (a digit to switch views) is Esc and then
+         * that key, not Alt+key: push it back for the next read. */
+        bool word_key = r2 == KEY_CODE_YES ? c2 == KEY_BACKSPACE
+                                           : c2 == 'b' || c2 == 'f' || c2 == 'd' || c2 == 127 || c2 == 8;
+        if (!word_key) {
+            if (r2 == KEY_CODE_YES)
+                ungetch((int)c2);
+            else
+                unget_wch(c2);
+            k->code = 27;
+            return true;
+        }
         k->alt = true;
         k->fn = r2 == KEY_CODE_YES;
         k->code = (int)c2;
@@ -258,7 +271,22 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
     }
     if (tui_view_editing(t)) {
         int f = view_key(t, k);
+        /* Enter (or Tab) closing a field may come before the whole number
+         * was typed; Esc is a deliberate way out and arms nothing. */
+        if (!tui_view_editing(t) && !tui_key_is(k, 27))
+            t->edit_left = pl_now();
         return (f & ~TUI_UNHANDLED) | TUI_REDRAW;
+    }
+    if (!k->fn && !k->alt && k->code >= '0' && k->code <= '9') {
+        /* Digits within a second of leaving a field editor are the rest of
+         * a number typed too far (Enter came early), not a view switch. */
+        if (t->edit_left > 0 && pl_now() - t->edit_left < 1.0) {
+            tui_msg(t, TUI_R_INFO, "'%c' ignored: digits switch views 1 s after Enter closes a field",
+                    k->code);
+            return TUI_REDRAW;
+        }
+    } else {
+        t->edit_left = 0; /* another key: the number is over */
     }
     if (!k->fn && !k->alt) {
         switch (k->code) {
