@@ -293,6 +293,67 @@ case "$(screen d)" in *"[2 Soft prompt]"*) ok ;; *) bad "a number typed after En
 sleep 1.1
 keys d 1
 check d "[1 Hard prompt]" "a digit a second later switches views"
+# / searches the sample rows (any column, case ignored); n and N go on, wrapping
+keys d /
+check d "Search the rows for" "/ asks what to search"
+text d the; keys d Enter
+check d '"the" in row 3 (n next, N previous)' "/ finds the first row after the selection"
+keys d n
+check d '"the" in row 1 (n next, N previous)' "n wraps to the next match"
+keys d N
+check d '"the" in row 3 (n next, N previous)' "N goes back"
+keys d 3
+keys d /; keys d C-u; text d hanoi; keys d Enter
+check d '"hanoi" in row 5' "/ in the side-by-side view"
+# f keeps only the matching rows
+keys d f
+check d 'only rows containing "hanoi"' "f filters"
+rows_shown() { screen d | sed -n '5,10p'; }
+case "$(rows_shown)" in *"Hanoi"*) ok ;; *) bad "the filter lost the matching row" ;; esac
+case "$(rows_shown)" in *"The cat"*) bad "the filter kept a row without the text"; screen d >&2 ;; *) ok ;; esac
+keys d f
+check d 'all rows (f keeps only' "f again shows all"
+keys d /; keys d C-u; text d zzz; keys d Enter
+check d 'no row contains "zzz"' "a search without a match says so"
+# o sorts by the chrF of the hard prompt (no soft prompt yet): best first, then worst first
+hard_scores() {
+    screen d | sed -n '5,10p' | while IFS= read -r line; do
+        printf '%s\n' "$line" | sed 's/[●◕◑○]/@/g' | grep -o '@ *[0-9][0-9]*' | head -n 1 | tr -dc '0-9'; echo
+    done
+}
+end=$(($(date +%s) + WAIT))
+while [ "$(date +%s)" -le "$end" ] && [ "$(hard_scores | grep -c '[0-9]')" -lt 6 ]; do sleep 0.2; done
+keys d o
+check d "rows by the hard prompt's chrF, best first" "o sorts best first"
+s1=$(hard_scores | tr '\n' ' ')
+[ "$(hard_scores | sort -rn | tr '\n' ' ')" = "$s1" ] && ok || bad "rows not best first: $s1"
+keys d o
+check d "worst first" "o again sorts worst first"
+s2=$(hard_scores | tr '\n' ' ')
+[ "$(hard_scores | sort -n | tr '\n' ' ')" = "$s2" ] && ok || bad "rows not worst first: $s2"
+[ "$s1" != "$s2" ] && ok || bad "best first and worst first look the same: $s1"
+keys d o
+check d "rows in their own order" "o a third time restores the order"
+# view 1: o sorts the results by chrF, f filters them too
+keys d 1
+keys d r
+check d "over 6 samples" "view 1 runs"
+v1_scores() { screen d | sed 's/[●◕◑○]/@/g' | grep -o '@ *[0-9][0-9]*' | tr -dc '0-9\n'; }
+end=$(($(date +%s) + WAIT))
+while [ "$(date +%s)" -le "$end" ] && [ "$(v1_scores | grep -c .)" -lt 6 ]; do sleep 0.2; done
+keys d o
+check d "rows by chrF, best first" "o in view 1"
+v=$(v1_scores | tr '\n' ' ')
+[ "$(v1_scores | sort -rn | tr '\n' ' ')" = "$v" ] && [ "$(v1_scores | grep -c .)" -ge 5 ] && ok || bad "view 1 not best first: $v"
+keys d o
+check d "rows by chrF, worst first" "o again in view 1"
+v=$(v1_scores | tr '\n' ' ')
+[ "$(v1_scores | sort -n | tr '\n' ' ')" = "$v" ] && ok || bad "view 1 not worst first: $v"
+keys d /; keys d C-u; text d market; keys d Enter; keys d f
+check d 'only rows containing "market"' "f in view 1"
+case "$(screen d)" in *"Where is the market"*) ok ;; *) bad "view 1 filter lost the row" ;; esac
+case "$(screen d)" in *"I like green tea"*) bad "view 1 filter kept another row" ;; *) ok ;; esac
+keys d f
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its

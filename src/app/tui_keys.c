@@ -224,6 +224,52 @@ static void set_view(struct tui *t, int v)
     t->view = (enum tui_view)v;
 }
 
+bool tui_text_matches(const char *text, const char *needle)
+{
+    if (!text || !needle || !needle[0])
+        return false;
+    return strcasestr(text, needle) != NULL;
+}
+
+void tui_search_next(struct tui *t, int dir)
+{
+    int row = -1;
+    if (t->view == TUI_VIEW_HARD)
+        row = tui_hard_find(t, t->search, dir);
+    else if (t->view == TUI_VIEW_SIDE)
+        row = tui_side_find(t, t->search, dir);
+    if (row < 0)
+        tui_msg(t, TUI_R_DIM, "no row contains \"%s\"", t->search);
+    else
+        tui_msg(t, TUI_R_INFO, "\"%s\" in row %d (n next, N previous)", t->search, row + 1);
+}
+
+/* '/', 'n' and 'N' in the views with a sample table. */
+static int search_key(struct tui *t, const struct tui_key *k)
+{
+    if (k->fn || k->alt || (t->view != TUI_VIEW_HARD && t->view != TUI_VIEW_SIDE))
+        return -1;
+    if (k->code == '/') {
+        tui_open_input(t, TUI_IN_SEARCH, "Search the rows for", t->search);
+        return TUI_REDRAW;
+    }
+    if (k->code == 'f') {
+        t->filter = !t->filter;
+        if (t->filter && !t->search[0])
+            tui_msg(t, TUI_R_DIM, "filter on: / to say what the rows must contain");
+        else
+            tui_msg(t, TUI_R_INFO, t->filter ? "only rows containing \"%s\" (f shows all)"
+                                             : "all rows (f keeps only rows containing \"%s\")",
+                    t->search);
+        return TUI_REDRAW;
+    }
+    if ((k->code == 'n' || k->code == 'N') && t->search[0]) {
+        tui_search_next(t, k->code == 'n' ? 1 : -1);
+        return TUI_REDRAW;
+    }
+    return -1;
+}
+
 static int request_quit(struct tui *t)
 {
     if (tui_any_run_active(t)) {
@@ -288,6 +334,9 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
     } else {
         t->edit_left = 0; /* another key: the number is over */
     }
+    int sf = search_key(t, k);
+    if (sf >= 0)
+        return sf;
     if (!k->fn && !k->alt) {
         switch (k->code) {
         case '1':

@@ -181,6 +181,10 @@ static void input_apply(struct tui *t)
     case TUI_IN_SOFT_PATH: tui_add_soft_path(t, path); break;
     case TUI_IN_TRAIN_DATA_PATH: tui_train_set_data(t, path); break;
     case TUI_IN_SAVE_AS: tui_train_save_as(t, path); break;
+    case TUI_IN_SEARCH:
+        tui_copy(t->search, sizeof t->search, path);
+        tui_search_next(t, 1);
+        break;
     }
 }
 
@@ -199,7 +203,8 @@ static const char *const help_global[] = {
     "learned by prompt tuning) on one frozen T5 model.",
     "",
     "EVERYWHERE",
-    "  1 2 3 4, F1-F4  switch view (or click a tab)",
+    "  1 2 3 4, F1-F4  switch view (or click a tab); for 1 s after Enter closes a",
+    "                  field, digits are ignored (the rest of a number)",
     "  ?               this help (Up/Down scroll, any other key closes)",
     "  m               picker: model directory, sample set, soft prompt (your own",
     "                  JSONL files and prompt directories too)",
@@ -207,6 +212,13 @@ static const char *const help_global[] = {
     "  Ctrl-C          quit at once; a training run saves its best prompt first",
     "  Tab             next pane (editor, lists, form)",
     "  Esc             leave a text field / close a window",
+    "",
+    "SAMPLE TABLES (views 1 and 3)",
+    "  /               search the rows (any column, case ignored)",
+    "  n, N            next / previous matching row (wraps)",
+    "  f               keep only the rows containing the search (again: all)",
+    "  o               order: own, by chrF best first, worst first (view 3: the",
+    "                  soft prompt's chrF, or the hard prompt's when none)",
     "",
 };
 
@@ -245,7 +257,7 @@ static const char *const help_side[] = {
     "  Each sample under the hard prompt (view 1's template), the soft prompt,",
     "  and no prompt at all; outputs fill in as they are decoded.",
     "  Up/Down         select a sample (details below the table)",
-    "  i, /            type your own sentence; Enter translates it all three ways",
+    "  i               type your own sentence; Enter translates it all three ways",
     "  h               next hard prompt preset      s  next soft prompt",
     "  r               decode again      E  export the table (Markdown and CSV)",
     "",
