@@ -354,6 +354,22 @@ check d 'only rows containing "market"' "f in view 1"
 case "$(screen d)" in *"Where is the market"*) ok ;; *) bad "view 1 filter lost the row" ;; esac
 case "$(screen d)" in *"I like green tea"*) bad "view 1 filter kept another row" ;; *) ok ;; esac
 keys d f
+# a classification data set chosen in the form fills Init text with its labels
+C=$TMPD/classes.jsonl
+cat >"$C" <<'EOF'
+{"source": "We like zebras.", "target": "animals", "label": "animals"}
+{"source": "Rice with fish.", "target": "food", "label": "food"}
+{"source": "The owls sleep.", "target": "animals", "label": "animals"}
+{"source": "It rains today.", "target": "weather", "label": "weather"}
+EOF
+keys d 2
+keys d Up; keys d Enter
+check d "Training data (JSONL)" "Enter on Data opens the data picker"
+keys d End; keys d Enter; keys d C-u; text d "$C"; keys d Enter
+check d "labels animals,food,weather" "the set's labels are named"
+keys d Down; keys d Down; keys d Right; keys d Right
+check d "Init       < labels >" "init switched to labels"
+check d "Init text  animals,food,wea" "Init text holds the set's labels"
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its
