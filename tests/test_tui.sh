@@ -370,6 +370,16 @@ check d "labels animals,food,weather" "the set's labels are named"
 keys d Down; keys d Down; keys d Right; keys d Right
 check d "Init       < labels >" "init switched to labels"
 check d "Init text  animals,food,wea" "Init text holds the set's labels"
+# the picker marks what is in use: the model, the sample set; for the form, its data
+keys d m
+check d "Pick a model, sample set or soft prompt" "picker in session d"
+check d "* samples.jsonl" "the picker marks the sample set in use"
+check d "* model " "the picker marks the model in use"
+keys d Escape
+keys d Up; keys d Up; keys d Enter
+check d "Pick the training data" "the data picker again"
+check d "* classes.jsonl" "the data picker marks the form's data set"
+keys d Escape
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its

@@ -430,6 +430,8 @@ bool tui_text_matches(const char *text, const char *needle);
  * view has no table). */
 int tui_hard_find(struct tui *t, const char *q, int dir);
 int tui_side_find(struct tui *t, const char *q, int dir);
+/* The training form's data set path ("" for the built-in samples). */
+const char *tui_train_data(const struct tui *t);
 /* o: the side-by-side rows in their own order, by chrF best first, worst first (cycles). */
 void tui_side_sort(struct tui *t);
 /* The currently selected soft prompt, or NULL. */

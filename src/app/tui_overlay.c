@@ -88,6 +88,12 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
     if (tui_list_paths(cwd, ".jsonl", false, NULL, &v, &n) == 0)
         pick_add_list(t, &cap, TUI_PICK_SAMPLES, v, n);
     tui_paths_free(v, n);
+    /* the set in use, wherever it lives, so that the mark has a row */
+    char in_use[PATH_MAX];
+    tui_copy(in_use, sizeof in_use, only ? tui_train_data(t) : t->samples_path);
+    char *use[1] = {in_use};
+    if (in_use[0])
+        pick_add_list(t, &cap, TUI_PICK_SAMPLES, use, 1);
     if (!only && !t->samples_path[0])
         pick_add(t, &cap, TUI_PICK_SAMPLES, TUI_PICK_HEADING, "built-in samples", "");
     pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SAMPLES, "  type a JSONL file path...", NULL);
@@ -113,6 +119,11 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
         if (tui_list_paths(cwd, ".npy", false, NULL, &v, &n) == 0)
             pick_add_list(t, &cap, TUI_PICK_SOFT, v, n);
         tui_paths_free(v, n);
+        const struct tui_soft *soft = tui_soft_current(t);
+        if (soft && soft->path[0]) {
+            tui_copy(in_use, sizeof in_use, soft->path);
+            pick_add_list(t, &cap, TUI_PICK_SOFT, use, 1);
+        }
         pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SOFT, "  type a soft prompt path...", NULL);
     }
     t->pick_list = (struct ui_list){0, 0};
@@ -387,6 +398,31 @@ static int help_key(struct tui *t, const struct tui_key *k)
     return TUI_REDRAW;
 }
 
+/* Whether two paths name the same file (the picker lists absolute paths,
+ * the command line may have given relative ones). */
+static bool same_path(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    if (!a[0] || !b[0])
+        return false;
+    char ra[PATH_MAX], rb[PATH_MAX];
+    return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+/* Whether a picker entry is what the TUI (or the training form) uses now. */
+static bool pick_in_use(const struct tui *t, const struct tui_picker_item *it)
+{
+    const struct tui_soft *soft = tui_soft_current(t);
+    switch (it->kind) {
+    case TUI_PICK_MODEL: return same_path(it->path, t->model_dir);
+    case TUI_PICK_SAMPLES:
+        return same_path(it->path, t->pick_only == TUI_PICK_SAMPLES ? tui_train_data(t) : t->samples_path);
+    case TUI_PICK_SOFT: return soft && soft->path[0] && same_path(it->path, soft->path);
+    default: return false;
+    }
+}
+
 static void draw_picker(struct tui *t)
 {
     int w = t->cols - 6 < 100 ? t->cols - 6 : 100, h = t->rows - 4;
@@ -401,8 +437,7 @@ static void draw_picker(struct tui *t)
                              : i == t->pick_list.selected ? TUI_R_SELECTED
                                                           : TUI_R_NORMAL;
         char buf[200];
-        bool current = (it->kind == TUI_PICK_MODEL && strcmp(it->path, t->model_dir) == 0) ||
-                       (it->kind == TUI_PICK_SAMPLES && t->pick_only == 0 && strcmp(it->path, t->samples_path) == 0);
+        bool current = pick_in_use(t, it);
         snprintf(buf, sizeof buf, "%s%s", it->kind == TUI_PICK_HEADING ? "" : current ? "* " : "  ", it->label);
         if (role == TUI_R_SELECTED) {
             attrset(tui_attr(t, role));

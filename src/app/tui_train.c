@@ -129,6 +129,11 @@ void tui_train_set_data(struct tui *t, const char *path)
     }
 }
 
+const char *tui_train_data(const struct tui *t)
+{
+    return t->train->cfg.data;
+}
+
 bool tui_train_editing(const struct tui *t)
 {
     return t->train->editing;
