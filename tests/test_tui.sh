@@ -161,6 +161,10 @@ T resize-window -t a -x 100 -y 30
 check a "Prompt health (r1)" "100x30 redraws the charts"
 check a "run 1 ● done" "the run finishes" $((WAIT * 2))
 ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_config.json >/dev/null 2>&1 && ok || bad "no checkpoint in the runs directory"
+# the picker shows a saved run's settings and score, read from its promptlab.json
+keys a m
+check a "init vocab  N8  LR 0.3  chrf " "the picker describes the saved run"
+keys a Escape
 keys a E
 check a "chart exported:" "chart export"
 EXP=$TMPD/xdg/promptlab/exports

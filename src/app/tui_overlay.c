@@ -41,6 +41,32 @@ static void pick_add(struct tui *t, int *cap, enum tui_pick_kind kind,
     tui_copy(it->path, sizeof it->path, path ? path : "");
 }
 
+/* A saved run's picker line: its folder, then what its promptlab.json
+ * says (init, length, learning rate, best score), when it can be read. */
+static void run_label(const char *dir, char *out, size_t cap)
+{
+    struct soft_prompt p;
+    struct soft_record rec;
+    soft_record_init(&rec);
+    if (soft_load(dir, 0, &p, &rec, NULL) != 0) {
+        snprintf(out, cap, "%-28.60s %.90s", tui_basename(dir), dir);
+        soft_record_free(&rec);
+        return;
+    }
+    char best[64] = "not validated";
+    if (rec.hist.best_step >= 0 && isfinite(rec.hist.best_metric))
+        snprintf(best, sizeof best, "%s %.1f @%d", rec.metric[0] ? rec.metric : "score",
+                 rec.hist.best_metric, rec.hist.best_step);
+    if (rec.has_params)
+        snprintf(out, cap, "%-28.60s init %s  N%d  LR %g  %s", tui_basename(dir),
+                 soft_init_name(p.init), p.n_tokens, rec.params.opt.lr, best);
+    else
+        snprintf(out, cap, "%-28.60s init %s  N%d  %s", tui_basename(dir), soft_init_name(p.init),
+                 p.n_tokens, best);
+    soft_prompt_free(&p);
+    soft_record_free(&rec);
+}
+
 static void pick_add_list(struct tui *t, int *cap, enum tui_pick_kind kind, char **paths, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -110,7 +136,11 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
                 v[i] = v[n - 1 - i];
                 v[n - 1 - i] = tmp;
             }
-            pick_add_list(t, &cap, TUI_PICK_SOFT, v, n < 12 ? n : 12);
+            for (int i = 0; i < n && i < 12; i++) {
+                char label[160];
+                run_label(v[i], label, sizeof label);
+                pick_add(t, &cap, TUI_PICK_SOFT, TUI_PICK_HEADING, label, v[i]);
+            }
         }
         tui_paths_free(v, n);
         if (tui_list_paths(cwd, NULL, true, "adapter_config.json", &v, &n) == 0)
