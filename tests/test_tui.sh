@@ -353,6 +353,10 @@ keys d o
 check d "rows by chrF, worst first" "o again in view 1"
 v=$(v1_scores | tr '\n' ' ')
 [ "$(v1_scores | sort -n | tr '\n' ' ')" = "$v" ] && ok || bad "view 1 not worst first: $v"
+keys d E
+check d "table exported: " "E exports view 1's table"
+ls "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.md "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.csv >/dev/null 2>&1 && ok || bad "no view 1 Markdown/CSV export"
+grep -q "Where is the market" "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.csv && ok || bad "view 1 CSV lacks a sample"
 keys d /; keys d C-u; text d market; keys d Enter; keys d f
 check d 'only rows containing "market"' "f in view 1"
 case "$(screen d)" in *"Where is the market"*) ok ;; *) bad "view 1 filter lost the row" ;; esac

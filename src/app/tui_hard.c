@@ -38,6 +38,8 @@ struct tui_hard {
     enum ui_sort sort;        /* by this template's chrF */
 };
 
+static void export_results(struct tui *t);
+
 static bool row_matches(const struct tui *t, int row, const char *q)
 {
     const struct tui_hard *h = t->hard;
@@ -368,7 +370,7 @@ static int hard_key(struct tui *t, const struct tui_key *k)
         return TUI_REDRAW;
     }
     if (tui_key_is(k, 'E')) {
-        tui_msg(t, TUI_R_DIM, "export is in view 2 (chart) and view 3 (table)");
+        export_results(t);
         return TUI_REDRAW;
     }
     if (h->focus == F_PRESETS) {
@@ -618,6 +620,66 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
         ui_editor_cursor(&hd->ed, &line, NULL, &col);
         move(y + 1 + line - hd->ed.top, x + 1 + col - hd->ed.left);
     }
+}
+
+/* One exported row: every sample in its own order, the output and chrF
+ * of the last run ("" for rows not decoded). */
+static const char *export_cell(void *ctx, int row, int col, char *buf, size_t cap)
+{
+    struct tui *t = ctx;
+    const struct tui_hard *h = t->hard;
+    const struct jsonl_record *r = &t->samples.rec[row];
+    bool done = row < h->n && h->state[row] == TUI_CELL_DONE;
+    switch (col) {
+    case 0: snprintf(buf, cap, "%d", row + 1); return buf;
+    case 1: return r->source;
+    case 2: return r->target;
+    case 3: return done ? h->out[row] : "";
+    case 4:
+        if (!done || !isfinite(h->score[row]))
+            return "";
+        snprintf(buf, cap, "%.1f", h->score[row]);
+        return buf;
+    }
+    return "";
+}
+
+/* E: the results table as Markdown and CSV in the exports folder. */
+static void export_results(struct tui *t)
+{
+    const struct tui_hard *h = t->hard;
+    if (!h->ran) {
+        tui_msg(t, TUI_R_DIM, "nothing to export yet: r runs the template");
+        return;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "output of: %.250s", h->ran);
+    const struct ui_column cols[] = {
+        {"#", 1, 0, 0, UI_ALIGN_RIGHT},        {"source", 1, 0, 1, UI_ALIGN_LEFT},
+        {"reference", 1, 0, 1, UI_ALIGN_LEFT}, {title, 1, 0, 1, UI_ALIGN_LEFT},
+        {"chrF", 1, 0, 0, UI_ALIGN_RIGHT},
+    };
+    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = t->samples.n, .cell = export_cell, .ctx = t};
+    char md[PATH_MAX], csv[PATH_MAX];
+    struct pl_err e = {0};
+    int rc = tui_export_path("promptlab-hard", ".md", md, sizeof md, &e);
+    if (rc == 0) {
+        tui_copy(csv, sizeof csv, md);
+        size_t n = strlen(csv);
+        if (n > 3)
+            memcpy(csv + n - 3, ".csv", 5);
+        rc = ui_export_table_markdown(md, &tb, &e);
+    }
+    if (rc == 0)
+        rc = ui_export_table_csv(csv, &tb, &e);
+    if (rc) {
+        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
+        return;
+    }
+    char shown[PATH_MAX];
+    tui_short_path(md, COLS - 40, shown, sizeof shown);
+    tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
+    tui_copy(t->last_export, sizeof t->last_export, md);
 }
 
 int tui_hard_key(struct tui *t, const struct tui_key *k)

@@ -274,6 +274,7 @@ static const char *const help_hard[] = {
     "  t               show the tokens the model sees for the selected sample",
     "  p / Tab         presets list; Enter loads the preset into the editor",
     "  Up/Down, PgUp/PgDn  move in the results",
+    "  E               export the results table (Markdown and CSV)",
     "",
 };
 
