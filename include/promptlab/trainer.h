@@ -183,7 +183,8 @@ struct tr_result {
     struct tune_result tune;
     int saved_step;           /* step of the values saved in `out`, -1 none */
     long long saved_bytes;    /* size of the files in `out` (checkpoint excluded) */
-    bool checkpointed;        /* `out`/checkpoint holds the final state */
+    bool checkpointed;        /* `out`/checkpoint holds the final state (not after
+                               * PL_ENUMERIC: then it holds the last improvement's) */
     double elapsed;           /* seconds of training over all sessions, pauses excluded */
     char save_error[768];     /* "" or why the first failed save failed */
 };

@@ -109,7 +109,9 @@ struct tune_point {
     float grad_norm;   /* before clipping */
     float row_norm;    /* mean L2 norm of the tensors' rows after the step */
     float drift;       /* mean L2 distance of the rows from their initial values (NAN when
-                        * no tensor has initial values) */
+                        * no tensor has initial values). Both are NAN between validations
+                        * (and before the last step) when the tensors hold over 2^20
+                        * values: every weight of a model is measured when it matters */
     float lr;          /* learning rate the step used (NAN at step 0) */
 };
 

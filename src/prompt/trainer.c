@@ -584,9 +584,13 @@ int tr_run(trainer *t, const struct tr_control *ctl, struct tr_result *res, stru
             t->saved_step = step;
         else if (!t->save_error[0])
             snprintf(t->save_error, sizeof t->save_error, "%s", se.msg);
-        if (h->steps_done > 0 && tr_checkpoint_write(t, &se) == 0)
+        /* After a NaN or an overflow the optimisers may hold the failed
+         * step's moments: the last checkpoint (the last improvement's)
+         * stays the one to resume from. */
+        bool ckpt = h->steps_done > 0 && rc != PL_ENUMERIC;
+        if (ckpt && tr_checkpoint_write(t, &se) == 0)
             res->checkpointed = true;
-        else if (h->steps_done > 0 && !t->save_error[0])
+        else if (ckpt && !t->save_error[0])
             snprintf(t->save_error, sizeof t->save_error, "%s", se.msg);
     }
     res->saved_step = t->saved_step;

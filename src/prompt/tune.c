@@ -231,6 +231,8 @@ const struct tune_params *tune_state_params(const tune_state *s) { return &s->p;
 
 /* ---- values ------------------------------------------------------------- */
 
+enum { TUNE_STATS_EVERY_STEP = 1 << 20 }; /* values up to which row stats are taken every step */
+
 /* Mean L2 norm of the rows of every tensor, and their mean distance from
  * the initial values (NAN when no tensor has them). */
 static void value_stats(const tune_state *s, float *norm, float *drift)
@@ -523,9 +525,14 @@ static int step(struct run *r, int t, enum tune_end *end, bool *stop_early, stru
                           t, (double)pt.lr, t - 1);
     }
     r->tokens += ntok;
-    value_stats(s, &pt.row_norm, &pt.drift);
+    bool due = r->obj->evaluate && ((r->p->eval_every > 0 && t % r->p->eval_every == 0) || t == r->p->steps);
+    /* Large sets (all weights) are measured when it matters, not every step. */
+    if (s->off[s->n_t] <= TUNE_STATS_EVERY_STEP || due || t == r->p->steps)
+        value_stats(s, &pt.row_norm, &pt.drift);
+    else
+        pt.row_norm = pt.drift = NAN;
     bool is_best = false, validated = false;
-    if (r->obj->evaluate && ((r->p->eval_every > 0 && t % r->p->eval_every == 0) || t == r->p->steps)) {
+    if (due) {
         rc = validate(r, &pt, &is_best, e);
         if (rc) {
             /* The step is undone so the values and the history agree. */
