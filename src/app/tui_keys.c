@@ -270,6 +270,22 @@ static int search_key(struct tui *t, const struct tui_key *k)
     return -1;
 }
 
+/* Digits within a second of Enter closing a field editor are the rest of a
+ * number typed too far, not a view switch: true when k is one (said on the
+ * status line). Any other key ends that second. */
+static bool digit_held(struct tui *t, const struct tui_key *k)
+{
+    if (k->fn || k->alt || k->code < '0' || k->code > '9') {
+        t->edit_left = 0;
+        return false;
+    }
+    if (t->edit_left > 0 && pl_now() - t->edit_left < 1.0) {
+        tui_msg(t, TUI_R_INFO, "'%c' ignored: digits switch views 1 s after Enter closes a field", k->code);
+        return true;
+    }
+    return false;
+}
+
 static int request_quit(struct tui *t)
 {
     if (tui_any_run_active(t)) {
@@ -323,17 +339,8 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
             t->edit_left = pl_now();
         return (f & ~TUI_UNHANDLED) | TUI_REDRAW;
     }
-    if (!k->fn && !k->alt && k->code >= '0' && k->code <= '9') {
-        /* Digits within a second of leaving a field editor are the rest of
-         * a number typed too far (Enter came early), not a view switch. */
-        if (t->edit_left > 0 && pl_now() - t->edit_left < 1.0) {
-            tui_msg(t, TUI_R_INFO, "'%c' ignored: digits switch views 1 s after Enter closes a field",
-                    k->code);
-            return TUI_REDRAW;
-        }
-    } else {
-        t->edit_left = 0; /* another key: the number is over */
-    }
+    if (digit_held(t, k))
+        return TUI_REDRAW;
     int sf = search_key(t, k);
     if (sf >= 0)
         return sf;
