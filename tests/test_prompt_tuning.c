@@ -134,7 +134,7 @@ static int greedy_ids(struct lab *L, t5_state *st, char *const *texts, int n, in
         if (rc == 0)
             rc = t5_embed_batch(m, NULL, 0, flat, len, B, T, emb, e);
         if (rc == 0)
-            rc = t5_generate(st, emb, len, B, T, &gp, ids + (size_t)s * MAX_NEW, n_ids + s, NULL, e);
+            rc = t5_generate(st, emb, len, B, T, &gp, ids + (size_t)s * MAX_NEW, n_ids + s, NULL, NULL, e);
         for (int b = 0; b < B; b++)
             free(src[b]);
         free(flat);

@@ -63,10 +63,27 @@ int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char
 /* Translate n texts: out[i] receives a malloc'd output string (caller frees
  * each). soft may be NULL; its width must equal the model's d_model.
  * *n_truncated (may be NULL) counts the inputs that were cut. Works in
- * batches of up to 8 inputs. */
+ * batches of up to 8 inputs. gp->max_len_ratio > 0 caps each output at
+ * ceil(ratio * tokens of its own text) + gp->max_len_extra tokens (within
+ * max_new_tokens); gp->max_new_each is set here, a caller's is ignored. */
 int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
                   const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
                   int *n_truncated, struct pl_err *e);
+
+/* One output with its tokens. */
+struct lab_output {
+    char *text;  /* the text lab_translate gives */
+    int n;       /* generated tokens, </s> not included */
+    int *ids;    /* [n] token ids (tok_piece names them) */
+    float *logp; /* [n] each token's log-probability under the model */
+};
+/* lab_translate, keeping each output's tokens and their log-probabilities.
+ * out[n] is filled (free each with lab_output_free); on error every out[i]
+ * is empty. */
+int lab_translate_tokens(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                         const char *const *texts, int n, const struct t5_gen_params *gp,
+                         struct lab_output *out, int *n_truncated, struct pl_err *e);
+void lab_output_free(struct lab_output *o); /* NULL and empty are fine */
 
 /* Teacher-forced log-probabilities of `target` (+ </s>) given the prompted
  * source: *tgt_ids and *logp (caller frees both) get *n entries. */

@@ -245,8 +245,18 @@ struct ui_chart_params {
     double x_min, x_max;          /* NAN: from the data */
     double y_min, y_max;          /* NAN: from the data, with a 5% margin */
     enum ui_chart_mode mode;
-    bool legend;                  /* one legend row under the axis */
+    bool legend;                  /* one legend row under the axis (the SVG export wraps it
+                                     into more rows when it is wider than the image) */
     bool ascii;                   /* ASCII axes and markers (forces UI_CHART_GLYPH) */
+    const char *caption;          /* SVG export: a note under the legend, wrapped; NULL: none */
+    bool markers;                 /* SVG export: a dot at every point (for sparse data) */
+    const double *const *y_err;   /* NULL, or per series NULL or n half-widths of an error
+                                     bar at each point (NaN: none): drawn by the SVG
+                                     export, counted in the y range */
+    bool si_labels;               /* tick labels of 1000 and up as 1.5K, 2M, 3G */
+    const char *const *x_names;   /* n_x_names > 0: x is a category 0..n-1: ticks at each
+                                     index named so, range [-0.5, n-0.5] unless fixed */
+    int n_x_names;
 };
 
 /* Defaults: no title, both axes linear, all ranges automatic, Braille,

@@ -28,6 +28,7 @@ int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
 int cmd_words(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 
 struct app_command {
     const char *name;
@@ -53,6 +54,13 @@ int app_bad_option(const char *cmd, int c, char *const *argv, const struct optio
 int app_fail(const char *cmd, const struct pl_err *e);
 /* "promptlab CMD: warning: message" on stderr. */
 void app_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Decoding as every front end (translate, eval, the shell, the TUI) starts
+ * it: the library's defaults, plus the rule that no 3-gram of an output
+ * repeats (--no-repeat-ngram 0 turns it off), which stops a small model
+ * from looping on a phrase. */
+enum { APP_NO_REPEAT_NGRAM = 3 };
+void app_gen_params(struct t5_gen_params *gp);
 
 /* Directory holding assets/ contents: the source tree's assets/ when the
  * binary runs from a checkout, else PREFIX/share/promptlab. Never NULL. */

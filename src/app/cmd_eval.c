@@ -25,8 +25,8 @@ static void help(void)
 {
     printf("usage: promptlab eval --data FILE [--model DIR] [--hard TEMPLATE ...]\n"
            "                      [--soft DIR ...] [--metric chrf,bleu,exact]\n"
-           "                      [--ref target|literal] [--limit N] [--max-len N] [--json]\n"
-           "                      [--ensemble]\n"
+           "                      [--ref target|literal] [--limit N] [--max-len N]\n"
+           "                      [--no-repeat-ngram N] [--json] [--ensemble]\n"
            "\n"
            "Decode every source of FILE (JSONL) greedily under each prompt and score the\n"
            "outputs against the references: corpus chrF (sacreBLEU's chrF: character\n"
@@ -43,7 +43,11 @@ static void help(void)
            "  --ref literal   compare with the \"literal\" field (idioms) instead\n"
            "  --limit N       only the first N examples\n"
            "  --max-len N     new tokens per output (default 64)\n"
-           "  --json          one JSON object with a row per prompt\n");
+           "  --no-repeat-ngram N\n"
+           "                  no N tokens in a row occur twice in an output (default %d,\n"
+           "                  as translate and the TUI; 0: off)\n"
+           "  --json          one JSON object with a row per prompt\n",
+           APP_NO_REPEAT_NGRAM);
 }
 
 struct eval_out {
@@ -267,7 +271,7 @@ struct eval_opts {
     const char *model, *data, *metrics, *ref;
     struct prompt_spec ps[EVAL_MAX_PROMPTS];
     int n_ps, json, both, ensemble;
-    long limit, max_len;
+    long limit, max_len, ngram;
 };
 
 /* 0 to go on, -1 after --help, else the exit status. */
@@ -279,8 +283,8 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
         {"metric", required_argument, 0, 'M'}, {"ref", required_argument, 0, 'r'},
         {"limit", required_argument, 0, 'n'}, {"max-len", required_argument, 0, 'x'},
         {"both", no_argument, 0, 'b'},        {"json", no_argument, 0, 'j'},
-        {"ensemble", no_argument, 0, 'E'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"ensemble", no_argument, 0, 'E'},    {"no-repeat-ngram", required_argument, 0, 'g'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -307,6 +311,10 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
             if (app_parse_int(optarg, 1, 1024, &o->max_len))
                 return app_usage("eval", "--max-len wants 1 to 1024, not '%s'", optarg);
             break;
+        case 'g':
+            if (app_parse_int(optarg, 0, 16, &o->ngram))
+                return app_usage("eval", "--no-repeat-ngram wants 0 to 16, not '%s'", optarg);
+            break;
         case 'h': help(); return -1;
         default: return app_bad_option("eval", c, argv, opts);
         }
@@ -322,14 +330,15 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
 
 int cmd_eval(int argc, char **argv)
 {
-    struct eval_opts opt = {.metrics = "chrf,bleu,exact", .ref = "target", .max_len = 64};
+    struct eval_opts opt = {.metrics = "chrf,bleu,exact", .ref = "target", .max_len = 64,
+                            .ngram = APP_NO_REPEAT_NGRAM};
     int rc = eval_parse(argc, argv, &opt);
     if (rc)
         return rc < 0 ? 0 : rc;
     const char *model = opt.model, *data = opt.data, *metrics = opt.metrics, *ref = opt.ref;
     struct prompt_spec *ps = opt.ps;
     int n_ps = opt.n_ps, json = opt.json, both = opt.both, ensemble = opt.ensemble;
-    long limit = opt.limit, max_len = opt.max_len;
+    long limit = opt.limit, max_len = opt.max_len, ngram = opt.ngram;
     bool want_chrf = strstr(metrics, "chrf"), want_bleu = strstr(metrics, "bleu"),
          want_exact = strstr(metrics, "exact");
     if (!want_chrf && !want_bleu && !want_exact)
@@ -359,8 +368,9 @@ int cmd_eval(int argc, char **argv)
     if (status == 0)
         status = app_open_lab("eval", model, &L);
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    app_gen_params(&gp);
     gp.max_new_tokens = (int)max_len;
+    gp.no_repeat_ngram = (int)ngram;
     struct eval_out o = {want_chrf, want_bleu, want_exact, json, 0};
     if (status == 0)
         print_header(&o, data, n, ref);

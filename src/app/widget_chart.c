@@ -227,6 +227,12 @@ static void y_range(struct ui_axis *y, const struct ui_axis *x, const struct ui_
                 continue;
             ylo = fmin(ylo, yv);
             yhi = fmax(yhi, yv);
+            double d = p->y_err && p->y_err[k] ? p->y_err[k][i] : NAN;
+            if (isfinite(d) && d > 0) {
+                if (drawable(yv - d, ys))
+                    ylo = fmin(ylo, yv - d);
+                yhi = fmax(yhi, yv + d);
+            }
         }
     y->scale = ys;
     if (ys == UI_SCALE_LOG10) {
@@ -276,6 +282,38 @@ static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series 
     y_range(y, x, s, n_series, p);
 }
 
+/* Tick labels of 1000 and up with a suffix: 1.5K, 2M, 3G. */
+static void si_labels(struct ui_axis *a)
+{
+    for (int i = 0; i < a->n_ticks; i++) {
+        double v = a->ticks[i], m = fabs(v);
+        const char *suf = m >= 1e9 ? "G" : m >= 1e6 ? "M" : m >= 1e3 ? "K" : NULL;
+        if (!suf)
+            continue;
+        double scaled = v / (m >= 1e9 ? 1e9 : m >= 1e6 ? 1e6 : 1e3);
+        char buf[UI_AXIS_LABEL_CAP];
+        format_label(buf, sizeof buf, 3, scaled);
+        snprintf(a->labels[i], UI_AXIS_LABEL_CAP, "%.20s%s", buf, suf);
+    }
+}
+
+/* Categories: one tick per index inside the range, labelled with its name. */
+static void category_ticks(struct ui_axis *x, const struct ui_chart_params *p)
+{
+    if (isnan(p->x_min) && isnan(p->x_max)) {
+        x->min = -0.5;
+        x->max = p->n_x_names - 0.5;
+    }
+    x->step = 1;
+    x->n_ticks = 0;
+    for (int i = 0; i < p->n_x_names && x->n_ticks < UI_AXIS_MAX_TICKS; i++)
+        if (i >= x->min && i <= x->max) {
+            x->ticks[x->n_ticks] = i;
+            snprintf(x->labels[x->n_ticks++], UI_AXIS_LABEL_CAP, "%s",
+                     p->x_names[i] ? p->x_names[i] : "");
+        }
+}
+
 int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
                   size_t n_series, const struct ui_chart_params *p, int max_x_ticks,
                   int max_y_ticks, struct pl_err *e)
@@ -290,6 +328,12 @@ int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *
     ranges(x, y, s, n_series, p);
     make_ticks(x, max_x_ticks);
     make_ticks(y, max_y_ticks);
+    if (p->n_x_names > 0 && p->x_names && p->x_scale == UI_SCALE_LINEAR)
+        category_ticks(x, p);
+    else if (p->si_labels)
+        si_labels(x);
+    if (p->si_labels)
+        si_labels(y);
     return 0;
 }
 

@@ -10,7 +10,6 @@
  * are on disk. */
 #include "promptlab/soft.h"
 
-#include <cblas.h>
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "promptlab/kernels.h"
 #include "promptlab/npy.h"
 #include "promptlab/safetensors.h"
 
@@ -348,7 +348,7 @@ int soft_nearest(const float *rows, int n, int d, const struct soft_vocab *v, in
             vn[j] = (float)sqrt(a);
         }
         /* s[n, nb] = q[n, d] . vb[nb, d]^T */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, nb, d, 1.0f, q, d, vb, d, 0.0f, s, nb);
+        kern_gemm(false, true, n, nb, d, 1.0f, q, d, vb, d, 0.0f, s, nb);
         for (int i = 0; i < n; i++) {
             struct soft_neighbor *h = out + (size_t)i * k;
             for (int j = 0; j < nb; j++) {

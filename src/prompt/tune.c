@@ -9,6 +9,7 @@
  * (seed, step), and the optimisers live in the state the caller can save,
  * which is what makes runs and resumed runs reproducible. */
 #include "promptlab/tune.h"
+#include "promptlab/blas.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -567,8 +568,10 @@ static bool wait_while_paused(struct run *r)
     const struct tune_control *ctl = r->ctl;
     if (ctl && flag(ctl->pause) && !flag(ctl->stop)) {
         r->active += pl_now() - r->seg_start;
+        pl_threads_busy_end(); /* a paused run lends its core (blas.h) */
         while (flag(ctl->pause) && !flag(ctl->stop))
             nap();
+        pl_threads_busy_begin();
         r->seg_start = pl_now();
     }
     return ctl && flag(ctl->stop);
@@ -606,6 +609,7 @@ int tune_run(tune_state *s, const struct tune_objective *obj, const struct tune_
     }
     r.since_best = count_since_best(r.hist);
     enum tune_end end = TUNE_END_DONE;
+    pl_threads_busy_begin(); /* a core for this run while it works (blas.h) */
     if (r.hist->n == 0)
         rc = first_point(&r, &end, e);
     for (int t = r.hist->steps_done + 1; rc == 0 && t <= s->p.steps; t++) {
@@ -631,6 +635,7 @@ int tune_run(tune_state *s, const struct tune_objective *obj, const struct tune_
         res->best_metric = r.hist->best_metric;
         res->final_train_loss = r.last_loss;
     }
+    pl_threads_busy_end();
     r.active += pl_now() - r.seg_start;
     r.hist->elapsed = r.t_before + r.active;
     free(r.ord.perm);
