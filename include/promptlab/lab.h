@@ -60,6 +60,15 @@ char *lab_fill(const char *hard, const char *text);
 int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char *text,
                    int **ids, int *n_ids, bool *truncated, struct pl_err *e);
 
+/* Decoding as promptlab starts it everywhere (translate, eval, the shell,
+ * the TUI, validation while training, experiments): the model layer's
+ * defaults (t5_gen_params_default, Hugging Face's) plus the rule that no
+ * LAB_NO_REPEAT_NGRAM tokens in a row repeat in an output, which stops a
+ * small model from looping on a phrase ("--no-repeat-ngram 0" turns it
+ * off where a front end offers it). */
+enum { LAB_NO_REPEAT_NGRAM = 3 };
+void lab_gen_params_default(struct t5_gen_params *gp);
+
 /* Translate n texts: out[i] receives a malloc'd output string (caller frees
  * each). soft may be NULL; its width must equal the model's d_model.
  * *n_truncated (may be NULL) counts the inputs that were cut. Works in

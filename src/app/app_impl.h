@@ -55,12 +55,6 @@ int app_fail(const char *cmd, const struct pl_err *e);
 /* "promptlab CMD: warning: message" on stderr. */
 void app_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Decoding as every front end (translate, eval, the shell, the TUI) starts
- * it: the library's defaults, plus the rule that no 3-gram of an output
- * repeats (--no-repeat-ngram 0 turns it off), which stops a small model
- * from looping on a phrase. */
-enum { APP_NO_REPEAT_NGRAM = 3 };
-void app_gen_params(struct t5_gen_params *gp);
 
 /* Directory holding assets/ contents: the source tree's assets/ when the
  * binary runs from a checkout, else PREFIX/share/promptlab. Never NULL. */

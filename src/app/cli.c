@@ -190,12 +190,6 @@ void app_progress_end(struct app_progress *p)
         fprintf(stderr, "\n");
 }
 
-void app_gen_params(struct t5_gen_params *gp)
-{
-    t5_gen_params_default(gp);
-    gp->no_repeat_ngram = APP_NO_REPEAT_NGRAM;
-}
-
 int app_parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;

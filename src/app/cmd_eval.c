@@ -47,7 +47,7 @@ static void help(void)
            "                  no N tokens in a row occur twice in an output (default %d,\n"
            "                  as translate and the TUI; 0: off)\n"
            "  --json          one JSON object with a row per prompt\n",
-           APP_NO_REPEAT_NGRAM);
+           LAB_NO_REPEAT_NGRAM);
 }
 
 struct eval_out {
@@ -331,7 +331,7 @@ static int eval_parse(int argc, char **argv, struct eval_opts *o)
 int cmd_eval(int argc, char **argv)
 {
     struct eval_opts opt = {.metrics = "chrf,bleu,exact", .ref = "target", .max_len = 64,
-                            .ngram = APP_NO_REPEAT_NGRAM};
+                            .ngram = LAB_NO_REPEAT_NGRAM};
     int rc = eval_parse(argc, argv, &opt);
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -368,7 +368,7 @@ int cmd_eval(int argc, char **argv)
     if (status == 0)
         status = app_open_lab("eval", model, &L);
     struct t5_gen_params gp;
-    app_gen_params(&gp);
+    lab_gen_params_default(&gp);
     gp.max_new_tokens = (int)max_len;
     gp.no_repeat_ngram = (int)ngram;
     struct eval_out o = {want_chrf, want_bleu, want_exact, json, 0};

@@ -74,7 +74,7 @@ static void translate_help(void)
            "                   \"tokens\": [{\"piece\", \"id\", \"logprob\"}, ...], \"logprob\": sum}\n"
            "\n"
            "Inputs longer than %d tokens (soft prompt included) are truncated with a warning.\n",
-           TRANSLATE_RATIO_EXTRA, APP_NO_REPEAT_NGRAM, LAB_MAX_SOURCE);
+           TRANSLATE_RATIO_EXTRA, LAB_NO_REPEAT_NGRAM, LAB_MAX_SOURCE);
 }
 
 /* True for a line of nothing but white space (ASCII, no-break, ideographic
@@ -155,7 +155,7 @@ int cmd_translate(int argc, char **argv)
         {"scores", no_argument, 0, 'S'},      {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *model = NULL, *hard = NULL, *soft_path = NULL;
-    long beam = 1, max_len = 64, ngram = APP_NO_REPEAT_NGRAM;
+    long beam = 1, max_len = 64, ngram = LAB_NO_REPEAT_NGRAM;
     double ratio = 0;
     int json = 0, scores = 0, c;
     optind = 0;
@@ -202,7 +202,7 @@ int cmd_translate(int argc, char **argv)
     if (status == 0 && soft_path)
         status = app_load_soft("translate", L, soft_path, &soft);
     struct t5_gen_params gp;
-    app_gen_params(&gp);
+    lab_gen_params_default(&gp);
     gp.n_beams = (int)beam;
     gp.max_new_tokens = (int)max_len;
     gp.no_repeat_ngram = (int)ngram;

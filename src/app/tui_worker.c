@@ -137,7 +137,7 @@ static void do_unit(struct tui_worker *w, struct tui_job *j)
     int r0 = unit / j->n_var * TUI_UNIT_ROWS, v = unit % j->n_var;
     int n = j->n_rows - r0 < TUI_UNIT_ROWS ? j->n_rows - r0 : TUI_UNIT_ROWS;
     struct t5_gen_params gp;
-    app_gen_params(&gp);
+    lab_gen_params_default(&gp);
     gp.max_new_tokens = j->max_new;
     const struct soft_prompt *soft = j->has_soft[v] ? &j->soft[v] : NULL;
     const char *const *texts = (const char *const *)j->texts + r0;

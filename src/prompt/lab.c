@@ -109,6 +109,12 @@ const t5_model *lab_model(const struct lab *L) { return L->model; }
 const tok *lab_tok(const struct lab *L) { return L->tok; }
 const struct words *lab_words(const struct lab *L) { return L->words; }
 
+void lab_gen_params_default(struct t5_gen_params *gp)
+{
+    t5_gen_params_default(gp);
+    gp->no_repeat_ngram = LAB_NO_REPEAT_NGRAM;
+}
+
 bool lab_word_unseen(const struct lab *L, const char *word, size_t n)
 {
     bool letters = false;

@@ -419,7 +419,7 @@ int obj_decode_valid(obj *o, const float *prompt, char ***outputs, int *n, float
                                .d = t5_model_config(o->m)->d_model,
                                .w = (float *)prompt};
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    lab_gen_params_default(&gp);
     gp.max_new_tokens = o->p.max_new_tokens;
     int rc = lab_translate(o->lab, o->p.hard, o->p.n_soft ? &view : NULL, src, count, &gp, out,
                            NULL, e);

@@ -878,7 +878,7 @@ static int score_set(struct run *R, struct lab *L, const char *hard, const struc
     if (!out)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    lab_gen_params_default(&gp);
     gp.max_new_tokens = R->s->max_new_tokens;
     int rc = 0;
     for (int i = 0; rc == 0 && i < t->n; i += DECODE_CHUNK) {
