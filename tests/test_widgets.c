@@ -1270,6 +1270,35 @@ static void test_draw(void)
     setlocale(LC_ALL, "C");
 }
 
+static const double order_keys[] = {0.5, NAN, 0.9, 0.5, 0.1, 0.9};
+
+static double order_key(void *ctx, int row)
+{
+    (void)ctx;
+    return order_keys[row];
+}
+
+static bool order_keep(void *ctx, int row)
+{
+    (void)ctx;
+    return row != 4;
+}
+
+/* Rows as shown: filtered, sorted both ways, ties in their own order, NAN last. */
+static void test_rows_order(void)
+{
+    int o[6];
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_NONE, NULL), 6);
+    CHECK(o[0] == 0 && o[1] == 1 && o[5] == 5);
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_DESC, NULL), 6);
+    CHECK(o[0] == 2 && o[1] == 5 && o[2] == 0 && o[3] == 3 && o[4] == 4 && o[5] == 1);
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_ASC, NULL), 6);
+    CHECK(o[0] == 4 && o[1] == 0 && o[2] == 3 && o[3] == 2 && o[4] == 5 && o[5] == 1);
+    CHECK_INT(ui_rows_order(o, 6, order_keep, order_key, UI_SORT_DESC, NULL), 5);
+    CHECK(o[0] == 2 && o[1] == 5 && o[2] == 0 && o[3] == 3 && o[4] == 1);
+    CHECK_INT(ui_rows_order(o, 0, NULL, order_key, UI_SORT_DESC, NULL), 0);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_widgets.XXXXXX");
@@ -1292,6 +1321,7 @@ int main(void)
     test_chart_raster();
     test_table_layout();
     test_list();
+    test_rows_order();
     test_export_svg();
     test_export_svg_figure();
     test_export_tables();

@@ -364,6 +364,18 @@ void ui_list_scroll(struct ui_list *l, int n_rows, int height);
  * selection moved, 0 when it could not, UI_IGNORED for other keys. */
 int ui_list_key(struct ui_list *l, enum ui_key key, int n_rows, int height);
 
+/* How a table's rows are ordered for showing. */
+enum ui_sort { UI_SORT_NONE, UI_SORT_DESC, UI_SORT_ASC };
+
+/* The rows of a table as shown: fill order[0..] with the rows 0..n-1 that
+ * keep(ctx, row) accepts (every row when keep is NULL), in their own order
+ * (UI_SORT_NONE, or when key is NULL) or by key(ctx, row), descending or
+ * ascending; equal keys keep their own order and NAN keys go last. order
+ * has room for n. Returns how many rows it holds (left unsorted when
+ * memory ran out). */
+int ui_rows_order(int *order, int n, bool (*keep)(void *ctx, int row),
+                  double (*key)(void *ctx, int row), enum ui_sort sort, void *ctx);
+
 struct ui_column {
     const char *title;
     int min_w;          /* at least this many columns (values < 1 mean 1) */

@@ -296,7 +296,7 @@ enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV
 /* What an input overlay's text is for. */
 enum tui_input_for {
     TUI_IN_MODEL_PATH, TUI_IN_SAMPLES_PATH, TUI_IN_SOFT_PATH, TUI_IN_TRAIN_DATA_PATH,
-    TUI_IN_SAVE_AS,
+    TUI_IN_SAVE_AS, TUI_IN_SEARCH,
 };
 
 enum tui_pick_kind {
@@ -367,6 +367,7 @@ struct tui {
     bool demo;
     int tab_x[TUI_N_VIEWS + 1];   /* tab columns of the last frame, for the mouse */
     bool skip_final_save;         /* the user quit with "n" during training */
+    double edit_left;             /* pl_now() when a field editor last closed, 0 never */
 
     /* overlays */
     enum tui_overlay ov;
@@ -380,6 +381,8 @@ struct tui {
     char input_label[96];
 
     char last_export[PATH_MAX];   /* named on the status line */
+    char search[128];             /* the last / search ("" none), for n and N */
+    bool filter;                  /* f: tables keep only the rows matching search */
 
     /* the message line */
     char msg[512];
@@ -416,6 +419,21 @@ void tui_chart_params(const struct tui *t, struct ui_chart_params *p, int n_seri
  * lists data sets for the training form. */
 void tui_open_picker(struct tui *t, enum tui_pick_kind only);
 void tui_open_input(struct tui *t, enum tui_input_for what, const char *label, const char *init);
+/* Move the selection of the current view's sample table to the next (dir
+ * 1) or previous (dir -1) row, wrapping, that contains t->search in any
+ * column (case-insensitive). Says on the status line what it found. */
+void tui_search_next(struct tui *t, int dir);
+/* Whether text contains needle, ASCII case ignored; "" matches nothing. */
+bool tui_text_matches(const char *text, const char *needle);
+/* The per-view searches behind tui_search_next: the next matching row
+ * from the selection in direction dir, selected; -1 when none (or the
+ * view has no table). */
+int tui_hard_find(struct tui *t, const char *q, int dir);
+int tui_side_find(struct tui *t, const char *q, int dir);
+/* The training form's data set path ("" for the built-in samples). */
+const char *tui_train_data(const struct tui *t);
+/* o: the side-by-side rows in their own order, by chrF best first, worst first (cycles). */
+void tui_side_sort(struct tui *t);
 /* The currently selected soft prompt, or NULL. */
 const struct tui_soft *tui_soft_current(const struct tui *t);
 /* Add a soft prompt (takes ownership of s->p); returns its index or -1. */

@@ -350,7 +350,7 @@ static void snap(struct tui *t)
 const char *tui_insp_footer(const struct tui *t)
 {
     (void)t;
-    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart\tm load a prompt";
+    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart";
 }
 
 int tui_insp_key(struct tui *t, const struct tui_key *k)

@@ -180,6 +180,19 @@ bool tui_read_key(struct tui_key *k, int timeout_ms)
             k->code = 0; /* an unknown escape sequence: nothing */
             return true;
         }
+        /* Only the editors' word keys have an Alt meaning. Anything else
+         * typed quickly after Esc (a digit to switch views) is Esc and then
+         * that key, not Alt+key: push it back for the next read. */
+        bool word_key = r2 == KEY_CODE_YES ? c2 == KEY_BACKSPACE
+                                           : c2 == 'b' || c2 == 'f' || c2 == 'd' || c2 == 127 || c2 == 8;
+        if (!word_key) {
+            if (r2 == KEY_CODE_YES)
+                ungetch((int)c2);
+            else
+                unget_wch(c2);
+            k->code = 27;
+            return true;
+        }
         k->alt = true;
         k->fn = r2 == KEY_CODE_YES;
         k->code = (int)c2;
@@ -209,6 +222,68 @@ static void set_view(struct tui *t, int v)
     if (v < 0 || v >= TUI_N_VIEWS)
         return;
     t->view = (enum tui_view)v;
+}
+
+bool tui_text_matches(const char *text, const char *needle)
+{
+    if (!text || !needle || !needle[0])
+        return false;
+    return strcasestr(text, needle) != NULL;
+}
+
+void tui_search_next(struct tui *t, int dir)
+{
+    int row = -1;
+    if (t->view == TUI_VIEW_HARD)
+        row = tui_hard_find(t, t->search, dir);
+    else if (t->view == TUI_VIEW_SIDE)
+        row = tui_side_find(t, t->search, dir);
+    if (row < 0)
+        tui_msg(t, TUI_R_DIM, "no row contains \"%s\"", t->search);
+    else
+        tui_msg(t, TUI_R_INFO, "\"%s\" in row %d (n next, N previous)", t->search, row + 1);
+}
+
+/* '/', 'n' and 'N' in the views with a sample table. */
+static int search_key(struct tui *t, const struct tui_key *k)
+{
+    if (k->fn || k->alt || (t->view != TUI_VIEW_HARD && t->view != TUI_VIEW_SIDE))
+        return -1;
+    if (k->code == '/') {
+        tui_open_input(t, TUI_IN_SEARCH, "Search the rows for", t->search);
+        return TUI_REDRAW;
+    }
+    if (k->code == 'f') {
+        t->filter = !t->filter;
+        if (t->filter && !t->search[0])
+            tui_msg(t, TUI_R_DIM, "filter on: / to say what the rows must contain");
+        else
+            tui_msg(t, TUI_R_INFO, t->filter ? "only rows containing \"%s\" (f shows all)"
+                                             : "all rows (f keeps only rows containing \"%s\")",
+                    t->search);
+        return TUI_REDRAW;
+    }
+    if ((k->code == 'n' || k->code == 'N') && t->search[0]) {
+        tui_search_next(t, k->code == 'n' ? 1 : -1);
+        return TUI_REDRAW;
+    }
+    return -1;
+}
+
+/* Digits within a second of Enter closing a field editor are the rest of a
+ * number typed too far, not a view switch: true when k is one (said on the
+ * status line). Any other key ends that second. */
+static bool digit_held(struct tui *t, const struct tui_key *k)
+{
+    if (k->fn || k->alt || k->code < '0' || k->code > '9') {
+        t->edit_left = 0;
+        return false;
+    }
+    if (t->edit_left > 0 && pl_now() - t->edit_left < 1.0) {
+        tui_msg(t, TUI_R_INFO, "'%c' ignored: digits switch views 1 s after Enter closes a field", k->code);
+        return true;
+    }
+    return false;
 }
 
 static int request_quit(struct tui *t)
@@ -258,8 +333,17 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
     }
     if (tui_view_editing(t)) {
         int f = view_key(t, k);
+        /* Enter (or Tab) closing a field may come before the whole number
+         * was typed; Esc is a deliberate way out and arms nothing. */
+        if (!tui_view_editing(t) && !tui_key_is(k, 27))
+            t->edit_left = pl_now();
         return (f & ~TUI_UNHANDLED) | TUI_REDRAW;
     }
+    if (digit_held(t, k))
+        return TUI_REDRAW;
+    int sf = search_key(t, k);
+    if (sf >= 0)
+        return sf;
     if (!k->fn && !k->alt) {
         switch (k->code) {
         case '1':

@@ -41,6 +41,32 @@ static void pick_add(struct tui *t, int *cap, enum tui_pick_kind kind,
     tui_copy(it->path, sizeof it->path, path ? path : "");
 }
 
+/* A saved run's picker line: its folder, then what its promptlab.json
+ * says (init, length, learning rate, best score), when it can be read. */
+static void run_label(const char *dir, char *out, size_t cap)
+{
+    struct soft_prompt p;
+    struct soft_record rec;
+    soft_record_init(&rec);
+    if (soft_load(dir, 0, &p, &rec, NULL) != 0) {
+        snprintf(out, cap, "%-28.60s %.90s", tui_basename(dir), dir);
+        soft_record_free(&rec);
+        return;
+    }
+    char best[64] = "not validated";
+    if (rec.hist.best_step >= 0 && isfinite(rec.hist.best_metric))
+        snprintf(best, sizeof best, "%s %.1f @%d", rec.metric[0] ? rec.metric : "score",
+                 rec.hist.best_metric, rec.hist.best_step);
+    if (rec.has_params)
+        snprintf(out, cap, "%-28.60s init %s  N%d  LR %g  %s", tui_basename(dir),
+                 soft_init_name(p.init), p.n_tokens, rec.params.opt.lr, best);
+    else
+        snprintf(out, cap, "%-28.60s init %s  N%d  %s", tui_basename(dir), soft_init_name(p.init),
+                 p.n_tokens, best);
+    soft_prompt_free(&p);
+    soft_record_free(&rec);
+}
+
 static void pick_add_list(struct tui *t, int *cap, enum tui_pick_kind kind, char **paths, int n)
 {
     for (int i = 0; i < n; i++) {
@@ -88,6 +114,12 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
     if (tui_list_paths(cwd, ".jsonl", false, NULL, &v, &n) == 0)
         pick_add_list(t, &cap, TUI_PICK_SAMPLES, v, n);
     tui_paths_free(v, n);
+    /* the set in use, wherever it lives, so that the mark has a row */
+    char in_use[PATH_MAX];
+    tui_copy(in_use, sizeof in_use, only ? tui_train_data(t) : t->samples_path);
+    char *use[1] = {in_use};
+    if (in_use[0])
+        pick_add_list(t, &cap, TUI_PICK_SAMPLES, use, 1);
     if (!only && !t->samples_path[0])
         pick_add(t, &cap, TUI_PICK_SAMPLES, TUI_PICK_HEADING, "built-in samples", "");
     pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SAMPLES, "  type a JSONL file path...", NULL);
@@ -104,7 +136,11 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
                 v[i] = v[n - 1 - i];
                 v[n - 1 - i] = tmp;
             }
-            pick_add_list(t, &cap, TUI_PICK_SOFT, v, n < 12 ? n : 12);
+            for (int i = 0; i < n && i < 12; i++) {
+                char label[160];
+                run_label(v[i], label, sizeof label);
+                pick_add(t, &cap, TUI_PICK_SOFT, TUI_PICK_HEADING, label, v[i]);
+            }
         }
         tui_paths_free(v, n);
         if (tui_list_paths(cwd, NULL, true, "adapter_config.json", &v, &n) == 0)
@@ -113,6 +149,11 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
         if (tui_list_paths(cwd, ".npy", false, NULL, &v, &n) == 0)
             pick_add_list(t, &cap, TUI_PICK_SOFT, v, n);
         tui_paths_free(v, n);
+        const struct tui_soft *soft = tui_soft_current(t);
+        if (soft && soft->path[0]) {
+            tui_copy(in_use, sizeof in_use, soft->path);
+            pick_add_list(t, &cap, TUI_PICK_SOFT, use, 1);
+        }
         pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SOFT, "  type a soft prompt path...", NULL);
     }
     t->pick_list = (struct ui_list){0, 0};
@@ -181,6 +222,10 @@ static void input_apply(struct tui *t)
     case TUI_IN_SOFT_PATH: tui_add_soft_path(t, path); break;
     case TUI_IN_TRAIN_DATA_PATH: tui_train_set_data(t, path); break;
     case TUI_IN_SAVE_AS: tui_train_save_as(t, path); break;
+    case TUI_IN_SEARCH:
+        tui_copy(t->search, sizeof t->search, path);
+        tui_search_next(t, 1);
+        break;
     }
 }
 
@@ -199,7 +244,8 @@ static const char *const help_global[] = {
     "learned by prompt tuning) on one frozen T5 model.",
     "",
     "EVERYWHERE",
-    "  1 2 3 4, F1-F4  switch view (or click a tab)",
+    "  1 2 3 4, F1-F4  switch view (or click a tab); for 1 s after Enter closes a",
+    "                  field, digits are ignored (the rest of a number)",
     "  ?               this help (Up/Down scroll, any other key closes)",
     "  m               picker: model directory, sample set, soft prompt (your own",
     "                  JSONL files and prompt directories too)",
@@ -207,6 +253,13 @@ static const char *const help_global[] = {
     "  Ctrl-C          quit at once; a training run saves its best prompt first",
     "  Tab             next pane (editor, lists, form)",
     "  Esc             leave a text field / close a window",
+    "",
+    "SAMPLE TABLES (views 1 and 3)",
+    "  /               search the rows (any column, case ignored)",
+    "  n, N            next / previous matching row (wraps)",
+    "  f               keep only the rows containing the search (again: all)",
+    "  o               order: own, by chrF best first, worst first (view 3: the",
+    "                  soft prompt's chrF, or the hard prompt's when none)",
     "",
 };
 
@@ -221,6 +274,7 @@ static const char *const help_hard[] = {
     "  t               show the tokens the model sees for the selected sample",
     "  p / Tab         presets list; Enter loads the preset into the editor",
     "  Up/Down, PgUp/PgDn  move in the results",
+    "  E               export the results table (Markdown and CSV)",
     "",
 };
 
@@ -245,7 +299,7 @@ static const char *const help_side[] = {
     "  Each sample under the hard prompt (view 1's template), the soft prompt,",
     "  and no prompt at all; outputs fill in as they are decoded.",
     "  Up/Down         select a sample (details below the table)",
-    "  i, /            type your own sentence; Enter translates it all three ways",
+    "  i               type your own sentence; Enter translates it all three ways",
     "  h               next hard prompt preset      s  next soft prompt",
     "  r               decode again      E  export the table (Markdown and CSV)",
     "",
@@ -375,6 +429,31 @@ static int help_key(struct tui *t, const struct tui_key *k)
     return TUI_REDRAW;
 }
 
+/* Whether two paths name the same file (the picker lists absolute paths,
+ * the command line may have given relative ones). */
+static bool same_path(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    if (!a[0] || !b[0])
+        return false;
+    char ra[PATH_MAX], rb[PATH_MAX];
+    return realpath(a, ra) && realpath(b, rb) && strcmp(ra, rb) == 0;
+}
+
+/* Whether a picker entry is what the TUI (or the training form) uses now. */
+static bool pick_in_use(const struct tui *t, const struct tui_picker_item *it)
+{
+    const struct tui_soft *soft = tui_soft_current(t);
+    switch (it->kind) {
+    case TUI_PICK_MODEL: return same_path(it->path, t->model_dir);
+    case TUI_PICK_SAMPLES:
+        return same_path(it->path, t->pick_only == TUI_PICK_SAMPLES ? tui_train_data(t) : t->samples_path);
+    case TUI_PICK_SOFT: return soft && soft->path[0] && same_path(it->path, soft->path);
+    default: return false;
+    }
+}
+
 static void draw_picker(struct tui *t)
 {
     int w = t->cols - 6 < 100 ? t->cols - 6 : 100, h = t->rows - 4;
@@ -389,8 +468,7 @@ static void draw_picker(struct tui *t)
                              : i == t->pick_list.selected ? TUI_R_SELECTED
                                                           : TUI_R_NORMAL;
         char buf[200];
-        bool current = (it->kind == TUI_PICK_MODEL && strcmp(it->path, t->model_dir) == 0) ||
-                       (it->kind == TUI_PICK_SAMPLES && t->pick_only == 0 && strcmp(it->path, t->samples_path) == 0);
+        bool current = pick_in_use(t, it);
         snprintf(buf, sizeof buf, "%s%s", it->kind == TUI_PICK_HEADING ? "" : current ? "* " : "  ", it->label);
         if (role == TUI_R_SELECTED) {
             attrset(tui_attr(t, role));

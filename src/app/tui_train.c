@@ -26,6 +26,7 @@ enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
 
 struct tui_train {
     struct tui_run_cfg cfg;
+    char set_labels[256];     /* the data set's class labels, "a,b,c"; "" when it has none */
     int field;
     bool editing;
     struct ui_editor ed;
@@ -84,10 +85,53 @@ void tui_train_free(struct tui *t)
     t->train = NULL;
 }
 
+/* The distinct "label" values of the set at path, in order of first
+ * appearance, comma-separated into out ("" when none or unreadable). */
+static void read_set_labels(const char *path, char *out, size_t cap)
+{
+    out[0] = 0;
+    struct jsonl_set set = {0};
+    if (jsonl_read(path, &set, NULL) != 0)
+        return;
+    size_t len = 0;
+    for (int i = 0; i < set.n; i++) {
+        const char *l = set.rec[i].label;
+        if (!l || !l[0] || strchr(l, ','))
+            continue;
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = set.rec[j].label && strcmp(set.rec[j].label, l) == 0;
+        size_t n = strlen(l);
+        if (seen || len + n + 2 > cap)
+            continue;
+        if (len)
+            out[len++] = ',';
+        memcpy(out + len, l, n + 1);
+        len += n;
+    }
+    jsonl_free(&set);
+}
+
 void tui_train_set_data(struct tui *t, const char *path)
 {
-    tui_copy(t->train->cfg.data, sizeof t->train->cfg.data, path);
-    tui_msg(t, TUI_R_INFO, "training data: %s", path);
+    struct tui_train *tr = t->train;
+    tui_copy(tr->cfg.data, sizeof tr->cfg.data, path);
+    read_set_labels(path, tr->set_labels, sizeof tr->set_labels);
+    if (tr->set_labels[0]) {
+        /* a classification set: its labels are what label init wants (an
+         * Init text being used for text init stays) */
+        if (tr->cfg.init != SOFT_INIT_TEXT)
+            tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, tr->set_labels);
+        tui_msg(t, TUI_R_INFO, "training data: %s; labels %s (Init < labels > starts from them)", path,
+                tr->set_labels);
+    } else {
+        tui_msg(t, TUI_R_INFO, "training data: %s", path);
+    }
+}
+
+const char *tui_train_data(const struct tui *t)
+{
+    return t->train->cfg.data;
 }
 
 bool tui_train_editing(const struct tui *t)
@@ -196,7 +240,9 @@ static void cycle_choice(struct tui *t, int dir)
         while (i < 4 && kinds[i] != c->init)
             i++;
         c->init = kinds[(i + 4 + dir) % 4];
-        if (c->init == SOFT_INIT_LABELS && strchr(c->init_arg, ':'))
+        if (c->init == SOFT_INIT_LABELS && t->train->set_labels[0])
+            tui_copy(c->init_arg, sizeof c->init_arg, t->train->set_labels);
+        else if (c->init == SOFT_INIT_LABELS && strchr(c->init_arg, ':'))
             tui_copy(c->init_arg, sizeof c->init_arg, "positive,negative");
         else if (c->init == SOFT_INIT_TEXT && !strchr(c->init_arg, ' ') && strchr(c->init_arg, ','))
             tui_copy(c->init_arg, sizeof c->init_arg, "translate English to Vietnamese:");
