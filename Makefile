@@ -4,6 +4,8 @@
 #   make            build ./promptlab (optimised)
 #   make test       build and run every test; ends with "N passed, N failed"
 #   make san        the same tests under AddressSanitizer + UBSan (build/asan)
+#   make fuzz       build the libFuzzer targets of tests/fuzz/ (clang) and run
+#                   each for FUZZ_SECONDS (20); fails when one finds a crash
 #   make tsan       the threaded tests (TUI workers, TUI data) under
 #                   ThreadSanitizer (build/tsan; suppressions: tests/tsan.supp)
 #   make valgrind   memcheck on translate, score, tune and eval (tests/valgrind.sh)
@@ -61,7 +63,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build
 
 all: $(BIN)
 
@@ -117,7 +119,43 @@ deps:
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	  build-essential pkg-config libopenblas-dev libcjson-dev libedit-dev libncurses-dev \
-	  sentencepiece tmux man-db groff-base
+	  sentencepiece tmux man-db groff-base clang libclang-rt-14-dev llvm
+
+# ---- fuzzing --------------------------------------------------------------
+# One libFuzzer target per parser (tests/fuzz/fuzz_*.c), linked against the
+# library compiled again with clang and -fsanitize=fuzzer-no-link,address,
+# undefined into build/fuzz. Each target starts from its committed seeds
+# (tests/fuzz/corpus/<target>) and grows a corpus of its own in
+# build/fuzz/corpus/<target> (kept between runs, never committed). A crash,
+# a leak, undefined behaviour, an allocation above FUZZ_MALLOC_MB or an input
+# slower than 10 s fails the run; the input is left in build/fuzz/artifacts/.
+FUZZ_SECONDS  ?= 20
+FUZZ_MALLOC_MB ?= 1024
+FUZZ_CC   ?= clang
+FB        := build/fuzz
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OPT  := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FB)/%)
+FUZZ_OBJ  := $(LIB_SRC:%.c=$(FB)/%.o)
+
+$(FB)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_OPT) -fsanitize=fuzzer-no-link -std=c11 $(PKG_CFLAGS) \
+	  -pthread -MMD -MP -c $< -o $@
+
+$(FB)/libpromptlab.a: $(FUZZ_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FB)/libpromptlab.a
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz -Isrc $(FUZZ_OPT) -fsanitize=fuzzer -std=c11 $(PKG_CFLAGS) \
+	  -pthread $< $(FB)/libpromptlab.a $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FB=$(FB) SECONDS_EACH=$(FUZZ_SECONDS) MALLOC_MB=$(FUZZ_MALLOC_MB) sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/promptlab
@@ -230,4 +268,4 @@ $(LADDER_CARDS): assets/models/promptlab-%/README.md: $(W)/ladder/%/stage2.done
 	  $(W)/corpus2/train.jsonl
 	PL=$(PL) W=$(W) sh assets/models/card.sh promptlab-$* $(W)/ladder/$* >$@.tmp && mv $@.tmp $@
 
--include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_OBJ:.o=.d)

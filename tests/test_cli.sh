@@ -222,4 +222,60 @@ run $PROMPTLAB translate --soft "$TMPD/no-such-prompt" Hello
 expect_status "missing soft prompt" $rc 1
 expect_contains "missing soft prompt message" "$err" "no-such-prompt"
 
+# hostile files (README: "What promptlab checks when it loads a file")
+# patch FILE OFFSET BYTES: overwrite bytes in place (printf escapes)
+patch() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+size() { wc -c <"$1" | tr -d ' '; }
+
+# a NaN in the last weight of the file (shared.weight [32128,64] comes last)
+reset; patch "$B/model.safetensors" $(($(size "$B/model.safetensors") - 4)) '\000\000\300\177'
+run $PROMPTLAB translate --model "$B" Hello
+expect_status "NaN weight" $rc 1
+expect_contains "NaN weight message" "$err" \
+    "$B/model.safetensors: tensor shared.weight holds NaN at element 2056191 (index [32127,63])"
+reset; patch "$B/model.safetensors" 0 '\000\000\000\000\000\001\000\000'
+run $PROMPTLAB translate --model "$B" Hello
+expect_status "terabyte header" $rc 1
+expect_contains "terabyte header message" "$err" "header length 1099511627776 exceeds the limit"
+for kv in '"d_model": 0' '"num_heads": -8' '"vocab_size": 1099511627776' '"d_ff": 0'; do
+    reset; perl -pi -e "s/\"${kv%%\"*}\"[^,}]*//; s/^\\{/{$kv,/" "$B/config.json"
+    run $PROMPTLAB translate --model "$B" Hello
+    expect_status "config $kv" $rc 1
+    expect_contains "config $kv message" "$err" "config.json: ${kv%%\"*}"
+done
+expect_contains "zero d_ff message" "$err" "d_ff must be positive, not 0"
+
+# a soft prompt of the embedded model with a NaN in its last (initial) row
+E=assets/models/promptlab-tiny
+S=$TMPD/soft-nan
+cp -r assets/prompts/soft-a-vietnamese "$S"
+patch "$S/adapter_model.safetensors" $(($(size "$S/adapter_model.safetensors") - 4)) '\000\000\200\377'
+run $PROMPTLAB translate --model "$E" --soft "$S" Hello
+expect_status "NaN soft prompt" $rc 1
+expect_contains "NaN soft prompt message" "$err" \
+    "adapter_model.safetensors: tensor prompt_embeddings holds -Inf at element 7679 (index [39,191])"
+
+# .npy prompts [1, 64]: one with a NaN, one whose shape overflows
+npy() { # npy FILE SHAPE: header (v1.0, 128 bytes in all), then 64 zero floats
+    h="{'descr': '<f4', 'fortran_order': False, 'shape': $2, }"
+    { printf '\223NUMPY\001\000\166\000%s' "$h"; printf '%*s\n' $((117 - ${#h})) ''
+      head -c 256 /dev/zero; } >"$1"
+}
+npy "$TMPD/nan.npy" '(1, 64)'
+patch "$TMPD/nan.npy" $((128 + 4 * 5)) '\000\000\300\177'
+run $PROMPTLAB translate --soft "$TMPD/nan.npy" Hello
+expect_status "NaN npy" $rc 1
+expect_contains "NaN npy message" "$err" "$TMPD/nan.npy: holds NaN at element 5 (index [0,5])"
+npy "$TMPD/huge.npy" '(4294967296, 4294967296)'
+run $PROMPTLAB translate --soft "$TMPD/huge.npy" Hello
+expect_status "overflowing npy" $rc 1
+expect_contains "overflowing npy message" "$err" "shape (4294967296, 4294967296) is too large"
+
+# a data set with a 100 MB line (a sparse file)
+{ echo '{"source": "Hello", "target": "Hallo"}'; printf '{"source": "'; } >"$TMPD/long.jsonl"
+truncate -s 100M "$TMPD/long.jsonl"
+run $PROMPTLAB eval --data "$TMPD/long.jsonl"
+expect_status "100 MB line" $rc 1
+expect_contains "100 MB line message" "$err" "long.jsonl:2: line is longer than the limit of 1048576 bytes"
+
 finish

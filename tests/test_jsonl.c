@@ -178,6 +178,74 @@ static void test_write(void)
     jsonl_free(&s);
 }
 
+/* A record line of exactly `len` bytes (spaces pad the JSON) + ending. */
+static size_t long_line(char *buf, size_t len, const char *ending)
+{
+    static const char head[] = "{\"source\":\"";
+    static const char tail[] = "\",\"target\":\"b\"}";
+    size_t h = sizeof head - 1, t = sizeof tail - 1;
+    memcpy(buf, head, h);
+    memset(buf + h, 'a', len - h - t - 8);
+    memcpy(buf + len - t - 8, tail, t);
+    memset(buf + len - 8, ' ', 8);
+    strcpy(buf + len, ending);
+    return len + strlen(ending);
+}
+
+/* The reader (jsonl_read, in blocks) and the parser (jsonl_parse, whole
+ * text) agree, also on lines across block boundaries; a line longer than
+ * JSONL_MAX_LINE is refused by both, with the line number. */
+static void test_long_lines(void)
+{
+    const size_t max = JSONL_MAX_LINE;
+    char *text = malloc(3 * max + 64);
+    char path[512];
+    pl_path_join(path, sizeof path, tmpdir, "long.jsonl");
+    struct jsonl_set s, m;
+    struct pl_err e = {0};
+
+    /* BOM + a line of exactly the limit ending in CRLF, a 200 kB line, a
+     * short last line without a newline */
+    size_t n = 3;
+    memcpy(text, "\xef\xbb\xbf", 3);
+    n += long_line(text + n, max, "\r\n");
+    n += long_line(text + n, 200000, "\n");
+    memcpy(text + n, "{\"source\":\"x\",\"target\":\"y\"}", 27);
+    n += 27;
+    FILE *f = fopen(path, "wb");
+    CHECK(f && fwrite(text, 1, n, f) == n && fclose(f) == 0);
+    CHECKF(jsonl_read(path, &s, &e) == 0, "%s", e.msg);
+    CHECKF(jsonl_parse("mem", text, n, &m, &e) == 0, "%s", e.msg);
+    CHECK(s.n == 3 && m.n == 3);
+    for (int i = 0; i < s.n && i < m.n; i++)
+        CHECK(strcmp(s.rec[i].source, m.rec[i].source) == 0 && s.rec[i].line == i + 1);
+    if (s.n == 3)
+        CHECK(strlen(s.rec[0].source) == max - 34 && strcmp(s.rec[2].target, "y") == 0);
+    jsonl_free(&s);
+    jsonl_free(&m);
+
+    /* one byte more: refused, by both, naming the line */
+    n = long_line(text, 40, "\n");
+    n += long_line(text + n, max + 1, "\r\n");
+    f = fopen(path, "wb");
+    CHECK(f && fwrite(text, 1, n, f) == n && fclose(f) == 0);
+    char want[600];
+    snprintf(want, sizeof want, "%s:2: line is longer than the limit of %d bytes", path, JSONL_MAX_LINE);
+    CHECK(jsonl_read(path, &s, &e) == PL_EFORMAT && s.n == 0 && s.rec == NULL);
+    CHECK_STR(e.msg, want);
+    CHECK(jsonl_parse("mem", text, n, &m, &e) == PL_EFORMAT && m.n == 0);
+    CHECK_STR(e.msg, "mem:2: line is longer than the limit of 1048576 bytes");
+
+    /* a 100 MB line (a sparse file: no disk is spent) */
+    f = fopen(path, "wb");
+    CHECK(f && fputs("{\"source\":\"a\",\"target\":\"b\"}\n\n{\"source\":\"", f) >= 0);
+    CHECK(f && ftruncate(fileno(f), 100 << 20) == 0 && fclose(f) == 0);
+    CHECK(jsonl_read(path, &s, &e) == PL_EFORMAT && s.n == 0);
+    CHECKF(strstr(e.msg, "long.jsonl:3: line is longer than the limit") != NULL, "%s", e.msg);
+    unlink(path);
+    free(text);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/pl_test_jsonl_XXXXXX");
@@ -188,6 +256,7 @@ int main(void)
     test_good();
     test_bad();
     test_write();
+    test_long_lines();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)

@@ -345,6 +345,23 @@ static void test_corrupt(void)
                "{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],"
                "\"data_offsets\":[0,8]}}",
                8, "overflows");
+    /* hostile sizes: a tensor claiming a terabyte, a shape whose bytes (not
+     * elements) overflow, a header claiming a terabyte */
+    expect_bad("terabyte tensor",
+               "{\"a\":{\"dtype\":\"F32\",\"shape\":[274877906944],"
+               "\"data_offsets\":[0,1099511627776]}}",
+               8, "data_offsets [0,1099511627776] end beyond data area of 8 bytes");
+    expect_bad("byte overflow",
+               "{\"a\":{\"dtype\":\"F64\",\"shape\":[4503599627370496,1024],"
+               "\"data_offsets\":[0,8]}}",
+               8, "tensor a: shape element count overflows");
+    expect_bad("beyond 2^53",
+               "{\"a\":{\"dtype\":\"F64\",\"shape\":[2305843009213693952],"
+               "\"data_offsets\":[0,8]}}",
+               8, "tensor a: shape[0] is not a non-negative integer below 2^53");
+    put_u64le(b, (uint64_t)1 << 40);
+    write_bytes(path, b, 16);
+    CHECK(st_open(path, &f, &e) == PL_EFORMAT && strstr(e.msg, "header length 1099511627776 exceeds the limit"));
     expect_bad("not object", "{\"a\":[1,2]}", 0, "tensor a: entry is not an object");
     expect_bad("no dtype", "{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8,
                "missing string \"dtype\"");
@@ -370,6 +387,45 @@ static void test_corrupt(void)
     tpath(path, sizeof path, "ok.safetensors");
     write_bytes(path, buf, 8 + hl + 8);
     CHECK(st_open(path, &f, &e) == 0);
+    st_close(f);
+}
+
+/* NaN and Inf are found wherever they are, and named by tensor, element
+ * and index; F16 and BF16 have their own. */
+static void test_finite(void)
+{
+    char path[512];
+    tpath(path, sizeof path, "finite.safetensors");
+    static float v[3000];
+    float h[6] = {1, 2, 3, 4, 5, 6};
+    struct st_write_tensor w[4] = {
+        {"big", ST_F32, 2, {3, 1000}, v},
+        {"half", ST_F16, 2, {2, 3}, h},
+        {"brain", ST_BF16, 1, {6}, h},
+        {"empty", ST_F32, 2, {0, 3}, NULL},
+    };
+    struct pl_err e = {0};
+    st_file *f = NULL;
+    CHECK(st_write(path, w, 4, NULL, NULL, 0, &e) == 0 && st_open(path, &f, &e) == 0);
+    for (int i = 0; f && i < st_count(f); i++)
+        CHECK(st_first_nonfinite(st_at(f, i)) == -1 && st_check_finite(f, st_at(f, i), &e) == 0);
+    st_close(f);
+
+    v[2500] = NAN; /* in the third block of 1024 */
+    v[2999] = INFINITY;
+    h[4] = 1e6f;   /* beyond the largest half: +Inf in F16, finite in BF16 */
+    h[5] = -INFINITY;
+    CHECK(st_write(path, w, 4, NULL, NULL, 0, &e) == 0 && st_open(path, &f, &e) == 0);
+    const struct st_tensor *t = st_find(f, "big");
+    CHECK(t && st_first_nonfinite(t) == 2500);
+    CHECK(t && st_check_finite(f, t, &e) == PL_EFORMAT);
+    CHECK(strstr(e.msg, "finite.safetensors: tensor big holds NaN at element 2500 (index [2,500])"));
+    t = st_find(f, "half");
+    CHECK(t && st_check_finite(f, t, &e) == PL_EFORMAT);
+    CHECKF(strstr(e.msg, "tensor half holds +Inf at element 4 (index [1,1])"), "%s", e.msg);
+    t = st_find(f, "brain");
+    CHECK(t && st_check_finite(f, t, &e) == PL_EFORMAT && strstr(e.msg, "holds -Inf at element 5 (index [5])"));
+    CHECK(st_first_nonfinite(st_find(f, "empty")) == -1 && st_first_nonfinite(NULL) == -1);
     st_close(f);
 }
 
@@ -456,6 +512,7 @@ int main(void)
     test_round_trip();
     test_hand_built();
     test_corrupt();
+    test_finite();
     test_fuzz();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -652,6 +652,58 @@ static void test_peft_made(void)
     unlink(f);
 }
 
+/* NaN or Inf anywhere in a prompt file is refused at load, naming the
+ * tensor and the first bad element; nothing is allocated for the prompt. */
+static void test_nonfinite(void)
+{
+    char dir[512], f[1024], want[1200];
+    struct pl_err e = {0};
+    struct soft_prompt q;
+    snprintf(dir, sizeof dir, "%s/nan", tmpdir);
+    write_peft(dir, 4, 8, 8, "");
+    path(f, sizeof f, dir, "adapter_model.safetensors");
+    float w[8 * 8] = {0};
+    struct st_write_tensor t = {"prompt_embeddings", ST_F32, 2, {8, 8}, w};
+    const float bad[3] = {NAN, INFINITY, -INFINITY};
+    const char *const name[3] = {"NaN", "+Inf", "-Inf"};
+    const int at[3] = {19, 63, 40}; /* row 2 of the prompt; the last initial row; row 5 */
+    for (int k = 0; k < 3; k++) {
+        memset(w, 0, sizeof w);
+        w[at[k]] = bad[k];
+        if (at[k] + 1 < 64)
+            w[at[k] + 1] = NAN; /* a later bad value is not the one named */
+        CHECK(st_write(f, &t, 1, NULL, NULL, 0, NULL) == 0);
+        memset(&q, 0x55, sizeof q);
+        CHECK(soft_load(dir, 8, &q, NULL, &e) == PL_EFORMAT);
+        snprintf(want, sizeof want, "%s: tensor prompt_embeddings holds %s at element %d (index [%d,%d])",
+                 f, name[k], at[k], at[k] / 8, at[k] % 8);
+        CHECK_STR(e.msg, want);
+        CHECK(q.w == NULL && q.w0 == NULL);
+    }
+    /* F16 has its own Inf and NaN */
+    memset(w, 0, sizeof w);
+    w[9] = 1e6f; /* beyond the largest half: stored as +Inf */
+    t.dtype = ST_F16;
+    CHECK(st_write(f, &t, 1, NULL, NULL, 0, NULL) == 0);
+    CHECK(soft_load(dir, 8, &q, NULL, &e) == PL_EFORMAT && strstr(e.msg, "holds +Inf at element 9 (index [1,1])"));
+
+    /* .npy */
+    snprintf(f, sizeof f, "%s/nan.npy", tmpdir);
+    float a[3 * 4] = {0};
+    a[6] = NAN;
+    a[7] = INFINITY;
+    CHECK(npy_write(f, a, 3, 4, NULL) == 0);
+    CHECK(soft_import_npy(f, 4, &q, &e) == PL_EFORMAT);
+    snprintf(want, sizeof want, "%s: holds NaN at element 6 (index [1,2])", f);
+    CHECK_STR(e.msg, want);
+    CHECK(q.w == NULL);
+    a[6] = 0;
+    a[11] = -INFINITY;
+    a[7] = 0;
+    CHECK(npy_write(f, a, 3, 4, NULL) == 0);
+    CHECK(soft_import_npy(f, 4, &q, &e) == PL_EFORMAT && strstr(e.msg, "holds -Inf at element 11 (index [2,3])"));
+}
+
 static void test_npy(void)
 {
     char f[1024];
@@ -700,6 +752,7 @@ int main(void)
     test_peft_init_names();
     test_peft_made();
     test_npy();
+    test_nonfinite();
     cleanup();
     free(emb);
     TEST_END();

@@ -212,6 +212,32 @@ static void test_config(void)
     CHECK(parse("{\"tie_word_embeddings\": 1}", &c, &e) < 0);
     CHECK(parse("{\"eos_token_id\": 40000}", &c, &e) < 0);
     CHECKF(strstr(e.msg, "eos_token_id"), "%s", e.msg);
+    /* hostile sizes: zero, negative, beyond int, beyond the limits */
+    static const struct {
+        const char *json, *want;
+    } hostile[] = {
+        {"{\"vocab_size\": 0}", "config.json: vocab_size must be positive, not 0"},
+        {"{\"d_kv\": -64}", "config.json: d_kv must be positive, not -64"},
+        {"{\"num_layers\": 0}", "config.json: num_layers must be positive, not 0"},
+        {"{\"num_decoder_layers\": -1}", "num_decoder_layers must be positive, not -1"},
+        {"{\"relative_attention_num_buckets\": 0}", "relative_attention_num_buckets must be positive"},
+        {"{\"vocab_size\": 1099511627776}", "config.json: vocab_size 1099511627776 is out of range"},
+        {"{\"d_model\": -1e300}", "config.json: d_model -1.0000000000000001e+300 is out of range"},
+        {"{\"vocab_size\": 16777217}", "config.json: vocab_size is 16777217, more than the limit of 16777216"},
+        {"{\"num_heads\": 65536, \"d_kv\": 2}", "num_heads * d_kv is 131072, more than the limit of 65536"},
+        {"{\"d_ff\": 2147483647}", "d_ff is 2147483647, more than the limit of 1048576"},
+        {"{\"num_layers\": 5000}", "num_layers is 5000, more than the limit of 1024"},
+        {"{\"vocab_size\": 16777216, \"d_model\": 4096, \"tie_word_embeddings\": false}",
+         "config.json: the model would have 137791406592 parameters, more than the limit of 34359738368"},
+        {"{\"layer_norm_epsilon\": 0}", "layer_norm_epsilon must be positive"},
+        {"{\"layer_norm_epsilon\": 1e300}", "layer_norm_epsilon 1e+300 is out of range"},
+        {"{\"initializer_factor\": -1}", "initializer_factor must be positive"},
+        {"{\"dropout_rate\": 1.5}", "dropout_rate must be in [0, 1)"},
+    };
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        CHECKF(parse(hostile[i].json, &c, &e) < 0, "%s accepted", hostile[i].json);
+        CHECKF(strstr(e.msg, hostile[i].want), "%s: \"%s\" lacks \"%s\"", hostile[i].json, e.msg, hostile[i].want);
+    }
     CHECK(parse("[1, 2]", &c, &e) < 0);
     CHECK(parse("{\"d_model\": ", &c, &e) < 0);
     CHECKF(strstr(e.msg, "config.json"), "%s", e.msg);
@@ -873,6 +899,35 @@ static void test_open_errors(void)
         CHECKF(t5_open(dir, &m, &e) == 0, "%s", e.msg);
         if (m)
             CHECK(!t5_model_has_lm_head(m) && t5_model_weights(m)->lm_head == t5_model_weights(m)->shared);
+        t5_free(m);
+        m = NULL;
+    }
+
+    /* NaN or Inf in a weight: refused at load, naming the tensor and the
+     * first bad element (F32 used in place and BF16 converted alike) */
+    {
+        const struct t5_weights *w = t5_model_weights(src);
+        float *wo = w->enc[1].wo, *shared = w->shared; /* owned by a random model */
+        size_t at = (size_t)c.d_ff + 3;                /* row 1, column 3 */
+        float keep = wo[at], keep2 = shared[7];
+        wo[at] = NAN;
+        wo[at + 5] = INFINITY;
+        snprintf(dir, sizeof dir, "%s/nan", tmp_root);
+        CHECK_INT(t5_save(src, dir, &e), 0);
+        CHECK(t5_open(dir, &m, &e) == PL_EFORMAT && !m);
+        char want[300];
+        snprintf(want, sizeof want, "model.safetensors: tensor encoder.block.1.layer.1.DenseReluDense.wo.weight "
+                 "holds NaN at element %zu (index [1,3])", at);
+        CHECKF(strstr(e.msg, dir) && strstr(e.msg, want), "%s", e.msg);
+        wo[at] = keep;
+        wo[at + 5] = keep;
+        shared[7] = -INFINITY;
+        snprintf(dir, sizeof dir, "%s/inf_bf16", tmp_root);
+        CHECK_INT(save_as(src, dir, ST_BF16, false, NULL, &e), 0);
+        CHECK(t5_open(dir, &m, &e) == PL_EFORMAT && !m);
+        CHECKF(strstr(e.msg, "tensor shared.weight holds -Inf at element 7 (index [0,7])"), "%s", e.msg);
+        shared[7] = keep2;
+        CHECKF(t5_save(src, dir, &e) == 0 && t5_open(dir, &m, &e) == 0, "%s", e.msg);
         t5_free(m);
         m = NULL;
     }

@@ -323,6 +323,29 @@ static void test_load_errors(void)
     expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path, "NFKC", __LINE__);
     write_file(path, "[1, 2, 3]", 9);
     expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path, "model", __LINE__);
+
+    /* Numbers no int holds (found by fuzz_tokenizer_json: converting them
+     * to int was undefined behaviour) and scores no float holds. */
+    const char *huge_unk = "{\"model\": {\"type\": \"Unigram\", \"unk_id\": 2.11111e+86, "
+                           "\"vocab\": [[\"<unk>\", 0], [\"a\", -1.0]]}}";
+    write_file(path, huge_unk, strlen(huge_unk));
+    expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path,
+                      "\"unk_id\" 2.11111e+86 is not an id of the vocabulary (0 to 1)", __LINE__);
+    const char *frac_unk = "{\"model\": {\"type\": \"Unigram\", \"unk_id\": 0.5, "
+                           "\"vocab\": [[\"<unk>\", 0], [\"a\", -1.0]]}}";
+    write_file(path, frac_unk, strlen(frac_unk));
+    expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path, "\"unk_id\" 0.5 is not an id", __LINE__);
+    const char *huge_added = "{\"added_tokens\": [{\"id\": -1e300, \"content\": \"<x>\"}], "
+                             "\"model\": {\"type\": \"Unigram\", \"unk_id\": 0, "
+                             "\"vocab\": [[\"<unk>\", 0], [\"a\", -1.0]]}}";
+    write_file(path, huge_added, strlen(huge_added));
+    expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path,
+                      "added token \"<x>\" has id -1e+300, vocabulary has 2", __LINE__);
+    const char *huge_score = "{\"model\": {\"type\": \"Unigram\", \"unk_id\": 0, "
+                             "\"vocab\": [[\"<unk>\", 0], [\"a\", -1e39]]}}";
+    write_file(path, huge_score, strlen(huge_score));
+    expect_load_error(tok_load_json(path, &t, &e), &e, PL_EFORMAT, path,
+                      "vocab entry 1 has score -1e+39, outside the range of a float", __LINE__);
     CHECK(t == NULL);
 }
 
@@ -719,6 +742,21 @@ static void test_small_models(void)
     expect_load_error(tok_load_spm(model, 0, &t, &e), &e, PL_EFORMAT, model, "BPE", __LINE__);
     write_small_model(model, 1, false);
     expect_load_error(tok_load_spm(model, 0, &t, &e), &e, PL_EFORMAT, model, "UNKNOWN", __LINE__);
+    /* A score that is NaN or infinite (protobuf floats can be). A NaN one
+     * used to load, and tok_save_json then wrote a tokenizer.json with a
+     * null score that tok_load_json refused (found by fuzz_spiece;
+     * tests/data/fuzz-regress/spiece/nan-score.model). */
+    const float bad_score[2] = {-INFINITY, NAN};
+    const char *const bad_name[2] = {"piece 2 has score -inf", "piece 2 has score nan"};
+    for (int k = 0; k < 2; k++) {
+        struct pbw w = {0};
+        pbw_piece(&w, "<unk>", 0, 2);
+        pbw_piece(&w, "a", -1.0f, 1);
+        pbw_piece(&w, "b", bad_score[k], 1);
+        write_file(model, w.p, w.n);
+        free(w.p);
+        expect_load_error(tok_load_spm(model, 0, &t, &e), &e, PL_EFORMAT, model, bad_name[k], __LINE__);
+    }
     CHECK(t == NULL);
 }
 

@@ -155,8 +155,8 @@ expect_status "length 0" $rc 2
 run $PROMPTLAB tune --data "$D" --out "$TMPD/x" --length 600
 expect_status "length over the limit" $rc 2
 expect_contains "length over the limit message" "$err" "encoder's limit"
-# A NaN loss: a model whose embedding row for "zebra" is NaN; only one
-# training pair uses that word, so training meets it after a good start.
+# A model whose embedding row for "zebra" is NaN is refused at load, before
+# training (README: "What promptlab checks when it loads a file").
 G=$TMPD/gated
 "$MK" "$G" "$TESTDATA/t5/tokenizer.json" gated 3 || bad "mkmodel gated failed"
 zebra=$($PROMPTLAB tokenize --model "$G" --ids --no-eos "zebra")
@@ -167,11 +167,17 @@ perl -e 'open F, "+<", $ARGV[0] or die; binmode F; read F, $b, 8; $n = unpack("Q
 cp "$D" "$TMPD/zebra.jsonl"
 printf '{"source": "the zebra", "target": "das zebra"}\n' >>"$TMPD/zebra.jsonl"
 run $PROMPTLAB tune --model "$G" --data "$TMPD/zebra.jsonl" --valid "$D" --out "$TMPD/nan" --length 4 --steps 20 --batch 4
-expect_status "NaN loss" $rc 1
-expect_contains "NaN loss message" "$err" "the loss is not finite"
-expect_contains "NaN loss step" "$err" "training step "
-expect_contains "NaN keeps the prompt" "$err" "is saved in $TMPD/nan"
-[ -s "$TMPD/nan/adapter_model.safetensors" ] && ok || bad "NaN run kept no prompt"
+expect_status "NaN model" $rc 1
+expect_contains "NaN model message" "$err" "model.safetensors: tensor shared.weight holds NaN at element"
+# A run that goes non-finite (Adam at lr 1e38 moves each value by about 1e38
+# a step: past the float range within a few steps) stops with the last good
+# prompt saved.
+run $PROMPTLAB tune --data "$D" --valid "$D" --out "$TMPD/nan" --length 4 --steps 20 --batch 4 \
+    --optimizer adam --lr 1e38
+expect_status "overflow" $rc 1
+expect_contains "overflow message" "$err" "the prompt overflowed at step "
+expect_contains "overflow keeps the prompt" "$err" "is saved in $TMPD/nan"
+[ -s "$TMPD/nan/adapter_model.safetensors" ] && ok || bad "overflowing run kept no prompt"
 run $PROMPTLAB tune --data "$D"
 expect_status "missing --out" $rc 2
 

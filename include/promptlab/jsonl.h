@@ -12,6 +12,11 @@
 
 #include "promptlab/core.h"
 
+/* The longest line accepted, in bytes (without its line ending): a record
+ * is a few sentences; a longer line is refused ("data.jsonl:7: line is
+ * longer than the limit of 1048576 bytes") before it is read to its end. */
+enum { JSONL_MAX_LINE = 1 << 20 };
+
 struct jsonl_record {
     char *source;  /* never NULL after a read */
     char *target;  /* never NULL after a read */
@@ -28,7 +33,8 @@ struct jsonl_set {
 };
 
 /* Read the records of `path` into *out (zeroed first; on error *out is left
- * empty). An empty file gives n == 0. Caller frees with jsonl_free. */
+ * empty). An empty file gives n == 0. The file is read in blocks; only the
+ * current line is held. Caller frees with jsonl_free. */
 int jsonl_read(const char *path, struct jsonl_set *out, struct pl_err *e);
 
 /* Same as jsonl_read but from text[0..len) in memory; `name` is used in

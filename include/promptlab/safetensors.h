@@ -47,6 +47,14 @@ const char *st_metadata(const st_file *f, const char *key);
 /* Size of the file in bytes. */
 size_t st_file_size(const st_file *f);
 
+/* Index of the first NaN or infinite value of t, or -1 when every value is
+ * finite (also for a tensor without data). One pass over the values. */
+int64_t st_first_nonfinite(const struct st_tensor *t);
+/* 0 when every value of t is finite, else PL_EFORMAT with a message naming
+ * the file, the tensor and the first bad element ("model.safetensors:
+ * tensor shared.weight holds NaN at element 1234 (index [6,82])"). */
+int st_check_finite(const st_file *f, const struct st_tensor *t, struct pl_err *e);
+
 /* A tensor to write: F32 values in memory, stored as `dtype` (F32, F16 or
  * BF16; F16/BF16 round to nearest even). */
 struct st_write_tensor {

@@ -68,7 +68,14 @@ void t5_config_default(struct t5_config *c);
 int t5_config_parse(const char *json, size_t len, const char *where, struct t5_config *c,
                     struct pl_err *e);
 int t5_config_load(const char *path, struct t5_config *c, struct pl_err *e);
-/* Check sizes and ids; returns PL_EINVAL naming the bad key. */
+/* Most parameters a config may describe (2^35, about 34 billion: three
+ * times T5-XXL), checked by t5_config_validate. */
+#define T5_MAX_PARAMS 34359738368LL
+/* Check sizes and ids: every size positive (PL_EINVAL naming the key) and
+ * below its limit (PL_ERANGE: vocab_size 2^24, d_model 2^16, d_ff 2^20,
+ * num_heads * d_kv 2^16, 1024 layers per stack, 2^16 buckets, at most
+ * T5_MAX_PARAMS parameters in all); layer_norm_epsilon and
+ * initializer_factor positive, dropout_rate in [0, 1). */
 int t5_config_validate(const struct t5_config *c, const char *where, struct pl_err *e);
 /* config.json text as Hugging Face writes it (feed_forward_proj,
  * dense_act_fn, is_gated_act, ...). Caller frees *out with free(). */
@@ -138,7 +145,10 @@ typedef struct t5_model t5_model;
  * [512,1024], config wants [512,2048]"); shared.weight or an
  * encoder/decoder.embed_tokens alias; an untied model uses lm_head.weight
  * when present, else shared (a tied one always uses shared, as HF ties
- * them). Unknown and legacy tensors are ignored. Free with t5_free. */
+ * them). Every value of those tensors must be finite ("... tensor
+ * shared.weight holds NaN at element 1234 (index [6,82])"): one pass over
+ * the weights at load. Unknown and legacy tensors are ignored. Free with
+ * t5_free. */
 int t5_open(const char *dir, t5_model **out, struct pl_err *e);
 /* A fresh model with owned weights, initialised as Hugging Face's
  * T5PreTrainedModel._init_weights does (normal with per-matrix scales, norms

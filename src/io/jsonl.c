@@ -5,8 +5,13 @@
  * before the next line. Errors carry "file:line: what". */
 #include "promptlab/jsonl.h"
 
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cJSON.h>
 
@@ -124,87 +129,179 @@ static int line_to_record(const char *name, int line, const cJSON *obj, struct j
     return 0;
 }
 
+/* What the line readers share: the set being filled and a NUL-terminated
+ * copy of the current line for cJSON. */
+struct reader {
+    const char *name;
+    struct jsonl_set *out;
+    int cap;
+    char *buf;
+    size_t buf_cap;
+};
+
+static int too_long(const char *name, int line, struct pl_err *e)
+{
+    return pl_err_set(e, PL_EFORMAT, "%s:%d: line is longer than the limit of %d bytes", name, line,
+                      JSONL_MAX_LINE);
+}
+
+/* One line p[0..n) without its '\n' (a final '\r' is dropped here). */
+static int parse_line(struct reader *r, int line, const char *p, size_t n, struct pl_err *e)
+{
+    const char *name = r->name;
+    struct jsonl_set *out = r->out;
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    if (n > JSONL_MAX_LINE)
+        return too_long(name, line, e);
+    if (is_blank(p, n))
+        return 0;
+    if (!pl_utf8_valid(p, n))
+        return pl_err_set(e, PL_EFORMAT, "%s:%d: not valid UTF-8", name, line);
+    if (memchr(p, 0, n) || has_nul_escape(p, n))
+        return pl_err_set(e, PL_EFORMAT, "%s:%d: contains a NUL character", name, line);
+    if (n + 1 > r->buf_cap) {
+        char *nb = realloc(r->buf, n + 1);
+        if (!nb)
+            return pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", name, line);
+        r->buf = nb;
+        r->buf_cap = n + 1;
+    }
+    memcpy(r->buf, p, n);
+    r->buf[n] = 0;
+    const char *end = NULL;
+    cJSON *obj = cJSON_ParseWithOpts(r->buf, &end, 0);
+    if (!obj || !is_blank(end, strlen(end))) {
+        cJSON_Delete(obj);
+        return pl_err_set(e, PL_EFORMAT, "%s:%d: not valid JSON", name, line);
+    }
+    if (out->n == r->cap) {
+        int ncap = r->cap ? r->cap * 2 : 64;
+        struct jsonl_record *nr =
+            r->cap < INT32_MAX / 2 ? realloc(out->rec, (size_t)ncap * sizeof *nr) : NULL;
+        if (!nr) {
+            cJSON_Delete(obj);
+            return pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", name, line);
+        }
+        out->rec = nr;
+        r->cap = ncap;
+    }
+    struct jsonl_record *rec = &out->rec[out->n++];
+    memset(rec, 0, sizeof *rec);
+    int rc = line_to_record(name, line, obj, rec, e);
+    cJSON_Delete(obj);
+    return rc;
+}
+
+/* A UTF-8 byte-order mark at the start of the text is skipped. */
+static void skip_bom(const char **text, size_t *len)
+{
+    if (*len >= 3 && memcmp(*text, "\xef\xbb\xbf", 3) == 0) {
+        *text += 3;
+        *len -= 3;
+    }
+}
+
 int jsonl_parse(const char *name, const char *text, size_t len, struct jsonl_set *out,
                 struct pl_err *e)
 {
     memset(out, 0, sizeof *out);
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
-        text += 3;
-        len -= 3;
-    }
-    int rc = 0, cap = 0, line = 0;
-    char *buf = NULL; /* the current line, NUL-terminated for cJSON */
-    size_t buf_cap = 0;
-    for (size_t pos = 0; pos < len;) {
+    skip_bom(&text, &len);
+    struct reader r = {.name = name, .out = out};
+    int rc = 0, line = 0;
+    for (size_t pos = 0; pos < len && rc == 0;) {
         const char *p = text + pos;
         const char *nl = memchr(p, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - p) : len - pos;
         pos += n + (nl ? 1 : 0);
-        line++;
-        if (n > 0 && p[n - 1] == '\r')
-            n--;
-        if (is_blank(p, n))
-            continue;
-        if (!pl_utf8_valid(p, n)) {
-            rc = pl_err_set(e, PL_EFORMAT, "%s:%d: not valid UTF-8", name, line);
-            break;
-        }
-        if (memchr(p, 0, n) || has_nul_escape(p, n)) {
-            rc = pl_err_set(e, PL_EFORMAT, "%s:%d: contains a NUL character", name, line);
-            break;
-        }
-        if (n + 1 > buf_cap) {
-            char *nb = realloc(buf, n + 1);
-            if (!nb) {
-                rc = pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", name, line);
-                break;
-            }
-            buf = nb;
-            buf_cap = n + 1;
-        }
-        memcpy(buf, p, n);
-        buf[n] = 0;
-        const char *end = NULL;
-        cJSON *obj = cJSON_ParseWithOpts(buf, &end, 0);
-        if (!obj || !is_blank(end, strlen(end))) {
-            cJSON_Delete(obj);
-            rc = pl_err_set(e, PL_EFORMAT, "%s:%d: not valid JSON", name, line);
-            break;
-        }
-        if (out->n == cap) {
-            int ncap = cap ? cap * 2 : 64;
-            struct jsonl_record *nr = realloc(out->rec, (size_t)ncap * sizeof *nr);
-            if (!nr) {
-                cJSON_Delete(obj);
-                rc = pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", name, line);
-                break;
-            }
-            out->rec = nr;
-            cap = ncap;
-        }
-        struct jsonl_record *r = &out->rec[out->n++];
-        memset(r, 0, sizeof *r);
-        rc = line_to_record(name, line, obj, r, e);
-        cJSON_Delete(obj);
-        if (rc != 0)
-            break;
+        if (line == INT32_MAX - 1)
+            rc = pl_err_set(e, PL_ERANGE, "%s: more than %d lines", name, INT32_MAX - 1);
+        else
+            rc = parse_line(&r, ++line, p, n, e);
     }
-    free(buf);
+    free(r.buf);
     if (rc != 0)
         jsonl_free(out);
     return rc;
 }
 
+/* Reads in blocks and keeps only the current line, so a file is never held
+ * whole and a line longer than JSONL_MAX_LINE is refused before it is read
+ * to its end. */
 int jsonl_read(const char *path, struct jsonl_set *out, struct pl_err *e)
 {
     memset(out, 0, sizeof *out);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = pl_read_file(path, &text, &len, e);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pl_err_set(e, PL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return pl_err_set(e, PL_EIO, "%s: not a regular file", path);
+    }
+    struct reader r = {.name = path, .out = out};
+    char *cur = NULL; /* the line read so far */
+    size_t n = 0, cap = 0, got;
+    int rc = 0, line = 0;
+    bool first = true;
+    enum { BLOCK = 1 << 16 };
+    char *buf = malloc(BLOCK);
+    if (!buf) {
+        fclose(f);
+        return pl_err_set(e, PL_ENOMEM, "%s: out of memory", path);
+    }
+    while (rc == 0 && (got = fread(buf, 1, BLOCK, f)) > 0) {
+        for (const char *p = buf, *end = buf + got; rc == 0 && p < end;) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t k = (size_t)((nl ? nl : end) - p);
+            if (n + k > (size_t)JSONL_MAX_LINE + 4) { /* room for a BOM and a '\r' */
+                rc = too_long(path, line + 1, e);
+                break;
+            }
+            if (n + k > cap) {
+                size_t ncap = cap ? cap : 256;
+                while (ncap < n + k)
+                    ncap *= 2;
+                char *nc = realloc(cur, ncap);
+                if (!nc) {
+                    rc = pl_err_set(e, PL_ENOMEM, "%s:%d: out of memory", path, line + 1);
+                    break;
+                }
+                cur = nc;
+                cap = ncap;
+            }
+            memcpy(cur + n, p, k);
+            n += k;
+            p += k;
+            if (nl) {
+                p++;
+                if (line == INT32_MAX - 1) {
+                    rc = pl_err_set(e, PL_ERANGE, "%s: more than %d lines", path, INT32_MAX - 1);
+                    break;
+                }
+                const char *q = cur;
+                if (first)
+                    skip_bom(&q, &n);
+                first = false;
+                rc = parse_line(&r, ++line, q, n, e);
+                n = 0;
+            }
+        }
+    }
+    if (rc == 0 && ferror(f))
+        rc = pl_err_set(e, PL_EIO, "%s: read failed: %s", path, strerror(errno));
+    if (rc == 0 && n > 0) {
+        const char *q = cur;
+        if (first)
+            skip_bom(&q, &n);
+        rc = parse_line(&r, ++line, q, n, e);
+    }
+    fclose(f);
+    free(buf);
+    free(cur);
+    free(r.buf);
     if (rc != 0)
-        return rc;
-    rc = jsonl_parse(path, text, len, out, e);
-    free(text);
+        jsonl_free(out);
     return rc;
 }
 

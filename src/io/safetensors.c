@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +262,8 @@ static int parse_entry(const st_file *f, const cJSON *it, uint64_t data_len,
         uint64_t v;
         if (json_uint(d, &v) != 0)
             return pl_err_set(e, PL_EFORMAT,
-                              "%s: tensor %s: shape[%d] is not a non-negative integer", p, nm, k);
+                              "%s: tensor %s: shape[%d] is not a non-negative integer below 2^53", p,
+                              nm, k);
         t->shape[k++] = (int64_t)v;
         if (__builtin_mul_overflow(count, v, &count))
             return pl_err_set(e, PL_ERANGE, "%s: tensor %s: shape element count overflows", p, nm);
@@ -563,6 +565,54 @@ const char *st_metadata(const st_file *f, const char *key)
 }
 
 size_t st_file_size(const st_file *f) { return f ? f->size : 0; }
+
+/* ---- finiteness ----------------------------------------------------------- */
+
+int64_t st_first_nonfinite(const struct st_tensor *t)
+{
+    if (!t || !t->data)
+        return -1;
+    const float *v = t->data;
+    size_t n = t->n_elems;
+    /* Whole blocks of exponent tests OR-ed together (a fixed trip count,
+     * which the compiler vectorises); only a block that holds a bad value,
+     * and the tail, are searched element by element. */
+    enum { BLOCK = 1024 };
+    size_t b = 0;
+    for (; b + BLOCK <= n; b += BLOCK) {
+        uint32_t bad = 0;
+        for (size_t k = 0; k < BLOCK; k++) {
+            uint32_t u;
+            memcpy(&u, &v[b + k], 4);
+            bad |= (u & 0x7f800000u) == 0x7f800000u;
+        }
+        if (bad)
+            break;
+    }
+    for (; b < n; b++)
+        if (!isfinite(v[b]))
+            return (int64_t)b;
+    return -1;
+}
+
+int st_check_finite(const st_file *f, const struct st_tensor *t, struct pl_err *e)
+{
+    int64_t i = st_first_nonfinite(t);
+    if (i < 0)
+        return 0;
+    /* the element's index per dimension, last dimension fastest */
+    int64_t idx[ST_MAX_DIMS], rest = i;
+    for (int d = t->n_dims - 1; d >= 0; d--) {
+        idx[d] = t->shape[d] ? rest % t->shape[d] : 0;
+        rest = t->shape[d] ? rest / t->shape[d] : 0;
+    }
+    char where[160];
+    format_shape(where, sizeof where, idx, t->n_dims);
+    float x = t->data[i];
+    return pl_err_set(e, PL_EFORMAT, "%s: tensor %s holds %s at element %lld (index %s)",
+                      f ? f->path : "safetensors", t->name,
+                      isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf", (long long)i, where);
+}
 
 /* ---- writer --------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
  * ("gated-gelu" means gated gelu_new), then overridden by explicit
  * dense_act_fn / is_gated_act keys, which newer files carry. */
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,11 @@ static int get_int(const cJSON *root, const char *const *names, int *out, const 
             continue;
         if (cJSON_IsArray(it) && cJSON_GetArraySize(it) > 0)
             it = cJSON_GetArrayItem(it, 0);
-        if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) ||
-            fabs(it->valuedouble) > 2147483647.0)
+        if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble))
             return pl_err_set(e, PL_EFORMAT, "%s: %s must be an integer", where, *names);
+        if (fabs(it->valuedouble) > 2147483647.0)
+            return pl_err_set(e, PL_ERANGE, "%s: %s %.17g is out of range", where, *names,
+                              it->valuedouble);
         *out = (int)it->valuedouble;
         return 1;
     }
@@ -100,6 +103,8 @@ static int get_float(const cJSON *root, const char *name, float *out, const char
         return 0;
     if (!cJSON_IsNumber(it))
         return pl_err_set(e, PL_EFORMAT, "%s: %s must be a number", where, name);
+    if (!(fabs(it->valuedouble) <= FLT_MAX))
+        return pl_err_set(e, PL_ERANGE, "%s: %s %g is out of range", where, name, it->valuedouble);
     *out = (float)it->valuedouble;
     return 1;
 }
@@ -176,11 +181,40 @@ int t5_config_validate(const struct t5_config *c, const char *where, struct pl_e
                           "%s: relative_attention_max_distance (%d) must exceed half the number "
                           "of buckets (%d)",
                           where, c->max_distance, c->n_buckets / 2);
-    if ((long long)c->n_heads * c->d_kv > 1 << 20 || c->d_model > 1 << 20 || c->d_ff > 1 << 22 ||
-        c->vocab_size > 1 << 24 || c->n_layers > 1024 || c->n_dec_layers > 1024)
-        return pl_err_set(e, PL_ERANGE, "%s: model dimensions are implausibly large", where);
+    /* Upper limits far above any T5 (T5-XXL: d_model 4096, d_ff 10240, 64
+     * heads of 128, 24 layers), so that no size computed from them
+     * overflows and no absurd allocation is tried. */
+    struct {
+        const char *name;
+        long long v, max;
+    } lim[] = {{"vocab_size", c->vocab_size, 1 << 24},
+               {"d_model", c->d_model, 1 << 16},
+               {"d_ff", c->d_ff, 1 << 20},
+               {"num_heads * d_kv", (long long)c->n_heads * c->d_kv, 1 << 16},
+               {"num_layers", c->n_layers, 1024},
+               {"num_decoder_layers", c->n_dec_layers, 1024},
+               {"relative_attention_num_buckets", c->n_buckets, 1 << 16}};
+    for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++)
+        if (lim[i].v > lim[i].max)
+            return pl_err_set(e, PL_ERANGE, "%s: %s is %lld, more than the limit of %lld", where,
+                              lim[i].name, lim[i].v, lim[i].max);
+    /* the tensors of t5_specs: embeddings (and an untied head), attention,
+     * feed-forward, layer norms, the two relative position tables */
+    long long d = c->d_model, I = (long long)c->n_heads * c->d_kv, F = c->d_ff;
+    long long per_enc = 4 * I * d + (c->gated ? 3 : 2) * F * d + 2 * d;
+    long long n_params = (c->tie_word_embeddings ? 1 : 2) * (long long)c->vocab_size * d +
+                         c->n_layers * per_enc + c->n_dec_layers * (per_enc + 4 * I * d + d) +
+                         2 * d + 2LL * c->n_buckets * c->n_heads;
+    if (n_params > T5_MAX_PARAMS)
+        return pl_err_set(e, PL_ERANGE,
+                          "%s: the model would have %lld parameters, more than the limit of %lld",
+                          where, n_params, (long long)T5_MAX_PARAMS);
     if (!(c->eps > 0) || !isfinite(c->eps))
         return pl_err_set(e, PL_EINVAL, "%s: layer_norm_epsilon must be positive", where);
+    if (!(c->initializer_factor > 0) || !isfinite(c->initializer_factor))
+        return pl_err_set(e, PL_EINVAL, "%s: initializer_factor must be positive", where);
+    if (!(c->dropout_rate >= 0 && c->dropout_rate < 1))
+        return pl_err_set(e, PL_EINVAL, "%s: dropout_rate must be in [0, 1)", where);
     struct {
         const char *name;
         int v;

@@ -229,6 +229,10 @@ int t5_open(const char *dir, t5_model **out, struct pl_err *e)
             break;
         }
         rc = bind_tensor(path, &sp[i], t, &c, e);
+        /* one pass over the weights: NaN or Inf would only show up later
+         * as garbage output */
+        if (rc == 0)
+            rc = st_check_finite(m->st, t, e);
     }
     free(sp);
     if (rc) {

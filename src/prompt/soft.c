@@ -1158,6 +1158,8 @@ int soft_load(const char *dir, int d_model, struct soft_prompt *p, struct soft_r
                         "num_virtual_tokens %d", st_path, (long long)t->shape[0], n_tokens);
         goto out;
     }
+    if ((rc = st_check_finite(sf, t, e)))
+        goto out;
     if ((rc = soft_prompt_init(p, n_tokens, d, e)))
         goto out;
     size_t n = (size_t)n_tokens * (size_t)d;
@@ -1176,12 +1178,6 @@ int soft_load(const char *dir, int d_model, struct soft_prompt *p, struct soft_r
         rec.has_initial = false;
         memcpy(p->w0, p->w, n * sizeof(float));
     }
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p->w[i]) || !isfinite(p->w0[i])) {
-            rc = pl_err_set(e, PL_EFORMAT, "%s: prompt_embeddings holds NaN or Inf (row %zu)", st_path,
-                            i / (size_t)d);
-            goto out;
-        }
 out:
     if (rc) {
         soft_prompt_free(p);
@@ -1220,8 +1216,11 @@ int soft_import_npy(const char *path, int d_model, struct soft_prompt *p, struct
     size_t n = (size_t)rows * (size_t)cols;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(data[i])) {
+            float x = data[i];
             free(data);
-            return pl_err_set(e, PL_EFORMAT, "%s: NaN or Inf in row %zu", path, i / (size_t)cols);
+            return pl_err_set(e, PL_EFORMAT, "%s: holds %s at element %zu (index [%zu,%zu])", path,
+                              isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf", i, i / (size_t)cols,
+                              i % (size_t)cols);
         }
     rc = soft_prompt_init(p, (int)rows, (int)cols, e);
     if (!rc)

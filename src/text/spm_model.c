@@ -6,6 +6,7 @@
  * byte_fallback, special pieces), field 3 the NormalizerSpec (charsmap and
  * the three whitespace flags). Unknown fields are skipped, so files from
  * newer SentencePiece versions load too. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,9 +145,11 @@ static int parse_piece(tok *t, struct pb *b, struct pl_err *e)
     if (type < TOK_KIND_NORMAL || type > TOK_KIND_BYTE)
         return pl_err_set(e, PL_EFORMAT, "%s: piece %d has unknown type %llu", t->path, t->n,
                           (unsigned long long)type);
-    if (tok_push_piece(t, (const char *)s, len, score, (enum tok_kind)type) != 0)
-        return pl_err_set(e, PL_ENOMEM, "%s: out of memory", t->path);
-    return 0;
+    if (!isfinite(score))
+        return pl_err_set(e, PL_EFORMAT, "%s: piece %d has score %g (not a finite number)", t->path, t->n,
+                          score);
+    int rc = tok_push_piece(t, (const char *)s, len, score, (enum tok_kind)type);
+    return rc ? tok_push_error(t, rc, e) : 0;
 }
 
 static int parse_trainer(tok *t, struct pb *b, struct spm_spec *sp, struct pl_err *e)
@@ -303,8 +306,9 @@ static int load_spm(tok *t, int extra_ids, struct pl_err *e)
     for (int i = 0; i < extra_ids; i++) {
         char name[32];
         int n = snprintf(name, sizeof name, "<extra_id_%d>", extra_ids - 1 - i);
-        if (tok_push_piece(t, name, (size_t)n, 0.0f, TOK_KIND_SENTINEL) != 0)
-            return pl_err_set(e, PL_ENOMEM, "%s: out of memory", t->path);
+        int r = tok_push_piece(t, name, (size_t)n, 0.0f, TOK_KIND_SENTINEL);
+        if (r != 0)
+            return tok_push_error(t, r, e);
     }
     rc = tok_finish(t, e);
     if (rc == 0 && t->byte_fallback) {

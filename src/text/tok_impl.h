@@ -136,8 +136,15 @@ struct tok {
 };
 
 /* Loader helpers (tokenizer.c). */
+enum {
+    TOK_MAX_PIECES = 1 << 24, /* ids (T5 has 32,100; a model config allows 2^24 rows) */
+};
 int tok_new(const char *path, enum tok_source src, tok **out, struct pl_err *e);
+/* 0; -1 out of memory; -2 more than TOK_MAX_PIECES pieces or 4 GiB of
+ * piece text. */
 int tok_push_piece(tok *t, const char *s, size_t len, float score, enum tok_kind kind);
+/* The message for a failed tok_push_piece (returns the error code). */
+int tok_push_error(const tok *t, int rc, struct pl_err *e);
 /* Build the tries and derived fields once the pieces and settings are in;
  * checks the vocabulary (non-empty, an unknown id). */
 int tok_finish(tok *t, struct pl_err *e);

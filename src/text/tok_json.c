@@ -8,6 +8,8 @@
  * post-processor (ids around $A); and the Metaspace decoder. Anything else
  * in the encoding pipeline is refused with a message, since guessing would
  * give wrong ids silently. */
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,18 @@ static int b64_decode(const char *s, unsigned char **out, size_t *out_len)
     *out = buf;
     *out_len = k;
     return 0;
+}
+
+/* An id written as a JSON number: an integer in [0, INT32_MAX), else -1
+ * (a fraction, a negative number, or one too large for an int). */
+static int json_id(const cJSON *x)
+{
+    if (!cJSON_IsNumber(x))
+        return -1;
+    double d = x->valuedouble;
+    if (!(d >= 0 && d < 2147483647.0) || d != (double)(int)d)
+        return -1;
+    return (int)d;
 }
 
 static bool is_sentinel_name(const char *s)
@@ -339,27 +353,36 @@ static int load_vocab(tok *t, const cJSON *model, struct pl_err *e)
     if (!cJSON_IsArray(vocab))
         return pl_err_set(e, PL_EFORMAT, "%s: model has no Unigram \"vocab\" list", t->path);
     const cJSON *unk = get(model, "unk_id");
-    int unk_id = cJSON_IsNumber(unk) ? (int)unk->valuedouble : -1;
+    int unk_id = json_id(unk);
     t->byte_fallback = cJSON_IsTrue(get(model, "byte_fallback"));
+    int n_vocab = cJSON_GetArraySize(vocab), rc;
+    if (n_vocab > TOK_MAX_PIECES)
+        return pl_err_set(e, PL_EFORMAT, "%s: the vocabulary has %d pieces, more than the limit of %d",
+                          t->path, n_vocab, TOK_MAX_PIECES);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, vocab) {
         const cJSON *p = cJSON_GetArrayItem(entry, 0), *s = cJSON_GetArrayItem(entry, 1);
         if (!cJSON_IsArray(entry) || !cJSON_IsString(p) || !cJSON_IsNumber(s))
             return pl_err_set(e, PL_EFORMAT, "%s: vocab entry %d is not a [piece, score] pair", t->path, t->n);
+        if (!(fabs(s->valuedouble) <= FLT_MAX))
+            return pl_err_set(e, PL_EFORMAT, "%s: vocab entry %d has score %g, outside the range of a float",
+                              t->path, t->n, s->valuedouble);
         size_t len = strlen(p->valuestring);
         enum tok_kind kind = TOK_KIND_NORMAL;
         if (t->n == unk_id)
             kind = TOK_KIND_UNKNOWN;
         else if (t->byte_fallback && is_byte_name(p->valuestring, len))
             kind = TOK_KIND_BYTE;
-        if (tok_push_piece(t, p->valuestring, len, (float)s->valuedouble, kind) != 0)
-            return pl_err_set(e, PL_ENOMEM, "%s: out of memory", t->path);
+        if ((rc = tok_push_piece(t, p->valuestring, len, (float)s->valuedouble, kind)) != 0)
+            return tok_push_error(t, rc, e);
     }
     if (t->n == 0)
         return pl_err_set(e, PL_EFORMAT, "%s: the vocabulary is empty", t->path);
     if (unk_id < 0 || unk_id >= t->n)
-        return pl_err_set(e, PL_EFORMAT, "%s: model has no valid \"unk_id\" (got %s)", t->path,
-                          cJSON_IsNumber(unk) ? "an id outside the vocabulary" : "none");
+        return cJSON_IsNumber(unk)
+                   ? pl_err_set(e, PL_EFORMAT, "%s: model \"unk_id\" %g is not an id of the vocabulary "
+                                "(0 to %d)", t->path, unk->valuedouble, t->n - 1)
+                   : pl_err_set(e, PL_EFORMAT, "%s: model has no valid \"unk_id\" (got none)", t->path);
     t->unk_id = unk_id;
     return 0;
 }
@@ -381,15 +404,16 @@ static int load_added(tok *t, const cJSON *added, struct pl_err *e)
         if (!cJSON_IsNumber(idj) || !content || !*content)
             return pl_err_set(e, PL_EFORMAT, "%s: added token %d needs an \"id\" and a non-empty \"content\"",
                               t->path, t->n_added);
-        int id = (int)idj->valuedouble;
+        int id = json_id(idj);
         bool special = cJSON_IsTrue(get(a, "special"));
         size_t len = strlen(content);
         if (id == t->n) { /* added beyond the model's vocabulary */
-            if (tok_push_piece(t, content, len, 0.0f, TOK_KIND_USER_DEFINED) != 0)
-                return pl_err_set(e, PL_ENOMEM, "%s: out of memory", t->path);
+            int rc = tok_push_piece(t, content, len, 0.0f, TOK_KIND_USER_DEFINED);
+            if (rc != 0)
+                return tok_push_error(t, rc, e);
         } else if (id < 0 || id > t->n) {
-            return pl_err_set(e, PL_EFORMAT, "%s: added token \"%s\" has id %d, vocabulary has %d", t->path,
-                              content, id, t->n);
+            return pl_err_set(e, PL_EFORMAT, "%s: added token \"%s\" has id %g, vocabulary has %d", t->path,
+                              content, idj->valuedouble, t->n);
         } else if (t->len[id] != len || memcmp(t->pool + t->off[id], content, len) != 0) {
             return pl_err_set(e, PL_EFORMAT, "%s: added token \"%s\" has id %d, which is \"%s\" in the vocabulary",
                               t->path, content, id, t->pool + t->off[id]);

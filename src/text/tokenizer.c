@@ -131,8 +131,18 @@ int tok_new(const char *path, enum tok_source src, tok **out, struct pl_err *e)
     return 0;
 }
 
+int tok_push_error(const tok *t, int rc, struct pl_err *e)
+{
+    if (rc == -2)
+        return pl_err_set(e, PL_EFORMAT, "%s: more than %d pieces or 4 GiB of piece text", t->path,
+                          TOK_MAX_PIECES);
+    return pl_err_set(e, PL_ENOMEM, "%s: out of memory for piece %d", t->path, t->n);
+}
+
 int tok_push_piece(tok *t, const char *s, size_t len, float score, enum tok_kind kind)
 {
+    if (t->n >= TOK_MAX_PIECES || len >= UINT32_MAX - t->pool_n)
+        return -2;
     if (t->n == t->cap) {
         int cap = t->cap ? 2 * t->cap : 1024;
         uint32_t *off = realloc(t->off, (size_t)cap * sizeof *off);
@@ -156,7 +166,7 @@ int tok_push_piece(tok *t, const char *s, size_t len, float score, enum tok_kind
         while (cap < t->pool_n + len + 1)
             cap *= 2;
         if (cap > UINT32_MAX)
-            return -1;
+            cap = UINT32_MAX;
         char *p = realloc(t->pool, cap);
         if (!p)
             return -1;
