@@ -7,6 +7,7 @@
  * buffer and the loop updates the screen once. */
 #include <getopt.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -171,6 +172,30 @@ void tui_msg(struct tui *t, enum tui_role r, const char *fmt, ...)
     va_end(ap);
     t->msg_role = r;
     t->msg_time = pl_now();
+}
+
+void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb)
+{
+    char md[PATH_MAX], csv[PATH_MAX];
+    struct pl_err e = {0};
+    int rc = tui_export_path(prefix, ".md", md, sizeof md, &e);
+    if (rc == 0) {
+        tui_copy(csv, sizeof csv, md);
+        size_t n = strlen(csv);
+        if (n > 3)
+            memcpy(csv + n - 3, ".csv", 5);
+        rc = ui_export_table_markdown(md, tb, &e);
+    }
+    if (rc == 0)
+        rc = ui_export_table_csv(csv, tb, &e);
+    if (rc) {
+        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
+        return;
+    }
+    char shown[PATH_MAX];
+    tui_short_path(md, COLS - 40, shown, sizeof shown);
+    tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
+    tui_copy(t->last_export, sizeof t->last_export, md);
 }
 
 void tui_bar(struct tui *t, int y, int x, int w, double frac, enum tui_role r)

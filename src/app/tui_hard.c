@@ -660,26 +660,7 @@ static void export_results(struct tui *t)
         {"chrF", 1, 0, 0, UI_ALIGN_RIGHT},
     };
     struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = t->samples.n, .cell = export_cell, .ctx = t};
-    char md[PATH_MAX], csv[PATH_MAX];
-    struct pl_err e = {0};
-    int rc = tui_export_path("promptlab-hard", ".md", md, sizeof md, &e);
-    if (rc == 0) {
-        tui_copy(csv, sizeof csv, md);
-        size_t n = strlen(csv);
-        if (n > 3)
-            memcpy(csv + n - 3, ".csv", 5);
-        rc = ui_export_table_markdown(md, &tb, &e);
-    }
-    if (rc == 0)
-        rc = ui_export_table_csv(csv, &tb, &e);
-    if (rc) {
-        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
-        return;
-    }
-    char shown[PATH_MAX];
-    tui_short_path(md, COLS - 40, shown, sizeof shown);
-    tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
-    tui_copy(t->last_export, sizeof t->last_export, md);
+    tui_export_table(t, "promptlab-hard", &tb);
 }
 
 int tui_hard_key(struct tui *t, const struct tui_key *k)

@@ -407,6 +407,9 @@ int tui_text_right(struct tui *t, int y, int x, int w, const char *s, enum tui_r
 /* A section heading "── title ─────" across w columns; focused draws it bold. */
 void tui_heading(struct tui *t, int y, int x, int w, const char *title, bool focused);
 /* The message line. */
+/* Export a table as Markdown and CSV (PREFIX-STAMP.md and .csv under
+ * tui_export_path) and say where in the status line. */
+void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb);
 void tui_msg(struct tui *t, enum tui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Fill n cells with a bar of frac (0..1) made of eighths. */

@@ -627,26 +627,7 @@ void tui_side_export(struct tui *t)
     };
     struct ctx x = {t};
     struct ui_table tb = {.cols = cols, .n_cols = 10, .n_rows = s->n, .cell = export_cell, .ctx = &x};
-    char md[PATH_MAX], csv[PATH_MAX];
-    struct pl_err e = {0};
-    int rc = tui_export_path("promptlab-side", ".md", md, sizeof md, &e);
-    if (rc == 0) {
-        tui_copy(csv, sizeof csv, md);
-        size_t n = strlen(csv);
-        if (n > 3)
-            memcpy(csv + n - 3, ".csv", 5);
-        rc = ui_export_table_markdown(md, &tb, &e);
-    }
-    if (rc == 0)
-        rc = ui_export_table_csv(csv, &tb, &e);
-    if (rc)
-        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
-    else {
-        char shown[PATH_MAX];
-        tui_short_path(md, COLS - 40, shown, sizeof shown);
-        tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
-        tui_copy(t->last_export, sizeof t->last_export, md);
-    }
+    tui_export_table(t, "promptlab-side", &tb);
 }
 
 static void draw_detail(struct tui *t, int y, int x, int h, int w)
