@@ -627,22 +627,6 @@ static int json_write(const char *path, cJSON *o, struct pl_err *e)
     return rc;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(struct pl_str *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        pl_str_puts(b, s);
-        return;
-    }
-    pl_str_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            pl_str_putc(b, '"');
-        pl_str_putc(b, *s);
-    }
-    pl_str_putc(b, '"');
-}
-
 /* A number for CSV: "" when not finite; %.4f (scores, seconds) or an integer. */
 static void csv_num(struct pl_str *b, double x, bool integer)
 {
@@ -691,16 +675,16 @@ static int write_results(const char *out_dir, const struct study_result *r, int 
         char tn[64];
         test_name(&s->tests[t], tn, sizeof tn);
         pl_str_putc(&b, ',');
-        csv_field(&b, tn);
+        pl_str_csv(&b, tn);
     }
     pl_str_puts(&b, ",seconds,end\n");
     for (int i = 0; i < n; i++) {
         const struct study_result *x = &r[i];
-        csv_field(&b, x->id);
+        pl_str_csv(&b, x->id);
         pl_str_putc(&b, ',');
-        csv_field(&b, x->model);
+        pl_str_csv(&b, x->model);
         pl_str_printf(&b, ",%lld,%s,%d,", x->model_params, study_method_name(x->method), x->length);
-        csv_field(&b, x->init);
+        pl_str_csv(&b, x->init);
         pl_str_printf(&b, ",%d,%d,", x->seed, x->steps);
         if (x->lr > 0)
             pl_str_printf(&b, "%g", x->lr);

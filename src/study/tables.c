@@ -83,21 +83,6 @@ int study_summary(const struct study_result *r, int n, struct study_row **rows, 
     return 0;
 }
 
-static void csv_field(struct pl_str *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        pl_str_puts(b, s);
-        return;
-    }
-    pl_str_putc(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            pl_str_putc(b, '"');
-        pl_str_putc(b, *s);
-    }
-    pl_str_putc(b, '"');
-}
-
 static void csv_num(struct pl_str *b, double x)
 {
     if (isfinite(x))
@@ -120,18 +105,18 @@ int study_write_summary_csv(const char *path, const struct study_result *r,
     int n_tests = n_rows ? r[rows[0].first].n_tests : 0;
     for (int t = 0; t < n_tests; t++) {
         pl_str_putc(&b, ',');
-        csv_field(&b, r[rows[0].first].test_names[t]);
+        pl_str_csv(&b, r[rows[0].first].test_names[t]);
         pl_str_putc(&b, ',');
-        csv_field(&b, r[rows[0].first].test_names[t]);
+        pl_str_csv(&b, r[rows[0].first].test_names[t]);
         pl_str_puts(&b, "_sd");
     }
     pl_str_puts(&b, ",seconds\n");
     for (int i = 0; i < n_rows; i++) {
         const struct study_row *w = &rows[i];
         const struct study_result *x = &r[w->first];
-        csv_field(&b, x->model);
+        pl_str_csv(&b, x->model);
         pl_str_printf(&b, ",%lld,%s,%d,", x->model_params, study_method_name(x->method), x->length);
-        csv_field(&b, x->init);
+        pl_str_csv(&b, x->init);
         pl_str_printf(&b, ",%d,%lld,", w->n, x->trained_params);
         csv_num(&b, w->valid);
         pl_str_putc(&b, ',');
@@ -528,15 +513,15 @@ int study_write_figures_csv(const char *path, const struct study_figure *figs, i
         for (int j = 0; j < f->n_series; j++)
             for (int k = 0; k < f->series[j].n; k++) {
                 const struct study_point *p = &f->series[j].pts[k];
-                csv_field(&b, f->file);
+                pl_str_csv(&b, f->file);
                 pl_str_putc(&b, ',');
-                csv_field(&b, f->test);
+                pl_str_csv(&b, f->test);
                 pl_str_putc(&b, ',');
-                csv_field(&b, f->series[j].name);
+                pl_str_csv(&b, f->series[j].name);
                 pl_str_printf(&b, ",%.10g,", p->x);
                 int c = (int)p->x;
                 if (f->n_categories && c >= 0 && c < f->n_categories)
-                    csv_field(&b, f->categories[c]);
+                    pl_str_csv(&b, f->categories[c]);
                 pl_str_printf(&b, ",%.10g,", p->y);
                 if (isfinite(p->sd))
                     pl_str_printf(&b, "%.4f", p->sd);
