@@ -175,7 +175,7 @@ expect_contains "NaN model message" "$err" "model.safetensors: tensor shared.wei
 run $PROMPTLAB tune --data "$D" --valid "$D" --out "$TMPD/nan" --length 4 --steps 20 --batch 4 \
     --optimizer adam --lr 1e38
 expect_status "overflow" $rc 1
-expect_contains "overflow message" "$err" "the prompt overflowed at step "
+expect_contains "overflow message" "$err" "the values overflowed at step "
 expect_contains "overflow keeps the prompt" "$err" "is saved in $TMPD/nan"
 [ -s "$TMPD/nan/adapter_model.safetensors" ] && ok || bad "overflowing run kept no prompt"
 run $PROMPTLAB tune --data "$D"
