@@ -12,6 +12,8 @@
 #   make deps       install the Debian packages the build and tests need
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make WERROR=1   warnings are errors (CI)
+#   make model      rebuild the embedded model from scratch (about an hour)
+#   make ladder     pre-train the two smaller models of the model ladder
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -61,7 +63,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tsan valgrind tests deps install uninstall clean model fuzz fuzz-build
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build
 
 all: $(BIN)
 
@@ -96,7 +98,7 @@ san:
 # The tests where threads meet: the decoding worker and training runs
 # against the UI thread's snapshots. OpenBLAS is not instrumented; its
 # own threads are kept out by tests/tsan.supp (see there).
-TSAN_TESTS := test_tui_workers test_tui_data
+TSAN_TESTS := test_tui_workers test_tui_data test_parallel
 tsan:
 	$(MAKE) SAN=thread $(TSAN_TESTS:%=build/tsan/tests/%)
 	@fail=0; for t in $(TSAN_TESTS); do \
@@ -208,7 +210,7 @@ $(W)/tok/spiece.model: $(W)/corpus/train.jsonl
 
 $(W)/model/stage1.done: $(W)/tok/spiece.model assets/models/promptlab-tiny.config.json
 	$(PRETRAIN) --data $(W)/corpus/train.jsonl --steps $(STAGE1_STEPS) --schedule-steps 5500 \
-	  $(if $(wildcard $(W)/model/checkpoint/state.json),--resume)
+	  $(if $(wildcard $(W)/model/checkpoint/trainer.safetensors),--resume)
 	touch $@
 
 $(W)/model/stage2.done: $(W)/model/stage1.done $(W)/corpus2/train.jsonl
@@ -224,5 +226,46 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp
 	echo >>$@.tmp
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/probe.sh >>$@.tmp && mv $@.tmp $@
+
+# ---- the model ladder ----------------------------------------------------
+# `make ladder` pre-trains the two smaller rungs of the ladder the
+# experiments compare across (the paper's Figure 1 on a laptop):
+# promptlab-mini (d_model 48, 489,904 parameters) and promptlab-small
+# (d_model 96, 1,477,216), beside promptlab-tiny (d_model 192, 4,944,832).
+# Same T5 v1.1 shape family (gated GELU, tied embeddings, 4 heads, d_ff =
+# 4 x d_model, 3+3 layers), the same corpora and two-stage schedule as
+# `make model`, and promptlab-tiny's own tokenizer (its 5,000 pieces, not a
+# new spm_train run), so the rungs differ only in width.
+# Each stage is a file target and resumes from its checkpoint: an
+# interrupted run continues where it stopped. Each model gets words.tsv and
+# a model card (assets/models/card.sh) in assets/models/promptlab-NAME.
+LADDER       := mini small
+LADDER_CARDS := $(LADDER:%=assets/models/promptlab-%/README.md)
+LADDER_S1    := $(LADDER:%=$(W)/ladder/%/stage1.done)
+LADDER_S2    := $(LADDER:%=$(W)/ladder/%/stage2.done)
+LADDER_PRETRAIN = $(PL) pretrain --config assets/models/promptlab-$*.config.json \
+                --tokenizer $(MODEL) --out $(W)/ladder/$* --warmup 400 --lr 2e-3 \
+                --batch-tokens 4096 --checkpoint-minutes 5
+
+ladder: $(LADDER_CARDS)
+
+$(LADDER_S1): $(W)/ladder/%/stage1.done: $(W)/corpus/train.jsonl $(MODEL)/spiece.model \
+                                         assets/models/promptlab-%.config.json
+	$(LADDER_PRETRAIN) --data $(W)/corpus/train.jsonl --steps $(STAGE1_STEPS) --schedule-steps 5500 \
+	  $(if $(wildcard $(W)/ladder/$*/checkpoint/trainer.safetensors),--resume)
+	touch $@
+
+$(LADDER_S2): $(W)/ladder/%/stage2.done: $(W)/ladder/%/stage1.done $(W)/corpus2/train.jsonl
+	$(LADDER_PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(MODEL_STEPS) \
+	  --schedule-steps $(MODEL_STEPS) --resume
+	touch $@
+
+$(LADDER_CARDS): assets/models/promptlab-%/README.md: $(W)/ladder/%/stage2.done
+	mkdir -p assets/models/promptlab-$*
+	cp $(W)/ladder/$*/config.json $(W)/ladder/$*/model.safetensors $(W)/ladder/$*/spiece.model \
+	  $(W)/ladder/$*/tokenizer.json $(W)/ladder/$*/train_log.jsonl assets/models/promptlab-$*/
+	$(PL) words --count --out assets/models/promptlab-$*/words.tsv $(W)/corpus/train.jsonl \
+	  $(W)/corpus2/train.jsonl
+	PL=$(PL) W=$(W) sh assets/models/card.sh promptlab-$* $(W)/ladder/$* >$@.tmp && mv $@.tmp $@
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/app/main.d $(TEST_BIN:=.d) $(TOOL_BIN:=.d) $(FUZZ_OBJ:.o=.d)

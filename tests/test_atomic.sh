@@ -165,7 +165,9 @@ for f in adapter_config.json adapter_model.safetensors promptlab.json; do
     cmp -s "$FP/$f" "$TMPD/prompt.before/$f" && ok || bad "full disk changed $f"
 done
 expect_eq "nothing left behind" "$(ls -A "$FP" | tr '\n' ' ')" \
-    "adapter_config.json adapter_model.safetensors promptlab.json "
+    "adapter_config.json adapter_model.safetensors checkpoint promptlab.json "
+expect_eq "nothing left behind in the checkpoint" "$(ls -A "$FP/checkpoint" | tr '\n' ' ')" \
+    "trainer.safetensors "
 $PROMPTLAB neighbors --soft "$FP" -k 1 >/dev/null 2>"$TMPD/err" && ok || bad "old prompt unloadable: $(cat "$TMPD/err")"
 # single files (pl_write_file_atomic and its stream, as exports and the
 # history use them): the corpus writer over the files of a first run

@@ -37,6 +37,35 @@ expect_status "beam 3" $rc 0
 run $PROMPTLAB translate --json "Hi \"there\""
 expect_contains "translate --json" "$out" '{"source": "Hi \"there\"", "output": '
 
+# tokens and their log-probabilities: --json lists them and their sum,
+# --scores prints a line per token and the sum
+run $PROMPTLAB translate --json "The house is wonderful."
+expect_contains "translate --json tokens" "$out" '"tokens": [{"piece": "'
+expect_contains "translate --json logprob" "$out" '"logprob": -'
+run $PROMPTLAB translate --scores "The house is wonderful."
+expect_eq "--scores: text line + a line per token + sum" "$(printf '%s\n' "$out" | wc -l)" \
+    "$(( $($PROMPTLAB translate --json "The house is wonderful." | grep -o '"id": ' | wc -l) + 2 ))"
+expect_contains "--scores sum" "$out" "  sum -"
+# no-repeat n-grams: ids of an output (after the start token 0) hold no
+# n-gram twice; n = 2 changes this random model's output, 0 turns it off
+ids() { $PROMPTLAB translate --max-len 30 --json "$@" "The house is wonderful." |
+    grep -o '"id": [0-9]*' | awk 'BEGIN { printf "0" } { printf " %s", $2 } END { print "" }'; }
+repeats() { echo "$1" | awk -v n="$2" '{ for (i = 1; i + n - 1 <= NF; i++) { g = "";
+    for (k = 0; k < n; k++) g = g " " $(i + k); if (seen[g]++) r++ } } END { print r + 0 }'; }
+plain=$(ids --no-repeat-ngram 0)
+two=$(ids --no-repeat-ngram 2)
+expect_eq "default: no 3-gram twice" "$(repeats "$(ids)" 3)" 0
+expect_eq "--no-repeat-ngram 2: no 2-gram twice" "$(repeats "$two" 2)" 0
+expect_eq "the plain output repeats a 2-gram" "$([ "$(repeats "$plain" 2)" -gt 0 ] && echo yes)" yes
+run $PROMPTLAB translate --no-repeat-ngram 17 Hello
+expect_status "--no-repeat-ngram 17" $rc 2
+# --max-ratio: at most ceil(X * input tokens) + 8 tokens (5 tokens here)
+n_out=$($PROMPTLAB translate --max-len 30 --max-ratio 0.5 --json "The house is wonderful." |
+    grep -o '"id": ' | wc -l)
+expect_eq "--max-ratio 0.5 caps at 3 + 8" "$n_out" 11
+run $PROMPTLAB translate --max-ratio -1 Hello
+expect_status "--max-ratio -1" $rc 2
+
 # blank input lines are not translated: an empty output line and a warning
 run sh -c "printf 'The house is wonderful.\n \t \n\nHello\n' | $PROMPTLAB translate --hard 'translate English to German: {source}' -"
 expect_status "blank lines" $rc 0
@@ -44,7 +73,7 @@ expect_eq "blank lines give empty lines" "$out" "$(printf '%s\n' "$first" | sed 
 expect_contains "blank line warning" "$err" "warning: line 2 is blank; its output line is empty"
 expect_contains "empty line warning" "$err" "warning: line 3 is blank"
 run $PROMPTLAB translate --json "  "
-expect_eq "a blank argument" "$out" '{"source": "  ", "output": "", "unseen": []}'
+expect_eq "a blank argument" "$out" '{"source": "  ", "output": "", "tokens": [], "logprob": 0.000000, "unseen": []}'
 expect_contains "a blank argument warns" "$err" "text 1 is blank"
 
 # words: without a list the tokenizer judges (pieces of one character); with a
@@ -114,7 +143,7 @@ expect_eq "--beam without a value, one message" "$err" "$(printf "promptlab tran
 run $PROMPTLAB score --sou
 expect_contains "an abbreviation is named in full" "$err" "option '--source' needs a value"
 run $PROMPTLAB translate --m x
-expect_contains "an ambiguous abbreviation" "$err" "option '--m' is ambiguous (--model, --max-len)"
+expect_contains "an ambiguous abbreviation" "$err" "option '--m' is ambiguous (--model, --max-len, --max-ratio)"
 run $PROMPTLAB translate --json=yes x
 expect_contains "a value for a flag" "$err" "option '--json' takes no value"
 run $PROMPTLAB neighbors -k

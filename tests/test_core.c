@@ -109,6 +109,17 @@ static void test_str(void)
     CHECK(s.n == 9 + 1001 && strlen(s.p) == s.n);
     CHECK(s.p[9] == '[' && s.p[10] == 'y' && s.p[s.n - 1] == ']');
     free(s.p);
+    /* CSV fields: plain, or quoted with inner quotes doubled */
+    struct pl_str c = {0};
+    pl_str_csv(&c, "plain text");
+    pl_str_putc(&c, '|');
+    pl_str_csv(&c, "a,b");
+    pl_str_putc(&c, '|');
+    pl_str_csv(&c, "say \"hi\"");
+    pl_str_putc(&c, '|');
+    pl_str_csv(&c, "two\nlines");
+    CHECK_STR(c.p, "plain text|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"");
+    free(c.p);
 }
 
 static void test_mkdirs(void)

@@ -134,7 +134,7 @@ static int greedy_ids(struct lab *L, t5_state *st, char *const *texts, int n, in
         if (rc == 0)
             rc = t5_embed_batch(m, NULL, 0, flat, len, B, T, emb, e);
         if (rc == 0)
-            rc = t5_generate(st, emb, len, B, T, &gp, ids + (size_t)s * MAX_NEW, n_ids + s, NULL, e);
+            rc = t5_generate(st, emb, len, B, T, &gp, ids + (size_t)s * MAX_NEW, n_ids + s, NULL, NULL, e);
         for (int b = 0; b < B; b++)
             free(src[b]);
         free(flat);
@@ -185,8 +185,6 @@ static int train(struct lab *L, const struct jsonl_set *tr, const struct jsonl_s
     CHECKF(rc == 0, "%s", e.msg);
     if (rc)
         return rc;
-    struct tune_objective to;
-    obj_bind(o, &to);
     struct tune_params tp;
     tune_params_default(&tp);
     optim_params_default(&tp.opt, OPTIM_ADAM);
@@ -201,14 +199,26 @@ static int train(struct lab *L, const struct jsonl_set *tr, const struct jsonl_s
     tune_history_init(h);
     rc = soft_prompt_init(p, n_rows, t5_model_config(lab_model(L))->d_model, &e);
     CHECKF(rc == 0, "%s", e.msg);
-    float *best = rc ? NULL : malloc(sizeof(float) * (size_t)(p->n_tokens * p->d));
-    if (rc == 0 && best) {
+    size_t n = rc ? 0 : (size_t)p->n_tokens * (size_t)p->d;
+    float *grad = rc ? NULL : calloc(n, sizeof(float));
+    tune_state *s = NULL;
+    if (rc == 0 && grad) {
         soft_fill_random(p, seed);
-        rc = tune_run(&tp, &to, p->w, p->w0, p->n_tokens, p->d, best, h, NULL, res, &e);
+        struct tune_tensor x = {"prompt", p->w, grad, p->w0, p->n_tokens, p->d};
+        rc = tune_init(&s, &tp, &x, 1, TUNE_KEEP_BEST, &e);
         CHECKF(rc == 0, "%s", e.msg);
-        memcpy(p->w, best, sizeof(float) * (size_t)(p->n_tokens * p->d));
     }
-    free(best);
+    if (s) {
+        struct obj_target tg = {p->w, grad, NULL};
+        struct tune_objective to;
+        obj_bind(o, &tg, seed, &to);
+        rc = tune_run(s, &to, NULL, res, &e);
+        CHECKF(rc == 0, "%s", e.msg);
+        memcpy(p->w, tune_best(s, 0), n * sizeof(float));
+        CHECK(tune_history_copy(h, tune_hist(s), NULL) == 0);
+    }
+    tune_free(s);
+    free(grad);
     obj_free(o);
     return rc;
 }

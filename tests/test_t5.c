@@ -378,11 +378,61 @@ static void naive_hyps_add(struct naive_hyps *h, const int *tok, int len, double
     }
 }
 
-/* Hugging Face's beam search on the naive model, recomputing the whole
- * decoder at each step; lengths count generated tokens including EOS. */
-static void naive_beam(const struct t5_config *c, const struct t5_weights *w, const double *enc,
-                       int T, int len, int N, int max_new, double lp, int *out_ids, int *out_n)
+/* NoRepeatNGramLogitsProcessor, literally: collect every n-gram of seq
+ * [0, cur) as (prefix, next), then ban the nexts whose prefix is the last
+ * n-1 entries. banned[v] receives 1 for banned tokens. */
+static void naive_banned(int n, const int *seq, int cur, int V, int *banned)
 {
+    memset(banned, 0, sizeof(int) * V);
+    if (n <= 0 || cur + 1 < n)
+        return;
+    int prefix[8], n_grams = cur - n + 1;
+    for (int k = 0; k < n - 1; k++)
+        prefix[k] = seq[cur - n + 1 + k];
+    for (int g = 0; g < n_grams; g++) {
+        int same = 1;
+        for (int k = 0; k < n - 1; k++)
+            same &= seq[g + k] == prefix[k];
+        if (same)
+            banned[seq[g + n - 1]] = 1;
+    }
+}
+
+/* Greedy decoding on the naive model with bans: tokens, their log-probs
+ * (of the unbanned distribution), stopping at EOS or max_new. */
+static int naive_greedy(const struct t5_config *c, const struct t5_weights *w, const double *enc,
+                        int T, int len, int max_new, int ngram, int *out_ids, double *out_lp)
+{
+    int V = c->vocab_size, seq[65] = {c->decoder_start_token_id}, cur = 1, n = 0;
+    double *lg = malloc(sizeof(double) * 65 * V), *ls = malloc(sizeof(double) * V);
+    int *banned = malloc(sizeof(int) * V);
+    while (n < max_new) {
+        naive_decoder(c, w, enc, T, len, seq, cur, lg);
+        const double *row = lg + (size_t)(cur - 1) * V;
+        log_softmax_d(V, row, ls);
+        naive_banned(ngram, seq, cur, V, banned);
+        int best = -1;
+        for (int v = 0; v < V; v++)
+            if (!banned[v] && (best < 0 || row[v] > row[best]))
+                best = v;
+        if (best == c->eos_token_id)
+            break;
+        out_ids[n] = best;
+        out_lp[n++] = ls[best];
+        seq[cur++] = best;
+    }
+    free(lg), free(ls), free(banned);
+    return n;
+}
+
+/* Hugging Face's beam search on the naive model, recomputing the whole
+ * decoder at each step; lengths count generated tokens including EOS;
+ * ngram > 0 bans repeated n-grams per beam (-inf after the log-softmax). */
+static void naive_beam(const struct t5_config *c, const struct t5_weights *w, const double *enc,
+                       int T, int len, int N, int max_new, double lp, int ngram, int *out_ids,
+                       int *out_n)
+{
+    int banned[64];
     int V = c->vocab_size, M = max_new + 1;
     int *seq = calloc((size_t)N * M, sizeof(int)), *nseq = calloc((size_t)N * M, sizeof(int));
     double *bs = malloc(sizeof(double) * N), *lg = malloc(sizeof(double) * M * V),
@@ -397,8 +447,9 @@ static void naive_beam(const struct t5_config *c, const struct t5_weights *w, co
         for (int j = 0; j < N; j++) {
             naive_decoder(c, w, enc, T, len, seq + j * M, cur, lg);
             log_softmax_d(V, lg + (size_t)(cur - 1) * V, ls);
+            naive_banned(ngram, seq + j * M, cur, V, banned);
             for (int v = 0; v < V; v++) /* float32 as torch adds them */
-                cs[j * V + v] = (float)((float)ls[v] + (float)bs[j]);
+                cs[j * V + v] = banned[v] ? -INFINITY : (float)((float)ls[v] + (float)bs[j]);
         }
         int top[16]; /* top 2N by repeated selection, ties to the lower index */
         for (int k = 0; k < 2 * N; k++) {
@@ -586,7 +637,7 @@ static void test_variant(const struct variant *v, int vi)
     gp.max_new_tokens = 7;
     int gids[3 * 7], gn[3];
     float gsc[3];
-    CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, gids, gn, gsc, &e), 0);
+    CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, gids, gn, gsc, NULL, &e), 0);
     int greedy_ok = 1;
     double *lg1 = malloc(sizeof(double) * 8 * V);
     for (int b = 0; b < B; b++) {
@@ -623,7 +674,9 @@ static void test_variant(const struct variant *v, int vi)
     /* the beam search routine at width 1 == greedy exactly */
     int bids[3 * 7], bn[3];
     CHECK_INT(t5_encode(s, emb, lens, B, T, &e), 0);
-    CHECK_INT(beam(s, B, 1, 7, 1.0f, bids, bn, NULL, &e), 0);
+    struct t5_gen_params gp1 = gp;
+    gp1.n_beams = 1;
+    CHECK_INT(beam(s, B, &gp1, bids, bn, NULL, NULL, &e), 0);
     int eq = 1;
     for (int b = 0; b < B; b++) {
         eq &= bn[b] == gn[b];
@@ -639,11 +692,11 @@ static void test_variant(const struct variant *v, int vi)
             gp.length_penalty = lp;
             gp.max_new_tokens = 5;
             float bsc[3];
-            CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, bids, bn, bsc, &e), 0);
+            CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, bids, bn, bsc, NULL, &e), 0);
             for (int b = 0; b < B; b++) {
                 naive_encoder(&c, w, emb + (size_t)b * T * d, T, lens[b], enc_ref);
                 int rids[8], rn = 0;
-                naive_beam(&c, w, enc_ref, T, lens[b], N, 5, lp, rids, &rn);
+                naive_beam(&c, w, enc_ref, T, lens[b], N, 5, lp, 0, rids, &rn);
                 int ok = rn == bn[b];
                 for (int i = 0; ok && i < rn; i++)
                     ok = rids[i] == bids[b * 5 + i];
@@ -663,7 +716,7 @@ static void test_variant(const struct variant *v, int vi)
 static void test_beam_small_vocab(void)
 {
     struct pl_err e = {0};
-    int early = 0, cases = 0, bad = 0;
+    int early = 0, cases = 0, bad = 0, bad_greedy = 0, greedy_cases = 0, banned_changed = 0;
     for (int vi = 0; vi < 16; vi++) {
         struct t5_config c;
         variant_config(&variants[vi % 2], &c);
@@ -687,24 +740,65 @@ static void test_beam_small_vocab(void)
         static const float lps[] = {0.0f, 0.5f, 1.0f, 2.0f};
         for (int max_new = 4; max_new <= 6; max_new += 2)
             for (int N = 2; N <= 3; N++)
-                for (int li = 0; li < 4; li++) {
-                    struct t5_gen_params gp = {max_new, N, lps[li]};
-                    int ids[6 * 6], n[6];
-                    CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, ids, n, NULL, &e), 0);
-                    for (int b = 0; b < B; b++) {
-                        naive_encoder(&c, w, emb + (size_t)b * T * d, T, lens[b], enc);
-                        int rids[8], rn = 0;
-                        naive_beam(&c, w, enc, T, lens[b], N, max_new, lps[li], rids, &rn);
-                        int ok = rn == n[b];
-                        for (int i = 0; ok && i < rn; i++)
-                            ok = rids[i] == ids[b * max_new + i];
-                        if (!ok && bad++ < 5)
-                            fprintf(stderr, "small vocab model %d: beam %d lp %.1f max %d input %d: "
-                                    "%d tokens, reference %d\n", vi, N, lps[li], max_new, b, n[b], rn);
-                        early += n[b] < max_new;
-                        cases++;
+                for (int li = 0; li < 4; li++)
+                    for (int ng = 0; ng <= 3; ng += vi % 2 ? 3 : 2) {
+                        struct t5_gen_params gp;
+                        t5_gen_params_default(&gp);
+                        gp.max_new_tokens = max_new;
+                        gp.n_beams = N;
+                        gp.length_penalty = lps[li];
+                        gp.no_repeat_ngram = ng;
+                        int caps[6] = {max_new, 2, 3, max_new - 1, 1, max_new};
+                        gp.max_new_each = li % 2 ? caps : NULL;
+                        int ids[6 * 6], n[6];
+                        CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, ids, n, NULL, NULL, &e), 0);
+                        for (int b = 0; b < B; b++) {
+                            naive_encoder(&c, w, emb + (size_t)b * T * d, T, lens[b], enc);
+                            int rids[8], rn = 0, cap = gp.max_new_each ? caps[b] : max_new;
+                            naive_beam(&c, w, enc, T, lens[b], N, cap, lps[li], ng, rids, &rn);
+                            int ok = rn == n[b];
+                            for (int i = 0; ok && i < rn; i++)
+                                ok = rids[i] == ids[b * max_new + i];
+                            if (!ok && bad++ < 5)
+                                fprintf(stderr, "small vocab model %d: beam %d lp %.1f max %d "
+                                        "cap %d ngram %d input %d: %d tokens, reference %d\n", vi,
+                                        N, lps[li], max_new, cap, ng, b, n[b], rn);
+                            early += n[b] < cap;
+                            cases++;
+                        }
                     }
-                }
+        /* greedy with bans and caps against the naive loop, log-probs too */
+        for (int ng = 0; ng <= 3; ng++) {
+            struct t5_gen_params gp;
+            t5_gen_params_default(&gp);
+            gp.max_new_tokens = 6;
+            gp.no_repeat_ngram = ng;
+            int caps[6] = {6, 2, 3, 5, 1, 6};
+            gp.max_new_each = ng % 2 ? caps : NULL;
+            int ids[6 * 6], n[6], plain[6 * 6], pn[6];
+            float lp[6 * 6];
+            CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, ids, n, NULL, lp, &e), 0);
+            gp.no_repeat_ngram = 0;
+            gp.max_new_each = NULL;
+            CHECK_INT(t5_generate(s, emb, lens, B, T, &gp, plain, pn, NULL, NULL, &e), 0);
+            for (int b = 0; b < B; b++) {
+                naive_encoder(&c, w, emb + (size_t)b * T * d, T, lens[b], enc);
+                int rids[8], cap = ng % 2 ? caps[b] : 6;
+                double rlp[8];
+                int rn = naive_greedy(&c, w, enc, T, lens[b], cap, ng, rids, rlp);
+                int ok = rn == n[b];
+                for (int i = 0; ok && i < rn; i++)
+                    ok = rids[i] == ids[b * 6 + i] && fabs(rlp[i] - lp[b * 6 + i]) < 1e-4;
+                if (!ok && bad_greedy++ < 5)
+                    fprintf(stderr, "small vocab model %d: greedy cap %d ngram %d input %d: %d "
+                            "tokens, reference %d\n", vi, cap, ng, b, n[b], rn);
+                greedy_cases++;
+                int same = pn[b] == n[b];
+                for (int i = 0; same && i < n[b]; i++)
+                    same = plain[b * 6 + i] == ids[b * 6 + i];
+                banned_changed += ng > 0 && !same;
+            }
+        }
         free(enc);
         free(emb);
         t5_state_free(s);
@@ -712,6 +806,10 @@ static void test_beam_small_vocab(void)
     }
     CHECKF(bad == 0, "%d of %d beam searches differ from the reference", bad, cases);
     CHECKF(early > cases / 8, "only %d of %d beam results ended with EOS", early, cases);
+    CHECKF(bad_greedy == 0, "%d of %d greedy runs differ from the reference", bad_greedy,
+           greedy_cases);
+    CHECKF(banned_changed > greedy_cases / 8, "n-gram bans changed only %d of %d outputs",
+           banned_changed, greedy_cases);
 }
 
 /* ---- t5_open errors --------------------------------------------------------------- */
@@ -942,7 +1040,7 @@ static void *thread_run(void *p)
     gp.n_beams = 2;
     j->rc = t5_state_init(j->m, 2, j->T, 6, 2, &s, NULL);
     for (int it = 0; it < 20 && j->rc == 0; it++)
-        j->rc = t5_generate(s, j->emb, j->lens, 2, j->T, &gp, j->ids, j->n, NULL, NULL);
+        j->rc = t5_generate(s, j->emb, j->lens, 2, j->T, &gp, j->ids, j->n, NULL, NULL, NULL);
     t5_state_free(s);
     return NULL;
 }

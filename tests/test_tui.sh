@@ -161,6 +161,10 @@ T resize-window -t a -x 100 -y 30
 check a "Prompt health (r1)" "100x30 redraws the charts"
 check a "run 1 ● done" "the run finishes" $((WAIT * 2))
 ls "$TMPD"/xdg/promptlab/runs/*-run1/adapter_config.json >/dev/null 2>&1 && ok || bad "no checkpoint in the runs directory"
+# the picker shows a saved run's settings and score, read from its promptlab.json
+keys a m
+check a "init vocab  N8  LR 0.3  chrf " "the picker describes the saved run"
+keys a Escape
 keys a E
 check a "chart exported:" "chart export"
 EXP=$TMPD/xdg/promptlab/exports
@@ -205,6 +209,16 @@ keys a n
 check a "Snap to words: \"" "snap to words runs"
 keys a c
 check a "Cosine of rows" "melt chart"
+
+# view 2 again: model tuning, the paper's baseline, from the same form
+keys a 2
+keys a Down; keys a Down; keys a Enter                            # Batch -> Seed -> Method: model
+check a "Method     < model >" "method field switches to model"
+keys a s
+check a "run 2 started: model tuning" "model tuning starts"
+check a "run 2 ● done" "the model-tuning run finishes" $((WAIT * 2))
+check a "Weights health (r2)" "health chart of the weights"
+ls "$TMPD"/xdg/promptlab/runs/*-run2/model.safetensors >/dev/null 2>&1 && ok || bad "no model in the run's directory"
 
 # quit: no run is going, so q leaves at once
 keys a q
@@ -258,7 +272,7 @@ grep -q ' icanon' "$TMPD/c.stty" && ok || bad "terminal not restored after SIGTE
 grep -q "saved in" "$TMPD/c.err" && ok || bad "SIGTERM lost the prompt: $(cat "$TMPD/c.err")"
 
 # no sanitizer (make san) or UBSan report in any session
-for s in a b c; do
+for s in a b c d; do
     if grep -q -e "Sanitizer" -e "runtime error" "$TMPD/$s.err"; then
         bad "sanitizer report in session $s"
         cat "$TMPD/$s.err" >&2
@@ -266,6 +280,114 @@ for s in a b c; do
         ok
     fi
 done
+
+# ---- session 4: the classroom (keys, search, sort, themes) -------------------
+start d --samples "'$S'"
+check d "[1 Hard prompt]" "fourth session"
+# Esc and a digit in one burst: Esc leaves the editor, the digit switches views
+keys d e
+check d "editing: Esc done" "e edits the template"
+T send-keys -t d Escape 3
+check d "[3 Side by side]" "Esc then a digit at once is Esc, then the view key"
+# a number typed on after Enter closed the field does not switch views
+keys d 2
+keys d Down; keys d Enter; text d 8; keys d Enter; text d 300
+check d "ignored: digits switch views 1 s after Enter closes a field" "digits after Enter are held back"
+case "$(screen d)" in *"[2 Soft prompt]"*) ok ;; *) bad "a number typed after Enter switched the view"; screen d >&2 ;; esac
+sleep 1.1
+keys d 1
+check d "[1 Hard prompt]" "a digit a second later switches views"
+# / searches the sample rows (any column, case ignored); n and N go on, wrapping
+keys d /
+check d "Search the rows for" "/ asks what to search"
+text d the; keys d Enter
+check d '"the" in row 3 (n next, N previous)' "/ finds the first row after the selection"
+keys d n
+check d '"the" in row 1 (n next, N previous)' "n wraps to the next match"
+keys d N
+check d '"the" in row 3 (n next, N previous)' "N goes back"
+keys d 3
+keys d /; keys d C-u; text d hanoi; keys d Enter
+check d '"hanoi" in row 5' "/ in the side-by-side view"
+# f keeps only the matching rows
+keys d f
+check d 'only rows containing "hanoi"' "f filters"
+rows_shown() { screen d | sed -n '5,10p'; }
+case "$(rows_shown)" in *"Hanoi"*) ok ;; *) bad "the filter lost the matching row" ;; esac
+case "$(rows_shown)" in *"The cat"*) bad "the filter kept a row without the text"; screen d >&2 ;; *) ok ;; esac
+keys d f
+check d 'all rows (f keeps only' "f again shows all"
+keys d /; keys d C-u; text d zzz; keys d Enter
+check d 'no row contains "zzz"' "a search without a match says so"
+# o sorts by the chrF of the hard prompt (no soft prompt yet): best first, then worst first
+hard_scores() {
+    screen d | sed -n '5,10p' | while IFS= read -r line; do
+        printf '%s\n' "$line" | sed 's/[●◕◑○]/@/g' | grep -o '@ *[0-9][0-9]*' | head -n 1 | tr -dc '0-9'; echo
+    done
+}
+end=$(($(date +%s) + WAIT))
+while [ "$(date +%s)" -le "$end" ] && [ "$(hard_scores | grep -c '[0-9]')" -lt 6 ]; do sleep 0.2; done
+keys d o
+check d "rows by the hard prompt's chrF, best first" "o sorts best first"
+s1=$(hard_scores | tr '\n' ' ')
+[ "$(hard_scores | sort -rn | tr '\n' ' ')" = "$s1" ] && ok || bad "rows not best first: $s1"
+keys d o
+check d "worst first" "o again sorts worst first"
+s2=$(hard_scores | tr '\n' ' ')
+[ "$(hard_scores | sort -n | tr '\n' ' ')" = "$s2" ] && ok || bad "rows not worst first: $s2"
+[ "$s1" != "$s2" ] && ok || bad "best first and worst first look the same: $s1"
+keys d o
+check d "rows in their own order" "o a third time restores the order"
+# view 1: o sorts the results by chrF, f filters them too
+keys d 1
+keys d r
+check d "over 6 samples" "view 1 runs"
+v1_scores() { screen d | sed 's/[●◕◑○]/@/g' | grep -o '@ *[0-9][0-9]*' | tr -dc '0-9\n'; }
+end=$(($(date +%s) + WAIT))
+while [ "$(date +%s)" -le "$end" ] && [ "$(v1_scores | grep -c .)" -lt 6 ]; do sleep 0.2; done
+keys d o
+check d "rows by chrF, best first" "o in view 1"
+v=$(v1_scores | tr '\n' ' ')
+[ "$(v1_scores | sort -rn | tr '\n' ' ')" = "$v" ] && [ "$(v1_scores | grep -c .)" -ge 5 ] && ok || bad "view 1 not best first: $v"
+keys d o
+check d "rows by chrF, worst first" "o again in view 1"
+v=$(v1_scores | tr '\n' ' ')
+[ "$(v1_scores | sort -n | tr '\n' ' ')" = "$v" ] && ok || bad "view 1 not worst first: $v"
+keys d E
+check d "table exported: " "E exports view 1's table"
+ls "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.md "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.csv >/dev/null 2>&1 && ok || bad "no view 1 Markdown/CSV export"
+grep -q "Where is the market" "$TMPD"/xdg/promptlab/exports/promptlab-hard-*.csv && ok || bad "view 1 CSV lacks a sample"
+keys d /; keys d C-u; text d market; keys d Enter; keys d f
+check d 'only rows containing "market"' "f in view 1"
+case "$(screen d)" in *"Where is the market"*) ok ;; *) bad "view 1 filter lost the row" ;; esac
+case "$(screen d)" in *"I like green tea"*) bad "view 1 filter kept another row" ;; *) ok ;; esac
+keys d f
+# a classification data set chosen in the form fills Init text with its labels
+C=$TMPD/classes.jsonl
+cat >"$C" <<'EOF'
+{"source": "We like zebras.", "target": "animals", "label": "animals"}
+{"source": "Rice with fish.", "target": "food", "label": "food"}
+{"source": "The owls sleep.", "target": "animals", "label": "animals"}
+{"source": "It rains today.", "target": "weather", "label": "weather"}
+EOF
+keys d 2
+keys d Up; keys d Enter
+check d "Training data (JSONL)" "Enter on Data opens the data picker"
+keys d End; keys d Enter; keys d C-u; text d "$C"; keys d Enter
+check d "labels animals,food,weather" "the set's labels are named"
+keys d Down; keys d Down; keys d Right; keys d Right
+check d "Init       < labels >" "init switched to labels"
+check d "Init text  animals,food,wea" "Init text holds the set's labels"
+# the picker marks what is in use: the model, the sample set; for the form, its data
+keys d m
+check d "Pick a model, sample set or soft prompt" "picker in session d"
+check d "* samples.jsonl" "the picker marks the sample set in use"
+check d "* model " "the picker marks the model in use"
+keys d Escape
+keys d Up; keys d Up; keys d Enter
+check d "Pick the training data" "the data picker again"
+check d "* classes.jsonl" "the data picker marks the form's data set"
+keys d Escape
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its

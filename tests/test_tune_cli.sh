@@ -60,8 +60,53 @@ for init in random vocab "text:translate English to German" "labels:yes,no"; do
     expect_status "init $init" $rc 0
 done
 run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --init bogus --steps 1
-expect_status "bad init" $rc 1
-expect_contains "bad init message" "$err" "unknown --init"
+expect_status "bad init" $rc 2
+expect_contains "bad init message" "$err" "unknown init 'bogus'"
+run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --init "labels:yes,,no" --steps 1
+expect_status "empty label" $rc 1
+expect_contains "empty label message" "$err" "class label 2 is empty"
+printf '{"source": "a", "target": "b"}\n' >"$TMPD/one.jsonl"
+run $PROMPTLAB tune --data "$TMPD/one.jsonl" --out "$TMPD/i" --steps 1
+expect_status "one example" $rc 1
+expect_contains "one example message" "$err" "too few to hold some out for validation"
+
+# Exact resume: 6 steps, stop, 6 more from the checkpoint = 12 at once.
+run $PROMPTLAB tune --data "$D" --out "$TMPD/u12" --length 4 --steps 12 --batch 4 --eval-every 3 --optimizer adam --lr 0.01
+run $PROMPTLAB tune --data "$D" --out "$TMPD/u6" --length 4 --steps 6 --batch 4 --eval-every 3 --optimizer adam --lr 0.01
+[ -s "$TMPD/u6/checkpoint/trainer.safetensors" ] && ok || bad "tune wrote no checkpoint"
+run $PROMPTLAB tune --data "$D" --out "$TMPD/u6" --resume "$TMPD/u6" --steps 12
+expect_status "exact resume" $rc 0
+cmp -s "$TMPD/u12/adapter_model.safetensors" "$TMPD/u6/adapter_model.safetensors" && ok || bad "resumed run differs from the uninterrupted one"
+
+# Model tuning: every weight of a copy, saved as a model directory that the
+# other commands open; the summary counts what was trained.
+run $PROMPTLAB tune --data "$D" --out "$TMPD/mt" --method model --steps 4 --batch 4 --eval-every 2
+expect_status "tune --method model" $rc 0
+expect_contains "model tuning counts" "$out" "trained 2221056 of 2221056 parameters (100%)"
+for f in config.json model.safetensors tokenizer.json promptlab-run.json; do
+    [ -s "$TMPD/mt/$f" ] && ok || bad "model tuning wrote no $f"
+done
+expect_contains "run record" "$(cat "$TMPD/mt/promptlab-run.json")" '"method":	"model"'
+run $PROMPTLAB translate --model "$TMPD/mt" "the cat"
+expect_status "translate with the tuned model" $rc 0
+run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --method bogus
+expect_status "bad method" $rc 2
+run $PROMPTLAB tune --data "$D" --out "$TMPD/i" --length 4 --steps 2 --batch 4
+expect_contains "prompt tuning counts" "$out" "trained 256 of 2221056 parameters"
+
+# Ctrl-C: the best prompt so far is saved and the exit status is 130.
+$PROMPTLAB tune --data "$D" --out "$TMPD/int" --length 4 --steps 1000000 --batch 4 --eval-every 1 \
+    >"$TMPD/out" 2>"$TMPD/err" &
+pid=$!
+i=0
+while [ ! -s "$TMPD/int/adapter_model.safetensors" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid
+rc=$?
+expect_status "tune after Ctrl-C" $rc 130
+expect_contains "Ctrl-C message" "$(cat "$TMPD/err")" "the best prompt (step"
+run $PROMPTLAB translate --soft "$TMPD/int" "the cat"
+expect_status "the prompt saved at Ctrl-C loads" $rc 0
 
 # eval: one row per prompt.
 run $PROMPTLAB eval --data "$D" --hard 'translate English to German: {source}' --soft "$TMPD/p"
@@ -130,7 +175,7 @@ expect_contains "NaN model message" "$err" "model.safetensors: tensor shared.wei
 run $PROMPTLAB tune --data "$D" --valid "$D" --out "$TMPD/nan" --length 4 --steps 20 --batch 4 \
     --optimizer adam --lr 1e38
 expect_status "overflow" $rc 1
-expect_contains "overflow message" "$err" "the prompt overflowed at step "
+expect_contains "overflow message" "$err" "the values overflowed at step "
 expect_contains "overflow keeps the prompt" "$err" "is saved in $TMPD/nan"
 [ -s "$TMPD/nan/adapter_model.safetensors" ] && ok || bad "overflowing run kept no prompt"
 run $PROMPTLAB tune --data "$D"

@@ -979,6 +979,67 @@ static bool xml_well_formed(const char *s)
     return depth == 0 && roots == 1;
 }
 
+/* The figure features of `promptlab experiment`: categories on x, K/M tick
+ * labels, dots, error bars, a legend that wraps and a wrapped caption. */
+static void test_export_svg_figure(void)
+{
+    double x[] = {0, 1, 2}, a[] = {10, 20, 30}, b[] = {1.5e6, 2.5e6, 1e6}, ea[] = {2, NAN, 5};
+    double eb[] = {NAN, 1e6, NAN};
+    const double *errs[2] = {ea, eb};
+    const char *names[] = {"random", "vocab", "class labels"};
+    struct ui_series s[2] = {{"a series with a long name that fills much of a row", x, a, 3, 0},
+                             {"another long legend entry that cannot fit beside it", x, b, 3, 1}};
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    p.x_names = names;
+    p.n_x_names = 3;
+    p.markers = true;
+    p.si_labels = true;
+    p.y_err = errs;
+    p.caption = "Test set in (600 examples), accuracy; mean over 3 seeds; prompt tuning 300 "
+                "steps, adafactor lr 0.3; model tuning 300 steps, adafactor lr 0.001.";
+    struct ui_axis xa, ya;
+    CHECK(ui_chart_axes(&xa, &ya, s, 2, &p, 8, 5, NULL) == 0);
+    CHECK_INT(xa.n_ticks, 3);
+    CHECK_STR(xa.labels[2], "class labels");
+    CHECK(xa.min == -0.5 && xa.max == 2.5);
+    CHECK(ya.max >= 3.5e6); /* the error bars inside the range */
+    bool mega = false;
+    for (int i = 0; i < ya.n_ticks; i++)
+        mega |= strcmp(ya.labels[i], "1M") == 0 || strcmp(ya.labels[i], "2M") == 0;
+    CHECK(mega);
+    struct pl_err e = {0};
+    CHECK(ui_export_chart_svg(tmp_path("fig.svg"), s, 2, &p, 480, 400, &e) == 0);
+    char *svg = read_back("fig.svg");
+    CHECK(svg != NULL);
+    if (!svg)
+        return;
+    CHECK(xml_well_formed(svg));
+    CHECK(strstr(svg, ">class labels</text>") != NULL);
+    CHECK_INT(count(svg, "<circle "), 6);   /* a dot per point */
+    CHECK_INT(count(svg, " h8\"/>"), 3);   /* error bars where ea and eb are finite */
+    /* the two legend entries do not fit one 480-pixel row: two rows */
+    const char *l1 = strstr(svg, ">a series with"), *l2 = strstr(svg, ">another long");
+    CHECK(l1 && l2);
+    /* the caption wraps into lines of grey text under the legend */
+    const char *cap = strstr(svg, "<g font-size=\"12\" fill=\"#555555\">");
+    CHECK(cap != NULL);
+    CHECK(cap && count(cap, "<text ") >= 2);
+    CHECK(cap && strstr(cap, "Test set in (600 examples)") != NULL);
+    /* legend rows: the second entry's line sits 22 pixels below the first's */
+    double y1 = 0, y2 = 0;
+    const char *ln1 = strstr(svg, "<g font-size=\"13\">");
+    if (ln1 && (ln1 = strstr(ln1, "y1=\"")))
+        y1 = atof(ln1 + 4);
+    const char *ln2 = ln1 ? strstr(ln1 + 4, "y1=\"") : NULL;
+    if (ln2)
+        y2 = atof(ln2 + 4);
+    CHECKF(fabs(y2 - y1 - 22) < 0.01, "legend rows at %g and %g", y1, y2);
+    free(svg);
+    /* a caption too long for the image leaves no room for a plot */
+    CHECK(ui_export_chart_svg(tmp_path("fig.svg"), s, 2, &p, 480, 130, &e) == PL_ERANGE);
+}
+
 static void test_export_svg(void)
 {
     double y1[] = {4.0, 2.5, 1.2, NAN, 0.8, 0.6};
@@ -1209,6 +1270,35 @@ static void test_draw(void)
     setlocale(LC_ALL, "C");
 }
 
+static const double order_keys[] = {0.5, NAN, 0.9, 0.5, 0.1, 0.9};
+
+static double order_key(void *ctx, int row)
+{
+    (void)ctx;
+    return order_keys[row];
+}
+
+static bool order_keep(void *ctx, int row)
+{
+    (void)ctx;
+    return row != 4;
+}
+
+/* Rows as shown: filtered, sorted both ways, ties in their own order, NAN last. */
+static void test_rows_order(void)
+{
+    int o[6];
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_NONE, NULL), 6);
+    CHECK(o[0] == 0 && o[1] == 1 && o[5] == 5);
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_DESC, NULL), 6);
+    CHECK(o[0] == 2 && o[1] == 5 && o[2] == 0 && o[3] == 3 && o[4] == 4 && o[5] == 1);
+    CHECK_INT(ui_rows_order(o, 6, NULL, order_key, UI_SORT_ASC, NULL), 6);
+    CHECK(o[0] == 4 && o[1] == 0 && o[2] == 3 && o[3] == 2 && o[4] == 5 && o[5] == 1);
+    CHECK_INT(ui_rows_order(o, 6, order_keep, order_key, UI_SORT_DESC, NULL), 5);
+    CHECK(o[0] == 2 && o[1] == 5 && o[2] == 0 && o[3] == 3 && o[4] == 1);
+    CHECK_INT(ui_rows_order(o, 0, NULL, order_key, UI_SORT_DESC, NULL), 0);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_widgets.XXXXXX");
@@ -1231,7 +1321,9 @@ int main(void)
     test_chart_raster();
     test_table_layout();
     test_list();
+    test_rows_order();
     test_export_svg();
+    test_export_svg_figure();
     test_export_tables();
     test_draw();
 
@@ -1249,7 +1341,7 @@ int main(void)
     }
     if (d)
         closedir(d);
-    CHECK_INT(files, 3); /* chart.svg, t.md, t.csv */
+    CHECK_INT(files, 4); /* chart.svg, fig.svg, t.md, t.csv */
     rmdir(tmpdir);
     TEST_END();
 }

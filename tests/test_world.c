@@ -90,6 +90,49 @@ static void check_clause(const struct world *w, const struct clause *c, const ch
     CHECK_STR(s.text[L_VI], vi);
 }
 
+/* An English sentence as the split sees it, whatever way it was typed:
+ * lower case, no final punctuation, single spaces, contractions undone,
+ * American spelling. */
+static void canon(char *s)
+{
+    static const char *const from[] = {
+        "don't", "doesn't", "didn't", "won't", "isn't", "aren't", "wasn't", "weren't", "can't",
+        "mustn't", "i'm", "you're", "we're", "they're", "it's", "he's", "she's", "that's",
+        "there's", "what's", "i'll", "you'll", "we'll", "they'll", "cannot", "colours", "colour",
+        "grey", "neighbours", "neighbour", "favourite", "travelled", "travelling", "theatre",
+        "centre", "jewellery", "mum"};
+    static const char *const to[] = {
+        "do not", "does not", "did not", "will not", "is not", "are not", "was not",
+        "were not", "cannot", "must not", "i am", "you are", "we are", "they are", "it is",
+        "he is", "she is", "that is", "there is", "what is", "i will", "you will", "we will",
+        "they will", "can not", "colors", "color", "gray", "neighbors", "neighbor", "favorite",
+        "traveled", "traveling", "theater", "center", "jewelry", "mom"};
+    char *d = s;
+    for (char *p = s; *p; p++) {
+        if (*p == ' ' && (d == s || d[-1] == ' '))
+            continue;
+        *d++ = *p >= 'A' && *p <= 'Z' ? (char)(*p + 32) : *p;
+    }
+    while (d > s && strchr(".?! ", d[-1]))
+        d--;
+    *d = 0;
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        size_t k = strlen(from[i]);
+        for (char *p = s; (p = strstr(p, from[i]));) {
+            bool word = (p == s || p[-1] == ' ' || p[-1] == '"') &&
+                        (!p[k] || strchr(" ,.?!\"", p[k]));
+            if (!word) {
+                p += k;
+                continue;
+            }
+            char tmp[1024];
+            snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to[i], p + k);
+            strcpy(s, tmp);
+            p += strlen(to[i]);
+        }
+    }
+}
+
 /* ---- the data ---- */
 
 static void test_load(const struct world *w)
@@ -160,7 +203,8 @@ static void test_bad_data(void)
     static const char *const files[] = {
         "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
         "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
-        "phrasings.txt", "templates.txt", "labels.txt",
+        "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
+        "modals.txt", "reasons.txt", "favorites.txt",
     };
     size_t nf = sizeof files / sizeof *files;
     for (size_t i = 0; i < nf; i++) {
@@ -227,6 +271,53 @@ static void test_bad_data(void)
     rmdir(dir);
 }
 
+/* A selector word that is both a noun and another noun's tag is refused
+ * ("rain" the weather and the tag of raincoats and umbrellas): such a word
+ * once put farm animals among the places to visit and the sea among the
+ * animals that swim. */
+static void test_bad_selector(void)
+{
+    char dir[] = "/tmp/test_world_sel.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    static const char *const files[] = {
+        "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
+        "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
+        "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
+        "modals.txt", "reasons.txt", "favorites.txt",
+    };
+    size_t nf = sizeof files / sizeof *files;
+    for (size_t i = 0; i < nf; i++) {
+        char src[256], dst[256], *text;
+        size_t len;
+        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        CHECK(pl_read_file(src, &text, &len, NULL) == 0);
+        if (strcmp(files[i], "verbs.txt") == 0) {
+            const char *from = "subject  people marine aquatic dog", *to = "subject  people rain";
+            char *p = strstr(text, from);
+            CHECK(p != NULL);
+            if (p) {
+                memcpy(p, to, strlen(to));
+                memset(p + strlen(to), ' ', strlen(from) - strlen(to));
+            }
+        }
+        CHECK(pl_write_file_atomic(dst, text, len, NULL) == 0);
+        free(text);
+    }
+    struct world *w = NULL;
+    struct pl_err e = {0};
+    CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
+    CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'rain' is the noun"), "message: %s",
+           e.msg);
+    world_free(w);
+    for (size_t i = 0; i < nf; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 /* ---- grammar ---- */
 
 static void test_agreement(const struct world *w)
@@ -272,8 +363,9 @@ static void test_agreement(const struct world *w)
     CHECK_STR(np_text(w, &p, L_FR, 0), "Un vieil ordinateur");
     p = np_make(N(w, "bird"), D_DEF, true, A(w, "beautiful"));
     CHECK_STR(np_text(w, &p, L_FR, 0), "Les beaux oiseaux");
+    /* brand-new things are neuf, after the noun */
     p = np_make(N(w, "car"), D_INDEF, false, A(w, "new"));
-    CHECK_STR(np_text(w, &p, L_FR, 0), "Une nouvelle voiture");
+    CHECK_STR(np_text(w, &p, L_FR, 0), "Une voiture neuve");
     /* elision, and none before an h aspiré */
     p = np_make(N(w, "tree"), D_DEF, false, -1);
     CHECK_STR(np_text(w, &p, L_FR, 0), "L'arbre");
@@ -330,10 +422,24 @@ static void test_vietnamese(const struct world *w)
     p = np_make(cat, D_POSS, false, -1);
     p.poss = P(w, "i");
     CHECK_STR(np_text(w, &p, L_VI, 0), "Con mèo của tôi");
-    /* kinship: the possessor follows the bare noun */
+    /* kinship: "tôi" follows the bare noun; other possessors take "của"
+     * ("dì họ", "bà cô", "ông bạn" would be other relatives, or "pal") */
     p = np_make(N(w, "mother"), D_POSS, false, -1);
+    p.poss = P(w, "i");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ tôi");
+    p.poss = P(w, "we");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ chúng tôi");
     p.poss = P(w, "she");
-    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ cô ấy");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Mẹ của cô ấy");
+    p = np_make(N(w, "aunt"), D_POSS, false, -1);
+    p.poss = P(w, "they");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Dì của họ");
+    p = np_make(N(w, "grandmother"), D_POSS, false, -1);
+    p.poss = P(w, "she");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Bà của cô ấy");
+    p = np_make(N(w, "grandfather"), D_POSS, false, -1);
+    p.poss = P(w, "you");
+    CHECK_STR(np_text(w, &p, L_VI, 0), "Ông của bạn");
     p = np_make(N(w, "book"), D_DEF, false, -1);
     CHECK_STR(np_text(w, &p, L_VI, 0), "Quyển sách");
     p = np_make(N(w, "table"), D_INDEF, false, -1);
@@ -524,7 +630,7 @@ static void test_kinds(const struct world *w)
             ok++;
             for (int l = 0; l < N_LANG; l++) {
                 size_t n = strlen(s.text[l]);
-                CHECKF(n > 3 && strchr(".?!", s.text[l][n - 1]), "%s: '%s'", world_kind_names[k],
+                CHECKF(n > 2 && strchr(".?!", s.text[l][n - 1]), "%s: '%s'", world_kind_names[k],
                        s.text[l]);
                 CHECKF(!strstr(s.text[l], "  ") && !strstr(s.text[l], " ."),
                        "spacing: '%s'", s.text[l]);
@@ -534,6 +640,771 @@ static void test_kinds(const struct world *w)
             CHECK_STR(s2.text[L_EN], s.text[L_EN]);
         }
     CHECKF(ok > N_KIND * 45, "%d sentences built", ok);
+}
+
+/* ---- the native speakers' review (issue 11) ---- */
+
+static const struct widiom *idiom_of(const struct world *w, const char *en)
+{
+    for (int k = 0; k < w->n_idioms; k++)
+        if (strcmp(w->idioms[k].en, en) == 0)
+            return &w->idioms[k];
+    CHECKF(false, "no idiom '%s'", en);
+    return &w->idioms[0];
+}
+
+static const struct wframe *frame_of(const struct world *w, const char *id)
+{
+    for (int k = 0; k < w->n_frames; k++)
+        if (strcmp(w->frames[k].id, id) == 0)
+            return &w->frames[k];
+    CHECKF(false, "no frame '%s'", id);
+    return &w->frames[0];
+}
+
+static const char *framed_text(const struct world *w, const char *frame, const char *clause,
+                               int lang)
+{
+    static char buf[1024];
+    world_framed(w, frame_of(w, frame), clause, lang, buf, sizeof buf);
+    return buf;
+}
+
+static void test_review(const struct world *w)
+{
+    struct clause c;
+    int she = P(w, "she"), he = P(w, "he");
+
+    /* vi: the negated past keeps đã */
+    clause_init(&c, V(w, "wash"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "plate"), D_DEF, true, -1);
+    check_clause(w, &c, "She did not wash the plates.", "Ella no lavó los platos.",
+                 "Elle n'a pas lavé les assiettes.", "Cô ấy đã không rửa những cái đĩa.");
+
+    /* vi: northern words; the bull is bò đực (bò tót is the gaur) */
+    CHECK_STR(w->nouns[N(w, "fork")].vi, "dĩa");
+    CHECK_STR(w->nouns[N(w, "bull")].vi, "bò đực");
+    CHECK_STR(w->places[world_place_index(w, "zoo")].at[L_VI], "ở vườn thú");
+    CHECK_STR(w->places[world_place_index(w, "bakery")].at[L_VI], "ở hiệu bánh");
+    /* vi: a drum is beaten ("đánh trống"), whatever verb plays it */
+    clause_init(&c, V(w, "play_drum"));
+    c.s.pron = he;
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "drum"), D_GENERIC, false, -1);
+    check_clause(w, &c, "He plays the drum.", "Él toca el tambor.", "Il joue du tambour.",
+                 "Anh ấy đánh trống.");
+    int drum = N(w, "drum");
+    for (int i = 0; i < w->n_verbs; i++)
+        if (w->verbs[i].obj.n && w->verbs[i].obj.has[drum] && !strcmp(w->verbs[i].en[0], "play"))
+            CHECKF(strcmp(w->verbs[i].vi, "đánh") == 0, "verb %s plays the drum in Vietnamese "
+                   "with '%s'", w->verbs[i].id, w->verbs[i].vi);
+    /* vi: a "có ... không?" frame around a clause with "không" is rephrased */
+    CHECK_STR(framed_text(w, "know", "Cái đó không hợp gu tôi.", L_VI),
+              "Bạn có biết rằng cái đó không hợp gu tôi?");
+    CHECK_STR(framed_text(w, "youthink", "Chúng tôi không cùng quan điểm.", L_VI),
+              "Bạn có nghĩ rằng chúng tôi không cùng quan điểm?");
+    CHECK_STR(framed_text(w, "know", "Trời mưa như trút nước.", L_VI),
+              "Bạn có biết là trời mưa như trút nước không?");
+    /* frames keep the capital of a proper noun, and only then */
+    CHECK_STR(framed_text(w, "think", "Dios los cría y ellos se juntan.", L_ES),
+              "Creo que Dios los cría y ellos se juntan.");
+    CHECK_STR(framed_text(w, "think", "Llueve a cántaros.", L_ES), "Creo que llueve a cántaros.");
+    CHECK_STR(framed_text(w, "think", "Rome wasn't built in a day.", L_EN),
+              "I think that Rome wasn't built in a day.");
+
+    /* es: sonrió; the past of "love" is quería (a state) */
+    CHECK_STR(w->verbs[V(w, "smile")].es[VT_PAST][P_3SG], "sonrió");
+    CHECK_STR(w->verbs[V(w, "love")].es[VT_PAST][P_3SG], "quería");
+    /* es: the perfect for a past of today; the preterite for another day */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.dest = world_place_index(w, "market");
+    c.time = world_time_index(w, "this_morning");
+    check_clause(w, &c, "She went to the market this morning.",
+                 "Ella ha ido al mercado esta mañana.", "Elle est allée au marché ce matin.",
+                 "Sáng nay cô ấy đã đi chợ.");
+    c.time = world_time_index(w, "today");
+    c.neg = true;
+    check_clause(w, &c, "She did not go to the market today.",
+                 "Ella no ha ido al mercado hoy.", "Elle n'est pas allée au marché aujourd'hui.",
+                 "Hôm nay cô ấy đã không đi chợ.");
+    c.time = world_time_index(w, "yesterday");
+    c.neg = false;
+    check_clause(w, &c, "She went to the market yesterday.", "Ella fue al mercado ayer.",
+                 "Elle est allée au marché hier.", "Hôm qua cô ấy đã đi chợ.");
+    /* es: questions drop the subject pronoun */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = he;
+    c.tense = T_PRES;
+    c.question = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "Does he eat fish?", "¿Come pescado?",
+                 "Est-ce qu'il mange du poisson ?", "Anh ấy có ăn cá không?");
+
+    /* fr: shopping is "faire les magasins" ("faire les courses" is buying food) */
+    clause_init(&c, V(w, "shop"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.time = world_time_index(w, "yesterday");
+    check_clause(w, &c, "She went shopping yesterday.", "Ella fue de compras ayer.",
+                 "Elle a fait les magasins hier.", "Hôm qua cô ấy đã đi mua sắm.");
+
+    /* idioms */
+    CHECK_STR(idiom_of(w, "Don't make a mountain out of a molehill.")->idiomatic[L_VI],
+              "Đừng có chuyện bé xé ra to.");
+    CHECK_STR(idiom_of(w, "Let's go Dutch.")->idiomatic[L_VI], "Mỗi người tự trả phần mình nhé.");
+    CHECK_STR(idiom_of(w, "Break a leg!")->literal[L_VI], "Hãy bẻ gãy một cái chân!");
+    CHECK_STR(idiom_of(w, "Break a leg!")->literal[L_FR], "Casse une jambe !");
+    CHECK_STR(idiom_of(w, "Don't be a chicken!")->literal[L_VI], "Đừng làm một con gà!");
+    CHECK_STR(idiom_of(w, "I'm all ears.")->literal[L_VI], "Tôi toàn là tai.");
+    CHECK_STR(idiom_of(w, "I'm all ears.")->idiomatic[L_FR], "Je suis tout oreilles.");
+    CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_ES], "No vemos ojo a ojo.");
+    CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_FR],
+              "Nous ne voyons pas œil à œil.");
+    CHECK_STR(idiom_of(w, "The ball is in your court.")->literal[L_FR],
+              "La balle est sur ton court.");
+    /* idioms as people say them: "spill the beans", "She spilled the beans." */
+    const struct widiom *beans = idiom_of(w, "Come on, spill the beans!");
+    CHECK(beans->core.en && strcmp(beans->core.en, "spill the beans") == 0);
+    CHECK(beans->core.idiomatic[L_ES] && strcmp(beans->core.idiomatic[L_ES], "desembuchar") == 0);
+    CHECK(beans->n_uses >= 1 && strcmp(beans->uses[0].en, "She spilled the beans.") == 0);
+    CHECK(beans->n_uses >= 1 && strcmp(beans->uses[0].idiomatic[L_FR],
+                                       "Elle a craché le morceau.") == 0);
+    int cores = 0;
+    for (int k = 0; k < w->n_idioms; k++)
+        cores += w->idioms[k].core.en != NULL;
+    CHECKF(cores >= 10, "%d idioms with their bare phrase", cores);
+}
+
+/* Draw sentences of one kind until the English is `en`; then the others
+ * must be es, fr and vi.  Fails when the kind never says `en`. */
+static void check_kind(const struct world *w, int kind, const char *en, const char *es,
+                       const char *fr, const char *vi)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 99);
+    for (int i = 0; i < 200000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, kind, 0, &s) != 0 || strcmp(s.text[L_EN], en) != 0)
+            continue;
+        CHECK_STR(s.text[L_ES], es);
+        CHECK_STR(s.text[L_FR], fr);
+        CHECK_STR(s.text[L_VI], vi);
+        return;
+    }
+    CHECKF(false, "%s never says \"%s\"", world_kind_names[kind], en);
+}
+
+static int M(const struct world *w, const char *id)
+{
+    for (int i = 0; i < w->n_modals; i++)
+        if (strcmp(w->modals[i].id, id) == 0)
+            return i;
+    CHECKF(false, "no modal '%s'", id);
+    return 0;
+}
+
+static int R(const struct world *w, const char *id)
+{
+    for (int i = 0; i < w->n_reasons; i++)
+        if (strcmp(w->reasons[i].id, id) == 0)
+            return i;
+    CHECKF(false, "no reason '%s'", id);
+    return 0;
+}
+
+static void check_sentence(const struct sentence *s, const char *en, const char *es,
+                           const char *fr, const char *vi)
+{
+    CHECK_STR(s->text[L_EN], en);
+    CHECK_STR(s->text[L_ES], es);
+    CHECK_STR(s->text[L_FR], fr);
+    CHECK_STR(s->text[L_VI], vi);
+}
+
+/* The sentence kinds a class types (issue 11). */
+static void test_new_kinds(const struct world *w)
+{
+    struct sentence s = {.langs = (1u << N_LANG) - 1};
+    struct subj i = {.pron = P(w, "i")}, you = {.pron = P(w, "you")}, she = {.pron = P(w, "she")};
+    /* states: tener / avoir, and "feel" with its object pronoun */
+    world_describe(w, &you, A(w, "hungry"), T_PRES, -1, false, true, false, -1, &s);
+    check_sentence(&s, "Are you hungry?", "¿Tienes hambre?", "Est-ce que tu as faim ?",
+                   "Bạn có đói không?");
+    world_describe(w, &i, A(w, "thirsty"), T_PRES, -1, false, false, false, -1, &s);
+    check_sentence(&s, "I am very thirsty.", "Tengo mucha sed.", "J'ai très soif.",
+                   "Tôi rất khát.");
+    world_describe(w, &i, A(w, "cold_person"), T_PRES, -1, true, false, false, -1, &s);
+    check_sentence(&s, "I am not cold.", "No tengo frío.", "Je n'ai pas froid.",
+                   "Tôi không lạnh.");
+    world_describe(w, &i, A(w, "tired"), T_PRES, -1, true, false, true, -1, &s);
+    check_sentence(&s, "I do not feel tired.", "No me siento cansado.",
+                   "Je ne me sens pas fatigué.", "Tôi không thấy mệt.");
+    world_describe(w, &she, A(w, "sad"), T_PRES, world_time_index(w, "today"), false, false,
+                   true, -1, &s);
+    check_sentence(&s, "She feels very sad today.", "Se siente muy triste hoy.",
+                   "Elle se sent très triste aujourd'hui.", "Hôm nay cô ấy thấy rất buồn.");
+    world_describe(w, &you, A(w, "sick"), T_PRES, -1, false, true, true, -1, &s);
+    check_sentence(&s, "Do you feel sick?", "¿Te sientes enfermo?",
+                   "Est-ce que tu te sens malade ?", "Bạn có thấy ốm không?");
+    /* greetings and courtesy, placeholders filled */
+    check_kind(w, K_GREETING, "See you on Monday!", "¡Hasta el lunes!", "À lundi !",
+               "Hẹn gặp lại vào thứ Hai!");
+    check_kind(w, K_GREETING, "Her name is Lan.", "Se llama Lan.", "Elle s'appelle Lan.",
+               "Cô ấy tên là Lan.");
+    check_kind(w, K_GREETING, "I am seven years old.", "Tengo siete años.", "J'ai sept ans.",
+               "Tôi bảy tuổi.");
+    check_kind(w, K_GREETING, "Thank you very much!", "¡Muchas gracias!", "Merci beaucoup !",
+               "Cảm ơn bạn rất nhiều!");
+
+    /* modals: the infinitive after them; French "de" after a negation */
+    struct clause c;
+    clause_init(&c, V(w, "swim"));
+    c.s = i;
+    world_modal(w, M(w, "can"), &c, &s);
+    check_sentence(&s, "I can swim.", "Puedo nadar.", "Je peux nager.", "Tôi có thể bơi.");
+    clause_init(&c, V(w, "go"));
+    c.s.pron = P(w, "we");
+    c.dest = world_place_index(w, "school");
+    c.time = world_time_index(w, "tomorrow");
+    world_modal(w, M(w, "have_to"), &c, &s);
+    check_sentence(&s, "We have to go to school tomorrow.", "Tenemos que ir a la escuela mañana.",
+                   "Nous devons aller à l'école demain.",
+                   "Ngày mai chúng tôi phải đi đến trường.");
+    clause_init(&c, V(w, "eat"));
+    c.s = i;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "meat"), D_BARE, false, -1);
+    world_modal(w, M(w, "want"), &c, &s);
+    check_sentence(&s, "I do not want to eat meat.", "No quiero comer carne.",
+                   "Je ne veux pas manger de viande.", "Tôi không muốn ăn thịt.");
+    clause_init(&c, V(w, "drink"));
+    c.s = you;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "coffee"), D_BARE, false, -1);
+    world_modal(w, M(w, "must"), &c, &s);
+    check_sentence(&s, "You must not drink coffee.", "No debes beber café.",
+                   "Tu ne dois pas boire de café.", "Bạn không được uống cà phê.");
+    clause_init(&c, V(w, "dance"));
+    c.s.np = np_make(N(w, "sister"), D_POSS, false, -1);
+    c.s.np.poss = P(w, "i");
+    world_modal(w, M(w, "would_like"), &c, &s);
+    check_sentence(&s, "My sister would like to dance.", "A mi hermana le gustaría bailar.",
+                   "Ma sœur voudrait danser.", "Chị gái tôi muốn nhảy múa.");
+    clause_init(&c, V(w, "buy"));
+    c.s = she;
+    c.neg = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    world_modal(w, M(w, "need"), &c, &s);
+    check_sentence(&s, "She does not need to buy bread.", "Ella no necesita comprar pan.",
+                   "Elle n'a pas besoin d'acheter de pain.", "Cô ấy không cần mua bánh mì.");
+
+    /* requests: "me" glued to the Spanish infinitive, before the French one */
+    clause_init(&c, V(w, "help"));
+    c.s = you;
+    world_request(w, M(w, "can"), false, false, true, &c, &s);
+    check_sentence(&s, "Can you help me?", "¿Puedes ayudarme?", "Est-ce que tu peux m'aider ?",
+                   "Bạn có thể giúp tôi không?");
+    clause_init(&c, V(w, "give"));
+    c.s = you;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "salt"), D_DEF, false, -1);
+    world_request(w, M(w, "could"), false, true, true, &c, &s);
+    check_sentence(&s, "Could you please give me the salt?", "¿Podrías darme la sal, por favor?",
+                   "Est-ce que tu pourrais me donner le sel, s'il te plaît ?",
+                   "Bạn làm ơn đưa cho tôi muối được không?");
+    clause_init(&c, V(w, "go"));
+    c.s = i;
+    c.dest = world_place_index(w, "park");
+    world_request(w, M(w, "can"), true, false, false, &c, &s);
+    check_sentence(&s, "Can I go to the park?", "¿Puedo ir al parque?",
+                   "Est-ce que je peux aller au parc ?",
+                   "Tôi có thể đi đến công viên được không?");
+
+    /* let's */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = P(w, "we");
+    c.dest = world_place_index(w, "park");
+    world_lets(w, &c, &s);
+    check_sentence(&s, "Let's go to the park!", "¡Vamos al parque!", "Allons au parc !",
+                   "Chúng ta cùng đi đến công viên nhé!");
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = P(w, "we");
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    world_lets(w, &c, &s);
+    check_sentence(&s, "Let's eat bread!", "¡Vamos a comer pan!", "Mangeons du pain !",
+                   "Chúng ta cùng ăn bánh mì nhé!");
+
+    /* because and when: the pronoun of the person agrees with it (ellas,
+     * elles); Spanish and Vietnamese leave it out; the past of a state is
+     * the imperfect */
+    clause_init(&c, V(w, "sleep"));
+    c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
+    c.tense = T_PROG;
+    world_reason(w, R(w, "tired_sleep"), &c, false, false, &s);
+    check_sentence(&s, "The girls are sleeping because they are tired.",
+                   "Las niñas están durmiendo porque están cansadas.",
+                   "Les filles dorment parce qu'elles sont fatiguées.",
+                   "Những cô bé đang ngủ vì mệt.");
+    clause_init(&c, V(w, "eat"));
+    c.s = she;
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "soup"), D_BARE, false, -1);
+    world_reason(w, R(w, "hungry_eat"), &c, false, true, &s);
+    check_sentence(&s, "She ate soup because she was very hungry.",
+                   "Ella comió sopa porque tenía mucha hambre.",
+                   "Elle a mangé de la soupe parce qu'elle avait très faim.",
+                   "Cô ấy đã ăn súp vì rất đói.");
+    clause_init(&c, V(w, "stay"));
+    c.s.pron = P(w, "we");
+    c.loc = world_place_index(w, "home");
+    world_reason(w, R(w, "rain_home"), &c, true, false, &s);
+    check_sentence(&s, "When it rains, we stay at home.", "Cuando llueve, nos quedamos en casa.",
+                   "Quand il pleut, nous restons à la maison.", "Khi trời mưa, chúng tôi ở nhà.");
+    clause_init(&c, V(w, "drink"));
+    c.s = i;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "water"), D_BARE, false, -1);
+    world_reason(w, R(w, "thirsty_drink"), &c, true, false, &s);
+    check_sentence(&s, "When I am thirsty, I drink water.", "Cuando tengo sed, bebo agua.",
+                   "Quand j'ai soif, je bois de l'eau.", "Khi khát, tôi uống nước.");
+    /* a reflexive verb keeps its pronoun in the perfect; "ở" is not said twice */
+    clause_init(&c, V(w, "stay"));
+    c.s = she;
+    c.tense = T_PAST;
+    c.loc = world_place_index(w, "home");
+    c.time = world_time_index(w, "today");
+    check_clause(w, &c, "She stayed at home today.", "Ella se ha quedado en casa hoy.",
+                 "Elle est restée à la maison aujourd'hui.", "Hôm nay cô ấy đã ở nhà.");
+
+    /* comparisons: agreement with the first person or thing */
+    struct subj sis = {.pron = -1, .np = np_make(N(w, "sister"), D_POSS, false, -1)};
+    sis.np.poss = P(w, "i");
+    struct np bro = np_make(N(w, "brother"), D_POSS, false, -1);
+    bro.poss = P(w, "i");
+    world_compare(w, 0, &sis, &bro, A(w, "tall"), false, 0, -1, &s);
+    check_sentence(&s, "My sister is taller than my brother.",
+                   "Mi hermana es más alta que mi hermano.", "Ma sœur est plus grande que mon frère.",
+                   "Chị gái tôi cao hơn anh trai tôi.");
+    struct subj car = {.pron = -1, .np = np_make(N(w, "car"), D_POSS, false, -1)};
+    car.np.poss = P(w, "we");
+    struct np car2 = car.np;
+    car2.poss = P(w, "they");
+    world_compare(w, 0, &car, &car2, A(w, "expensive"), true, 0, -1, &s);
+    check_sentence(&s, "Our car is not more expensive than their car.",
+                   "Nuestro coche no es más caro que su coche.",
+                   "Notre voiture n'est pas plus chère que leur voiture.",
+                   "Chiếc ô tô của chúng tôi không đắt hơn chiếc ô tô của họ.");
+    world_compare(w, 1, &she, NULL, A(w, "smart"), false, 1, -1, &s);
+    check_sentence(&s, "She is the smartest in the class.", "Es la más inteligente de la clase.",
+                   "Elle est la plus intelligente de la classe.",
+                   "Cô ấy thông minh nhất trong lớp.");
+    world_compare(w, 2, &sis, &bro, -1, false, 0, N(w, "bicycle"), &s);
+    check_sentence(&s, "My sister and my brother have the same bicycle.",
+                   "Mi hermana y mi hermano tienen la misma bicicleta.",
+                   "Ma sœur et mon frère ont le même vélo.",
+                   "Chị gái tôi và anh trai tôi có chiếc xe đạp giống nhau.");
+    world_compare(w, 3, &sis, &bro, -1, false, 0, N(w, "bag"), &s);
+    check_sentence(&s, "My sister and my brother have different bags.",
+                   "Mi hermana y mi hermano tienen bolsas diferentes.",
+                   "Ma sœur et mon frère ont des sacs différents.",
+                   "Chị gái tôi và anh trai tôi có cái túi khác nhau.");
+    /* cheap is not compared: no French "plus bon marché" */
+    CHECK(w->adjs[A(w, "cheap")].en_more == NULL);
+
+    /* coordination: and, but, or */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = P(w, "he");
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bread"), D_BARE, false, -1);
+    struct np other = np_make(N(w, "cheese"), D_BARE, false, -1);
+    world_coord(w, 0, &c, &other, &s);
+    check_sentence(&s, "He eats bread and cheese.", "Él come pan y queso.",
+                   "Il mange du pain et du fromage.", "Anh ấy ăn bánh mì và phô mai.");
+    clause_init(&c, V(w, "speak"));
+    c.s = she;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "spanish"), D_BARE, false, -1);
+    other = np_make(N(w, "english"), D_BARE, false, -1);
+    world_coord(w, 0, &c, &other, &s);
+    check_sentence(&s, "She speaks Spanish and English.", "Ella habla español e inglés.",
+                   "Elle parle espagnol et anglais.",
+                   "Cô ấy nói tiếng Tây Ban Nha và tiếng Anh.");
+    clause_init(&c, V(w, "play_sport"));
+    c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
+    c.has_obj = true;
+    c.obj = np_make(N(w, "tennis"), D_KIND, false, -1);
+    other = np_make(N(w, "golf"), D_KIND, false, -1);
+    world_coord(w, 1, &c, &other, &s);
+    check_sentence(&s, "The girls play tennis, but they do not play golf.",
+                   "Las niñas juegan al tenis, pero no juegan al golf.",
+                   "Les filles jouent au tennis, mais elles ne jouent pas au golf.",
+                   "Những cô bé chơi quần vợt, nhưng không chơi gôn.");
+    clause_init(&c, V(w, "play_sport"));
+    c.s = she;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "tennis"), D_KIND, false, -1);
+    other = np_make(N(w, "football"), D_KIND, false, -1);
+    world_coord(w, 2, &c, &other, &s);
+    check_sentence(&s, "Does she play tennis or football?", "¿Juega al tenis o al fútbol?",
+                   "Est-ce qu'elle joue au tennis ou au football ?",
+                   "Cô ấy chơi quần vợt hay bóng đá?");
+    CHECK_STR(finish(w, L_ES, "siete o ocho ."), "Siete u ocho.");
+    CHECK_STR(finish(w, L_ES, "agua y hielo ."), "Agua y hielo.");
+    CHECK_STR(finish(w, L_ES, "padres y hijos ."), "Padres e hijos.");
+
+    /* the words a class needs (issue 11): live, ask, answer, get up, have
+     * breakfast, do homework, hurt, near, far, favorite, in ten minutes */
+    clause_init(&c, V(w, "live"));
+    c.s = she;
+    c.loc = world_place_index(w, "hanoi");
+    check_clause(w, &c, "She lives in Hanoi.", "Ella vive en Hanói.", "Elle habite à Hanoï.",
+                 "Cô ấy sống ở Hà Nội.");
+    clause_init(&c, V(w, "answer"));
+    c.s.np = np_make(N(w, "student"), D_DEF, false, -1);
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "question"), D_DEF, false, A(w, "difficult"));
+    check_clause(w, &c, "The student answered the difficult question.",
+                 "El estudiante respondió a la pregunta difícil.",
+                 "L'étudiant a répondu à la question difficile.",
+                 "Sinh viên đã trả lời câu hỏi khó.");
+    clause_init(&c, V(w, "ask"));
+    c.s = i;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "question"), D_INDEF, false, -1);
+    check_clause(w, &c, "I ask a question.", "Hago una pregunta.", "Je pose une question.",
+                 "Tôi đặt một câu hỏi.");
+    /* a pronominal verb: the pronoun stays with its verb in the negation
+     * and the passé composé */
+    clause_init(&c, V(w, "get_up"));
+    c.s = she;
+    c.neg = true;
+    c.clock = world_num_index(w, "seven");
+    check_clause(w, &c, "She does not get up at seven o'clock.",
+                 "Ella no se levanta a las siete.", "Elle ne se lève pas à sept heures.",
+                 "Cô ấy không thức dậy lúc bảy giờ.");
+    c.tense = T_PAST;
+    check_clause(w, &c, "She did not get up at seven o'clock.",
+                 "Ella no se levantó a las siete.", "Elle ne s'est pas levée à sept heures.",
+                 "Cô ấy đã không thức dậy lúc bảy giờ.");
+    c.neg = false;
+    c.clock = -1;
+    c.time = world_time_index(w, "this_morning");
+    check_clause(w, &c, "She got up this morning.", "Ella se ha levantado esta mañana.",
+                 "Elle s'est levée ce matin.", "Sáng nay cô ấy đã thức dậy.");
+    clause_init(&c, V(w, "have_breakfast"));
+    c.s.pron = P(w, "we");
+    c.tense = T_FUT;
+    c.time = world_time_index(w, "in_ten_minutes");
+    check_clause(w, &c, "We will have breakfast in ten minutes.",
+                 "Desayunaremos dentro de diez minutos.",
+                 "Nous prendrons le petit-déjeuner dans dix minutes.",
+                 "Mười phút nữa chúng tôi sẽ ăn sáng.");
+    clause_init(&c, V(w, "do_homework"));
+    c.s.np = np_make(N(w, "child"), D_DEF, true, -1);
+    c.tense = T_PROG;
+    check_clause(w, &c, "The children are doing homework.",
+                 "Los niños están haciendo los deberes.", "Les enfants font les devoirs.",
+                 "Những đứa trẻ đang làm bài tập về nhà.");
+    world_ache(w, P(w, "i"), N(w, "head"), false, false, false, &s);
+    check_sentence(&s, "My head hurts.", "Me duele la cabeza.", "J'ai mal à la tête.",
+                   "Tôi bị đau đầu.");
+    world_ache(w, P(w, "you"), N(w, "eye"), true, false, true, &s);
+    check_sentence(&s, "Do your eyes hurt?", "¿Te duelen los ojos?",
+                   "Est-ce que tu as mal aux yeux ?", "Bạn có bị đau mắt không?");
+    check_kind(w, K_NEAR, "The school is near the park.", "La escuela está cerca del parque.",
+               "L'école est près du parc.", "Ngôi trường ở gần công viên.");
+    check_kind(w, K_NEAR, "Is the bank far from here?", "¿El banco está lejos de aquí?",
+               "Est-ce que la banque est loin d'ici ?", "Ngân hàng có ở xa đây không?");
+    check_kind(w, K_FAVORITE, "My favorite color is blue.", "Mi color favorito es el azul.",
+               "Ma couleur préférée est le bleu.", "Màu yêu thích của tôi là màu xanh dương.");
+    check_kind(w, K_FAVORITE, "What is your favorite animal?", "¿Cuál es tu animal favorito?",
+               "Quel est ton animal préféré ?", "Con vật yêu thích của bạn là con gì?");
+
+    /* telling the time and the date */
+    check_kind(w, K_TIME, "It is half past one.", "Es la una y media.",
+               "Il est une heure et demie.", "Bây giờ là một giờ rưỡi.");
+    check_kind(w, K_TIME, "It is seven o'clock.", "Son las siete.", "Il est sept heures.",
+               "Bây giờ là bảy giờ.");
+    check_kind(w, K_TIME, "Today is Monday.", "Hoy es lunes.", "Aujourd'hui, c'est lundi.",
+               "Hôm nay là thứ Hai.");
+    check_kind(w, K_TIME, "My sister's birthday is in May.",
+               "El cumpleaños de mi hermana es en mayo.", "L'anniversaire de ma sœur est en mai.",
+               "Sinh nhật của chị gái tôi vào tháng Năm.");
+    /* "I think that ...": ordinary statements in frames */
+    CHECK_STR(framed_text(w, "iremember", "Ayer hizo frío.", L_ES), "Recuerdo que ayer hizo frío.");
+    CHECK_STR(framed_text(w, "think", "Il est allé au marché.", L_FR),
+              "Je pense qu'il est allé au marché.");
+    check_kind(w, K_THINK, "I think that it is raining.", "Creo que está lloviendo.",
+               "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
+}
+
+/* Whether phrase occurs in s as whole words (the first letter of s in
+ * either case). */
+static bool has_phrase(const char *s, const char *phrase)
+{
+    char low[1024];
+    snprintf(low, sizeof low, "%s", s);
+    world_case_first(low, false);
+    size_t k = strlen(phrase);
+    for (const char *p = low; (p = strstr(p, phrase)); p++)
+        if ((p == low || p[-1] == ' ') && (!p[k] || strchr(" ,.?!", p[k])))
+            return true;
+    return false;
+}
+
+/* Whether s ends with `tail` (and a final . or ?). */
+static bool ends_with_phrase(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k + 2 && s[n - k - 2] == ' ' && strncmp(s + n - k - 1, tail, k) == 0;
+}
+
+/* Text as people type it: always changed, always the same sentence. */
+static void test_casual(const struct world *w)
+{
+    struct pl_rng r, rc;
+    pl_rng_seed(&r, 5);
+    pl_rng_seed(&rc, 6);
+    int same = 0, other = 0, lower = 0, nostop = 0, spaces = 0, british = 0, contr = 0;
+    for (int i = 0; i < 3000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 1u << L_EN, &s) != 0)
+            continue;
+        char typed[1024], a[1024], b[1024];
+        snprintf(typed, sizeof typed, "%s", s.text[L_EN]);
+        world_casual(&rc, typed, sizeof typed);
+        same += strcmp(typed, s.text[L_EN]) == 0;
+        snprintf(a, sizeof a, "%s", typed);
+        snprintf(b, sizeof b, "%s", s.text[L_EN]);
+        canon(a);
+        canon(b);
+        if (strcmp(a, b) != 0) {
+            other++;
+            fprintf(stderr, "casual: '%s' from '%s'\n", typed, s.text[L_EN]);
+        }
+        lower += !world_upper_first(typed) && world_upper_first(s.text[L_EN]);
+        nostop += !strchr(".?!", typed[strlen(typed) - 1]);
+        spaces += strstr(typed, "  ") != NULL;
+        british += strstr(typed, "colour") || strstr(typed, "grey") || strstr(typed, "neighbour");
+        contr += strstr(typed, "'") != NULL && !strstr(s.text[L_EN], "'");
+    }
+    CHECK_INT(same, 0);
+    CHECK_INT(other, 0);
+    CHECKF(lower > 300 && nostop > 300 && spaces > 100 && british > 5 && contr > 100,
+           "lower %d, no stop %d, double spaces %d, British %d, contracted %d", lower, nostop,
+           spaces, british, contr);
+    /* both ways: made and undone */
+    char s1[128] = "It's cold and I don't like it.", s2[128];
+    int undone = 0;
+    for (int i = 0; i < 200; i++) {
+        snprintf(s2, sizeof s2, "%s", s1);
+        world_casual(&rc, s2, sizeof s2);
+        undone += strstr(s2, "do not") != NULL || strstr(s2, "t is") != NULL;
+    }
+    CHECKF(undone > 20, "%d contractions undone", undone);
+}
+
+/* Many random sentences of every kind: nothing the review or common sense
+ * ruled out appears, and what it asked for does. */
+static void test_pool(const struct world *w)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 11);
+    /* English words of permanent traits (ser adjectives that no estar one shares) */
+    const char *traits[128];
+    int n_traits = 0;
+    for (int a = 0; a < w->n_adjs && n_traits < 128; a++) {
+        bool state = false;
+        for (int b = 0; b < w->n_adjs; b++)
+            state |= (w->adjs[b].es_estar || w->adjs[b].es_tener) &&
+                     strcmp(w->adjs[b].en, w->adjs[a].en) == 0;
+        if (!state && w->adjs[a].kind != AK_ATTR)
+            traits[n_traits++] = w->adjs[a].en;
+    }
+    static const char *const poss[] = {"my", "your", "his", "her", "our", "their"};
+    int snow = 0, snow_bad = 0, trait_time = 0, spouse = 0, owned_people = 0, vi_kin = 0,
+        vi_happy = 0, vi_not_happy = 0, es_q_pron = 0, es_today_pret = 0, es_today_perf = 0,
+        es_ayer_estaba = 0, es_ayer_estuve = 0, es_loc_pron = 0, fr_courses = 0,
+        family_pron = 0;
+    for (int i = 0; i < 40000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 0, &s) != 0)
+            continue;
+        const char *en = s.text[L_EN], *es = s.text[L_ES], *fr = s.text[L_FR], *vi = s.text[L_VI];
+        /* no snow in Hanoi or Ho Chi Minh City, none in summer */
+        if (strstr(en, "snow")) {
+            snow++;
+            bool bad = strstr(en, "Hanoi") || strstr(en, "Ho Chi Minh") ||
+                       strstr(en, "summer") || strstr(en, "June") || strstr(en, "July") ||
+                       strstr(en, "August");
+            if (bad)
+                fprintf(stderr, "snow: %s\n", en);
+            snow_bad += bad;
+        }
+        /* no time phrase on a permanent trait ("very poor today") */
+        for (int t = 0; t < w->n_times && (s.kind == K_DESCRIBE || s.kind == K_POSSESSIVE); t++) {
+            char phrase[160];
+            world_time_phrase(w, t, false, L_EN, phrase, sizeof phrase);
+            for (int a = 0; a < n_traits; a++) {
+                char tail[256];
+                snprintf(tail, sizeof tail, "%s %s", traits[a], phrase);
+                if (ends_with_phrase(en, tail)) {
+                    trait_time++;
+                    fprintf(stderr, "trait with a time: %s\n", en);
+                }
+            }
+        }
+        /* no plural possessor with a spouse, no people as possessions */
+        if (has_phrase(en, "our wife") || has_phrase(en, "their wife") ||
+            has_phrase(en, "our husband") || has_phrase(en, "their husband")) {
+            spouse++;
+            fprintf(stderr, "spouse: %s\n", en);
+        }
+        char low[768];
+        snprintf(low, sizeof low, "%s", en);
+        world_case_first(low, false);
+        char *tok[64];
+        int nt = 0;
+        for (char *t = strtok(low, " .,?!"); t && nt < 64; t = strtok(NULL, " .,?!"))
+            tok[nt++] = t;
+        for (int k = 0; k + 1 < nt; k++) {
+            bool p = false;
+            for (size_t j = 0; j < sizeof poss / sizeof *poss; j++)
+                p |= strcmp(tok[k], poss[j]) == 0;
+            if (!p)
+                continue;
+            /* "my king", "my old king", not "my aunt's king" */
+            int d = 1;
+            for (int a = 0; a < w->n_adjs && k + 2 < nt; a++)
+                if (strcmp(tok[k + 1], w->adjs[a].en) == 0)
+                    d = 2;
+            if (k + d >= nt)
+                continue;
+            for (int n = 0; n < w->n_nouns; n++) {
+                const struct wnoun *nn = &w->nouns[n];
+                for (int f = 0; f < 2 && (nn->flags & NF_NOPOSS); f++)
+                    if (nn->en[f] && strcmp(tok[k + d], nn->en[f]) == 0 &&
+                        !(k + d + 1 < nt && strcmp(tok[k + d + 1], "cream") == 0)) {
+                        owned_people++;
+                        fprintf(stderr, "owned: %s\n", en);
+                    }
+            }
+        }
+        /* vi: a relative of anyone but "tôi" takes "của" */
+        for (int n = 0; n < w->n_nouns; n++) {
+            if (!(w->nouns[n].flags & NF_VDIRECT))
+                continue;
+            for (int k = 0; k < w->n_prons; k++) {
+                if (w->prons[k].person == P_1SG || w->prons[k].person == P_1PL)
+                    continue;
+                char bare[128];
+                snprintf(bare, sizeof bare, "%s %s", w->nouns[n].vi, w->prons[k].vi);
+                if (has_phrase(vi, bare)) {
+                    vi_kin++;
+                    fprintf(stderr, "vi kin: %s\n", vi);
+                }
+            }
+        }
+        if (strstr(vi, "không vui vẻ")) {
+            vi_happy++;
+            fprintf(stderr, "vi: %s\n", vi);
+        }
+        vi_not_happy += strstr(vi, "không vui.") != NULL;
+        /* es: no subject pronoun in a question, nor with a copula */
+        es_q_pron += strncmp(es, "¿Él ", strlen("¿Él ")) == 0 ||
+                     strncmp(es, "¿Ella ", strlen("¿Ella ")) == 0 ||
+                     strncmp(es, "¿Ellos ", strlen("¿Ellos ")) == 0;
+        es_loc_pron += (s.kind == K_LOCATION || s.kind == K_DESCRIBE) &&
+                       (strncmp(es, "Él está", strlen("Él está")) == 0 ||
+                        strncmp(es, "Ella está", strlen("Ella está")) == 0 ||
+                        strncmp(es, "Ellos están", strlen("Ellos están")) == 0);
+        /* es: the past of today is the perfect; a copula on another day the preterite */
+        if ((strstr(es, " hoy") || strstr(es, "esta mañana")) && strstr(en, " was ") == NULL &&
+            (s.kind == K_ACTION || s.kind == K_MOTION || s.kind == K_WEATHER ||
+             s.kind == K_INTRANSITIVE)) {
+            bool past = strstr(en, "did ") || strstr(en, "ed ") || strstr(en, "ed.") ||
+                        strstr(en, " went") || strstr(en, " ate") || strstr(en, " bought");
+            if (past && !strstr(en, " was ") && !strstr(en, " is ")) {
+                es_today_perf += strstr(es, " ha ") || strstr(es, " he ") ||
+                                 strstr(es, " has ") || strstr(es, " hemos ") ||
+                                 strstr(es, " han ") || strncmp(es, "He ", 3) == 0 ||
+                                 strncmp(es, "Has ", 4) == 0 || strncmp(es, "Hemos ", 6) == 0 ||
+                                 strncmp(es, "Ha ", 3) == 0 || strncmp(es, "Han ", 4) == 0;
+                es_today_pret += strstr(es, " hizo ") || strstr(es, " fue ") ||
+                                 strstr(es, " llovió") || strstr(es, " comió ");
+            }
+        }
+        if (strstr(es, "ayer")) {
+            es_ayer_estaba += strstr(es, "estaba") != NULL;
+            es_ayer_estuve += strstr(es, "estuv") != NULL;
+        }
+        fr_courses += strstr(fr, "les courses") != NULL;
+        /* no pronoun stands for a family ("My family eats because she is hungry") */
+        const char *fam = strstr(en, "family ");
+        if (fam && fam - en < 8 && (strstr(en, "because she") || strstr(en, "because he") ||
+                                    strstr(en, "but she") || strstr(en, "but he") ||
+                                    strstr(en, "family loves her") ||
+                                    strstr(en, "family loves his"))) {
+            family_pron++;
+            fprintf(stderr, "family: %s\n", en);
+        }
+    }
+    CHECKF(snow > 50, "%d sentences with snow", snow);
+    CHECK_INT(snow_bad, 0);
+    CHECK_INT(trait_time, 0);
+    CHECK_INT(spouse, 0);
+    CHECK_INT(owned_people, 0);
+    CHECK_INT(vi_kin, 0);
+    CHECK_INT(vi_happy, 0);
+    CHECKF(vi_not_happy > 0, "no \"không vui\"");
+    CHECK_INT(es_q_pron, 0);
+    CHECK_INT(es_loc_pron, 0);
+    CHECKF(es_today_perf > 10, "%d perfects with hoy / esta mañana", es_today_perf);
+    CHECK_INT(es_today_pret, 0);
+    CHECK_INT(es_ayer_estaba, 0);
+    CHECKF(es_ayer_estuve > 10, "%d preterites of estar with ayer", es_ayer_estuve);
+    CHECK_INT(fr_courses, 0);
+    CHECK_INT(family_pron, 0);
+
+    /* "visit" takes only places and people */
+    for (int i = 0; i < w->n_verbs; i++) {
+        const struct wverb *v = &w->verbs[i];
+        if (strcmp(v->en[0], "visit") != 0)
+            continue;
+        for (int k = 0; k < v->obj.n; k++) {
+            const char *cat = w->nouns[v->obj.ix[k]].cat;
+            CHECKF(!strcmp(cat, "people") || !strcmp(cat, "family") || !strcmp(cat, "places"),
+                   "verb %s visits %s", v->id, w->nouns[v->obj.ix[k]].id);
+        }
+    }
+    /* rivers, lakes and seas hold only what lives there */
+    for (int p = 0; p < w->n_places; p++) {
+        const struct wplace *pl = &w->places[p];
+        bool nature = false, water = false;
+        for (int k = 0; k < pl->n_tags; k++) {
+            nature |= strcmp(pl->tags[k], "nature") == 0;
+            water |= strcmp(pl->tags[k], "water") == 0;
+        }
+        if (!nature || !water)
+            continue;
+        for (int k = 0; k < pl->holds.n; k++)
+            CHECKF(strcmp(w->nouns[pl->holds.ix[k]].cat, "animals") == 0, "%s holds %s",
+                   pl->id, w->nouns[pl->holds.ix[k]].id);
+    }
 }
 
 /* ---- the corpus ---- */
@@ -568,8 +1439,20 @@ static void remove_corpus(const char *dir)
 
 /* The English sentence inside a model input, found by matching the input
  * against every phrasing; *heldout tells whether that phrasing is held out. */
+static bool english_of_task(const struct world *w, const char *source, char *out, size_t cap,
+                            bool *heldout, int *task, int *language);
+
 static bool english_of(const struct world *w, const char *source, char *out, size_t cap,
                        bool *heldout)
+{
+    int task, lang;
+    return english_of_task(w, source, out, cap, heldout, &task, &lang);
+}
+
+/* english_of, and the task and target language (L_EN when none) of the
+ * phrasing. */
+static bool english_of_task(const struct world *w, const char *source, char *out, size_t cap,
+                            bool *heldout, int *task, int *language)
 {
     for (int i = 0; i < w->n_phr; i++) {
         const struct wphrasing *p = &w->phr[i];
@@ -597,6 +1480,8 @@ static bool english_of(const struct world *w, const char *source, char *out, siz
                 memcpy(out, source + pre, k);
                 out[k] = 0;
                 *heldout = p->heldout;
+                *task = p->task;
+                *language = strstr(p->text, "{language}") ? l : L_EN;
                 return true;
             }
             if (!strstr(p->text, "{language}"))
@@ -609,23 +1494,6 @@ static bool english_of(const struct world *w, const char *source, char *out, siz
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Undo the English contractions, as the split does. */
-static void uncontract(char *s)
-{
-    static const char *const from[] = {"doesn't ", "don't ", "didn't ", "won't ", "isn't ",
-                                       "aren't ", "wasn't ", "weren't ", "It's ", "it's "};
-    static const char *const to[] = {"does not ", "do not ", "did not ", "will not ", "is not ",
-                                     "are not ", "was not ", "were not ", "It is ", "it is "};
-    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
-        char *p = strstr(s, from[i]);
-        if (!p || (p > s && p[-1] != ' '))
-            continue;
-        char tmp[1024];
-        snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(p - s), s, to[i], p + strlen(from[i]));
-        strcpy(s, tmp);
-    }
 }
 
 static bool has_tag(const struct jsonl_record *r, const char *tag)
@@ -695,7 +1563,7 @@ static void test_corpus(const struct world *w)
             continue;
         }
         held_in_train += held;
-        uncontract(en);
+        canon(en);
         seen[n_seen++] = strdup(en);
         for (int t = 0; t < train.rec[i].n_tags; t++)
             idioms += strncmp(train.rec[i].tags[t], "idiom", 5) == 0;
@@ -703,6 +1571,70 @@ static void test_corpus(const struct world *w)
     }
     CHECK_INT(unmatched, 0);
     CHECK_INT(held_in_train, 0);
+    /* idioms as people say them: the bare phrase, whose meaning is the bare
+     * idiomatic phrase, and the idiom in other tenses and persons */
+    int phrases = 0, phrase_bad = 0, uses = 0;
+    for (int i = 0; i < train.n; i++) {
+        char en[1024];
+        bool held;
+        int task, lang;
+        if (!english_of_task(w, train.rec[i].source, en, sizeof en, &held, &task, &lang))
+            continue;
+        canon(en);
+        for (int k = 0; k < w->n_idioms; k++) {
+            const struct widiom *id = &w->idioms[k];
+            char core[256];
+            for (int u = 0; u < id->n_uses; u++) {
+                snprintf(core, sizeof core, "%s", id->uses[u].en);
+                canon(core);
+                uses += strstr(en, core) != NULL;
+            }
+            if (!id->core.en || !has_tag(&train.rec[i], "idiom-phrase"))
+                continue;
+            snprintf(core, sizeof core, "%s", id->core.en);
+            canon(core);
+            if (strcmp(en, core) != 0)
+                continue;
+            phrases++;
+            const char *want = task == TASK_EXPLAIN ? id->core.meaning
+                             : task == TASK_MEANING ? id->core.idiomatic[lang]
+                                                    : id->core.literal[lang];
+            if (strcmp(train.rec[i].target, want) != 0) {
+                phrase_bad++;
+                fprintf(stderr, "bare idiom '%s': '%s', want '%s'\n", en, train.rec[i].target,
+                        want);
+            }
+        }
+    }
+    CHECKF(phrases > 20, "%d bare idioms", phrases);
+    CHECK_INT(phrase_bad, 0);
+    CHECKF(uses > 20, "%d idioms in other tenses and persons", uses);
+    /* a quarter of the sources typed casually, never a target */
+    int casual = 0, casual_held = 0, bad_target = 0;
+    struct jsonl_set *all[3] = {&train, &valid, &test};
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < all[s]->n; i++) {
+            const struct jsonl_record *rec = &all[s]->rec[i];
+            if (!has_tag(rec, "casual"))
+                continue;
+            if (s == 0)
+                casual++;
+            else
+                casual_held++;
+            const char *t = rec->target;
+            size_t k = strlen(t);
+            /* (a bare idiom's target is a bare phrase: checked against the data above) */
+            bool label = rec->label != NULL || has_tag(rec, "idiom-phrase");
+            if (!label && (!k || !strchr(".?!", t[k - 1]) ||
+                           !(world_upper_first(t) || !strncmp(t, "¿", 2) || !strncmp(t, "¡", 2)))) {
+                bad_target++;
+                fprintf(stderr, "casual target: %s\n", t);
+            }
+        }
+    CHECKF(casual > train.n / 5 && casual < train.n * 3 / 10, "%d casual sources in train", casual);
+    CHECKF(casual_held > (valid.n + test.n) / 8 && casual_held < (valid.n + test.n) * 4 / 10,
+           "%d casual sources in valid and test", casual_held);
+    CHECK_INT(bad_target, 0);
     /* the task mix: idiom tasks about 12%, classification about 6% */
     CHECKF(idioms > train.n / 10 && idioms < train.n * 14 / 100, "%d idiom examples", idioms);
     CHECKF(classify > train.n * 4 / 100 && classify < train.n * 8 / 100, "%d classify", classify);
@@ -723,7 +1655,7 @@ static void test_corpus(const struct world *w)
             }
             held_elsewhere += held;
             explains += is_explain(&sets[s]->rec[i]);
-            uncontract(en);
+            canon(en);
             if (bsearch(&key, seen, (size_t)n_seen, sizeof *seen, cmp_str)) {
                 leaks++;
                 fprintf(stderr, "in train and %s: %s\n", s ? "test" : "valid", en);
@@ -739,7 +1671,7 @@ static void test_corpus(const struct world *w)
     for (int k = 0; k < w->n_idioms; k++) {
         char en[512];
         snprintf(en, sizeof en, "%s", w->idioms[k].en);
-        uncontract(en); /* seen[] holds uncontracted English */
+        canon(en); /* seen[] holds canonical English */
         int found = 0;
         for (int i = 0; i < n_seen && !found; i++)
             found = strstr(seen[i], en) != NULL;
@@ -834,9 +1766,21 @@ static void test_samples(const struct world *w)
                    s.rec[i].source);
             if (!id)
                 continue;
-            /* the samples say what idioms.txt says */
+            /* the samples say what idioms.txt says, but for the literal
+             * renderings a review corrected after the shipped model was
+             * trained: those rows keep what the model learnt until the next
+             * `make model` (then update the samples and drop this table) */
+            static const struct { const char *source; int lang; const char *shipped; } lag[] = {
+                {"Break a leg!", L_VI, "Hãy gãy một chân!"},
+                {"Break a leg!", L_FR, "Casse-toi une jambe !"},
+            };
+            const char *want = id->literal[l];
+            for (size_t k = 0; k < sizeof lag / sizeof *lag; k++)
+                if (lag[k].lang == l && strcmp(lag[k].source, id->en) == 0)
+                    want = lag[k].shipped;
             CHECK_STR(s.rec[i].target, id->idiomatic[l]);
-            CHECK(s.rec[i].literal && strcmp(s.rec[i].literal, id->literal[l]) == 0);
+            CHECKF(s.rec[i].literal && strcmp(s.rec[i].literal, want) == 0, "%s: literal of '%s'",
+                   idiom_files[f].file, id->en);
             CHECK(has_tag(&s.rec[i], "idiom"));
             CHECK(has_tag(&s.rec[i], "unseen") == id->test);
         }
@@ -927,11 +1871,16 @@ int main(void)
         TEST_END();
     test_load(w);
     test_bad_data();
+    test_bad_selector();
     test_agreement(w);
     test_vietnamese(w);
     test_finish(w);
     test_clauses(w);
     test_kinds(w);
+    test_review(w);
+    test_pool(w);
+    test_casual(w);
+    test_new_kinds(w);
     test_samples(w);
     test_presets(w);
     test_corpus(w);

@@ -1,9 +1,10 @@
 #!/bin/sh
 # valgrind.sh - memcheck (--leak-check=full) on the CLI paths translate,
-# score, tune and eval with a small random model: any memory error or any
-# definitely or indirectly lost block fails. Run by `make valgrind`, which
-# builds build/valgrind without -march=native (valgrind cannot decode
-# AVX-512) and pins OpenBLAS to its Haswell kernels for the same reason.
+# score, tune, eval and experiment with a small random model: any memory
+# error or any definitely or indirectly lost block fails. Run by `make
+# valgrind`, which builds build/valgrind without -march=native (valgrind
+# cannot decode AVX-512) and pins OpenBLAS to its Haswell kernels for the
+# same reason.
 # Not part of `make test`: it takes minutes, not seconds.
 set -u
 PROMPTLAB=${PROMPTLAB:-build/valgrind/promptlab}
@@ -53,6 +54,10 @@ vg tune 0 tune --data "$D" --out "$TMPD/p" --length 4 --steps 2 --batch 2 --eval
 vg translate-soft 0 translate --soft "$TMPD/p" --max-len 6 "the cat"
 vg score 0 score --soft "$TMPD/p" --source "the cat" --target "das cat"
 vg eval 0 eval --data "$D" --limit 4 --hard 'translate: {source}' --soft "$TMPD/p" --max-len 6
+vg experiment 0 experiment --out "$TMPD/x" --methods hard,prompt,model --lengths 2 --seeds 1 \
+    --train "$D" --test "$D" --hard 'translate: {source}' --steps 2 --batch 2 --max-test 4 \
+    --max-valid 2 --max-len 4
+vg experiment-rerun 0 experiment --spec "$TMPD/x/spec.json" --out "$TMPD/x"
 vg bad-option 2 translate --beam
 vg missing-soft 1 translate --soft "$TMPD/nowhere" "the cat"
 echo "$pass passed, $fail failed"

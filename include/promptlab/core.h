@@ -135,6 +135,9 @@ struct pl_str {
 void pl_str_put(struct pl_str *s, const void *data, size_t n);
 void pl_str_puts(struct pl_str *s, const char *text);
 void pl_str_putc(struct pl_str *s, char c);
+/* One CSV field (RFC 4180): as it is, or quoted with inner quotes doubled
+ * when it holds a comma, a quote or a line break. */
+void pl_str_csv(struct pl_str *s, const char *field);
 /* printf into the string; mind that %f follows the C locale's LC_NUMERIC */
 void pl_str_printf(struct pl_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -30,6 +30,11 @@ int lab_open(const char *dir, struct lab **out, struct pl_err *e);
 /* A second lab sharing `parent`'s model and tokenizer (read-only) with its
  * own state, for another thread. Close it before the parent. */
 int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e);
+/* A lab over a model and tokenizer the caller built (a random model for
+ * pre-training, a private copy for model tuning); `dir` names it. With
+ * owns, lab_close frees m and t (also when this call fails); else they
+ * must outlive the lab. */
+int lab_make(t5_model *m, tok *t, const char *dir, bool owns, struct lab **out, struct pl_err *e);
 void lab_close(struct lab *L); /* NULL is fine */
 
 const t5_model *lab_model(const struct lab *L);
@@ -55,13 +60,39 @@ char *lab_fill(const char *hard, const char *text);
 int lab_source_ids(const struct lab *L, const char *hard, int n_soft, const char *text,
                    int **ids, int *n_ids, bool *truncated, struct pl_err *e);
 
+/* Decoding as promptlab starts it everywhere (translate, eval, the shell,
+ * the TUI, validation while training, experiments): the model layer's
+ * defaults (t5_gen_params_default, Hugging Face's) plus the rule that no
+ * LAB_NO_REPEAT_NGRAM tokens in a row repeat in an output, which stops a
+ * small model from looping on a phrase ("--no-repeat-ngram 0" turns it
+ * off where a front end offers it). */
+enum { LAB_NO_REPEAT_NGRAM = 3 };
+void lab_gen_params_default(struct t5_gen_params *gp);
+
 /* Translate n texts: out[i] receives a malloc'd output string (caller frees
  * each). soft may be NULL; its width must equal the model's d_model.
  * *n_truncated (may be NULL) counts the inputs that were cut. Works in
- * batches of up to 8 inputs. */
+ * batches of up to 8 inputs. gp->max_len_ratio > 0 caps each output at
+ * ceil(ratio * tokens of its own text) + gp->max_len_extra tokens (within
+ * max_new_tokens); gp->max_new_each is set here, a caller's is ignored. */
 int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
                   const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
                   int *n_truncated, struct pl_err *e);
+
+/* One output with its tokens. */
+struct lab_output {
+    char *text;  /* the text lab_translate gives */
+    int n;       /* generated tokens, </s> not included */
+    int *ids;    /* [n] token ids (tok_piece names them) */
+    float *logp; /* [n] each token's log-probability under the model */
+};
+/* lab_translate, keeping each output's tokens and their log-probabilities.
+ * out[n] is filled (free each with lab_output_free); on error every out[i]
+ * is empty. */
+int lab_translate_tokens(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                         const char *const *texts, int n, const struct t5_gen_params *gp,
+                         struct lab_output *out, int *n_truncated, struct pl_err *e);
+void lab_output_free(struct lab_output *o); /* NULL and empty are fine */
 
 /* Teacher-forced log-probabilities of `target` (+ </s>) given the prompted
  * source: *tgt_ids and *logp (caller frees both) get *n entries. */

@@ -141,6 +141,9 @@ struct soft_record {
     struct tune_params params;
     struct tune_history hist;       /* owned: steps done, curve, best */
     int prompt_step;                /* step whose values rows 0..N-1 hold; -1 unknown */
+    long long n_trained;            /* numbers trained (N*d); 0 = not recorded */
+    long long n_model_params;       /* numbers in the base model; 0 = unknown */
+    long long weights_bytes;        /* bytes of the saved values (2N*d*4) */
     /* filled by soft_load */
     bool has_record;                /* promptlab.json was present */
     bool has_initial;               /* rows N..2N-1 were promptlab's initial values */

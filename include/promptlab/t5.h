@@ -154,6 +154,9 @@ int t5_open(const char *dir, t5_model **out, struct pl_err *e);
  * T5PreTrainedModel._init_weights does (normal with per-matrix scales, norms
  * at 1), deterministic in `seed`. Untied configs get their own lm_head. */
 int t5_init_random(const struct t5_config *c, uint64_t seed, t5_model **out, struct pl_err *e);
+/* A private copy of m with owned, writable weights (model tuning trains
+ * one while the original stays frozen and shared). Free with t5_free. */
+int t5_copy(const t5_model *m, t5_model **out, struct pl_err *e);
 /* Write `dir`/config.json and `dir`/model.safetensors (F32), each
  * atomically; creates `dir` if missing. lm_head is written when the model
  * has its own. */
@@ -230,31 +233,49 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e);
  * get logits [rows, vocab] (valid until the next call). No allocation. */
 int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct pl_err *e);
 /* Reorder the KV cache: new row r continues old row src_rows[r] (beam
- * search). */
+ * search). Copies each row's cache. */
 int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e);
+/* Shrink the batch: new row i continues old row keep[i] (n distinct rows,
+ * 1 <= n <= current rows, any order); the others are dropped, so later
+ * steps take n tokens and return n rows of logits. Copies no cache. */
+int t5_decode_keep(t5_state *s, const int *keep, int n, struct pl_err *e);
+/* Rows the next t5_decode_step takes. */
+int t5_decode_rows(const t5_state *s);
 
 struct t5_gen_params {
     int max_new_tokens;   /* 64 */
     int n_beams;          /* 1 = greedy */
     float length_penalty; /* 1.0: beam score = sum logprobs / len^length_penalty */
+    int no_repeat_ngram;  /* 0 = off; n: Hugging Face's no_repeat_ngram_size (below) */
+    float max_len_ratio;  /* 0 = off; lab_translate caps each output at */
+    int max_len_extra;    /*   ceil(ratio * tokens of its input text) + extra */
+    const int *max_new_each; /* NULL, or [B]: a tighter cap per input (lab fills it) */
 };
+/* All zero except the values in the comments above. */
 void t5_gen_params_default(struct t5_gen_params *p);
 
 /* Encode and decode B inputs. ids [B, max_new_tokens] receives the
  * generated tokens without the start token and without EOS; n_ids[B] their
  * counts; scores (optional, [B]) the sum of log-probabilities (greedy,
- * EOS included when produced) or the winning beam's length-normalised score.
- * Greedy stops a row at EOS or max_new_tokens. Beam search follows
- * Hugging Face's BeamSearchScorer as current transformers runs it: 2*n_beams
- * candidates per step, an EOS candidate ranked n_beams or lower is dropped,
- * hypotheses scored sum_logprobs / len^length_penalty with len = generated
- * tokens (EOS included when finished), early_stopping=False's heuristic
- * (an input is done when its worst kept hypothesis is at least the best
- * candidate score over the current length). With these lengths n_beams = 1
- * gives exactly the greedy result (tested). */
+ * EOS included when produced) or the winning beam's length-normalised
+ * score; token_logp (optional, [B, max_new_tokens]) each generated token's
+ * log-probability under the model (the log-softmax of its logits, before
+ * any ban). Input b stops at EOS or after min(max_new_tokens,
+ * max_new_each[b]) tokens. Greedy rows leave the batch as they finish.
+ * Beam search follows Hugging Face's BeamSearchScorer as current
+ * transformers runs it: 2*n_beams candidates per step, an EOS candidate
+ * ranked n_beams or lower is dropped, hypotheses scored sum_logprobs /
+ * len^length_penalty with len = generated tokens (EOS included when
+ * finished), early_stopping=False's heuristic (an input is done when its
+ * worst kept hypothesis is at least the best candidate score over the
+ * current length); an input at its own cap ends as all do at
+ * max_new_tokens. With these lengths n_beams = 1 gives exactly the greedy
+ * result (tested). no_repeat_ngram = n bans, at each step, every token that
+ * would repeat an n-gram of the decoder's input ([start] + tokens so far;
+ * per beam): log-probability -inf, as NoRepeatNGramLogitsProcessor does. */
 int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
                 const struct t5_gen_params *p, int *ids, int *n_ids, float *scores,
-                struct pl_err *e);
+                float *token_logp, struct pl_err *e);
 
 /* Teacher-forced scoring: for each input b, decoder input = [start] +
  * tgt[b][0 .. tgt_lens[b]-2]; logp [B, U] receives log p(tgt[b][i]) for

@@ -1,30 +1,46 @@
-/* tune.h - the prompt-tuning loop, generic over an objective.
+/* tune.h - the training loop, generic over what is trained and how the
+ * loss is computed.
  *
- * The loop knows nothing about models: the caller supplies callbacks that
- * compute the mean loss and its gradient with respect to the prompt over a
- * batch of training examples, and (optionally) a validation loss and metric.
- * The loop shuffles, batches, clips, steps the optimiser, validates every K
- * steps, keeps the best prompt, stops early, watches for NaN/Inf, honours
- * stop and pause flags from another thread, and appends one point per step
- * to a curve history that survives save/load (promptlab.json), so a resumed
- * run continues its curve.
+ * The loop knows nothing about models: it trains a set of float tensors
+ * (a soft prompt is one tensor; model tuning and pre-training train every
+ * weight) and calls an objective that computes the mean loss over a batch
+ * of training examples and writes the gradient into each tensor's gradient
+ * buffer, and (optionally) a validation loss and metric. The loop batches,
+ * clips (one global norm over all tensors), steps one optimiser per tensor,
+ * validates every K steps, keeps the best values, stops early, watches for
+ * NaN/Inf, honours stop and pause flags from another thread, and appends
+ * one point per step to a curve history.
  *
- * Determinism: the batch of step t is a pure function of (seed, t, n_train):
- * the example stream is the concatenation of per-epoch permutations, each
- * seeded from (seed, epoch), cut into consecutive batches. Same seed, same
- * data, same objective => bit-identical prompt; a resumed run sees the same
- * batches as an uninterrupted one (the optimiser state starts afresh on
- * resume, so only a stateless optimiser - SGD without momentum - resumes
- * bit-identically). */
+ * Determinism: the batch of step t is a pure function of (seed, t, n_train)
+ * (or of the objective's own plan): the example stream is the
+ * concatenation of per-epoch permutations, each seeded from (seed, epoch),
+ * cut into consecutive batches. Same seed, same data, same objective =>
+ * bit-identical values. The optimisers live in the tune_state, so a caller
+ * that saves and restores the values, the optimiser buffers (optim_buffers),
+ * the best values and the history resumes bit-identically for every
+ * optimiser (trainer.h does exactly that). */
 #ifndef PROMPTLAB_TUNE_H
 #define PROMPTLAB_TUNE_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "promptlab/core.h"
 #include "promptlab/optim.h"
+
+/* ---- what is trained ---------------------------------------------------- */
+
+/* One trained tensor. The loop never owns these arrays. */
+struct tune_tensor {
+    const char *name;  /* for messages and checkpoints ("prompt", Hugging Face names) */
+    float *w;          /* [rows*cols] values, updated in place */
+    float *g;          /* [rows*cols] gradient: zeroed by the loop before each step,
+                        * written by the objective */
+    const float *w0;   /* [rows*cols] initial values, for drift; NULL = drift not measured */
+    int rows, cols;    /* the optimiser's view (Adafactor factors matrices) */
+};
 
 /* ---- the objective ------------------------------------------------------ */
 
@@ -32,27 +48,33 @@ struct tune_objective {
     void *ctx;     /* passed to the callbacks */
     int n_train;   /* training examples are 0 .. n_train-1 */
 
-    /* Mean loss over examples idx[0..n) at `prompt` ([n_rows*d], read-only)
-     * and its gradient. `grad` arrives zeroed ([n_rows*d]); write or
-     * accumulate the gradient of the mean loss into it. *n_tokens arrives 0;
-     * set it to the number of tokens processed to get tokens/s (optional).
-     * Return 0, or a negative PL_E* code with *e filled to abort the run. */
-    int (*loss_and_grad)(void *ctx, const int *idx, int n, const float *prompt,
-                         float *grad, float *loss, int64_t *n_tokens, struct pl_err *e);
+    /* Mean loss over examples idx[0..n) at the tensors' current values, and
+     * its gradient added into each tensor's g (zero on entry). *n_tokens
+     * arrives 0; set it to the number of tokens processed to get tokens/s
+     * (optional). Return 0, or a negative PL_E* code with *e filled to abort
+     * the run. The objective knows where the values live (it was built
+     * with them). */
+    int (*loss_and_grad)(void *ctx, const int *idx, int n, float *loss, int64_t *n_tokens,
+                         struct pl_err *e);
 
-    /* Validation at `prompt`: loss (lower is better) and a task metric
-     * (higher is better: chrF, accuracy; NAN when there is none). NULL: the
-     * run has no validation (no early stopping, the best prompt is the
-     * last). Return 0 or a negative PL_E* code. */
-    int (*evaluate)(void *ctx, const float *prompt, float *valid_loss, float *metric,
-                    struct pl_err *e);
+    /* Validation at the current values: loss (lower is better) and a task
+     * metric (higher is better: chrF, accuracy; NAN when there is none).
+     * NULL: the run has no validation (no early stopping, the best values
+     * are the last). Return 0 or a negative PL_E* code. */
+    int (*evaluate)(void *ctx, float *valid_loss, float *metric, struct pl_err *e);
+
+    /* Optional: the examples of step t (1-based) into idx (at most
+     * max_batch), their count into *n; must be a pure function of t. NULL:
+     * batches of p->batch examples drawn as tune_batch_indices does. */
+    int (*batch)(void *ctx, long t, int *idx, int *n, struct pl_err *e);
+    int max_batch; /* capacity batch needs (ignored when batch is NULL) */
 };
 
 /* ---- parameters --------------------------------------------------------- */
 
 enum tune_select {
-    TUNE_SELECT_LOSS,   /* best prompt = lowest validation loss */
-    TUNE_SELECT_METRIC, /* best prompt = highest validation metric */
+    TUNE_SELECT_LOSS,   /* best values = lowest validation loss */
+    TUNE_SELECT_METRIC, /* best values = highest validation metric */
 };
 
 struct tune_params {
@@ -77,7 +99,7 @@ int tune_params_check(const struct tune_params *p, struct pl_err *e);
 /* ---- curve history ------------------------------------------------------ */
 
 /* One point per optimiser step, plus a point for step 0 (the validation of
- * the initial prompt). Fields that were not measured are NAN: train_loss
+ * the initial values). Fields that were not measured are NAN: train_loss
  * and grad_norm at step 0, valid_loss and metric between validations. */
 struct tune_point {
     int step;
@@ -85,8 +107,11 @@ struct tune_point {
     float valid_loss;
     float metric;
     float grad_norm;   /* before clipping */
-    float row_norm;    /* mean L2 norm of the prompt rows after the step */
-    float drift;       /* mean L2 distance of the rows from their initial values */
+    float row_norm;    /* mean L2 norm of the tensors' rows after the step */
+    float drift;       /* mean L2 distance of the rows from their initial values (NAN when
+                        * no tensor has initial values). Both are NAN between validations
+                        * (and before the last step) when the tensors hold over 2^20
+                        * values: every weight of a model is measured when it matters */
     float lr;          /* learning rate the step used (NAN at step 0) */
 };
 
@@ -112,23 +137,24 @@ int tune_history_copy(struct tune_history *dst, const struct tune_history *src, 
 /* ---- progress, control, result ------------------------------------------ */
 
 enum {
-    TUNE_HAS_TRAIN = 1 << 0,   /* train_loss, grad_norm, lr valid (an optimiser step happened) */
-    TUNE_HAS_VALID = 1 << 1,   /* valid_loss valid (validated at this step) */
-    TUNE_HAS_METRIC = 1 << 2,  /* metric valid */
+    TUNE_HAS_TRAIN = 1 << 0,   /* pt.train_loss, grad_norm, lr valid (an optimiser step happened) */
+    TUNE_HAS_VALID = 1 << 1,   /* pt.valid_loss valid (validated at this step) */
+    TUNE_HAS_METRIC = 1 << 2,  /* pt.metric valid */
     TUNE_HAS_TOKENS = 1 << 3,  /* tokens_per_s valid */
     TUNE_IS_BEST = 1 << 4,     /* this validation is the best so far */
 };
 
 /* What the progress callback receives after every step (and after the
- * initial validation, as step 0). Plain data; copy what you keep. */
+ * initial validation, as step 0): the step's point as the history holds it
+ * (unmeasured fields NAN) and the run's totals. Plain data; copy what you
+ * keep. */
 struct tune_progress {
     unsigned flags;      /* TUNE_HAS_* / TUNE_IS_BEST */
-    int step, total_steps;
-    float train_loss, valid_loss, metric;
-    float grad_norm, lr;
-    float row_norm, drift;
+    struct tune_point pt;
+    int total_steps;
     double elapsed;      /* seconds of training over all sessions, pauses excluded */
     double tokens_per_s; /* this session */
+    int64_t n_tokens;    /* tokens this step processed (0 when the objective does not count) */
     int best_step;
     float best_valid_loss, best_metric;
 };
@@ -140,7 +166,8 @@ struct tune_progress {
 struct tune_control {
     atomic_int *stop;
     atomic_int *pause;
-    /* Called on the training thread after every step; NULL = none. */
+    /* Called on the training thread after every step; NULL = none. The
+     * tensors hold the step's values and tune_best the best so far. */
     void (*progress)(void *user, const struct tune_progress *p);
     void *user;
 };
@@ -149,7 +176,7 @@ enum tune_end {
     TUNE_END_DONE,      /* ran all steps */
     TUNE_END_EARLY,     /* early stopping: patience exhausted */
     TUNE_END_STOPPED,   /* stop flag */
-    TUNE_END_NUMERIC,   /* NaN or Inf in loss, gradient or prompt */
+    TUNE_END_NUMERIC,   /* NaN or Inf in loss, gradient or values */
     TUNE_END_ERROR,     /* a callback failed */
 };
 
@@ -163,29 +190,41 @@ struct tune_result {
 
 /* ---- the loop ----------------------------------------------------------- */
 
-/* Train `prompt` ([n_rows, d] row-major, updated in place) from step
- * hist->steps_done to p->steps.
- *   prompt0: the initial values, for drift ([n_rows*d]; NULL = measure drift
- *            from the prompt as it is on entry).
- *   best:    NULL or [n_rows*d]; receives the best prompt by validation (by
- *            p->select), or the last prompt when there is no validation. When
- *            resuming a history that has a best (hist->best_step >= 0), pass
- *            that prompt in `best` (the saved prompt when it was the best).
- *   hist:    in/out: points are appended; an empty history starts at step 0.
- *   ctl:     NULL or stop/pause flags and the progress callback.
- *   res:     NULL or the outcome.
- * Returns 0 when all steps ran or early stopping ended the run;
- * PL_ESTOPPED when the stop flag ended it; PL_ENUMERIC (message names the
- * step) when a loss, gradient or updated prompt was NaN or Inf - the prompt
- * then holds the last good values; the callback's code when it failed;
- * PL_EINVAL for bad parameters; PL_ENOMEM. In every case except PL_EINVAL
- * and PL_ENOMEM, prompt, best, hist and res are consistent and may be saved.
- * Thread safety: runs on the calling thread; the objective is called only
- * from it. */
-int tune_run(const struct tune_params *p, const struct tune_objective *obj,
-             float *prompt, const float *prompt0, int n_rows, int d, float *best,
-             struct tune_history *hist, const struct tune_control *ctl,
+/* A run's state: the tensors it trains (described, not owned), one
+ * optimiser per tensor, the best values, the history. Opaque; owned by one
+ * thread. */
+typedef struct tune_state tune_state;
+
+enum { TUNE_KEEP_BEST = 1 }; /* tune_init flags: keep a copy of the best values */
+
+/* Check p and allocate the state for tensors t[0..n_t) (the descriptors
+ * are copied; the arrays must outlive the state). With TUNE_KEEP_BEST the
+ * best copy starts as the values on entry. The history starts empty. Free
+ * with tune_free. PL_EINVAL (bad params, an empty tensor), PL_ENOMEM. */
+int tune_init(tune_state **out, const struct tune_params *p, const struct tune_tensor *t,
+              int n_t, unsigned flags, struct pl_err *e);
+void tune_free(tune_state *s); /* NULL is fine */
+
+/* Train from step hist->steps_done + 1 to p->steps. Returns 0 when all
+ * steps ran or early stopping ended the run; PL_ESTOPPED when the stop flag
+ * ended it; PL_ENUMERIC (message names the step) when a loss, gradient or
+ * updated value was NaN or Inf - the values then hold the last good step;
+ * the callback's code when it failed; PL_EINVAL when the objective has no
+ * examples or the history is inconsistent; PL_ENOMEM. In every case except
+ * PL_EINVAL and PL_ENOMEM the values, best values, optimisers and history
+ * agree and may be saved. A finished history is a no-op. The objective is
+ * called only on the calling thread. */
+int tune_run(tune_state *s, const struct tune_objective *obj, const struct tune_control *ctl,
              struct tune_result *res, struct pl_err *e);
+
+/* The history (in/out: a resumed run copies the saved one in before
+ * tune_run), the best values of tensor i (NULL without TUNE_KEEP_BEST;
+ * writable so a resumed run restores them) and its optimiser (buffers for
+ * checkpoints: optim_buffers, optim_set_steps). Valid until tune_free. */
+struct tune_history *tune_hist(tune_state *s);
+float *tune_best(tune_state *s, int i);
+optim *tune_optim(tune_state *s, int i);
+const struct tune_params *tune_state_params(const tune_state *s);
 
 /* The example indices of step t (1-based) for (seed, n_train, batch) into
  * idx[batch], exactly as tune_run draws them: exposed so tests and tools

@@ -245,8 +245,18 @@ struct ui_chart_params {
     double x_min, x_max;          /* NAN: from the data */
     double y_min, y_max;          /* NAN: from the data, with a 5% margin */
     enum ui_chart_mode mode;
-    bool legend;                  /* one legend row under the axis */
+    bool legend;                  /* one legend row under the axis (the SVG export wraps it
+                                     into more rows when it is wider than the image) */
     bool ascii;                   /* ASCII axes and markers (forces UI_CHART_GLYPH) */
+    const char *caption;          /* SVG export: a note under the legend, wrapped; NULL: none */
+    bool markers;                 /* SVG export: a dot at every point (for sparse data) */
+    const double *const *y_err;   /* NULL, or per series NULL or n half-widths of an error
+                                     bar at each point (NaN: none): drawn by the SVG
+                                     export, counted in the y range */
+    bool si_labels;               /* tick labels of 1000 and up as 1.5K, 2M, 3G */
+    const char *const *x_names;   /* n_x_names > 0: x is a category 0..n-1: ticks at each
+                                     index named so, range [-0.5, n-0.5] unless fixed */
+    int n_x_names;
 };
 
 /* Defaults: no title, both axes linear, all ranges automatic, Braille,
@@ -353,6 +363,18 @@ void ui_list_scroll(struct ui_list *l, int n_rows, int height);
  * selection (then scroll as ui_list_scroll). Returns UI_CHANGED when the
  * selection moved, 0 when it could not, UI_IGNORED for other keys. */
 int ui_list_key(struct ui_list *l, enum ui_key key, int n_rows, int height);
+
+/* How a table's rows are ordered for showing. */
+enum ui_sort { UI_SORT_NONE, UI_SORT_DESC, UI_SORT_ASC };
+
+/* The rows of a table as shown: fill order[0..] with the rows 0..n-1 that
+ * keep(ctx, row) accepts (every row when keep is NULL), in their own order
+ * (UI_SORT_NONE, or when key is NULL) or by key(ctx, row), descending or
+ * ascending; equal keys keep their own order and NAN keys go last. order
+ * has room for n. Returns how many rows it holds (left unsorted when
+ * memory ran out). */
+int ui_rows_order(int *order, int n, bool (*keep)(void *ctx, int row),
+                  double (*key)(void *ctx, int row), enum ui_sort sort, void *ctx);
 
 struct ui_column {
     const char *title;

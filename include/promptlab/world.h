@@ -51,6 +51,8 @@ struct world_example {
     const char *lang;    /* language of the target: "vi", "es", "fr", or "en" */
     const char *kind;    /* sentence kind (templates.txt), "idiom" or "idiom-frame" */
     int heldout;         /* 1 when the instruction is a held-out phrasing */
+    int casual;          /* 1 when the English was typed casually (lower case, no final
+                          * stop, contractions, British spelling ...); the target is not */
 };
 
 struct world_gen;
@@ -60,8 +62,9 @@ struct world_gen;
  * Sentences are assigned to splits by a hash of their English text, idioms
  * by the split field of idioms.txt, so a sentence of one split never occurs
  * in another.  Train examples use the train phrasings only; valid and test
- * use a held-out phrasing 30% of the time.  Caller frees with
- * world_gen_free. */
+ * use a held-out phrasing 30% of the time.  A quarter of every split's
+ * sources are typed casually (tag "casual"), the rest as written.  Caller
+ * frees with world_gen_free. */
 int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
                    struct world_gen **out, struct pl_err *e);
 int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e);

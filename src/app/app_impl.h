@@ -28,6 +28,7 @@ int cmd_pretrain(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
 int cmd_words(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 
 struct app_command {
     const char *name;
@@ -54,6 +55,7 @@ int app_fail(const char *cmd, const struct pl_err *e);
 /* "promptlab CMD: warning: message" on stderr. */
 void app_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+
 /* Directory holding assets/ contents: the source tree's assets/ when the
  * binary runs from a checkout, else PREFIX/share/promptlab. Never NULL. */
 const char *app_data_dir(void);
@@ -62,8 +64,10 @@ const char *app_data_dir(void);
 const char *app_default_model(void);
 
 /* Ctrl-C and SIGTERM: app_catch_sigint installs a handler that only sets
- * this flag (a lock-free atomic, safe in a handler); long loops poll it, and
- * tune_run takes it as its stop flag. */
+ * this flag to the signal's number (a lock-free atomic, safe in a
+ * handler); long loops poll it, the trainer takes it as its stop flag, and
+ * a command stopped by a signal exits with 128 + its number (130 for
+ * Ctrl-C), as the TUI does. */
 extern atomic_int app_interrupted;
 void app_catch_sigint(void);
 

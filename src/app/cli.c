@@ -130,8 +130,7 @@ const char *app_default_model(void)
 
 static void on_sigint(int sig)
 {
-    (void)sig;
-    atomic_store(&app_interrupted, 1);
+    atomic_store(&app_interrupted, sig);
 }
 
 void app_catch_sigint(void)

@@ -1,13 +1,18 @@
 /* cmd_bench.c - `promptlab bench`: speed figures with medians over runs.
  *
- * Machine ceilings first (sgemm GFLOP/s on 2048-square matrices with all
- * OpenBLAS threads, memory read bandwidth), so every model figure can be
- * read against what this machine can do at best. Then, for a model (loaded,
- * or random of a named shape): encoder and decoder throughput, one
- * soft-prompt training step, and full-weight training for small models.
+ * For a model (loaded, or random of a named shape): encoder and decoder
+ * throughput, one soft-prompt training step, and full-weight training for
+ * small models; then the machine's ceilings (sgemm GFLOP/s on 2048-square
+ * matrices with all OpenBLAS threads, memory read bandwidth), so every
+ * model figure can be read against what this machine can do at best.
  * Random token ids drive every figure; decoding runs a fixed number of
- * steps (EOS ignored) so runs are comparable. */
+ * steps (EOS ignored) so runs are comparable. With --busy N the whole set
+ * runs twice, quiet and then against N busy-looping threads of bench's own
+ * (a stand-in for the other programs on a laptop), and each figure is
+ * printed with the share of its quiet value it kept. */
+#include <pthread.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -46,12 +51,16 @@ static double bench_sgemm(int runs)
         b[i] = (float)(i % 5) * 0.02f;
     }
     double t[16];
+    /* OpenBLAS's own threads, as many as the machine has cores: the ceiling
+     * is the best this library does, not what promptlab's policy makes of it */
+    openblas_set_num_threads(pl_threads_max());
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
     for (int r = 0; r < runs; r++) {
         double t0 = pl_now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
         t[r] = 2.0 * n * n * (double)n / (pl_now() - t0) * 1e-9;
     }
+    openblas_set_num_threads(1);
     free(a), free(b), free(c);
     return median(t, runs);
 }
@@ -72,11 +81,13 @@ static double bench_bandwidth(int runs)
     }
     double t[16];
     volatile float sink = 0;
+    openblas_set_num_threads(pl_threads_max());
     for (int r = 0; r < runs; r++) {
         double t0 = pl_now();
         sink += cblas_sdot((int)n, x, 1, y, 1);
         t[r] = 2.0 * (double)n * sizeof(float) / (pl_now() - t0) * 1e-9;
     }
+    openblas_set_num_threads(1);
     (void)sink;
     free(x), free(y);
     return median(t, runs);
@@ -337,11 +348,9 @@ static double decode_bytes_per_token(const struct t5_config *c)
 
 static void help(void)
 {
-    printf("usage: promptlab bench [--model DIR | --shape NAME] [--runs N] [--json]\n"
+    printf("usage: promptlab bench [--model DIR | --shape NAME] [--runs N] [--busy N] [--json]\n"
            "\n"
            "Measure speed; every figure is the median of --runs repetitions (default 5).\n"
-           "Always: this machine's ceilings, sgemm GFLOP/s (OpenBLAS, all threads,\n"
-           "2048-square) and memory read bandwidth (GB/s).\n"
            "With a model - a directory (--model) or a random model of a named shape\n"
            "(--shape tiny|promptlab-tiny|flan-t5-small|flan-t5-base, built in memory, no\n"
            "download; promptlab-tiny is the embedded model's shape):\n"
@@ -351,130 +360,281 @@ static void help(void)
            "  training steps/s (batch 8, source 20, target 12, prompt 20: forward,\n"
            "  backward to the prompt, Adafactor) with its GFLOP/s; for --shape, full-\n"
            "  weight training tokens/s (batch 32, source 128, target 32, AdamW) when the\n"
-           "  model has at most 30M parameters; peak memory.\n");
+           "  model has at most 30M parameters; peak memory.\n"
+           "Always: this machine's ceilings, sgemm GFLOP/s (OpenBLAS, all threads,\n"
+           "2048-square) and memory read bandwidth (GB/s).\n"
+           "--busy N: run everything twice, quiet and then while N busy-looping threads\n"
+           "of bench's own compete for the cores, and print each figure's share of its\n"
+           "quiet value.\n"
+           "PROMPTLAB_THREADS=N caps the threads promptlab uses (default: every core).\n");
 }
 
-int cmd_bench(int argc, char **argv)
+/* ---- one pass over every figure ------------------------------------------------ */
+
+struct pass {
+    struct figures f;
+    double gflops, gbs;
+};
+
+static int run_pass(t5_model *m, int runs, struct pass *out, struct pl_err *e)
+{
+    struct figures *f = &out->f;
+    int rc = 0;
+    if (m) {
+        rc = bench_encoder(m, runs, &f->enc_tok_s, e);
+        if (rc == 0)
+            rc = bench_decoder(m, 1, runs, &f->dec1_tok_s, e);
+        if (rc == 0)
+            rc = bench_decoder(m, 8, runs, &f->dec8_tok_s, e);
+        if (rc == 0)
+            rc = bench_tune(m, runs, &f->tune_steps_s, &f->tune_gflops, e);
+        if (rc == 0 && t5_model_owns_weights(m) && t5_model_n_params(m) <= 30000000)
+            rc = bench_train(m, runs, &f->train_tok_s, &f->train_gflops, e);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        f->peak_mb = (double)ru.ru_maxrss / 1024.0;
+    }
+    if (rc)
+        return rc;
+    /* The machine's ceilings last, so peak memory above is the model's own. */
+    out->gflops = bench_sgemm(runs);
+    out->gbs = bench_bandwidth(runs);
+    return 0;
+}
+
+/* ---- busy-looping competitors -------------------------------------------------- */
+
+static atomic_int busy_stop;
+
+static void *busy_main(void *unused)
+{
+    (void)unused;
+    while (!atomic_load_explicit(&busy_stop, memory_order_relaxed))
+        ;
+    return NULL;
+}
+
+/* ---- output ---------------------------------------------------------------------- */
+
+struct row {
+    const char *name, *json, *unit;
+    double quiet, busy;
+};
+
+static int collect(const struct pass *q, const struct pass *b, bool model, struct row *rows)
+{
+    const struct figures *f = &q->f, *g = b ? &b->f : NULL;
+    int n = 0;
+    if (model) {
+        rows[n++] = (struct row){"encoder", "encoder_tok_s", "tokens/s", f->enc_tok_s,
+                                 b ? g->enc_tok_s : 0};
+        rows[n++] = (struct row){"greedy, batch 1", "decode_b1_tok_s", "tokens/s", f->dec1_tok_s,
+                                 b ? g->dec1_tok_s : 0};
+        rows[n++] = (struct row){"greedy, batch 8", "decode_b8_tok_s", "tokens/s", f->dec8_tok_s,
+                                 b ? g->dec8_tok_s : 0};
+        rows[n++] = (struct row){"soft-prompt step", "tune_steps_s", "steps/s", f->tune_steps_s,
+                                 b ? g->tune_steps_s : 0};
+        if (f->train_tok_s > 0)
+            rows[n++] = (struct row){"full training", "train_tok_s", "tokens/s", f->train_tok_s,
+                                     b ? g->train_tok_s : 0};
+    }
+    rows[n++] = (struct row){"sgemm 2048^3", "sgemm_gflops", "GFLOP/s", q->gflops,
+                             b ? b->gflops : 0};
+    rows[n++] = (struct row){"memory read", "read_gb_s", "GB/s", q->gbs, b ? b->gbs : 0};
+    return n;
+}
+
+static void print_plain(const struct pass *q, const t5_model *m, const char *name, long runs,
+                        double load_s, double bpt)
+{
+    const struct figures *f = &q->f;
+    printf("OpenBLAS kernel   %s; promptlab threads %d; medians of %ld runs\n", pl_blas_core(),
+           pl_threads_max(), runs);
+    printf("sgemm 2048^3      %8.1f GFLOP/s\n", q->gflops);
+    printf("memory read       %8.1f GB/s\n", q->gbs);
+    if (!m)
+        return;
+    printf("model             %s (%zu parameters)\n", name, t5_model_n_params(m));
+    printf("%-17s %8.3f s\n", t5_model_owns_weights(m) ? "build (random)" : "load", load_s);
+    printf("encoder           %8.0f tokens/s (batch 8 x 20)\n", f->enc_tok_s);
+    printf("greedy, batch 1   %8.1f tokens/s; %.1f MB of weights per token = %.0f%% "
+           "of the read bandwidth\n",
+           f->dec1_tok_s, bpt / 1e6, 100.0 * bpt * f->dec1_tok_s / (q->gbs * 1e9));
+    printf("greedy, batch 8   %8.1f tokens/s (%.2fx batch 1)\n", f->dec8_tok_s,
+           f->dec8_tok_s / f->dec1_tok_s);
+    printf("soft-prompt step  %8.2f steps/s, %.1f GFLOP/s (%.0f%% of sgemm)\n", f->tune_steps_s,
+           f->tune_gflops, 100.0 * f->tune_gflops / q->gflops);
+    if (f->train_tok_s > 0)
+        printf("full training     %8.0f tokens/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
+               f->train_tok_s, f->train_gflops, 100.0 * f->train_gflops / q->gflops);
+    printf("peak memory       %8.1f MB\n", f->peak_mb);
+}
+
+struct bench_opts {
+    long runs, busy;
+    int json;
+    const char *model;
+    const struct shape *shape;
+};
+
+/* 0 to go on, -1 after --help, else the exit status. */
+static int bench_parse(int argc, char **argv, struct bench_opts *o)
 {
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'}, {"shape", required_argument, 0, 's'},
-        {"runs", required_argument, 0, 'r'},  {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
-    long runs = 5;
-    int json = 0, c;
-    const char *model = NULL, *shape_name = NULL;
+        {"runs", required_argument, 0, 'r'},  {"busy", required_argument, 0, 'b'},
+        {"json", no_argument, 0, 'j'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *shape_name = NULL;
+    int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'm': model = optarg; break;
+        case 'm': o->model = optarg; break;
         case 's': shape_name = optarg; break;
         case 'r':
-            if (app_parse_int(optarg, 1, 16, &runs))
+            if (app_parse_int(optarg, 1, 16, &o->runs))
                 return app_usage("bench", "--runs wants a number from 1 to 16, not '%s'", optarg);
             break;
-        case 'j': json = 1; break;
-        case 'h': help(); return 0;
+        case 'b':
+            if (app_parse_int(optarg, 0, 64, &o->busy))
+                return app_usage("bench", "--busy wants a number from 0 to 64, not '%s'", optarg);
+            break;
+        case 'j': o->json = 1; break;
+        case 'h': help(); return -1;
         default: return app_bad_option("bench", c, argv, opts);
         }
     }
     if (optind < argc)
         return app_usage("bench", "unexpected argument '%s'", argv[optind]);
-    if (model && shape_name)
+    if (o->model && shape_name)
         return app_usage("bench", "give --model or --shape, not both");
-    const struct shape *shape = NULL;
     if (shape_name) {
         for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
             if (strcmp(shape_name, shapes[i].name) == 0)
-                shape = &shapes[i];
-        if (!shape)
+                o->shape = &shapes[i];
+        if (!o->shape)
             return app_usage("bench", "unknown shape '%s' (tiny, promptlab-tiny, flan-t5-small, "
                                       "flan-t5-base)",
                              shape_name);
     }
-    struct figures f = {0};
+    return 0;
+}
+
+/* The model to measure: a directory, or a random model of a named shape. */
+static int bench_model(const char *model, const struct shape *shape, t5_model **m, struct pl_err *e)
+{
+    if (model)
+        return t5_open(model, m, e);
+    struct t5_config cfg;
+    t5_config_default(&cfg);
+    snprintf(cfg.name_or_path, sizeof cfg.name_or_path, "random %s", shape->name);
+    cfg.d_model = shape->d_model;
+    cfg.d_kv = shape->d_kv;
+    cfg.n_heads = shape->n_heads;
+    cfg.d_ff = shape->d_ff;
+    cfg.n_layers = cfg.n_dec_layers = shape->n_layers;
+    cfg.vocab_size = shape->vocab;
+    cfg.act = T5_ACT_GELU_NEW;
+    cfg.gated = true;
+    cfg.tie_word_embeddings = cfg.scale_decoder_outputs = shape->tied;
+    return t5_init_random(&cfg, 1, m, e);
+}
+
+/* The second pass, while `busy` threads of our own loop on the cores. */
+static int busy_pass(t5_model *m, int runs, long busy, struct pass *out, struct pl_err *e)
+{
+    pthread_t th[64];
+    int n_th = 0, rc = 0;
+    atomic_store(&busy_stop, 0);
+    for (; n_th < busy; n_th++)
+        if (pthread_create(&th[n_th], NULL, busy_main, NULL)) {
+            rc = pl_err_set(e, PL_ENOMEM, "cannot start busy thread %d", n_th + 1);
+            break;
+        }
+    if (rc == 0)
+        rc = run_pass(m, runs, out, e);
+    atomic_store(&busy_stop, 1);
+    for (int i = 0; i < n_th; i++)
+        pthread_join(th[i], NULL);
+    return rc;
+}
+
+static void print_json(const struct pass *quiet, const t5_model *m, const char *name,
+                       const struct bench_opts *o, double load_s, double bpt,
+                       const struct row *rows, int n_rows)
+{
+    const struct figures *f = &quiet->f;
+    printf("{\"blas_core\": \"%s\", \"threads\": %d, \"runs\": %ld, \"sgemm_gflops\": %.1f, "
+           "\"read_gb_s\": %.1f",
+           pl_blas_core(), pl_threads_max(), o->runs, quiet->gflops, quiet->gbs);
+    if (m) {
+        printf(", \"model\": ");
+        app_json_string(stdout, name);
+        printf(", \"parameters\": %zu, \"load_s\": %.4f, \"encoder_tok_s\": %.1f, "
+               "\"decode_b1_tok_s\": %.1f, \"decode_b8_tok_s\": %.1f, "
+               "\"decode_bytes_per_token\": %.0f, \"tune_steps_s\": %.3f, "
+               "\"tune_gflops\": %.2f, \"train_tok_s\": %.1f, \"train_gflops\": %.2f, "
+               "\"peak_mb\": %.1f",
+               t5_model_n_params(m), load_s, f->enc_tok_s, f->dec1_tok_s, f->dec8_tok_s, bpt,
+               f->tune_steps_s, f->tune_gflops, f->train_tok_s, f->train_gflops, f->peak_mb);
+    }
+    if (o->busy) {
+        printf(", \"busy\": %ld, \"busy_figures\": {", o->busy);
+        for (int i = 0; i < n_rows; i++)
+            printf("%s\"%s\": %.3f", i ? ", " : "", rows[i].json, rows[i].busy);
+        printf("}, \"share\": {");
+        for (int i = 0; i < n_rows; i++)
+            printf("%s\"%s\": %.3f", i ? ", " : "", rows[i].json,
+                   rows[i].quiet > 0 ? rows[i].busy / rows[i].quiet : 0.0);
+        printf("}");
+    }
+    printf("}\n");
+}
+
+static void print_shares(long busy, const struct row *rows, int n_rows)
+{
+    printf("\nagainst %ld busy thread%s          quiet        busy   share\n", busy,
+           busy == 1 ? " " : "s");
+    for (int i = 0; i < n_rows; i++)
+        printf("%-17s %-9s %10.1f  %10.1f  %5.0f%%\n", rows[i].name, rows[i].unit, rows[i].quiet,
+               rows[i].busy, rows[i].quiet > 0 ? 100.0 * rows[i].busy / rows[i].quiet : 0.0);
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    struct bench_opts o = {.runs = 5};
+    int rc = bench_parse(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     t5_model *m = NULL;
     struct pl_err e = {0};
-    int rc = 0;
-    if (model || shape) {
+    double load_s = 0;
+    if (o.model || o.shape) {
         double t0 = pl_now();
-        if (model) {
-            rc = t5_open(model, &m, &e);
-        } else {
-            struct t5_config cfg;
-            t5_config_default(&cfg);
-            snprintf(cfg.name_or_path, sizeof cfg.name_or_path, "random %s", shape->name);
-            cfg.d_model = shape->d_model;
-            cfg.d_kv = shape->d_kv;
-            cfg.n_heads = shape->n_heads;
-            cfg.d_ff = shape->d_ff;
-            cfg.n_layers = cfg.n_dec_layers = shape->n_layers;
-            cfg.vocab_size = shape->vocab;
-            cfg.act = T5_ACT_GELU_NEW;
-            cfg.gated = true;
-            cfg.tie_word_embeddings = cfg.scale_decoder_outputs = shape->tied;
-            rc = t5_init_random(&cfg, 1, &m, &e);
-        }
-        f.load_s = pl_now() - t0;
-        if (rc == 0)
-            rc = bench_encoder(m, (int)runs, &f.enc_tok_s, &e);
-        if (rc == 0)
-            rc = bench_decoder(m, 1, (int)runs, &f.dec1_tok_s, &e);
-        if (rc == 0)
-            rc = bench_decoder(m, 8, (int)runs, &f.dec8_tok_s, &e);
-        if (rc == 0)
-            rc = bench_tune(m, (int)runs, &f.tune_steps_s, &f.tune_gflops, &e);
-        if (rc == 0 && t5_model_owns_weights(m) && t5_model_n_params(m) <= 30000000)
-            rc = bench_train(m, (int)runs, &f.train_tok_s, &f.train_gflops, &e);
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        f.peak_mb = (double)ru.ru_maxrss / 1024.0;
+        rc = bench_model(o.model, o.shape, &m, &e);
+        load_s = pl_now() - t0;
     }
+    struct pass quiet = {0}, loaded = {0};
+    if (rc == 0)
+        rc = run_pass(m, (int)o.runs, &quiet, &e);
+    if (rc == 0 && o.busy > 0)
+        rc = busy_pass(m, (int)o.runs, o.busy, &loaded, &e);
     if (rc) {
         t5_free(m);
         return app_fail("bench", &e);
     }
-    /* The machine's ceilings last, so peak memory above is the model's own. */
-    double gflops = bench_sgemm((int)runs);
-    double gbs = bench_bandwidth((int)runs);
+    const char *name = o.model ? o.model : o.shape ? o.shape->name : NULL;
     const struct t5_config *cfg = m ? t5_model_config(m) : NULL;
     double bpt = cfg ? decode_bytes_per_token(cfg) : 0;
-    if (json) {
-        printf("{\"blas_core\": \"%s\", \"threads\": %d, \"runs\": %ld, \"sgemm_gflops\": %.1f, "
-               "\"read_gb_s\": %.1f",
-               pl_blas_core(), pl_blas_threads(), runs, gflops, gbs);
-        if (m) {
-            printf(", \"model\": ");
-            app_json_string(stdout, model ? model : shape->name);
-            printf(", \"parameters\": %zu, \"load_s\": %.4f, \"encoder_tok_s\": %.1f, "
-                   "\"decode_b1_tok_s\": %.1f, \"decode_b8_tok_s\": %.1f, "
-                   "\"decode_bytes_per_token\": %.0f, \"tune_steps_s\": %.3f, "
-                   "\"tune_gflops\": %.2f, \"train_tok_s\": %.1f, \"train_gflops\": %.2f, "
-                   "\"peak_mb\": %.1f",
-                   t5_model_n_params(m), f.load_s, f.enc_tok_s, f.dec1_tok_s, f.dec8_tok_s, bpt,
-                   f.tune_steps_s, f.tune_gflops, f.train_tok_s, f.train_gflops, f.peak_mb);
-        }
-        printf("}\n");
+    struct row rows[16];
+    int n_rows = collect(&quiet, o.busy ? &loaded : NULL, m != NULL, rows);
+    if (o.json) {
+        print_json(&quiet, m, name, &o, load_s, bpt, rows, n_rows);
     } else {
-        printf("OpenBLAS kernel   %s, %d threads; medians of %ld runs\n", pl_blas_core(),
-               pl_blas_threads(), runs);
-        printf("sgemm 2048^3      %8.1f GFLOP/s\n", gflops);
-        printf("memory read       %8.1f GB/s\n", gbs);
-        if (m) {
-            printf("model             %s (%zu parameters)\n", model ? model : shape->name,
-                   t5_model_n_params(m));
-            printf("%-17s %8.3f s\n", model ? "load" : "build (random)", f.load_s);
-            printf("encoder           %8.0f tokens/s (batch 8 x 20)\n", f.enc_tok_s);
-            printf("greedy, batch 1   %8.1f tokens/s; %.1f MB of weights per token = %.0f%% "
-                   "of the read bandwidth\n",
-                   f.dec1_tok_s, bpt / 1e6, 100.0 * bpt * f.dec1_tok_s / (gbs * 1e9));
-            printf("greedy, batch 8   %8.1f tokens/s\n", f.dec8_tok_s);
-            printf("soft-prompt step  %8.2f steps/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
-                   f.tune_steps_s, f.tune_gflops, 100.0 * f.tune_gflops / gflops);
-            if (f.train_tok_s > 0)
-                printf("full training     %8.0f tokens/s, %.1f GFLOP/s (%.0f%% of sgemm)\n",
-                       f.train_tok_s, f.train_gflops, 100.0 * f.train_gflops / gflops);
-            printf("peak memory       %8.1f MB\n", f.peak_mb);
-        }
+        print_plain(&quiet, m, name, o.runs, load_s, bpt);
+        if (o.busy)
+            print_shares(o.busy, rows, n_rows);
     }
     t5_free(m);
     return 0;

@@ -41,7 +41,8 @@ static void usage(FILE *out)
             "  -h, --help        show this help\n"
             "\n"
             "Files: train.jsonl valid.jsonl test.jsonl (every example has an instruction;\n"
-            "test sentences and test idioms never occur in train), softA_train/test.jsonl\n"
+            "test sentences and test idioms never occur in train; a quarter of the\n"
+            "sources typed casually, tagged \"casual\"), softA_train/test.jsonl\n"
             "(English -> Vietnamese, no instruction), softB_train/test.jsonl (idioms ->\n"
             "idiomatic Vietnamese, disjoint idioms), classify_train/valid.jsonl (sentence ->\n"
             "topic word).  One JSON object per line:\n"
@@ -89,6 +90,27 @@ static void print_stats(const struct world_stats *st, bool json)
            st->n_idioms_test, st->n_frames);
     printf("phrasings   %d (%d held out)\n", st->n_phrasings, st->n_phrasings_heldout);
     printf("labels      %d\n", st->n_labels);
+}
+
+static void print_report(const char *out, const struct world_corpus_params *p,
+                         const struct world_corpus_report *r, double dt, bool json)
+{
+    if (json) {
+        printf("{\"out\":");
+        app_json_string(stdout, out);
+        printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
+               "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
+               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
+               (unsigned long long)p->seed, r->n_train, r->n_valid, r->n_test, r->n_softa_train,
+               r->n_softa_test, r->n_softb_train, r->n_softb_test, r->n_classify_train,
+               r->n_classify_valid, dt);
+    } else {
+        printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
+               "classify %ld/%ld (seed %llu, %.1f s)\n",
+               out, r->n_train, r->n_valid, r->n_test, r->n_softa_train, r->n_softa_test,
+               r->n_softb_train, r->n_softb_test, r->n_classify_train, r->n_classify_valid,
+               (unsigned long long)p->seed, dt);
+    }
 }
 
 int cmd_corpus(int argc, char **argv)
@@ -161,23 +183,7 @@ int cmd_corpus(int argc, char **argv)
     world_free(w);
     if (rc != 0)
         return app_fail(CMD, &e);
-    double dt = pl_now() - t0;
-    if (json) {
-        printf("{\"out\":");
-        app_json_string(stdout, out);
-        printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
-               "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
-               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
-               (unsigned long long)p.seed, r.n_train, r.n_valid, r.n_test, r.n_softa_train,
-               r.n_softa_test, r.n_softb_train, r.n_softb_test, r.n_classify_train,
-               r.n_classify_valid, dt);
-    } else {
-        printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
-               "classify %ld/%ld (seed %llu, %.1f s)\n",
-               out, r.n_train, r.n_valid, r.n_test, r.n_softa_train, r.n_softa_test,
-               r.n_softb_train, r.n_softb_test, r.n_classify_train, r.n_classify_valid,
-               (unsigned long long)p.seed, dt);
-    }
+    print_report(out, &p, &r, pl_now() - t0, json);
     if (r.n_valid < p.n_valid || r.n_test < p.n_test)
         app_warn(CMD, "the data yields fewer distinct valid/test examples than asked for");
     return 0;

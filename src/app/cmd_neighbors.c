@@ -23,6 +23,42 @@ static void help(void)
            "  --json  one JSON object: {\"rows\": [{\"norm\", \"drift\", \"neighbors\": [...]}]}\n");
 }
 
+/* One line (or JSON object) per row: its token for a hard prompt, norm,
+ * drift and the k nearest pieces with their cosine. */
+static void print_rows(const tok *t, const struct soft_prompt *p, const struct soft_neighbor *nb,
+                       int k, const float *norm, const float *drift, const int *ids, int json)
+{
+    if (json)
+        printf("{\"rows\": [");
+    for (int r = 0; r < p->n_tokens; r++) {
+        const struct soft_neighbor *row = nb + (size_t)r * (size_t)k;
+        if (json) {
+            printf("%s{\"row\": %d", r ? ", " : "", r);
+            if (ids) {
+                printf(", \"token\": ");
+                app_json_string(stdout, tok_piece(t, ids[r]));
+            }
+            printf(", \"norm\": %.4f, \"drift\": %.4f, \"neighbors\": [", norm[r], drift[r]);
+            for (int j = 0; j < k && row[j].id >= 0; j++) {
+                printf("%s{\"id\": %d, \"piece\": ", j ? ", " : "", row[j].id);
+                app_json_string(stdout, tok_piece(t, row[j].id));
+                printf(", \"cosine\": %.4f}", row[j].score);
+            }
+            printf("]}");
+        } else {
+            printf("%3d ", r);
+            if (ids)
+                printf("%-12s ", tok_piece(t, ids[r]));
+            printf("norm %6.3f  drift %6.3f  ", norm[r], drift[r]);
+            for (int j = 0; j < k && row[j].id >= 0; j++)
+                printf(" %s (%.2f)", tok_piece(t, row[j].id), row[j].score);
+            printf("\n");
+        }
+    }
+    if (json)
+        printf("]}\n");
+}
+
 int cmd_neighbors(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -89,35 +125,7 @@ int cmd_neighbors(int argc, char **argv)
         status = app_fail("neighbors", &e);
     if (status == 0) {
         soft_row_stats(&p, norm, drift);
-        if (json)
-            printf("{\"rows\": [");
-        for (int r = 0; r < p.n_tokens; r++) {
-            const struct soft_neighbor *row = nb + (size_t)r * (size_t)k;
-            if (json) {
-                printf("%s{\"row\": %d", r ? ", " : "", r);
-                if (ids) {
-                    printf(", \"token\": ");
-                    app_json_string(stdout, tok_piece(t, ids[r]));
-                }
-                printf(", \"norm\": %.4f, \"drift\": %.4f, \"neighbors\": [", norm[r], drift[r]);
-                for (int j = 0; j < k && row[j].id >= 0; j++) {
-                    printf("%s{\"id\": %d, \"piece\": ", j ? ", " : "", row[j].id);
-                    app_json_string(stdout, tok_piece(t, row[j].id));
-                    printf(", \"cosine\": %.4f}", row[j].score);
-                }
-                printf("]}");
-            } else {
-                printf("%3d ", r);
-                if (ids)
-                    printf("%-12s ", tok_piece(t, ids[r]));
-                printf("norm %6.3f  drift %6.3f  ", norm[r], drift[r]);
-                for (int j = 0; j < k && row[j].id >= 0; j++)
-                    printf(" %s (%.2f)", tok_piece(t, row[j].id), row[j].score);
-                printf("\n");
-            }
-        }
-        if (json)
-            printf("]}\n");
+        print_rows(t, &p, nb, (int)k, norm, drift, ids, json);
     }
     free(nb), free(norm), free(drift), free(ids);
     soft_prompt_free(&p);

@@ -11,6 +11,7 @@ const struct app_command app_commands[] = {
     {"tokenize", cmd_tokenize, "show the pieces and ids the model sees"},
     {"tune", cmd_tune, "train a soft prompt (prompt tuning) on a JSONL data set"},
     {"eval", cmd_eval, "score hard and soft prompts on a data set (chrF, BLEU, exact match)"},
+    {"experiment", cmd_experiment, "run a grid: models x methods x prompt lengths x inits x seeds"},
     {"words", cmd_words, "mark the words of a text that the model never saw in training"},
     {"neighbors", cmd_neighbors, "nearest vocabulary tokens of each prompt row"},
     {"corpus", cmd_corpus, "generate the embedded model's training corpus from assets/world"},

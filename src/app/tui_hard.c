@@ -21,6 +21,7 @@ struct tui_hard {
     bool editing;
     bool tokens;
     struct ui_list results, presets;
+    uint64_t tmpl_seen;       /* template_version the editor shows */
     struct tui_job *job;
     char *ran;                /* template of the results; NULL before a run */
     int n;                    /* rows of the results (the sample set when run) */
@@ -32,7 +33,57 @@ struct tui_hard {
     double started;
     /* geometry of the last frame, for the mouse */
     int ed_y, ed_x, ed_h, ed_w, pr_y, pr_x, pr_h, pr_w, tb_y, tb_h;
+    int *order;               /* [n_order] sample rows as shown (filter, sort) */
+    int n_order, cap_order;
+    enum ui_sort sort;        /* by this template's chrF */
 };
+
+static void export_results(struct tui *t);
+
+static bool row_matches(const struct tui *t, int row, const char *q)
+{
+    const struct tui_hard *h = t->hard;
+    const struct jsonl_record *r = &t->samples.rec[row];
+    bool have = row < h->n && h->state[row] != TUI_CELL_PENDING;
+    return tui_text_matches(r->source, q) || tui_text_matches(r->target, q) ||
+           (have && tui_text_matches(h->out[row], q));
+}
+
+static bool keep_row(void *ctx, int row)
+{
+    struct tui *t = ctx;
+    return !t->filter || !t->search[0] || row_matches(t, row, t->search);
+}
+
+static double row_score(void *ctx, int row)
+{
+    struct tui *t = ctx;
+    const struct tui_hard *h = t->hard;
+    return row < h->n && h->state[row] == TUI_CELL_DONE ? h->score[row] : NAN;
+}
+
+/* The rows as shown, refreshed before every use: scores arrive while the
+ * table is on screen. */
+static void hard_order(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    int n = t->samples.n;
+    if (h->cap_order < n) {
+        int *o = realloc(h->order, sizeof *o * (size_t)n);
+        if (!o) {
+            h->n_order = 0;
+            return;
+        }
+        h->order = o, h->cap_order = n;
+    }
+    h->n_order = ui_rows_order(h->order, n, keep_row, row_score, h->sort, t);
+}
+
+/* The sample shown at position i, or -1. */
+static int shown_row(const struct tui_hard *h, int i)
+{
+    return i >= 0 && i < h->n_order ? h->order[i] : -1;
+}
 
 static void clear_results(struct tui_hard *h)
 {
@@ -64,6 +115,7 @@ void tui_hard_free(struct tui *t)
     tui_job_release(h->job);
     clear_results(h);
     ui_editor_free(&h->ed);
+    free(h->order);
     free(h);
     t->hard = NULL;
 }
@@ -79,14 +131,29 @@ void tui_hard_reset(struct tui *t)
     h->results = (struct ui_list){0, 0};
 }
 
-const char *tui_hard_template(const struct tui *t)
+/* The editor shows the shared template: reload it when someone else set
+ * it (a preset picked in view 3, the demo's setup). */
+static void follow_template(struct tui *t)
 {
-    return ui_editor_text(&t->hard->ed, NULL);
+    struct tui_hard *h = t->hard;
+    if (h->tmpl_seen == t->template_version)
+        return;
+    const char *s = tui_template(t);
+    size_t n;
+    const char *cur = ui_editor_text(&h->ed, &n);
+    if (n != strlen(s) || memcmp(cur, s, n) != 0)
+        ui_editor_set_text(&h->ed, s, strlen(s));
+    h->tmpl_seen = t->template_version;
 }
 
-void tui_hard_set_template(struct tui *t, const char *s)
+/* After an edit: the editor's text becomes the shared template. */
+static void publish_template(struct tui *t)
 {
-    ui_editor_set_text(&t->hard->ed, s, strlen(s));
+    struct tui_hard *h = t->hard;
+    const char *text = ui_editor_text(&h->ed, NULL);
+    if (strcmp(text, tui_template(t)) != 0)
+        tui_template_set(t, text);
+    h->tmpl_seen = t->template_version;
 }
 
 bool tui_hard_editing(const struct tui *t)
@@ -109,7 +176,7 @@ void tui_hard_run(struct tui *t)
     h->out = calloc((size_t)n, sizeof *h->out);
     h->score = malloc(sizeof *h->score * (size_t)n);
     h->state = calloc((size_t)n, 1);
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     h->ran = strdup(tmpl);
     if (!src || !ref || !h->out || !h->score || !h->state || !h->ran) {
         free(src), free(ref);
@@ -136,9 +203,12 @@ void tui_hard_run(struct tui *t)
 
 bool tui_hard_tick(struct tui *t)
 {
+    uint64_t seen = t->hard->tmpl_seen;
+    follow_template(t);
+    bool moved = seen != t->hard->tmpl_seen;
     struct tui_hard *h = t->hard;
     if (!h->job || !tui_job_sync(h->job))
-        return false;
+        return moved;
     const struct tui_job_view *v = tui_job_view(h->job);
     int done = 0, failed = 0;
     const char **hyp = malloc(sizeof *hyp * (size_t)h->n), **ref = malloc(sizeof *ref * (size_t)h->n);
@@ -179,7 +249,7 @@ const char *tui_hard_footer(const struct tui *t)
         return "Esc done\tCtrl-R run\tEnter new line\tCtrl-W/K/U delete\tAlt-B/F word\tF1-F4 views";
     if (h->focus == F_PRESETS)
         return "Enter load preset\tr run\tt tokens\tTab focus\te edit";
-    return "Enter/e edit\tr run\tt tokens\tp presets\tTab focus\tE export";
+    return "Enter/e edit\tr run\tt tokens\tp presets\t/ search\tn/N next\tf filter\to sort\tTab focus\tE export";
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -188,7 +258,7 @@ static void load_preset(struct tui *t, int i)
 {
     if (i < 0 || i >= t->n_presets)
         return;
-    tui_hard_set_template(t, t->presets[i].text);
+    tui_template_set(t, t->presets[i].text);
     tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded (%s): r runs it", t->presets[i].name,
             t->presets[i].origin);
 }
@@ -240,16 +310,16 @@ static int mouse_key(struct tui *t, const struct tui_key *k)
                 load_preset(t, row);
         }
     } else if (y > h->tb_y && y < h->tb_y + h->tb_h) {
-        int row = h->results.top + (y - h->tb_y - 1);
+        int pos = h->results.top + (y - h->tb_y - 1);
         h->focus = F_RESULTS;
         h->editing = false;
-        if (row < t->samples.n)
-            h->results.selected = row;
+        if (pos < h->n_order)
+            h->results.selected = pos;
     }
     return TUI_REDRAW;
 }
 
-int tui_hard_key(struct tui *t, const struct tui_key *k)
+static int hard_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_hard *h = t->hard;
     if (k->fn && k->code == KEY_MOUSE)
@@ -289,8 +359,18 @@ int tui_hard_key(struct tui *t, const struct tui_key *k)
         h->focus = F_RESULTS;
         return TUI_REDRAW;
     }
+    if (tui_key_is(k, 'o')) {
+        h->sort = (h->sort + 1) % 3;
+        h->results = (struct ui_list){0, 0};
+        h->focus = F_RESULTS;
+        if (h->sort == UI_SORT_NONE)
+            tui_msg(t, TUI_R_INFO, "rows in their own order");
+        else
+            tui_msg(t, TUI_R_INFO, "rows by chrF, %s", h->sort == UI_SORT_DESC ? "best first" : "worst first");
+        return TUI_REDRAW;
+    }
     if (tui_key_is(k, 'E')) {
-        tui_msg(t, TUI_R_DIM, "export is in view 2 (chart) and view 3 (table)");
+        export_results(t);
         return TUI_REDRAW;
     }
     if (h->focus == F_PRESETS) {
@@ -305,7 +385,8 @@ int tui_hard_key(struct tui *t, const struct tui_key *k)
         h->focus = F_RESULTS;
         return TUI_REDRAW;
     }
-    int rc = ui_list_key(&h->results, k->ui, t->samples.n, h->tb_h > 1 ? h->tb_h - 1 : 1);
+    hard_order(t);
+    int rc = ui_list_key(&h->results, k->ui, h->n_order, h->tb_h > 1 ? h->tb_h - 1 : 1);
     if (rc != UI_IGNORED) {
         h->focus = F_RESULTS;
         return TUI_REDRAW;
@@ -320,9 +401,10 @@ struct cell_ctx {
     struct tui_hard *h;
 };
 
-static const char *cell(void *ctx, int row, int col, char *buf, size_t cap)
+static const char *cell(void *ctx, int pos, int col, char *buf, size_t cap)
 {
     struct cell_ctx *c = ctx;
+    int row = c->h->order[pos];
     const struct jsonl_record *r = &c->t->samples.rec[row];
     bool have = row < c->h->n;
     switch (col) {
@@ -344,16 +426,33 @@ static const char *cell(void *ctx, int row, int col, char *buf, size_t cap)
     return "";
 }
 
+int tui_hard_find(struct tui *t, const char *q, int dir)
+{
+    struct tui_hard *h = t->hard;
+    hard_order(t);
+    int n = h->n_order;
+    for (int i = 1; i <= n; i++) {
+        int pos = ((h->results.selected + dir * i) % n + n) % n;
+        int row = h->order[pos];
+        if (row_matches(t, row, q)) {
+            h->results.selected = pos;
+            h->focus = F_RESULTS;
+            return row;
+        }
+    }
+    return -1;
+}
+
 /* The pieces of fill(template, sample) + </s>, wrapped into a box. */
 static void draw_tokens(struct tui *t, int y, int x, int h, int w)
 {
     struct tui_hard *hd = t->hard;
-    int row = hd->results.selected;
-    if (row < 0 || row >= t->samples.n) {
+    int row = shown_row(hd, hd->results.selected);
+    if (row < 0) {
         tui_text(t, y, x, w, "no sample selected", TUI_R_DIM);
         return;
     }
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     int *ids = NULL, n = 0, *tids = NULL, tn = 0;
     bool cut = false, cut2 = false;
     struct pl_err e = {0};
@@ -393,16 +492,9 @@ static void draw_tokens(struct tui *t, int y, int x, int h, int w)
     free(tids);
 }
 
-void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
+static void draw_editor(struct tui *t, int y, int x, int eh, int lw, const char *tmpl)
 {
     struct tui_hard *hd = t->hard;
-    int pw = w >= 110 ? 36 : 28;  /* presets column */
-    int lw = w - pw - 1;
-    int eh = h >= 30 ? 6 : 3;     /* editor lines */
-    const char *tmpl = tui_hard_template(t);
-    bool stale = hd->ran && strcmp(hd->ran, tmpl) != 0;
-
-    /* template editor */
     char title[200];
     snprintf(title, sizeof title, "Template%s", hd->editing ? " (editing: Esc done, Ctrl-R run)"
                                                              : " (Enter/e edit)");
@@ -426,10 +518,13 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
                                         : "No {source}: the sample follows the template",
              t->family, t->family_hint);
     tui_text(t, y + 1 + eh, x + 1, lw - 2, info, TUI_R_DIM);
+}
 
-    /* presets */
-    hd->pr_y = y, hd->pr_x = x + lw + 1, hd->pr_h = eh + 2, hd->pr_w = pw;
-    tui_heading(t, y, x + lw + 1, pw, "Presets (p)", hd->focus == F_PRESETS);
+static void draw_presets(struct tui *t, int y, int x, int eh, int pw, const char *tmpl)
+{
+    struct tui_hard *hd = t->hard;
+    hd->pr_y = y, hd->pr_x = x, hd->pr_h = eh + 2, hd->pr_w = pw;
+    tui_heading(t, y, x, pw, "Presets (p)", hd->focus == F_PRESETS);
     if (hd->focus != F_PRESETS) /* show the preset in use */
         for (int i = 0; i < t->n_presets; i++)
             if (strcmp(t->presets[i].text, tmpl) == 0)
@@ -446,23 +541,17 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
         snprintf(buf, sizeof buf, "%s%s", cur ? t->g->bullet : " ", t->presets[i].name);
         if (role == TUI_R_SELECTED) {
             attrset(tui_attr(t, role));
-            mvhline(y + 1 + r, x + lw + 1, ' ', pw);
+            mvhline(y + 1 + r, x, ' ', pw);
         }
-        tui_text(t, y + 1 + r, x + lw + 1, pw, buf, role);
+        tui_text(t, y + 1 + r, x, pw, buf, role);
     }
     if (t->n_presets == 0)
-        tui_text(t, y + 1, x + lw + 1, pw, "none", TUI_R_DIM);
+        tui_text(t, y + 1, x, pw, "none", TUI_R_DIM);
+}
 
-    int ry = y + eh + 2;
-    int rh = y + h - ry;
-    if (hd->tokens && rh > 8) {
-        int th = rh >= 16 ? 5 : 4;
-        draw_tokens(t, ry, x, th, w);
-        ry += th;
-        rh -= th;
-    }
-
-    /* results */
+static void draw_results(struct tui *t, int ry, int x, int rh, int w, bool stale)
+{
+    struct tui_hard *hd = t->hard;
     char rtitle[300];
     if (!hd->ran)
         snprintf(rtitle, sizeof rtitle, "Samples: %s (%d) - r runs the template", t->samples_name,
@@ -481,30 +570,103 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
         {"chrF", 5, 6, 0, UI_ALIGN_RIGHT},
     };
     struct cell_ctx ctx = {t, hd};
-    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = t->samples.n, .cell = cell, .ctx = &ctx};
+    hard_order(t);
+    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = hd->n_order, .cell = cell, .ctx = &ctx};
     int th = rh - 1;
     hd->tb_y = ry + 1, hd->tb_h = th;
     if (th < 2)
         return;
-    ui_list_scroll(&hd->results, t->samples.n, th - 1);
+    ui_list_scroll(&hd->results, hd->n_order, th - 1);
     attrset(stale ? tui_attr(t, TUI_R_DIM) : A_NORMAL);
     ui_table_draw(stdscr, ry + 1, x, th, w, &tb, &hd->results, hd->focus == F_RESULTS,
                   t->color ? &t->colors : NULL, t->tflags);
     attrset(A_NORMAL);
     int sw, sx = tui_table_col_x(&tb, w, 4, &sw);
     for (int r = 0; r < th - 1 && sw > 0; r++) {
-        int row = hd->results.top + r;
-        if (row >= hd->n || row >= t->samples.n)
+        int row = shown_row(hd, hd->results.top + r);
+        if (row < 0)
             break;
+        if (row >= hd->n)
+            continue;
         char buf[32];
         tui_score_cell(t, hd->score[row], hd->state[row], buf, sizeof buf);
         int bw = ui_text_width(buf, strlen(buf));
         tui_score_paint(t, ry + 2 + r, x + sx + sw - bw, hd->score[row], hd->state[row]);
     }
+}
+
+void tui_hard_draw(struct tui *t, int y, int x, int h, int w)
+{
+    struct tui_hard *hd = t->hard;
+    int pw = w >= 110 ? 36 : 28;  /* presets column */
+    int lw = w - pw - 1;
+    int eh = h >= 30 ? 6 : 3;     /* editor lines */
+    const char *tmpl = tui_template(t);
+    bool stale = hd->ran && strcmp(hd->ran, tmpl) != 0;
+    draw_editor(t, y, x, eh, lw, tmpl);
+    draw_presets(t, y, x + lw + 1, eh, pw, tmpl);
+    int ry = y + eh + 2;
+    int rh = y + h - ry;
+    if (hd->tokens && rh > 8) {
+        int th = rh >= 16 ? 5 : 4;
+        draw_tokens(t, ry, x, th, w);
+        ry += th;
+        rh -= th;
+    }
+    draw_results(t, ry, x, rh, w, stale);
     if (hd->editing) {
         /* leave the terminal's cursor at the editor's (the frame reads it back) */
         int line, col;
         ui_editor_cursor(&hd->ed, &line, NULL, &col);
         move(y + 1 + line - hd->ed.top, x + 1 + col - hd->ed.left);
     }
+}
+
+/* One exported row: every sample in its own order, the output and chrF
+ * of the last run ("" for rows not decoded). */
+static const char *export_cell(void *ctx, int row, int col, char *buf, size_t cap)
+{
+    struct tui *t = ctx;
+    const struct tui_hard *h = t->hard;
+    const struct jsonl_record *r = &t->samples.rec[row];
+    bool done = row < h->n && h->state[row] == TUI_CELL_DONE;
+    switch (col) {
+    case 0: snprintf(buf, cap, "%d", row + 1); return buf;
+    case 1: return r->source;
+    case 2: return r->target;
+    case 3: return done ? h->out[row] : "";
+    case 4:
+        if (!done || !isfinite(h->score[row]))
+            return "";
+        snprintf(buf, cap, "%.1f", h->score[row]);
+        return buf;
+    }
+    return "";
+}
+
+/* E: the results table as Markdown and CSV in the exports folder. */
+static void export_results(struct tui *t)
+{
+    const struct tui_hard *h = t->hard;
+    if (!h->ran) {
+        tui_msg(t, TUI_R_DIM, "nothing to export yet: r runs the template");
+        return;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "output of: %.250s", h->ran);
+    const struct ui_column cols[] = {
+        {"#", 1, 0, 0, UI_ALIGN_RIGHT},        {"source", 1, 0, 1, UI_ALIGN_LEFT},
+        {"reference", 1, 0, 1, UI_ALIGN_LEFT}, {title, 1, 0, 1, UI_ALIGN_LEFT},
+        {"chrF", 1, 0, 0, UI_ALIGN_RIGHT},
+    };
+    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = t->samples.n, .cell = export_cell, .ctx = t};
+    tui_export_table(t, "promptlab-hard", &tb);
+}
+
+int tui_hard_key(struct tui *t, const struct tui_key *k)
+{
+    follow_template(t);
+    int rc = hard_key(t, k);
+    publish_template(t);
+    return rc;
 }

@@ -25,6 +25,7 @@
 #include "promptlab/lab.h"
 #include "promptlab/optim.h"
 #include "promptlab/soft.h"
+#include "promptlab/trainer.h"
 #include "promptlab/tune.h"
 #include "promptlab/widgets.h"
 
@@ -99,7 +100,8 @@ const struct tui_job_view *tui_job_view(const struct tui_job *j);
 /* ------------------------------------------------------------------------ */
 
 struct tui_run_cfg {
-    char data[PATH_MAX];      /* JSONL training set; validation: its last 10% (max 64) */
+    enum tr_method method;    /* TR_PROMPT or TR_MODEL */
+    char data[PATH_MAX];      /* JSONL training set; validation: the trainer's held-out rule */
     int length;               /* prompt rows */
     enum soft_init_kind init; /* random, vocab, text, labels */
     char init_arg[256];       /* text for SOFT_INIT_TEXT; label words for SOFT_INIT_LABELS */
@@ -131,10 +133,13 @@ struct tui_run_view {
     char dir[PATH_MAX];       /* the run's checkpoint directory */
     int saved_step;           /* step of the prompt last written there, -1 none */
     int n_train, n_valid;
+    long long n_trained, n_model; /* parameters trained / in the model */
+    long long saved_bytes;    /* size of the run directory's files after the final save */
     struct tune_point *pts;   /* [n_pts] one per step (step 0: the initial validation) */
     int n_pts, cap_pts;
-    int n_rows, d;
-    float *cur, *best, *w0;   /* [n_rows * d] current, best, initial rows (NULL before setup) */
+    int n_rows, d;            /* 0 for model tuning (no rows) */
+    float *cur, *best, *w0;   /* [n_rows * d] current, best, initial rows (NULL before setup
+                                 and for model tuning) */
     uint64_t rows_seq;        /* changes whenever cur or best changed */
     uint64_t best_seq;        /* changes whenever best changed */
     int *start_ids;           /* [n_rows] each row's nearest token at step 0 (for a text
@@ -148,9 +153,9 @@ struct tui_run_view {
 
 struct tui_run;
 
-/* Start training on a new thread: it forks L (which must outlive the run),
- * reads cfg->data, initialises the prompt, and runs tune_run, saving the
- * best prompt into runs_root/<stamp>-run<id>/ at every improvement and at
+/* Start training on a new thread: it forks L (which must outlive the run)
+ * and drives a trainer (trainer.h) with cfg, which saves the best prompt
+ * (or model) into runs_root/<stamp>-run<id>/ at every improvement and at
  * the end. Setup errors arrive as state TUI_RUN_FAILED with a message. */
 int tui_run_start(struct tui_run **out, const struct lab *L, const struct tui_run_cfg *cfg,
                   const char *runs_root, int id, struct pl_err *e);
@@ -179,11 +184,6 @@ void tui_run_join(struct tui_run *r);
 void tui_run_free(struct tui_run *r);
 /* "random", "vocab", "text:...", "labels:..." - a short label of the init. */
 void tui_run_describe(const struct tui_run_cfg *c, char *buf, size_t cap);
-/* Fill p (initialised, n_tokens rows) with the initialiser kind/arg, as the
- * CLI's --init does (labels: words separated by commas, or by spaces when
- * there is no comma). Uses lab_vocab(L): call on the thread that owns L. */
-int tui_prompt_init(struct lab *L, enum soft_init_kind kind, const char *arg, uint64_t seed,
-                    struct soft_prompt *p, struct pl_err *e);
 
 /* ------------------------------------------------------------------------ */
 /* Assets, files, paths (tui_data.c)                                        */
@@ -296,7 +296,7 @@ enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV
 /* What an input overlay's text is for. */
 enum tui_input_for {
     TUI_IN_MODEL_PATH, TUI_IN_SAMPLES_PATH, TUI_IN_SOFT_PATH, TUI_IN_TRAIN_DATA_PATH,
-    TUI_IN_SAVE_AS,
+    TUI_IN_SAVE_AS, TUI_IN_SEARCH,
 };
 
 enum tui_pick_kind {
@@ -342,6 +342,8 @@ struct tui {
     char train_default[PATH_MAX]; /* the data set the training form starts with */
 
     /* prompts */
+    char *tmpl;                   /* the current hard-prompt template (tui_template) */
+    uint64_t template_version;
     struct tui_preset presets[TUI_MAX_PRESETS];
     int n_presets;
     int literal_preset, idiom_preset; /* demo: indices or -1 */
@@ -365,6 +367,7 @@ struct tui {
     bool demo;
     int tab_x[TUI_N_VIEWS + 1];   /* tab columns of the last frame, for the mouse */
     bool skip_final_save;         /* the user quit with "n" during training */
+    double edit_left;             /* pl_now() when a field editor last closed, 0 never */
 
     /* overlays */
     enum tui_overlay ov;
@@ -378,6 +381,8 @@ struct tui {
     char input_label[96];
 
     char last_export[PATH_MAX];   /* named on the status line */
+    char search[128];             /* the last / search ("" none), for n and N */
+    bool filter;                  /* f: tables keep only the rows matching search */
 
     /* the message line */
     char msg[512];
@@ -402,6 +407,9 @@ int tui_text_right(struct tui *t, int y, int x, int w, const char *s, enum tui_r
 /* A section heading "── title ─────" across w columns; focused draws it bold. */
 void tui_heading(struct tui *t, int y, int x, int w, const char *title, bool focused);
 /* The message line. */
+/* Export a table as Markdown and CSV (PREFIX-STAMP.md and .csv under
+ * tui_export_path) and say where in the status line. */
+void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb);
 void tui_msg(struct tui *t, enum tui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Fill n cells with a bar of frac (0..1) made of eighths. */
@@ -414,6 +422,21 @@ void tui_chart_params(const struct tui *t, struct ui_chart_params *p, int n_seri
  * lists data sets for the training form. */
 void tui_open_picker(struct tui *t, enum tui_pick_kind only);
 void tui_open_input(struct tui *t, enum tui_input_for what, const char *label, const char *init);
+/* Move the selection of the current view's sample table to the next (dir
+ * 1) or previous (dir -1) row, wrapping, that contains t->search in any
+ * column (case-insensitive). Says on the status line what it found. */
+void tui_search_next(struct tui *t, int dir);
+/* Whether text contains needle, ASCII case ignored; "" matches nothing. */
+bool tui_text_matches(const char *text, const char *needle);
+/* The per-view searches behind tui_search_next: the next matching row
+ * from the selection in direction dir, selected; -1 when none (or the
+ * view has no table). */
+int tui_hard_find(struct tui *t, const char *q, int dir);
+int tui_side_find(struct tui *t, const char *q, int dir);
+/* The training form's data set path ("" for the built-in samples). */
+const char *tui_train_data(const struct tui *t);
+/* o: the side-by-side rows in their own order, by chrF best first, worst first (cycles). */
+void tui_side_sort(struct tui *t);
 /* The currently selected soft prompt, or NULL. */
 const struct tui_soft *tui_soft_current(const struct tui *t);
 /* Add a soft prompt (takes ownership of s->p); returns its index or -1. */
@@ -439,6 +462,51 @@ bool tui_key_is(const struct tui_key *k, int ch);
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap);
 
+/* ---- drawing (tui_draw.c) ---- */
+
+/* Glyphs for a UTF-8 terminal or their ASCII replacements. */
+const struct tui_glyphs *tui_glyphs_for(bool utf8);
+/* Colour pairs for the roles (t->color decides whether they are used). */
+void tui_colors_init(struct tui *t);
+/* One whole frame: tabs, status, the view, message, footer, overlay. */
+void tui_draw(struct tui *t);
+/* True while the current view sends text keys to an editor. */
+bool tui_view_editing(const struct tui *t);
+/* Median of v[0..n) (reorders v); NAN when n is 0. */
+double tui_median(double *v, int n);
+
+/* ---- shared state (tui_state.c): views read it, never each other ---- */
+
+void tui_model_adopt(struct tui *t, struct lab *L);
+void tui_switch_model(struct tui *t, const char *dir);
+int tui_samples_load(struct tui *t, const char *path, struct pl_err *e);
+void tui_switch_samples(struct tui *t, const char *path);
+void tui_add_soft_path(struct tui *t, const char *path);
+/* Follow each prompt-tuning run's best rows in its soft-prompt entry;
+ * true when something changed. */
+bool tui_softs_follow_runs(struct tui *t);
+bool tui_any_run_active(const struct tui *t);
+/* The current hard-prompt template (never NULL) and its setter, which
+ * bumps template_version; the hard prompt view edits it, the side-by-side
+ * view and the inspector read it. */
+const char *tui_template(const struct tui *t);
+void tui_template_set(struct tui *t, const char *s);
+
+/* ---- overlays (tui_overlay.c) ---- */
+
+void tui_overlay_draw(struct tui *t);
+/* The open overlay's answer to a key (TUI_* flags). */
+int tui_overlay_key(struct tui *t, const struct tui_key *k);
+
+/* ---- keys (tui_keys.c) ---- */
+
+/* Look up the terminal's codes for Ctrl+arrows (after initscr). */
+void tui_keys_init(void);
+/* Wait up to timeout_ms for one key (-1: forever); false when none came. */
+bool tui_read_key(struct tui_key *k, int timeout_ms);
+/* What one key does: to the overlay, the global keys, or the view. */
+int tui_handle_key(struct tui *t, struct tui_key *k);
+
 /* ---- views: state, keys, drawing ---- */
 
 int tui_hard_init(struct tui *t);
@@ -448,8 +516,6 @@ void tui_hard_draw(struct tui *t, int y, int x, int h, int w);
 bool tui_hard_tick(struct tui *t);        /* sync results; true when it should redraw */
 const char *tui_hard_footer(const struct tui *t);
 bool tui_hard_editing(const struct tui *t); /* text keys go to the editor */
-const char *tui_hard_template(const struct tui *t);
-void tui_hard_set_template(struct tui *t, const char *s);
 void tui_hard_reset(struct tui *t);       /* samples or model changed */
 void tui_hard_run(struct tui *t);
 

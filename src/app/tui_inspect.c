@@ -67,7 +67,7 @@ static const float *source_rows(const struct tui *t, const float **w0, int *n, b
                                 uint64_t *key)
 {
     const struct tui_soft *s = tui_soft_current(t);
-    uint64_t k = hash_str(tui_hard_template(t), 1469598103934665603ull) ^ (t->model_version << 48);
+    uint64_t k = hash_str(tui_template(t), 1469598103934665603ull) ^ (t->model_version << 48);
     *n = 0;
     *w0 = NULL;
     *has_init = false;
@@ -168,7 +168,7 @@ static void request(struct tui *t, uint64_t key)
     const struct soft_vocab *v = lab_vocab(t->L);
     if (!v)
         return;
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     int *ids = NULL, n_ids = 0;
     if (tmpl[0]) {
         /* the template's own tokens, without {source} and </s> */
@@ -350,7 +350,7 @@ static void snap(struct tui *t)
 const char *tui_insp_footer(const struct tui *t)
 {
     (void)t;
-    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart\tm load a prompt";
+    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart";
 }
 
 int tui_insp_key(struct tui *t, const struct tui_key *k)
@@ -541,7 +541,9 @@ static void draw_melt(struct tui *t, int y, int x, int h, int w)
     free(mem);
 }
 
-void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
+/* The header: which prompt, its size against the model's, the snap line.
+ * Returns the lines it used. */
+static int draw_header(struct tui *t, int y, int x, int w)
 {
     struct tui_insp *in = t->insp;
     const struct tui_soft *s = tui_soft_current(t);
@@ -553,42 +555,68 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
                  TUI_R_BOLD);
         tui_text(t, y + 2, x, w, "The hard prompt's tokens and a random control row are shown below.",
                  TUI_R_DIM);
-        y += 3;
-        h -= 3;
-    } else {
-        snprintf(line, sizeof line, "Soft prompt: %s", s->name);
-        tui_heading(t, y, x, w, line, false);
-        double np = (double)s->p.n_tokens * s->p.d;
-        fmt_count(a, sizeof a, np);
-        fmt_count(b, sizeof b, (double)t->n_params);
-        char fsz[48];
-        if (s->file_bytes >= 0)
-            snprintf(fsz, sizeof fsz, "%.1f KB on disk", (double)s->file_bytes / 1024.0);
-        else
-            snprintf(fsz, sizeof fsz, "not saved yet");
-        snprintf(line, sizeof line,
-                 "%d rows x %d = %s parameters; the frozen model has %s (%.3f%%); %s; vocabulary norm ~%.2f",
-                 s->p.n_tokens, s->p.d, a, b, 100.0 * np / (double)(t->n_params ? t->n_params : 1),
-                 fsz, t->vocab_norm);
-        tui_text(t, y + 1, x, w, line, TUI_R_NORMAL);
-        if (in->snap || isfinite(in->snap_chrf))
-            snprintf(line, sizeof line, "Snap to words: \"%.80s\"  chrF %.1f  vs the soft prompt %.1f  (%d/%d samples)",
-                     in->snap_text ? in->snap_text : "", in->snap_chrf, in->soft_chrf, in->snap_done,
-                     in->snap_rows);
-        else
-            snprintf(line, sizeof line,
-                     "n: snap to words - replace each row by its nearest token and score it as a hard prompt");
-        tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) ? TUI_R_GOOD : TUI_R_DIM);
-        y += 3;
-        h -= 3;
+        return 3;
     }
+    snprintf(line, sizeof line, "Soft prompt: %s", s->name);
+    tui_heading(t, y, x, w, line, false);
+    double np = (double)s->p.n_tokens * s->p.d;
+    fmt_count(a, sizeof a, np);
+    fmt_count(b, sizeof b, (double)t->n_params);
+    char fsz[48];
+    if (s->file_bytes >= 0)
+        snprintf(fsz, sizeof fsz, "%.1f KB on disk", (double)s->file_bytes / 1024.0);
+    else
+        snprintf(fsz, sizeof fsz, "not saved yet");
+    snprintf(line, sizeof line,
+             "%d rows x %d = %s parameters; the frozen model has %s (%.3f%%); %s; vocabulary norm ~%.2f",
+             s->p.n_tokens, s->p.d, a, b, 100.0 * np / (double)(t->n_params ? t->n_params : 1),
+             fsz, t->vocab_norm);
+    tui_text(t, y + 1, x, w, line, TUI_R_NORMAL);
+    if (in->snap || isfinite(in->snap_chrf))
+        snprintf(line, sizeof line, "Snap to words: \"%.80s\"  chrF %.1f  vs the soft prompt %.1f  (%d/%d samples)",
+                 in->snap_text ? in->snap_text : "", in->snap_chrf, in->soft_chrf, in->snap_done,
+                 in->snap_rows);
+    else
+        snprintf(line, sizeof line,
+                 "n: snap to words - replace each row by its nearest token and score it as a hard prompt");
+    tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) ? TUI_R_GOOD : TUI_R_DIM);
+    return 3;
+}
+
+/* Table line li: soft rows, a note, the control, a note, hard tokens. */
+static void draw_table_line(struct tui *t, int ly, int x, int w, int li, bool sel)
+{
+    const struct answer *an = &t->insp->a;
+    if (li < an->n_soft) {
+        draw_line(t, ly, x, w, li, sel);
+    } else if (li == an->n_soft) {
+        tui_text(t, ly, x, w,
+                 "control: a random vector with the vocabulary's typical norm - no meaningful neighbours",
+                 TUI_R_DIM);
+    } else if (li == an->n_soft + 1) {
+        draw_line(t, ly, x, w, an->n_soft, sel);
+    } else if (li == an->n_soft + 2) {
+        tui_text(t, ly, x, w,
+                 an->n_hard ? "the hard prompt's own tokens: each is its own nearest (cosine 1)"
+                            : "the hard prompt is empty",
+                 TUI_R_DIM);
+    } else {
+        draw_line(t, ly, x, w, li - 2, sel);
+    }
+}
+
+void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
+{
+    struct tui_insp *in = t->insp;
+    int used = draw_header(t, y, x, w);
+    y += used;
+    h -= used;
     if (in->melt) {
         int mh = h / 2 > 6 ? h / 2 : 6;
         draw_melt(t, y, x, mh, w);
         y += mh;
         h -= mh;
     }
-    /* the table */
     int tail = 33, lw = 9;
     char head[300];
     snprintf(head, sizeof head, "%-*s%-*s%7s%7s%7s%6s%6s", lw, "row", w - lw - tail,
@@ -602,25 +630,6 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
         tui_text(t, y + 1, x, w, in->job ? "computing nearest tokens..." : "nothing to show", TUI_R_DIM);
         return;
     }
-    for (int r = 0; r < h - 1 && in->list.top + r < lines; r++) {
-        int li = in->list.top + r, ly = y + 1 + r;
-        bool sel = li == in->list.selected;
-        /* line li: soft rows, a note, the control, a note, hard tokens */
-        if (li < an->n_soft) {
-            draw_line(t, ly, x, w, li, sel);
-        } else if (li == an->n_soft) {
-            tui_text(t, ly, x, w,
-                     "control: a random vector with the vocabulary's typical norm - no meaningful neighbours",
-                     TUI_R_DIM);
-        } else if (li == an->n_soft + 1) {
-            draw_line(t, ly, x, w, an->n_soft, sel);
-        } else if (li == an->n_soft + 2) {
-            tui_text(t, ly, x, w,
-                     an->n_hard ? "the hard prompt's own tokens: each is its own nearest (cosine 1)"
-                                : "the hard prompt is empty",
-                     TUI_R_DIM);
-        } else {
-            draw_line(t, ly, x, w, li - 2, sel);
-        }
-    }
+    for (int r = 0; r < h - 1 && in->list.top + r < lines; r++)
+        draw_table_line(t, y + 1 + r, x, w, in->list.top + r, in->list.top + r == in->list.selected);
 }

@@ -51,7 +51,12 @@ struct tui_side {
     uint64_t built_samples, built_model;
     int tb_y, tb_h, in_y;
     char softname[96];
+    int *order;                 /* [n_order] rows as shown (filter, sort) */
+    int n_order, cap_order;
+    enum ui_sort sort;          /* by the soft prompt's chrF, else the hard one's */
 };
+
+static void side_order(struct tui *t);
 
 static uint64_t hash_str(const char *s, uint64_t h)
 {
@@ -65,7 +70,7 @@ static void current_keys(const struct tui *t, uint64_t key[N_COLS])
 {
     const struct tui_soft *s = tui_soft_current(t);
     uint64_t m = t->model_version * 0x9E3779B97F4A7C15ull;
-    key[COL_HARD] = hash_str(tui_hard_template(t), 14695981039346656037ull) ^ m;
+    key[COL_HARD] = hash_str(tui_template(t), 14695981039346656037ull) ^ m;
     key[COL_SOFT] = s ? ((uint64_t)(t->soft_sel + 1) << 40) ^ t->soft_version ^ m : 0;
     key[COL_NONE] = m | 1;
 }
@@ -150,6 +155,7 @@ void tui_side_free(struct tui *t)
     for (int i = 0; i < s->n; i++)
         row_clear(&s->rows[i]);
     free(s->rows);
+    free(s->order);
     ui_editor_free(&s->input);
     free(s);
     t->side = NULL;
@@ -182,7 +188,7 @@ static void submit(struct tui *t, const int *rows, int n_rows, const bool want[N
     struct tui_translate_spec sp;
     memset(&sp, 0, sizeof sp);
     const struct tui_soft *soft = tui_soft_current(t);
-    const char *tmpl = tui_hard_template(t);
+    const char *tmpl = tui_template(t);
     for (int c = 0; c < N_COLS; c++) {
         if (!want[c] || (c == COL_SOFT && !soft))
             continue;
@@ -343,7 +349,10 @@ static void add_typed(struct tui *t)
     r->source = r->own;
     mark_row(t, r);
     int idx = s->n++;
-    s->list.selected = idx;
+    side_order(t);
+    for (int i = 0; i < s->n_order; i++)
+        if (s->order[i] == idx)
+            s->list.selected = i;
     uint64_t key[N_COLS];
     current_keys(t, key);
     bool want[N_COLS] = {true, true, true};
@@ -359,7 +368,7 @@ static void next_preset(struct tui *t)
         tui_msg(t, TUI_R_DIM, "no presets");
         return;
     }
-    const char *cur = tui_hard_template(t);
+    const char *cur = tui_template(t);
     int at = -1;
     for (int i = 0; i < t->n_presets; i++)
         if (strcmp(t->presets[i].text, cur) == 0)
@@ -368,7 +377,7 @@ static void next_preset(struct tui *t)
     /* the demo flips between its literal and idiomatic prompts */
     if (t->demo && t->literal_preset >= 0 && t->idiom_preset >= 0)
         nx = at == t->literal_preset ? t->idiom_preset : t->literal_preset;
-    tui_hard_set_template(t, t->presets[nx].text);
+    tui_template_set(t, t->presets[nx].text);
     tui_msg(t, TUI_R_INFO, "hard prompt: %s: %s", t->presets[nx].name, t->presets[nx].text);
 }
 
@@ -386,6 +395,84 @@ static void next_soft(struct tui *t)
     tui_msg(t, TUI_R_DIM, "no soft prompt for this model yet: train one in view 2, or m to load one");
 }
 
+static bool row_matches(const struct row *r, const char *q)
+{
+    bool hit = tui_text_matches(r->source, q) || tui_text_matches(r->ref, q);
+    for (int c = 0; c < N_COLS && !hit; c++)
+        hit = r->out[c] && tui_text_matches(r->out[c], q);
+    return hit;
+}
+
+static bool keep_row(void *ctx, int row)
+{
+    struct tui *t = ctx;
+    return !t->filter || !t->search[0] || row_matches(&t->side->rows[row], t->search);
+}
+
+static int sort_col(const struct tui *t)
+{
+    return tui_soft_current(t) ? COL_SOFT : COL_HARD;
+}
+
+static double row_score(void *ctx, int row)
+{
+    struct tui *t = ctx;
+    const struct row *r = &t->side->rows[row];
+    int c = sort_col(t);
+    return r->key[c] && r->state[c] == TUI_CELL_DONE ? r->score[c] : NAN;
+}
+
+/* The rows as shown, refreshed before every use: scores arrive while the
+ * table is on screen. */
+static void side_order(struct tui *t)
+{
+    struct tui_side *s = t->side;
+    if (s->cap_order < s->n) {
+        int *o = realloc(s->order, sizeof *o * (size_t)s->n);
+        if (!o) {
+            s->n_order = 0;
+            return;
+        }
+        s->order = o, s->cap_order = s->n;
+    }
+    s->n_order = ui_rows_order(s->order, s->n, keep_row, row_score, s->sort, t);
+}
+
+/* The row shown at position i, or -1. */
+static int shown_row(const struct tui_side *s, int i)
+{
+    return i >= 0 && i < s->n_order ? s->order[i] : -1;
+}
+
+int tui_side_find(struct tui *t, const char *q, int dir)
+{
+    struct tui_side *s = t->side;
+    side_order(t);
+    for (int i = 1; i <= s->n_order; i++) {
+        int pos = ((s->list.selected + dir * i) % s->n_order + s->n_order) % s->n_order;
+        int row = s->order[pos];
+        if (row_matches(&s->rows[row], q)) {
+            s->list.selected = pos;
+            s->typing = false;
+            return row;
+        }
+    }
+    return -1;
+}
+
+void tui_side_sort(struct tui *t)
+{
+    struct tui_side *s = t->side;
+    s->sort = (s->sort + 1) % 3;
+    s->list = (struct ui_list){0, 0};
+    const char *who = sort_col(t) == COL_SOFT ? "the soft prompt's" : "the hard prompt's";
+    if (s->sort == UI_SORT_NONE)
+        tui_msg(t, TUI_R_INFO, "rows in their own order");
+    else
+        tui_msg(t, TUI_R_INFO, "rows by %s chrF, %s", who,
+                s->sort == UI_SORT_DESC ? "best first" : "worst first");
+}
+
 int tui_side_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_side *s = t->side;
@@ -395,9 +482,9 @@ int tui_side_key(struct tui *t, const struct tui_key *k)
         if (k->my == s->in_y) {
             s->typing = true;
         } else if (k->my > s->tb_y && k->my < s->tb_y + s->tb_h) {
-            int row = s->list.top + k->my - s->tb_y - 1;
-            if (row < s->n)
-                s->list.selected = row;
+            int pos = s->list.top + k->my - s->tb_y - 1;
+            if (pos < s->n_order)
+                s->list.selected = pos;
             s->typing = false;
         }
         return TUI_REDRAW;
@@ -411,7 +498,7 @@ int tui_side_key(struct tui *t, const struct tui_key *k)
             ui_editor_insert(&s->input, k->paste, k->paste_len);
         } else if (k->ui == UI_KEY_UP || k->ui == UI_KEY_DOWN) {
             s->typing = false;
-            ui_list_key(&s->list, k->ui, s->n, s->tb_h > 1 ? s->tb_h - 1 : 1);
+            ui_list_key(&s->list, k->ui, s->n_order, s->tb_h > 1 ? s->tb_h - 1 : 1);
         } else if (k->ui != UI_KEY_NONE) {
             ui_editor_key(&s->input, k->ui, k->ch);
         }
@@ -425,10 +512,10 @@ int tui_side_key(struct tui *t, const struct tui_key *k)
     if (!k->fn && !k->alt) {
         switch (k->code) {
         case 'i':
-        case '/':
         case '\t': s->typing = true; return TUI_REDRAW;
         case 'h': next_preset(t); return TUI_REDRAW;
         case 's': next_soft(t); return TUI_REDRAW;
+        case 'o': tui_side_sort(t); return TUI_REDRAW;
         case 'r':
             for (int r = 0; r < s->n; r++)
                 for (int c = 0; c < N_COLS; c++)
@@ -441,7 +528,7 @@ int tui_side_key(struct tui *t, const struct tui_key *k)
         default: break;
         }
     }
-    int rc = ui_list_key(&s->list, k->ui, s->n, s->tb_h > 1 ? s->tb_h - 1 : 1);
+    int rc = ui_list_key(&s->list, k->ui, s->n_order, s->tb_h > 1 ? s->tb_h - 1 : 1);
     return rc == UI_IGNORED ? TUI_UNHANDLED : TUI_REDRAW;
 }
 
@@ -449,7 +536,7 @@ const char *tui_side_footer(const struct tui *t)
 {
     if (t->side->typing)
         return "Enter translate\tEsc done\tUp/Down rows\tF1-F4 views";
-    return "Up/Down sample\ti type a sentence\th hard preset\ts soft prompt\tr redo\tE export";
+    return "Up/Down sample\ti type\t/ search\tn/N next\tf filter\to sort\th preset\ts soft\tr redo\tE export";
 }
 
 /* ---- table, export, drawing -------------------------------------------------- */
@@ -467,9 +554,10 @@ static const char *out_text(const struct tui *t, const struct row *r, int c, uin
     return r->out[c] ? r->out[c] : "";
 }
 
-static const char *screen_cell(void *vctx, int row, int col, char *buf, size_t cap)
+static const char *screen_cell(void *vctx, int pos, int col, char *buf, size_t cap)
 {
     struct ctx *x = vctx;
+    int row = x->t->side->order[pos];
     const struct row *r = &x->t->side->rows[row];
     uint64_t key[N_COLS];
     current_keys(x->t, key);
@@ -528,7 +616,7 @@ void tui_side_export(struct tui *t)
     }
     const struct tui_soft *soft = tui_soft_current(t);
     char hard_title[300], soft_title[160];
-    snprintf(hard_title, sizeof hard_title, "hard prompt: %.250s", tui_hard_template(t));
+    snprintf(hard_title, sizeof hard_title, "hard prompt: %.250s", tui_template(t));
     snprintf(soft_title, sizeof soft_title, "soft prompt: %.120s", soft ? soft->name : "none");
     struct ui_column cols[] = {
         {"#", 1, 0, 0, UI_ALIGN_RIGHT},      {"source", 1, 0, 1, UI_ALIGN_LEFT},
@@ -539,33 +627,14 @@ void tui_side_export(struct tui *t)
     };
     struct ctx x = {t};
     struct ui_table tb = {.cols = cols, .n_cols = 10, .n_rows = s->n, .cell = export_cell, .ctx = &x};
-    char md[PATH_MAX], csv[PATH_MAX];
-    struct pl_err e = {0};
-    int rc = tui_export_path("promptlab-side", ".md", md, sizeof md, &e);
-    if (rc == 0) {
-        tui_copy(csv, sizeof csv, md);
-        size_t n = strlen(csv);
-        if (n > 3)
-            memcpy(csv + n - 3, ".csv", 5);
-        rc = ui_export_table_markdown(md, &tb, &e);
-    }
-    if (rc == 0)
-        rc = ui_export_table_csv(csv, &tb, &e);
-    if (rc)
-        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
-    else {
-        char shown[PATH_MAX];
-        tui_short_path(md, COLS - 40, shown, sizeof shown);
-        tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
-        tui_copy(t->last_export, sizeof t->last_export, md);
-    }
+    tui_export_table(t, "promptlab-side", &tb);
 }
 
 static void draw_detail(struct tui *t, int y, int x, int h, int w)
 {
     struct tui_side *s = t->side;
-    int sel = s->list.selected;
-    if (sel < 0 || sel >= s->n || h < 2)
+    int sel = shown_row(s, s->list.selected);
+    if (sel < 0 || h < 2)
         return;
     const struct row *r = &s->rows[sel];
     uint64_t key[N_COLS];
@@ -616,7 +685,7 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
     const struct tui_soft *soft = tui_soft_current(t);
     char title[400];
     snprintf(title, sizeof title, "Hard: \"%.60s\"  Soft: %.50s  None: the sample alone",
-             tui_hard_template(t), soft ? soft->name : "(none yet: train one in view 2)");
+             tui_template(t), soft ? soft->name : "(none yet: train one in view 2)");
     tui_heading(t, y, x, w, title, false);
 
     int dh = h >= 26 ? 8 : 6, ih = 1;
@@ -627,17 +696,18 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
         {"No prompt", 10, 0, 3, UI_ALIGN_LEFT},
     };
     struct ctx cx = {t};
-    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = s->n, .cell = screen_cell, .ctx = &cx};
+    side_order(t);
+    struct ui_table tb = {.cols = cols, .n_cols = 5, .n_rows = s->n_order, .cell = screen_cell, .ctx = &cx};
     s->tb_y = y + 1, s->tb_h = th;
-    ui_list_scroll(&s->list, s->n, th - 1);
+    ui_list_scroll(&s->list, s->n_order, th - 1);
     ui_table_draw(stdscr, y + 1, x, th, w, &tb, &s->list, !s->typing, t->color ? &t->colors : NULL,
                   t->tflags);
     /* colour the score glyphs */
     for (int c = 0; c < N_COLS; c++) {
         int cw, ox = tui_table_col_x(&tb, w, 2 + c, &cw);
         for (int r = 0; r < th - 1 && cw > 0; r++) {
-            int row = s->list.top + r;
-            if (row >= s->n)
+            int row = shown_row(s, s->list.top + r);
+            if (row < 0)
                 break;
             const struct row *rw = &s->rows[row];
             if (rw->key[c] && rw->state[c] == TUI_CELL_DONE && isfinite(rw->score[c]))
@@ -658,7 +728,7 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
     size_t il;
     ui_editor_text(&s->input, &il);
     if (!s->typing && il == 0)
-        tui_text(t, iy, x + lw, w - lw, "(i or / to type; Enter shows all three outputs)", TUI_R_DIM);
+        tui_text(t, iy, x + lw, w - lw, "(i to type; Enter shows all three outputs)", TUI_R_DIM);
     else
         ui_editor_draw(stdscr, iy, x + lw, 1, w - lw - 1, &s->input, s->typing, t->tflags);
     attrset(A_NORMAL);

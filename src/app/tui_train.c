@@ -1,8 +1,9 @@
 /* tui_train.c - view 2, soft prompt training: the form (data set, length,
- * initialisation, optimiser, learning rate, steps, batch, seed), the runs
+ * initialisation, optimiser, learning rate, steps, batch, seed, and the
+ * method: prompt tuning or model tuning, the paper's baseline), the runs
  * of this session, and live charts: loss (train and validation) of every
- * visible run overlaid, the validation metric, and the prompt's health
- * (gradient norm, mean row norm, mean drift) of the selected run.
+ * visible run overlaid, the validation metric, and the health (gradient
+ * norm, mean row norm, mean drift) of the selected run's prompt or weights.
  *
  * The one idea: the view only reads the runs' published copies
  * (tui_run_view); starting, pausing, stopping and saving are requests to
@@ -15,15 +16,17 @@
 #include "tui_impl.h"
 
 enum field { FD_DATA, FD_LENGTH, FD_INIT, FD_INIT_ARG, FD_OPT, FD_LR, FD_STEPS, FD_BATCH, FD_SEED,
-             N_FIELDS };
+             FD_METHOD, N_FIELDS };
 
 static const char *const field_names[N_FIELDS] = {"Data", "Length", "Init", "Init text",
-                                                  "Optimizer", "LR", "Steps", "Batch", "Seed"};
+                                                  "Optimizer", "LR", "Steps", "Batch", "Seed",
+                                                  "Method"};
 
 enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
 
 struct tui_train {
     struct tui_run_cfg cfg;
+    char set_labels[256];     /* the data set's class labels, "a,b,c"; "" when it has none */
     int field;
     bool editing;
     struct ui_editor ed;
@@ -37,6 +40,15 @@ struct tui_train {
     int ed_y, ed_x;           /* where the field being edited was drawn */
 };
 
+/* The trainer's learning rate for the form's method and optimiser. */
+static float default_lr(const struct tui_run_cfg *c)
+{
+    struct tr_params p;
+    tr_params_default(&p, c->method);
+    tr_set_optimizer(&p, c->opt);
+    return p.tune.opt.lr;
+}
+
 int tui_train_init(struct tui *t)
 {
     struct tui_train *tr = calloc(1, sizeof *tr);
@@ -46,10 +58,9 @@ int tui_train_init(struct tui *t)
     tr->cfg.length = 20;
     tr->cfg.init = SOFT_INIT_VOCAB;
     tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, "translate English to Vietnamese:");
+    tr->cfg.method = TR_PROMPT;
     tr->cfg.opt = OPTIM_ADAFACTOR;
-    struct optim_params op;
-    optim_params_default(&op, OPTIM_ADAFACTOR);
-    tr->cfg.lr = op.lr;
+    tr->cfg.lr = default_lr(&tr->cfg);
     tr->cfg.steps = 200;
     tr->cfg.batch = 8;
     tr->cfg.seed = 1;
@@ -74,10 +85,53 @@ void tui_train_free(struct tui *t)
     t->train = NULL;
 }
 
+/* The distinct "label" values of the set at path, in order of first
+ * appearance, comma-separated into out ("" when none or unreadable). */
+static void read_set_labels(const char *path, char *out, size_t cap)
+{
+    out[0] = 0;
+    struct jsonl_set set = {0};
+    if (jsonl_read(path, &set, NULL) != 0)
+        return;
+    size_t len = 0;
+    for (int i = 0; i < set.n; i++) {
+        const char *l = set.rec[i].label;
+        if (!l || !l[0] || strchr(l, ','))
+            continue;
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = set.rec[j].label && strcmp(set.rec[j].label, l) == 0;
+        size_t n = strlen(l);
+        if (seen || len + n + 2 > cap)
+            continue;
+        if (len)
+            out[len++] = ',';
+        memcpy(out + len, l, n + 1);
+        len += n;
+    }
+    jsonl_free(&set);
+}
+
 void tui_train_set_data(struct tui *t, const char *path)
 {
-    tui_copy(t->train->cfg.data, sizeof t->train->cfg.data, path);
-    tui_msg(t, TUI_R_INFO, "training data: %s", path);
+    struct tui_train *tr = t->train;
+    tui_copy(tr->cfg.data, sizeof tr->cfg.data, path);
+    read_set_labels(path, tr->set_labels, sizeof tr->set_labels);
+    if (tr->set_labels[0]) {
+        /* a classification set: its labels are what label init wants (an
+         * Init text being used for text init stays) */
+        if (tr->cfg.init != SOFT_INIT_TEXT)
+            tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, tr->set_labels);
+        tui_msg(t, TUI_R_INFO, "training data: %s; labels %s (Init < labels > starts from them)", path,
+                tr->set_labels);
+    } else {
+        tui_msg(t, TUI_R_INFO, "training data: %s", path);
+    }
+}
+
+const char *tui_train_data(const struct tui *t)
+{
+    return t->train->cfg.data;
 }
 
 bool tui_train_editing(const struct tui *t)
@@ -171,6 +225,7 @@ static void field_value(const struct tui *t, int f, char *buf, size_t cap)
     case FD_STEPS: snprintf(buf, cap, "%d", c->steps); break;
     case FD_BATCH: snprintf(buf, cap, "%d", c->batch); break;
     case FD_SEED: snprintf(buf, cap, "%llu", (unsigned long long)c->seed); break;
+    case FD_METHOD: snprintf(buf, cap, "< %s >", tr_method_name(c->method)); break;
     default: buf[0] = 0;
     }
 }
@@ -185,7 +240,9 @@ static void cycle_choice(struct tui *t, int dir)
         while (i < 4 && kinds[i] != c->init)
             i++;
         c->init = kinds[(i + 4 + dir) % 4];
-        if (c->init == SOFT_INIT_LABELS && strchr(c->init_arg, ':'))
+        if (c->init == SOFT_INIT_LABELS && t->train->set_labels[0])
+            tui_copy(c->init_arg, sizeof c->init_arg, t->train->set_labels);
+        else if (c->init == SOFT_INIT_LABELS && strchr(c->init_arg, ':'))
             tui_copy(c->init_arg, sizeof c->init_arg, "positive,negative");
         else if (c->init == SOFT_INIT_TEXT && !strchr(c->init_arg, ' ') && strchr(c->init_arg, ','))
             tui_copy(c->init_arg, sizeof c->init_arg, "translate English to Vietnamese:");
@@ -197,11 +254,16 @@ static void cycle_choice(struct tui *t, int dir)
         tui_msg(t, TUI_R_INFO, "%s", what[(i + 4 + dir) % 4]);
     } else if (t->train->field == FD_OPT) {
         c->opt = (enum optim_kind)((c->opt + 3 + dir) % 3);
-        struct optim_params op;
-        optim_params_default(&op, c->opt);
-        c->lr = op.lr;
+        c->lr = default_lr(c);
         tui_msg(t, TUI_R_INFO, "%s, learning rate %g (its usual value)", optim_kind_name(c->opt),
                 c->lr);
+    } else if (t->train->field == FD_METHOD) {
+        c->method = c->method == TR_PROMPT ? TR_MODEL : TR_PROMPT;
+        c->lr = default_lr(c);
+        tui_msg(t, TUI_R_INFO, "%s",
+                c->method == TR_MODEL
+                    ? "model tuning: every weight of a copy of the model (the paper's baseline)"
+                    : "prompt tuning: only the prompt rows learn; the model stays frozen");
     }
 }
 
@@ -212,7 +274,7 @@ static void start_edit(struct tui *t)
         tui_open_picker(t, TUI_PICK_SAMPLES);
         return;
     }
-    if (tr->field == FD_INIT || tr->field == FD_OPT) {
+    if (tr->field == FD_INIT || tr->field == FD_OPT || tr->field == FD_METHOD) {
         cycle_choice(t, 1);
         return;
     }
@@ -271,7 +333,7 @@ static void commit_edit(struct tui *t)
     if (!ok) {
         static const char *const range[N_FIELDS] = {
             "", "1 to 510 rows", "", "", "", "a positive number (e.g. 0.3)", "1 to 1000000",
-            "1 to 256", "0 to 2147483647"};
+            "1 to 256", "0 to 2147483647", ""};
         tui_msg(t, TUI_R_ERROR, "%s wants %s, not '%s'", field_names[tr->field], range[tr->field], s);
     } else {
         tui_msg(t, TUI_R_INFO, "%s set", field_names[tr->field]);
@@ -315,8 +377,12 @@ static void start_run(struct tui *t)
     tr->runs.selected = 0; /* newest first */
     char init[120];
     tui_run_describe(&cfg, init, sizeof init);
-    tui_msg(t, TUI_R_GOOD, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r), init,
-            cfg.length, optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
+    if (cfg.method == TR_MODEL)
+        tui_msg(t, TUI_R_GOOD, "run %d started: model tuning, %s lr %g, %d steps", tui_run_id(r),
+                optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
+    else
+        tui_msg(t, TUI_R_GOOD, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r),
+                init, cfg.length, optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
 }
 
 static void pause_run(struct tui *t)
@@ -483,84 +549,105 @@ void tui_train_export(struct tui *t)
 
 /* ---- keys --------------------------------------------------------------- */
 
+static int edit_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_train *tr = t->train;
+    if (tui_key_is(k, 27)) {
+        tr->editing = false;
+        tui_msg(t, TUI_R_DIM, "unchanged");
+    } else if (k->ui == UI_KEY_ENTER || tui_key_is(k, '\t')) {
+        commit_edit(t);
+    } else if (k->paste) {
+        ui_editor_insert(&tr->ed, k->paste, k->paste_len);
+    } else if (k->ui != UI_KEY_NONE) {
+        ui_editor_key(&tr->ed, k->ui, k->ch);
+    }
+    return TUI_REDRAW;
+}
+
+static int mouse_key(struct tui *t, const struct tui_key *k)
+{
+    struct tui_train *tr = t->train;
+    if (!(k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        return 0;
+    int f = k->my - tr->form_y - 1;
+    if (k->mx < tr->form_x + 30 && f >= 0 && f < N_FIELDS) {
+        tr->focus = 0;
+        tr->field = f;
+    }
+    int r = k->my - tr->runs_y - 1;
+    if (k->mx < tr->form_x + 30 && r >= 0 && r < tr->runs_h && tr->runs.top + r < t->n_runs) {
+        tr->focus = 1;
+        tr->runs.selected = tr->runs.top + r;
+    }
+    return TUI_REDRAW;
+}
+
+static void save_as_key(struct tui *t)
+{
+    struct tui_run *r = selected_run(t);
+    if (!r) {
+        tui_msg(t, TUI_R_DIM, "no run yet");
+        return;
+    }
+    char init[PATH_MAX];
+    snprintf(init, sizeof init, "./prompt-run%d", tui_run_id(r));
+    tui_open_input(t, TUI_IN_SAVE_AS, "Save the best prompt into directory", init);
+}
+
+static void toggle_shown(struct tui *t)
+{
+    struct tui_train *tr = t->train;
+    int i = t->n_runs - 1 - tr->runs.selected;
+    if (i < 0 || i >= t->n_runs) {
+        tui_msg(t, TUI_R_DIM, "no run yet");
+        return;
+    }
+    tr->hidden[i] = !tr->hidden[i];
+    tui_msg(t, TUI_R_INFO, "run %d %s the chart", tui_run_id(t->runs[i]),
+            tr->hidden[i] ? "hidden from" : "shown on");
+}
+
+/* The letter keys of the view; -1 when c is not one of them. */
+static int letter_key(struct tui *t, int c)
+{
+    struct tui_train *tr = t->train;
+    switch (c) {
+    case 's': start_run(t); break;
+    case 'p':
+    case ' ': pause_run(t); break;
+    case 'x': stop_run(t); break;
+    case 'w': save_run(t); break;
+    case 'W': save_as_key(t); break;
+    case 'l':
+        tr->scale = tr->scale == UI_SCALE_LINEAR ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
+        tui_msg(t, TUI_R_INFO, "%s scale", tr->scale == UI_SCALE_LOG10 ? "log" : "linear");
+        break;
+    case 'E': tui_train_export(t); break;
+    case 'v': toggle_shown(t); break;
+    case '\t': tr->focus = !tr->focus; break;
+    case 27: tr->focus = 0; break;
+    default: return -1;
+    }
+    return TUI_REDRAW;
+}
+
 int tui_train_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_train *tr = t->train;
-    if (tr->editing) {
-        if (tui_key_is(k, 27)) {
-            tr->editing = false;
-            tui_msg(t, TUI_R_DIM, "unchanged");
-        } else if (k->ui == UI_KEY_ENTER || tui_key_is(k, '\t')) {
-            commit_edit(t);
-        } else if (k->paste) {
-            ui_editor_insert(&tr->ed, k->paste, k->paste_len);
-        } else if (k->ui != UI_KEY_NONE) {
-            ui_editor_key(&tr->ed, k->ui, k->ch);
-        }
-        return TUI_REDRAW;
-    }
-    if (k->fn && k->code == KEY_MOUSE) {
-        if (!(k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
-            return 0;
-        int f = k->my - tr->form_y - 1;
-        if (k->mx < tr->form_x + 30 && f >= 0 && f < N_FIELDS) {
-            tr->focus = 0;
-            tr->field = f;
-        }
-        int r = k->my - tr->runs_y - 1;
-        if (k->mx < tr->form_x + 30 && r >= 0 && r < tr->runs_h && tr->runs.top + r < t->n_runs) {
-            tr->focus = 1;
-            tr->runs.selected = tr->runs.top + r;
-        }
-        return TUI_REDRAW;
-    }
-    if (!k->fn && !k->alt) {
-        switch (k->code) {
-        case 's': start_run(t); return TUI_REDRAW;
-        case 'p':
-        case ' ': pause_run(t); return TUI_REDRAW;
-        case 'x': stop_run(t); return TUI_REDRAW;
-        case 'w': save_run(t); return TUI_REDRAW;
-        case 'W': {
-            struct tui_run *r = selected_run(t);
-            if (!r) {
-                tui_msg(t, TUI_R_DIM, "no run yet");
-                return TUI_REDRAW;
-            }
-            char init[PATH_MAX];
-            snprintf(init, sizeof init, "./prompt-run%d", tui_run_id(r));
-            tui_open_input(t, TUI_IN_SAVE_AS, "Save the best prompt into directory", init);
-            return TUI_REDRAW;
-        }
-        case 'l':
-            tr->scale = tr->scale == UI_SCALE_LINEAR ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
-            tui_msg(t, TUI_R_INFO, "%s scale", tr->scale == UI_SCALE_LOG10 ? "log" : "linear");
-            return TUI_REDRAW;
-        case 'E': tui_train_export(t); return TUI_REDRAW;
-        case 'v': {
-            int i = t->n_runs - 1 - tr->runs.selected;
-            if (i < 0 || i >= t->n_runs) {
-                tui_msg(t, TUI_R_DIM, "no run yet");
-                return TUI_REDRAW;
-            }
-            tr->hidden[i] = !tr->hidden[i];
-            tui_msg(t, TUI_R_INFO, "run %d %s the chart", tui_run_id(t->runs[i]),
-                    tr->hidden[i] ? "hidden from" : "shown on");
-            return TUI_REDRAW;
-        }
-        case '\t':
-            tr->focus = !tr->focus;
-            return TUI_REDRAW;
-        case 27: tr->focus = 0; return TUI_REDRAW;
-        default: break;
-        }
-    }
+    if (tr->editing)
+        return edit_key(t, k);
+    if (k->fn && k->code == KEY_MOUSE)
+        return mouse_key(t, k);
+    int rc = !k->fn && !k->alt ? letter_key(t, k->code) : -1;
+    if (rc >= 0)
+        return rc;
     if (k->fn && k->code == KEY_BTAB) {
         tr->focus = !tr->focus;
         return TUI_REDRAW;
     }
     if (tr->focus == 1) {
-        int rc = ui_list_key(&tr->runs, k->ui, t->n_runs, tr->runs_h > 0 ? tr->runs_h : 1);
+        rc = ui_list_key(&tr->runs, k->ui, t->n_runs, tr->runs_h > 0 ? tr->runs_h : 1);
         return rc == UI_IGNORED ? TUI_UNHANDLED : TUI_REDRAW;
     }
     switch (k->ui) {
@@ -568,7 +655,7 @@ int tui_train_key(struct tui *t, const struct tui_key *k)
     case UI_KEY_DOWN: tr->field = (tr->field + 1) % N_FIELDS; return TUI_REDRAW;
     case UI_KEY_LEFT:
     case UI_KEY_RIGHT:
-        if (tr->field == FD_INIT || tr->field == FD_OPT)
+        if (tr->field == FD_INIT || tr->field == FD_OPT || tr->field == FD_METHOD)
             cycle_choice(t, k->ui == UI_KEY_LEFT ? -1 : 1);
         return TUI_REDRAW;
     case UI_KEY_ENTER: start_edit(t); return TUI_REDRAW;
@@ -623,8 +710,10 @@ static void draw_form(struct tui *t, int y, int x, int w)
         char label[32], val[300];
         snprintf(label, sizeof label, "%-10s", field_names[f]);
         field_value(t, f, val, sizeof val);
-        bool greyed = f == FD_INIT_ARG && tr->cfg.init != SOFT_INIT_TEXT &&
-                      tr->cfg.init != SOFT_INIT_LABELS;
+        bool model = tr->cfg.method == TR_MODEL;
+        bool greyed = (f == FD_INIT_ARG && tr->cfg.init != SOFT_INIT_TEXT &&
+                       tr->cfg.init != SOFT_INIT_LABELS) ||
+                      (model && (f == FD_LENGTH || f == FD_INIT || f == FD_INIT_ARG));
         tui_text(t, fy, x, 11, label, sel ? TUI_R_FOCUS : TUI_R_NORMAL);
         if (sel && tr->editing) {
             ui_editor_scroll(&tr->ed, 1, w - 12);
@@ -663,8 +752,11 @@ static void draw_runs(struct tui *t, int y, int x, int h, int w)
         char init[64], buf[200];
         tui_run_describe(tui_run_config(run), init, sizeof init);
         int id = tui_run_id(run);
-        snprintf(buf, sizeof buf, " r%d %-8.8s %-10.10s N%d", id, state_name(run), init,
-                 tui_run_config(run)->length);
+        if (tui_run_config(run)->method == TR_MODEL)
+            snprintf(buf, sizeof buf, " r%d %-8.8s model", id, state_name(run));
+        else
+            snprintf(buf, sizeof buf, " r%d %-8.8s %-10.10s N%d", id, state_name(run), init,
+                     tui_run_config(run)->length);
         bool sel = li == tr->runs.selected;
         enum tui_role role = sel && tr->focus == 1 ? TUI_R_SELECTED : sel ? TUI_R_BOLD : TUI_R_NORMAL;
         if (role == TUI_R_SELECTED) {
@@ -726,7 +818,8 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
     }
     char ht[80];
     if (sr)
-        snprintf(ht, sizeof ht, "Prompt health (r%d)", tui_run_id(sr));
+        snprintf(ht, sizeof ht, "%s health (r%d)",
+                 tui_run_config(sr)->method == TR_MODEL ? "Weights" : "Prompt", tui_run_id(sr));
     else
         snprintf(ht, sizeof ht, "Prompt health");
     draw_chart(t, &tr->g_health, by, gx + mw, bh, gw - mw, b.s, b.n, ht, tr->scale);

@@ -2,19 +2,28 @@
  * table cell by cell, and nearest-token searches for the inspector.
  *
  * The one idea: the worker never runs a job to completion in one go. It
- * repeatedly takes one unit of work (one cell, or one whole nearest-token
- * search) from the highest-priority unfinished job, publishes it under the
- * mutex and bumps a sequence number; so a new request from the UI (a typed
- * sentence, the inspector) is served after at most one cell of an older,
- * longer job, and a cancelled job stops after its current cell. Jobs are
- * reference-counted: the UI and the worker each hold one. */
+ * repeatedly takes one unit of work (up to TUI_UNIT_ROWS rows of one
+ * variant, decoded as one batch, or one whole nearest-token search) from
+ * the highest-priority unfinished job, publishes it under the mutex and
+ * bumps a sequence number; so a new request from the UI (a typed sentence,
+ * the inspector) is served after at most one unit of an older, longer job,
+ * and a cancelled job stops after its current unit. Jobs are
+ * reference-counted: the UI and the worker each hold one. While it works
+ * the thread counts as a busy one for promptlab's thread policy, so it and
+ * a training run share the cores instead of oversubscribing them. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "promptlab/blas.h"
 #include "promptlab/metrics.h"
+#include "app_impl.h"
 #include "tui_impl.h"
+
+/* Rows of one variant decoded together: the decoder's batch, where a
+ * batch of 8 costs about what 2 single rows do. */
+enum { TUI_UNIT_ROWS = 8 };
 
 enum job_kind { JOB_TRANSLATE, JOB_NEAREST };
 
@@ -32,7 +41,7 @@ struct tui_job {
     struct soft_prompt soft[TUI_MAX_VARIANTS];
     bool has_soft[TUI_MAX_VARIANTS];
     char **texts, **refs;
-    int next_cell;            /* worker only */
+    int next_unit;            /* worker only: units are (row group, variant), groups outer */
 
     /* nearest: inputs */
     float *rows;
@@ -116,32 +125,51 @@ static void finish_locked(struct tui_worker *w, struct tui_job *j)
     atomic_fetch_add(&w->seq, 1);
 }
 
-/* One cell of a translate job, decoded without the lock. */
-static void do_cell(struct tui_worker *w, struct tui_job *j)
+static int n_units(const struct tui_job *j)
 {
-    int cell = j->next_cell++;
-    int row = cell / j->n_var, v = cell % j->n_var;
+    return (j->n_rows + TUI_UNIT_ROWS - 1) / TUI_UNIT_ROWS * j->n_var;
+}
+
+/* One unit of a translate job, decoded without the lock. */
+static void do_unit(struct tui_worker *w, struct tui_job *j)
+{
+    int unit = j->next_unit++;
+    int r0 = unit / j->n_var * TUI_UNIT_ROWS, v = unit % j->n_var;
+    int n = j->n_rows - r0 < TUI_UNIT_ROWS ? j->n_rows - r0 : TUI_UNIT_ROWS;
     struct t5_gen_params gp;
-    t5_gen_params_default(&gp);
+    lab_gen_params_default(&gp);
     gp.max_new_tokens = j->max_new;
-    const char *text = j->texts[row];
-    char *out = NULL;
+    const struct soft_prompt *soft = j->has_soft[v] ? &j->soft[v] : NULL;
+    const char *const *texts = (const char *const *)j->texts + r0;
+    char *out[TUI_UNIT_ROWS] = {0};
+    float score[TUI_UNIT_ROWS];
+    int rc[TUI_UNIT_ROWS] = {0};
     struct pl_err e = {0};
-    int rc = lab_translate(w->L, j->hard[v], j->has_soft[v] ? &j->soft[v] : NULL, &text, 1, &gp,
-                           &out, NULL, &e);
-    float score = NAN;
-    if (rc == 0 && j->refs && j->refs[row])
-        score = (float)metric_chrf_sentence(out, j->refs[row]);
-    if (rc) {
-        free(out);
-        out = strdup(e.msg[0] ? e.msg : "decoding failed");
+    rc[0] = lab_translate(w->L, j->hard[v], soft, texts, n, &gp, out, NULL, &e);
+    if (rc[0] && n > 1) /* one bad row fails the batch: find it, keep the rest */
+        for (int i = 0; i < n; i++) {
+            rc[i] = lab_translate(w->L, j->hard[v], soft, texts + i, 1, &gp, &out[i], NULL, &e);
+            if (rc[i]) {
+                free(out[i]);
+                out[i] = strdup(e.msg[0] ? e.msg : "decoding failed");
+            }
+        }
+    else if (rc[0])
+        out[0] = strdup(e.msg[0] ? e.msg : "decoding failed");
+    for (int i = 0; i < n; i++) {
+        score[i] = NAN;
+        if (rc[i] == 0 && j->refs[r0 + i])
+            score[i] = (float)metric_chrf_sentence(out[i], j->refs[r0 + i]);
     }
     pthread_mutex_lock(&w->mu);
-    j->out[cell] = out;
-    j->score[cell] = score;
-    j->state[cell] = rc ? TUI_CELL_FAILED : TUI_CELL_DONE;
-    j->n_done++;
-    if (j->next_cell >= j->n_rows * j->n_var)
+    for (int i = 0; i < n; i++) {
+        int cell = (r0 + i) * j->n_var + v;
+        j->out[cell] = out[i];
+        j->score[cell] = score[i];
+        j->state[cell] = rc[i] ? TUI_CELL_FAILED : TUI_CELL_DONE;
+    }
+    j->n_done += n;
+    if (j->next_unit >= n_units(j))
         finish_locked(w, j);
     else
         atomic_fetch_add(&w->seq, 1);
@@ -182,10 +210,12 @@ static void *worker_main(void *arg)
         }
         j->refcnt++; /* keep it alive while we work without the lock */
         pthread_mutex_unlock(&w->mu);
+        pl_threads_busy_begin();
         if (j->kind == JOB_NEAREST)
             do_nearest(w, j);
         else
-            do_cell(w, j);
+            do_unit(w, j);
+        pl_threads_busy_end();
         pthread_mutex_lock(&w->mu);
         job_unref_locked(j);
     }

@@ -179,8 +179,9 @@ static int check_fixed(const char *name, double lo, double hi, enum ui_scale sca
 }
 
 /* Fill x->min/max and y->min/max (see ui_chart_axes). */
-static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
-                   size_t n_series, const struct ui_chart_params *p)
+/* The x range: the drawable data, or the fixed bounds. */
+static void x_range(struct ui_axis *x, const struct ui_series *s, size_t n_series,
+                    const struct ui_chart_params *p)
 {
     enum ui_scale xs = p->x_scale, ys = p->y_scale;
     double lo = INFINITY, hi = -INFINITY;
@@ -210,7 +211,14 @@ static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series 
     x->min = lo;
     x->max = hi;
     x->scale = xs;
+}
 
+/* The y range of the data inside the x range, with a margin. */
+static void y_range(struct ui_axis *y, const struct ui_axis *x, const struct ui_series *s,
+                    size_t n_series, const struct ui_chart_params *p)
+{
+    enum ui_scale xs = p->x_scale, ys = p->y_scale;
+    double lo = x->min, hi = x->max;
     double ylo = INFINITY, yhi = -INFINITY;
     for (size_t k = 0; k < n_series; k++)
         for (size_t i = 0; i < s[k].n; i++) {
@@ -219,6 +227,12 @@ static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series 
                 continue;
             ylo = fmin(ylo, yv);
             yhi = fmax(yhi, yv);
+            double d = p->y_err && p->y_err[k] ? p->y_err[k][i] : NAN;
+            if (isfinite(d) && d > 0) {
+                if (drawable(yv - d, ys))
+                    ylo = fmin(ylo, yv - d);
+                yhi = fmax(yhi, yv + d);
+            }
         }
     y->scale = ys;
     if (ys == UI_SCALE_LOG10) {
@@ -261,6 +275,45 @@ static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series 
     y->max = yhi;
 }
 
+static void ranges(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
+                   size_t n_series, const struct ui_chart_params *p)
+{
+    x_range(x, s, n_series, p);
+    y_range(y, x, s, n_series, p);
+}
+
+/* Tick labels of 1000 and up with a suffix: 1.5K, 2M, 3G. */
+static void si_labels(struct ui_axis *a)
+{
+    for (int i = 0; i < a->n_ticks; i++) {
+        double v = a->ticks[i], m = fabs(v);
+        const char *suf = m >= 1e9 ? "G" : m >= 1e6 ? "M" : m >= 1e3 ? "K" : NULL;
+        if (!suf)
+            continue;
+        double scaled = v / (m >= 1e9 ? 1e9 : m >= 1e6 ? 1e6 : 1e3);
+        char buf[UI_AXIS_LABEL_CAP];
+        format_label(buf, sizeof buf, 3, scaled);
+        snprintf(a->labels[i], UI_AXIS_LABEL_CAP, "%.20s%s", buf, suf);
+    }
+}
+
+/* Categories: one tick per index inside the range, labelled with its name. */
+static void category_ticks(struct ui_axis *x, const struct ui_chart_params *p)
+{
+    if (isnan(p->x_min) && isnan(p->x_max)) {
+        x->min = -0.5;
+        x->max = p->n_x_names - 0.5;
+    }
+    x->step = 1;
+    x->n_ticks = 0;
+    for (int i = 0; i < p->n_x_names && x->n_ticks < UI_AXIS_MAX_TICKS; i++)
+        if (i >= x->min && i <= x->max) {
+            x->ticks[x->n_ticks] = i;
+            snprintf(x->labels[x->n_ticks++], UI_AXIS_LABEL_CAP, "%s",
+                     p->x_names[i] ? p->x_names[i] : "");
+        }
+}
+
 int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *s,
                   size_t n_series, const struct ui_chart_params *p, int max_x_ticks,
                   int max_y_ticks, struct pl_err *e)
@@ -275,6 +328,12 @@ int ui_chart_axes(struct ui_axis *x, struct ui_axis *y, const struct ui_series *
     ranges(x, y, s, n_series, p);
     make_ticks(x, max_x_ticks);
     make_ticks(y, max_y_ticks);
+    if (p->n_x_names > 0 && p->x_names && p->x_scale == UI_SCALE_LINEAR)
+        category_ticks(x, p);
+    else if (p->si_labels)
+        si_labels(x);
+    if (p->si_labels)
+        si_labels(y);
     return 0;
 }
 
@@ -502,14 +561,52 @@ static int x_labels(const struct raster *r, int row, bool write, unsigned flags)
     return skipped;
 }
 
-int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_series *s,
-                    size_t n_series, const struct ui_chart_params *p, struct pl_err *e)
+/* The axes, their ticks and the y labels (ylw columns wide). */
+static void draw_axes(struct raster *r, int ylw, bool ascii, unsigned flags)
 {
-    struct ui_chart_params def;
-    if (!p) {
-        ui_chart_params_default(&def);
-        p = &def;
+    struct ui_chart_grid *g = r->g;
+    uint32_t vline = ascii ? '|' : 0x2502, hline = ascii ? '-' : 0x2500, corner = ascii ? '+' : 0x2514;
+    uint32_t ytick = ascii ? '+' : 0x2524, xtick = ascii ? '+' : 0x252C;
+    int axis_row = g->plot_y + g->plot_h, ax = g->plot_x - 1;
+    for (int row = g->plot_y; row < axis_row; row++)
+        set_cell(g, row, ax, vline, UI_CELL_AXIS, -1, -1);
+    set_cell(g, axis_row, ax, corner, UI_CELL_AXIS, -1, -1);
+    for (int col = g->plot_x; col < g->w; col++)
+        set_cell(g, axis_row, col, hline, UI_CELL_AXIS, -1, -1);
+    int last_row = -1;
+    for (int i = 0; i < g->y.n_ticks; i++) {
+        int row = tick_row(r, g->y.ticks[i]);
+        set_cell(g, row, ax, ytick, UI_CELL_AXIS, -1, -1);
+        if (row == last_row)
+            continue; /* two ticks on one row: label only the first */
+        const char *lab = g->y.labels[i];
+        int lw = (int)strlen(lab);
+        lw = lw < ylw ? lw : ylw;
+        put_text(g, row, ylw - lw, ylw, lab, UI_CELL_LABEL, -1, -1, flags);
+        last_row = row;
     }
+    for (int i = 0; i < g->x.n_ticks; i++)
+        set_cell(g, axis_row, tick_col(r, g->x.ticks[i]), xtick, UI_CELL_AXIS, -1, -1);
+    x_labels(r, axis_row + 1, true, flags);
+}
+
+static void draw_legend(struct raster *r, const struct ui_series *s, size_t n_series, unsigned flags)
+{
+    struct ui_chart_grid *g = r->g;
+    int col = g->plot_x, row = g->h - 1, w = g->w;
+    for (size_t k = 0; k < n_series && col < w - 2; k++) {
+        int st = style_of(&s[k]);
+        set_cell(g, row, col, r->glyph ? (uint32_t)markers[st] : 0x28FF, UI_CELL_LEGEND, (int)k, st);
+        col += 2;
+        col += put_text(g, row, col, w - col, s[k].name ? s[k].name : "", UI_CELL_LEGEND, (int)k,
+                        st, flags);
+        col += 3;
+    }
+}
+
+/* Size the grid to w x h and blank it. */
+static int grid_reset(struct ui_chart_grid *g, int w, int h, struct pl_err *e)
+{
     if (w < 8 || h < 3)
         return pl_err_set(e, PL_ERANGE, "chart: %dx%d cells is too small (needs 8x3)", w, h);
     size_t need = (size_t)w * (size_t)h;
@@ -525,7 +622,20 @@ int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_serie
     g->n_hidden = 0;
     for (size_t i = 0; i < need; i++)
         g->cells[i] = (struct ui_cell){' ', -1, -1, UI_CELL_EMPTY};
+    return 0;
+}
 
+int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_series *s,
+                    size_t n_series, const struct ui_chart_params *p, struct pl_err *e)
+{
+    struct ui_chart_params def;
+    if (!p) {
+        ui_chart_params_default(&def);
+        p = &def;
+    }
+    int rc = grid_reset(g, w, h, e);
+    if (rc)
+        return rc;
     unsigned flags = p->ascii ? UI_TEXT_ASCII : 0;
     struct raster r = {.g = g, .glyph = p->ascii || p->mode == UI_CHART_GLYPH};
     r.xsub = r.glyph ? 1 : 2;
@@ -536,7 +646,7 @@ int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_serie
     g->plot_y = title_rows;
     g->plot_h = h - title_rows - legend_rows - 2;
 
-    int rc = ui_chart_axes(&g->x, &g->y, s, n_series, p, 2, (g->plot_h + 2) / 3, e);
+    rc = ui_chart_axes(&g->x, &g->y, s, n_series, p, 2, (g->plot_h + 2) / 3, e);
     if (rc < 0)
         return rc;
     int ylw = 1;
@@ -557,47 +667,11 @@ int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_serie
         if (mx <= 2 || x_labels(&r, 0, false, flags) == 0)
             break;
     }
-
-    const bool a = p->ascii;
-    uint32_t vline = a ? '|' : 0x2502, hline = a ? '-' : 0x2500, corner = a ? '+' : 0x2514;
-    uint32_t ytick = a ? '+' : 0x2524, xtick = a ? '+' : 0x252C;
-    int axis_row = g->plot_y + g->plot_h, ax = g->plot_x - 1;
-    for (int row = g->plot_y; row < axis_row; row++)
-        set_cell(g, row, ax, vline, UI_CELL_AXIS, -1, -1);
-    set_cell(g, axis_row, ax, corner, UI_CELL_AXIS, -1, -1);
-    for (int col = g->plot_x; col < w; col++)
-        set_cell(g, axis_row, col, hline, UI_CELL_AXIS, -1, -1);
-    int last_row = -1;
-    for (int i = 0; i < g->y.n_ticks; i++) {
-        int row = tick_row(&r, g->y.ticks[i]);
-        set_cell(g, row, ax, ytick, UI_CELL_AXIS, -1, -1);
-        if (row == last_row)
-            continue; /* two ticks on one row: label only the first */
-        const char *lab = g->y.labels[i];
-        int lw = (int)strlen(lab);
-        lw = lw < ylw ? lw : ylw;
-        put_text(g, row, ylw - lw, ylw, lab, UI_CELL_LABEL, -1, -1, flags);
-        last_row = row;
-    }
-    for (int i = 0; i < g->x.n_ticks; i++)
-        set_cell(g, axis_row, tick_col(&r, g->x.ticks[i]), xtick, UI_CELL_AXIS, -1, -1);
-    x_labels(&r, axis_row + 1, true, flags);
-
+    draw_axes(&r, ylw, p->ascii, flags);
     for (size_t k = 0; k < n_series; k++)
         plot_series(&r, &s[k], (int)k);
-
-    if (legend_rows) {
-        int col = g->plot_x, row = h - 1;
-        for (size_t k = 0; k < n_series && col < w - 2; k++) {
-            int st = style_of(&s[k]);
-            set_cell(g, row, col, r.glyph ? (uint32_t)markers[st] : 0x28FF, UI_CELL_LEGEND,
-                     (int)k, st);
-            col += 2;
-            col += put_text(g, row, col, w - col, s[k].name ? s[k].name : "", UI_CELL_LEGEND,
-                            (int)k, st, flags);
-            col += 3;
-        }
-    }
+    if (legend_rows)
+        draw_legend(&r, s, n_series, flags);
     if (title_rows) {
         int tw = ui_text_width(p->title, strlen(p->title));
         int start = tw >= w ? 0 : (w - tw) / 2;

@@ -359,58 +359,28 @@ static int move_lines(struct ui_editor *ed, int dl)
     return 0;
 }
 
-int ui_editor_key(struct ui_editor *ed, enum ui_key key, uint32_t ch)
+/* Cursor movement within the text; false when key is not one. */
+static bool move_key(struct ui_editor *ed, enum ui_key key)
 {
-    bool single = ed->flags & UI_EDITOR_SINGLE_LINE;
     size_t cur = ed->cur;
-    if (key == UI_KEY_UP || key == UI_KEY_DOWN)
-        return move_lines(ed, key == UI_KEY_UP ? -1 : 1);
-    if (key == UI_KEY_PAGE_UP || key == UI_KEY_PAGE_DOWN) {
-        int page = ed->page > 0 ? ed->page : 1;
-        return move_lines(ed, key == UI_KEY_PAGE_UP ? -page : page);
-    }
-    ed->goal_col = -1;
     switch (key) {
-    case UI_KEY_CHAR: {
-        if (ch == '\n' || ch == '\r')
-            return ui_editor_key(ed, UI_KEY_ENTER, 0);
-        if (ch != '\t' && (ch == 0 || ui_cp_width(ch) < 0))
-            return UI_IGNORED;
-        char b[4];
-        size_t n = ui_utf8_encode(ch, b);
-        int rc = ui_editor_insert(ed, b, n);
-        return rc < 0 ? rc : UI_CHANGED;
+    case UI_KEY_LEFT: ed->cur = cur > 0 ? prev_boundary(ed, cur) : cur; return true;
+    case UI_KEY_RIGHT: ed->cur = cur < ed->len ? next_boundary(ed, cur) : cur; return true;
+    case UI_KEY_HOME: ed->cur = line_start(ed, cur); return true;
+    case UI_KEY_END: ed->cur = line_end(ed, cur); return true;
+    case UI_KEY_DOC_START: ed->cur = 0; return true;
+    case UI_KEY_DOC_END: ed->cur = ed->len; return true;
+    case UI_KEY_WORD_LEFT: ed->cur = word_left(ed, cur); return true;
+    case UI_KEY_WORD_RIGHT: ed->cur = word_right(ed, cur); return true;
+    default: return false;
     }
-    case UI_KEY_ENTER:
-        if (single)
-            return UI_IGNORED;
-        return ui_editor_insert(ed, "\n", 1) < 0 ? PL_ENOMEM : UI_CHANGED;
-    case UI_KEY_LEFT:
-        if (cur > 0)
-            ed->cur = prev_boundary(ed, cur);
-        return 0;
-    case UI_KEY_RIGHT:
-        if (cur < ed->len)
-            ed->cur = next_boundary(ed, cur);
-        return 0;
-    case UI_KEY_HOME:
-        ed->cur = line_start(ed, cur);
-        return 0;
-    case UI_KEY_END:
-        ed->cur = line_end(ed, cur);
-        return 0;
-    case UI_KEY_DOC_START:
-        ed->cur = 0;
-        return 0;
-    case UI_KEY_DOC_END:
-        ed->cur = ed->len;
-        return 0;
-    case UI_KEY_WORD_LEFT:
-        ed->cur = word_left(ed, cur);
-        return 0;
-    case UI_KEY_WORD_RIGHT:
-        ed->cur = word_right(ed, cur);
-        return 0;
+}
+
+/* Deletions and the yank; UI_IGNORED when key is not one of them. */
+static int kill_key(struct ui_editor *ed, enum ui_key key)
+{
+    size_t cur = ed->cur;
+    switch (key) {
     case UI_KEY_BACKSPACE:
         return cur > 0 ? delete_range(ed, prev_boundary(ed, cur), cur, false) : 0;
     case UI_KEY_DELETE:
@@ -433,14 +403,37 @@ int ui_editor_key(struct ui_editor *ed, enum ui_key key, uint32_t ch)
         int rc = ui_editor_insert(ed, ed->kill, ed->kill_len);
         return rc < 0 ? rc : rc ? UI_CHANGED : 0;
     }
-    case UI_KEY_NONE:
-    case UI_KEY_UP:
-    case UI_KEY_DOWN:
-    case UI_KEY_PAGE_UP:
-    case UI_KEY_PAGE_DOWN:
-        break;
+    default: return UI_IGNORED;
     }
-    return UI_IGNORED;
+}
+
+int ui_editor_key(struct ui_editor *ed, enum ui_key key, uint32_t ch)
+{
+    if (key == UI_KEY_UP || key == UI_KEY_DOWN)
+        return move_lines(ed, key == UI_KEY_UP ? -1 : 1);
+    if (key == UI_KEY_PAGE_UP || key == UI_KEY_PAGE_DOWN) {
+        int page = ed->page > 0 ? ed->page : 1;
+        return move_lines(ed, key == UI_KEY_PAGE_UP ? -page : page);
+    }
+    ed->goal_col = -1;
+    if (key == UI_KEY_CHAR) {
+        if (ch == '\n' || ch == '\r')
+            return ui_editor_key(ed, UI_KEY_ENTER, 0);
+        if (ch != '\t' && (ch == 0 || ui_cp_width(ch) < 0))
+            return UI_IGNORED;
+        char b[4];
+        size_t n = ui_utf8_encode(ch, b);
+        int rc = ui_editor_insert(ed, b, n);
+        return rc < 0 ? rc : UI_CHANGED;
+    }
+    if (key == UI_KEY_ENTER) {
+        if (ed->flags & UI_EDITOR_SINGLE_LINE)
+            return UI_IGNORED;
+        return ui_editor_insert(ed, "\n", 1) < 0 ? PL_ENOMEM : UI_CHANGED;
+    }
+    if (move_key(ed, key))
+        return 0;
+    return kill_key(ed, key);
 }
 
 void ui_editor_scroll(struct ui_editor *ed, int height, int width)

@@ -86,6 +86,47 @@ static double px_y(const struct svg_plot *sp, double v)
     return sp->top + (1 - ui_axis_frac(sp->y, v)) * sp->h;
 }
 
+/* Dots at every point and error bars (a vertical line with short caps). */
+static void svg_marks(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s,
+                      const double *err, bool markers)
+{
+    int st = s->style < 0 ? 0 : s->style % 8;
+    for (size_t i = 0; i < s->n; i++) {
+        double xv = s->x ? s->x[i] : (double)i, yv = s->y[i];
+        if (isnan(ui_axis_frac(sp->x, xv)) || isnan(ui_axis_frac(sp->y, yv)))
+            continue;
+        double px = px_x(sp, xv), py = px_y(sp, yv);
+        double d = err ? err[i] : NAN;
+        if (isfinite(d) && d > 0) {
+            double lo = isnan(ui_axis_frac(sp->y, yv - d)) ? sp->top + sp->h : px_y(sp, yv - d);
+            double hi = px_y(sp, yv + d);
+            pl_str_printf(b, "<path stroke=\"%s\" stroke-width=\"1.5\" d=\"M", svg_colors[st]);
+            sb_num(b, px);
+            pl_str_puts(b, " ");
+            sb_num(b, lo);
+            pl_str_puts(b, " V");
+            sb_num(b, hi);
+            pl_str_puts(b, " M");
+            sb_num(b, px - 4);
+            pl_str_puts(b, " ");
+            sb_num(b, hi);
+            pl_str_puts(b, " h8 M");
+            sb_num(b, px - 4);
+            pl_str_puts(b, " ");
+            sb_num(b, lo);
+            pl_str_puts(b, " h8\"/>\n");
+        }
+        if (markers) {
+            pl_str_printf(b, "<circle fill=\"%s\" stroke=\"white\" stroke-width=\"1\" r=\"4\" cx=\"",
+                          svg_colors[st]);
+            sb_num(b, px);
+            pl_str_puts(b, "\" cy=\"");
+            sb_num(b, py);
+            pl_str_puts(b, "\"/>\n");
+        }
+    }
+}
+
 static void svg_series(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s)
 {
     int st = s->style < 0 ? 0 : s->style % 8;
@@ -125,6 +166,250 @@ static void svg_series(struct pl_str *b, const struct svg_plot *sp, const struct
     }
 }
 
+/* Grid lines, tick labels and the two axes. */
+static void svg_frame(struct pl_str *sb, const struct svg_plot *sp)
+{
+    const struct ui_axis x = *sp->x, y = *sp->y;
+    double left = sp->left, top = sp->top, plot_w = sp->w, plot_h = sp->h;
+    /* grid lines and tick labels */
+    pl_str_puts(sb, "<g stroke=\"#dddddd\" stroke-width=\"1\">\n");
+    for (int i = 0; i < y.n_ticks; i++) {
+        double ty = px_y(sp, y.ticks[i]);
+        pl_str_puts(sb, "<line x1=\"");
+        sb_num(sb, left);
+        pl_str_puts(sb, "\" x2=\"");
+        sb_num(sb, left + plot_w);
+        pl_str_puts(sb, "\" y1=\"");
+        sb_num(sb, ty);
+        pl_str_puts(sb, "\" y2=\"");
+        sb_num(sb, ty);
+        pl_str_puts(sb, "\"/>\n");
+    }
+    for (int i = 0; i < x.n_ticks; i++) {
+        double tx = px_x(sp, x.ticks[i]);
+        pl_str_puts(sb, "<line x1=\"");
+        sb_num(sb, tx);
+        pl_str_puts(sb, "\" x2=\"");
+        sb_num(sb, tx);
+        pl_str_puts(sb, "\" y1=\"");
+        sb_num(sb, top);
+        pl_str_puts(sb, "\" y2=\"");
+        sb_num(sb, top + plot_h);
+        pl_str_puts(sb, "\"/>\n");
+    }
+    pl_str_puts(sb, "</g>\n<g fill=\"#333333\">\n");
+    for (int i = 0; i < y.n_ticks; i++) {
+        pl_str_puts(sb, "<text text-anchor=\"end\" x=\"");
+        sb_num(sb, left - 6);
+        pl_str_puts(sb, "\" y=\"");
+        sb_num(sb, px_y(sp, y.ticks[i]) + 4.5);
+        pl_str_puts(sb, "\">");
+        sb_xml(sb, y.labels[i]);
+        pl_str_puts(sb, "</text>\n");
+    }
+    for (int i = 0; i < x.n_ticks; i++) {
+        pl_str_puts(sb, "<text text-anchor=\"middle\" x=\"");
+        sb_num(sb, px_x(sp, x.ticks[i]));
+        pl_str_puts(sb, "\" y=\"");
+        sb_num(sb, top + plot_h + 18);
+        pl_str_puts(sb, "\">");
+        sb_xml(sb, x.labels[i]);
+        pl_str_puts(sb, "</text>\n");
+    }
+    pl_str_puts(sb, "</g>\n");
+
+    /* axes */
+    pl_str_puts(sb, "<path fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" d=\"M");
+    sb_num(sb, left);
+    pl_str_puts(sb, " ");
+    sb_num(sb, top);
+    pl_str_puts(sb, " V");
+    sb_num(sb, top + plot_h);
+    pl_str_puts(sb, " H");
+    sb_num(sb, left + plot_w);
+    pl_str_puts(sb, "\"/>\n");
+
+}
+
+/* The title and the axis labels; returns the y below the x axis's label. */
+static double svg_labels(struct pl_str *sb, const struct svg_plot *sp,
+                         const struct ui_chart_params *p, int width)
+{
+    bool title = p->title && p->title[0];
+    double left = sp->left, top = sp->top, plot_w = sp->w, plot_h = sp->h;
+    if (title) {
+        pl_str_puts(sb, "<text text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\" x=\"");
+        sb_num(sb, width / 2.0);
+        pl_str_puts(sb, "\" y=\"30\">");
+        sb_xml(sb, p->title);
+        pl_str_puts(sb, "</text>\n");
+    }
+    double below = top + plot_h + 30;
+    if (p->x_label && p->x_label[0]) {
+        pl_str_puts(sb, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
+        sb_num(sb, left + plot_w / 2);
+        pl_str_puts(sb, "\" y=\"");
+        sb_num(sb, below + 14);
+        pl_str_puts(sb, "\">");
+        sb_xml(sb, p->x_label);
+        pl_str_puts(sb, "</text>\n");
+        below += 26;
+    }
+    if (p->y_label && p->y_label[0]) {
+        double cx = 18, cy = top + plot_h / 2;
+        pl_str_puts(sb, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
+        sb_num(sb, cx);
+        pl_str_puts(sb, "\" y=\"");
+        sb_num(sb, cy);
+        pl_str_puts(sb, "\" transform=\"rotate(-90 ");
+        sb_num(sb, cx);
+        pl_str_puts(sb, " ");
+        sb_num(sb, cy);
+        pl_str_puts(sb, ")\">");
+        sb_xml(sb, p->y_label);
+        pl_str_puts(sb, "</text>\n");
+    }
+
+    return below;
+}
+
+/* Where legend entry n-1 goes when entries flow from x0 and wrap at x1:
+ * its x into *x and row into *row (either may be NULL); returns the rows
+ * the first n entries take. An entry wider than a row gets a row alone. */
+static int legend_layout(const struct ui_series *s, size_t n, double x0, double x1, double *x,
+                         int *row)
+{
+    double lx = x0;
+    int r = 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *name = s[k].name ? s[k].name : "";
+        double w = 30 + CHAR_PX * ui_text_width(name, strlen(name));
+        if (lx > x0 && lx + w > x1) {
+            r++;
+            lx = x0;
+        }
+        if (k + 1 == n) {
+            if (x)
+                *x = lx;
+            if (row)
+                *row = r;
+        }
+        lx += w + 24;
+    }
+    return r + 1;
+}
+
+/* The legend from x0, wrapped into rows at x1; returns the y below it. */
+static double svg_legend(struct pl_str *sb, const struct ui_series *s, size_t n_series,
+                         double x0, double x1, double below)
+{
+    pl_str_puts(sb, "<g font-size=\"13\">\n");
+    for (size_t k = 0; k < n_series; k++) {
+        int st = s[k].style < 0 ? 0 : s[k].style % 8;
+        const char *name = s[k].name ? s[k].name : "";
+        double lx;
+        int row;
+        legend_layout(s, k + 1, x0, x1, &lx, &row);
+        double ly = below + 12 + 22 * row;
+        pl_str_printf(sb, "<line stroke=\"%s\" stroke-width=\"2\"", svg_colors[st]);
+        if (svg_dashes[st % 4][0])
+            pl_str_printf(sb, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
+        pl_str_puts(sb, " x1=\"");
+        sb_num(sb, lx);
+        pl_str_puts(sb, "\" x2=\"");
+        sb_num(sb, lx + 24);
+        pl_str_puts(sb, "\" y1=\"");
+        sb_num(sb, ly);
+        pl_str_puts(sb, "\" y2=\"");
+        sb_num(sb, ly);
+        pl_str_puts(sb, "\"/>\n<text x=\"");
+        sb_num(sb, lx + 30);
+        pl_str_puts(sb, "\" y=\"");
+        sb_num(sb, ly + 4.5);
+        pl_str_puts(sb, "\">");
+        sb_xml(sb, name);
+        pl_str_puts(sb, "</text>\n");
+    }
+    pl_str_puts(sb, "</g>\n");
+    return below + 8 + 22 * legend_layout(s, n_series, x0, x1, NULL, NULL);
+}
+
+/* Approximate advance of one character of the caption (font size 12). */
+enum { CAPTION_PX = 7 };
+
+/* Text broken at spaces into lines of at most `cols` characters, each line
+ * NUL-terminated one after the other in *b; returns the number of lines. */
+static int wrap_lines(struct pl_str *b, const char *text, int cols)
+{
+    int lines = 0;
+    if (cols < 10)
+        cols = 10;
+    while (*text) {
+        while (*text == ' ')
+            text++;
+        if (!*text)
+            break;
+        size_t n = strlen(text), cut = n;
+        if (ui_text_width(text, n) > cols) {
+            cut = 0;
+            for (size_t i = 1; i < n; i++)
+                if (text[i] == ' ' && ui_text_width(text, i) <= cols)
+                    cut = i;
+            if (cut == 0) /* one long word: cut it at the column limit */
+                for (cut = 1; cut < n && ui_text_width(text, cut + 1) <= cols;)
+                    cut++;
+        }
+        pl_str_put(b, text, cut);
+        pl_str_putc(b, '\0');
+        text += cut;
+        lines++;
+    }
+    return b->oom ? 0 : lines;
+}
+
+/* The caption's lines (as wrap_lines left them) from y `below`. */
+static void svg_caption(struct pl_str *sb, const char *lines, int n, double below)
+{
+    pl_str_puts(sb, "<g font-size=\"12\" fill=\"#555555\">\n");
+    for (int i = 0; i < n; i++) {
+        pl_str_puts(sb, "<text x=\"16\" y=\"");
+        sb_num(sb, below + 14 + 16 * i);
+        pl_str_puts(sb, "\">");
+        sb_xml(sb, lines);
+        pl_str_puts(sb, "</text>\n");
+        lines += strlen(lines) + 1;
+    }
+    pl_str_puts(sb, "</g>\n");
+}
+
+/* The XML declaration, the <svg> element, the title, the background and
+ * the plot area's clip path. */
+static void svg_head(struct pl_str *b, const struct svg_plot *sp, const char *title, int width,
+                     int height)
+{
+    pl_str_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    pl_str_printf(b,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
+                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+                  "font-size=\"13\">\n",
+                  width, height, width, height);
+    if (title && title[0]) {
+        pl_str_puts(b, "<title>");
+        sb_xml(b, title);
+        pl_str_puts(b, "</title>\n");
+    }
+    pl_str_puts(b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    pl_str_puts(b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
+    sb_num(b, sp->left);
+    pl_str_puts(b, "\" y=\"");
+    sb_num(b, sp->top);
+    pl_str_puts(b, "\" width=\"");
+    sb_num(b, sp->w);
+    pl_str_puts(b, "\" height=\"");
+    sb_num(b, sp->h);
+    pl_str_puts(b, "\"/></clipPath></defs>\n");
+}
+
 int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_series,
                         const struct ui_chart_params *p, int width, int height,
                         struct pl_err *e)
@@ -144,12 +429,20 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
     bool title = p->title && p->title[0];
     bool legend = p->legend && n_series > 0;
     double top = title ? 48 : 20, right = 28;
-    double bottom = 30 + (p->x_label && p->x_label[0] ? 26 : 0) + (legend ? 30 : 0);
+    int legend_rows = legend ? legend_layout(s, n_series, 16, width - right, NULL, NULL) : 0;
+    struct pl_str cap = {0};
+    int cap_lines = p->caption && p->caption[0]
+                        ? wrap_lines(&cap, p->caption, (width - 32) / CAPTION_PX) : 0;
+    double bottom = 30 + (p->x_label && p->x_label[0] ? 26 : 0) +
+                    (legend ? 8 + 22 * legend_rows : 0) + (cap_lines ? 10 + 16 * cap_lines : 0);
     double plot_h = height - top - bottom;
     struct ui_axis x, y;
-    int rc = ui_chart_axes(&x, &y, s, n_series, p, 2, (int)(plot_h / 50), e);
-    if (rc < 0)
+    int rc = plot_h < 40 ? pl_err_set(e, PL_ERANGE, "the legend and caption leave no room for the plot")
+                         : ui_chart_axes(&x, &y, s, n_series, p, 2, (int)(plot_h / 50), e);
+    if (rc < 0) {
+        free(cap.p);
         return pl_err_wrap(e, rc, "%s", path);
+    }
     int ylw = 1;
     for (int i = 0; i < y.n_ticks; i++)
         ylw = (int)strlen(y.labels[i]) > ylw ? (int)strlen(y.labels[i]) : ylw;
@@ -159,153 +452,23 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
     struct svg_plot sp = {left, top, plot_w, plot_h, &x, &y};
 
     struct pl_str b = {0};
-    pl_str_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    pl_str_printf(&b,
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
-                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
-                  "font-size=\"13\">\n",
-                  width, height, width, height);
-    if (title) {
-        pl_str_puts(&b, "<title>");
-        sb_xml(&b, p->title);
-        pl_str_puts(&b, "</title>\n");
-    }
-    pl_str_puts(&b, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    pl_str_puts(&b, "<defs><clipPath id=\"plot-area\"><rect x=\"");
-    sb_num(&b, left);
-    pl_str_puts(&b, "\" y=\"");
-    sb_num(&b, top);
-    pl_str_puts(&b, "\" width=\"");
-    sb_num(&b, plot_w);
-    pl_str_puts(&b, "\" height=\"");
-    sb_num(&b, plot_h);
-    pl_str_puts(&b, "\"/></clipPath></defs>\n");
-
-    /* grid lines and tick labels */
-    pl_str_puts(&b, "<g stroke=\"#dddddd\" stroke-width=\"1\">\n");
-    for (int i = 0; i < y.n_ticks; i++) {
-        double ty = px_y(&sp, y.ticks[i]);
-        pl_str_puts(&b, "<line x1=\"");
-        sb_num(&b, left);
-        pl_str_puts(&b, "\" x2=\"");
-        sb_num(&b, left + plot_w);
-        pl_str_puts(&b, "\" y1=\"");
-        sb_num(&b, ty);
-        pl_str_puts(&b, "\" y2=\"");
-        sb_num(&b, ty);
-        pl_str_puts(&b, "\"/>\n");
-    }
-    for (int i = 0; i < x.n_ticks; i++) {
-        double tx = px_x(&sp, x.ticks[i]);
-        pl_str_puts(&b, "<line x1=\"");
-        sb_num(&b, tx);
-        pl_str_puts(&b, "\" x2=\"");
-        sb_num(&b, tx);
-        pl_str_puts(&b, "\" y1=\"");
-        sb_num(&b, top);
-        pl_str_puts(&b, "\" y2=\"");
-        sb_num(&b, top + plot_h);
-        pl_str_puts(&b, "\"/>\n");
-    }
-    pl_str_puts(&b, "</g>\n<g fill=\"#333333\">\n");
-    for (int i = 0; i < y.n_ticks; i++) {
-        pl_str_puts(&b, "<text text-anchor=\"end\" x=\"");
-        sb_num(&b, left - 6);
-        pl_str_puts(&b, "\" y=\"");
-        sb_num(&b, px_y(&sp, y.ticks[i]) + 4.5);
-        pl_str_puts(&b, "\">");
-        sb_xml(&b, y.labels[i]);
-        pl_str_puts(&b, "</text>\n");
-    }
-    for (int i = 0; i < x.n_ticks; i++) {
-        pl_str_puts(&b, "<text text-anchor=\"middle\" x=\"");
-        sb_num(&b, px_x(&sp, x.ticks[i]));
-        pl_str_puts(&b, "\" y=\"");
-        sb_num(&b, top + plot_h + 18);
-        pl_str_puts(&b, "\">");
-        sb_xml(&b, x.labels[i]);
-        pl_str_puts(&b, "</text>\n");
-    }
-    pl_str_puts(&b, "</g>\n");
-
-    /* axes */
-    pl_str_puts(&b, "<path fill=\"none\" stroke=\"#333333\" stroke-width=\"1\" d=\"M");
-    sb_num(&b, left);
-    pl_str_puts(&b, " ");
-    sb_num(&b, top);
-    pl_str_puts(&b, " V");
-    sb_num(&b, top + plot_h);
-    pl_str_puts(&b, " H");
-    sb_num(&b, left + plot_w);
-    pl_str_puts(&b, "\"/>\n");
-
-    if (title) {
-        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\" x=\"");
-        sb_num(&b, width / 2.0);
-        pl_str_puts(&b, "\" y=\"30\">");
-        sb_xml(&b, p->title);
-        pl_str_puts(&b, "</text>\n");
-    }
-    double below = top + plot_h + 30;
-    if (p->x_label && p->x_label[0]) {
-        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
-        sb_num(&b, left + plot_w / 2);
-        pl_str_puts(&b, "\" y=\"");
-        sb_num(&b, below + 14);
-        pl_str_puts(&b, "\">");
-        sb_xml(&b, p->x_label);
-        pl_str_puts(&b, "</text>\n");
-        below += 26;
-    }
-    if (p->y_label && p->y_label[0]) {
-        double cx = 18, cy = top + plot_h / 2;
-        pl_str_puts(&b, "<text text-anchor=\"middle\" font-size=\"14\" x=\"");
-        sb_num(&b, cx);
-        pl_str_puts(&b, "\" y=\"");
-        sb_num(&b, cy);
-        pl_str_puts(&b, "\" transform=\"rotate(-90 ");
-        sb_num(&b, cx);
-        pl_str_puts(&b, " ");
-        sb_num(&b, cy);
-        pl_str_puts(&b, ")\">");
-        sb_xml(&b, p->y_label);
-        pl_str_puts(&b, "</text>\n");
-    }
-
+    svg_head(&b, &sp, p->title, width, height);
+    svg_frame(&b, &sp);
+    double below = svg_labels(&b, &sp, p, width);
     pl_str_puts(&b, "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" "
                     "stroke-linejoin=\"round\" stroke-linecap=\"round\">\n");
-    for (size_t k = 0; k < n_series; k++)
+    for (size_t k = 0; k < n_series; k++) {
         svg_series(&b, &sp, &s[k]);
-    pl_str_puts(&b, "</g>\n");
-
-    if (legend) {
-        double lx = left, ly = below + 12;
-        pl_str_puts(&b, "<g font-size=\"13\">\n");
-        for (size_t k = 0; k < n_series; k++) {
-            int st = s[k].style < 0 ? 0 : s[k].style % 8;
-            const char *name = s[k].name ? s[k].name : "";
-            pl_str_printf(&b, "<line stroke=\"%s\" stroke-width=\"2\"", svg_colors[st]);
-            if (svg_dashes[st % 4][0])
-                pl_str_printf(&b, " stroke-dasharray=\"%s\"", svg_dashes[st % 4]);
-            pl_str_puts(&b, " x1=\"");
-            sb_num(&b, lx);
-            pl_str_puts(&b, "\" x2=\"");
-            sb_num(&b, lx + 24);
-            pl_str_puts(&b, "\" y1=\"");
-            sb_num(&b, ly);
-            pl_str_puts(&b, "\" y2=\"");
-            sb_num(&b, ly);
-            pl_str_puts(&b, "\"/>\n<text x=\"");
-            sb_num(&b, lx + 30);
-            pl_str_puts(&b, "\" y=\"");
-            sb_num(&b, ly + 4.5);
-            pl_str_puts(&b, "\">");
-            sb_xml(&b, name);
-            pl_str_puts(&b, "</text>\n");
-            lx += 30 + CHAR_PX * ui_text_width(name, strlen(name)) + 24;
-        }
-        pl_str_puts(&b, "</g>\n");
+        const double *err = p->y_err ? p->y_err[k] : NULL;
+        if (p->markers || err)
+            svg_marks(&b, &sp, &s[k], err, p->markers);
     }
+    pl_str_puts(&b, "</g>\n");
+    if (legend)
+        below = svg_legend(&b, s, n_series, 16, width - right, below);
+    if (cap_lines)
+        svg_caption(&b, cap.p, cap_lines, below);
+    free(cap.p);
     pl_str_puts(&b, "</svg>\n");
     return finish(&b, path, e);
 }

@@ -7,12 +7,62 @@
  * (numbers) stay whole and wide ones (sentences) take the slack and get
  * truncated with an ellipsis when drawn. */
 #include <limits.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "promptlab/widgets.h"
 
 /* Rows measured for content widths: enough for any table a person reads. */
 enum { MEASURE_ROWS = 1000, CELL_BUF = 256 };
+
+struct keyed {
+    double key;
+    int row;
+};
+
+static int by_key_desc(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    bool xn = isnan(x->key), yn = isnan(y->key);
+    if (xn != yn)
+        return xn ? 1 : -1;
+    if (!xn && x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static int by_key_asc(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    bool xn = isnan(x->key), yn = isnan(y->key);
+    if (xn != yn)
+        return xn ? 1 : -1;
+    if (!xn && x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+int ui_rows_order(int *order, int n, bool (*keep)(void *ctx, int row),
+                  double (*key)(void *ctx, int row), enum ui_sort sort, void *ctx)
+{
+    int m = 0;
+    for (int r = 0; r < n; r++)
+        if (!keep || keep(ctx, r))
+            order[m++] = r;
+    if (sort == UI_SORT_NONE || !key || m < 2)
+        return m;
+    struct keyed *k = malloc(sizeof *k * (size_t)m);
+    if (!k)
+        return m;
+    for (int i = 0; i < m; i++)
+        k[i] = (struct keyed){key(ctx, order[i]), order[i]};
+    qsort(k, (size_t)m, sizeof *k, sort == UI_SORT_DESC ? by_key_desc : by_key_asc);
+    for (int i = 0; i < m; i++)
+        order[i] = k[i].row;
+    free(k);
+    return m;
+}
 
 void ui_list_scroll(struct ui_list *l, int n_rows, int height)
 {

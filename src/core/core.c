@@ -232,6 +232,21 @@ void pl_str_puts(struct pl_str *s, const char *text) { pl_str_put(s, text, strle
 
 void pl_str_putc(struct pl_str *s, char c) { pl_str_put(s, &c, 1); }
 
+void pl_str_csv(struct pl_str *s, const char *field)
+{
+    if (!strpbrk(field, ",\"\r\n")) {
+        pl_str_puts(s, field);
+        return;
+    }
+    pl_str_putc(s, '"');
+    for (; *field; field++) {
+        if (*field == '"')
+            pl_str_putc(s, '"');
+        pl_str_putc(s, *field);
+    }
+    pl_str_putc(s, '"');
+}
+
 void pl_str_printf(struct pl_str *s, const char *fmt, ...)
 {
     va_list ap;

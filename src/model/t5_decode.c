@@ -7,7 +7,12 @@
  * weights and writes into buffers that already exist. The decoder's
  * position bias for a step is a slice of a precomputed table indexed by
  * distance, stored reversed so that key j of step t reads entry t - j
- * without any per-step work. */
+ * without any per-step work.
+ *
+ * Rows of a decoding batch are decoupled from where their KV cache lives:
+ * row r reads input row_in[r] and cache slot slot[r], so a finished row
+ * drops out of the batch by renumbering (t5_decode_keep), without copying
+ * any cache. Every per-step product runs for all rows at once. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +24,8 @@
 struct t5_hyp {
     double score;
     int len;
-    int *tok; /* [max_tgt] */
+    int *tok;  /* [max_tgt] */
+    float *lp; /* [max_tgt] each token's log-probability */
 };
 
 struct t5_state {
@@ -41,7 +47,10 @@ struct t5_state {
 
     /* step decoding */
     int rows, n_beams, t;
-    float *kc, *vc;             /* [n_dec][max_rows][max_tgt][I] */
+    int *slot, *row_in;         /* [max_rows]: cache slot and input of each row */
+    int *row_tmp;               /* [max_rows] */
+    float *kc, *vc;             /* [n_dec][max_rows (slots)][max_tgt][I] */
+    float *sk, *sv;             /* [max_rows, I] this step's keys and values */
     float *sx, *sh, *sq, *sctx; /* [max_rows, d] / [max_rows, I] */
     float *sa0, *sa1;           /* [max_rows, F] */
     float *sp;                  /* [H * max(max_tgt, max_src)] attention probabilities */
@@ -52,11 +61,14 @@ struct t5_state {
     float *lsm;                 /* [V] */
     int *tok, *ntok, *nsrc;     /* [max_rows] */
     float *bscore, *nscore;     /* [max_rows] */
+    float *nlp;                 /* [max_rows] log-probability of each row's next token */
     int *seq, *seq_tmp;         /* [max_rows * max_tgt] */
-    float *cand_score;          /* [2 * max_beams] */
+    float *seq_lp, *seq_lp_tmp; /* [max_rows * max_tgt] */
+    float *cand_score, *cand_lp; /* [2 * max_beams] */
     int *cand_idx;              /* [2 * max_beams] flat j*V + v */
     struct t5_hyp *hyps;        /* [max_batch * max_beams] */
     int *hyp_tok;               /* [max_batch * max_beams * max_tgt] */
+    float *hyp_lp;              /* [max_batch * max_beams * max_tgt] */
     int *n_hyp;                 /* [max_batch] */
     double *worst;              /* [max_batch] */
     bool *done;                 /* [max_batch] */
@@ -111,8 +123,13 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
         s->logit_rows = (int)R;
     s->logits = t5_plan_f(p, (size_t)s->logit_rows * V);
 
+    s->slot = t5_plan_take(p, R * sizeof(int));
+    s->row_in = t5_plan_take(p, R * sizeof(int));
+    s->row_tmp = t5_plan_take(p, R * sizeof(int));
     s->kc = t5_plan_f(p, Ld * R * M * I);
     s->vc = t5_plan_f(p, Ld * R * M * I);
+    s->sk = t5_plan_f(p, R * I);
+    s->sv = t5_plan_f(p, R * I);
     s->sx = t5_plan_f(p, R * d);
     s->sh = t5_plan_f(p, R * d);
     s->sq = t5_plan_f(p, R * I);
@@ -129,6 +146,11 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
     s->nsrc = t5_plan_take(p, R * sizeof(int));
     s->bscore = t5_plan_f(p, R);
     s->nscore = t5_plan_f(p, R);
+    s->nlp = t5_plan_f(p, R);
+    s->seq_lp = t5_plan_f(p, R * M);
+    s->seq_lp_tmp = t5_plan_f(p, R * M);
+    s->cand_lp = t5_plan_f(p, 2 * (size_t)s->max_beams);
+    s->hyp_lp = t5_plan_f(p, B * (size_t)s->max_beams * M);
     s->seq = t5_plan_take(p, R * M * sizeof(int));
     s->seq_tmp = t5_plan_take(p, R * M * sizeof(int));
     s->cand_score = t5_plan_f(p, 2 * (size_t)s->max_beams);
@@ -249,20 +271,39 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e)
     s->n_beams = n_beams;
     s->rows = s->src.n * n_beams;
     s->t = 0;
+    for (int r = 0; r < s->rows; r++) {
+        s->slot[r] = r;
+        s->row_in[r] = r / n_beams;
+    }
     return 0;
 }
 
-/* y rows (stride ldy) = x W^T for R rows: the KV cache rows are strided.
- * Few rows go one at a time, as kern_linear does. */
-static void lin_strided(int R, int n_in, int n_out, const float *x, const float *w, float *y,
-                        int ldy)
+int t5_decode_keep(t5_state *s, const int *keep, int n, struct pl_err *e)
 {
-    if (R <= 8)
-        for (int r = 0; r < R; r++)
-            kern_linear(1, n_in, n_out, x + (size_t)r * n_in, w, 0.0f, y + (size_t)r * ldy);
-    else
-        kern_gemm(false, true, R, n_out, n_in, 1.0f, x, n_in, w, n_in, 0.0f, y, ldy);
+    if (s->rows == 0)
+        return pl_err_set(e, PL_EINVAL, "t5_decode_keep: call t5_decode_begin first");
+    if (n < 1 || n > s->rows)
+        return pl_err_set(e, PL_EINVAL, "t5_decode_keep: %d rows of %d", n, s->rows);
+    int *seen = s->row_tmp;
+    memset(seen, 0, sizeof(int) * (size_t)s->rows);
+    for (int i = 0; i < n; i++) {
+        if (keep[i] < 0 || keep[i] >= s->rows || seen[keep[i]])
+            return pl_err_set(e, PL_EINVAL, "t5_decode_keep: row %d is %s", keep[i],
+                              keep[i] < 0 || keep[i] >= s->rows ? "out of range" : "repeated");
+        seen[keep[i]] = 1;
+    }
+    /* keep[] need not be increasing: gather through the scratch */
+    for (int i = 0; i < n; i++)
+        s->row_tmp[i] = s->slot[keep[i]];
+    memcpy(s->slot, s->row_tmp, sizeof(int) * (size_t)n);
+    for (int i = 0; i < n; i++)
+        s->row_tmp[i] = s->row_in[keep[i]];
+    memcpy(s->row_in, s->row_tmp, sizeof(int) * (size_t)n);
+    s->rows = n;
+    return 0;
 }
+
+int t5_decode_rows(const t5_state *s) { return s->rows; }
 
 int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct pl_err *e)
 {
@@ -289,18 +330,21 @@ int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct 
 
         kern_rmsnorm(R, d, s->sx, b->ln_attn, c->eps, s->sh, NULL);
         kern_linear(R, d, I, s->sh, b->q, 0.0f, s->sq);
-        lin_strided(R, d, I, s->sh, b->k, kc + (size_t)t * I, M * I);
-        lin_strided(R, d, I, s->sh, b->v, vc + (size_t)t * I, M * I);
-        for (int r = 0; r < R; r++)
-            kern_attention(H, dk, 1, t + 1, s->sq + (size_t)r * I, I, kc + (size_t)r * M * I, I,
-                           vc + (size_t)r * M * I, I, bias_t, 0, (size_t)M, false, s->sp,
-                           s->sctx + (size_t)r * I, I);
+        kern_linear(R, d, I, s->sh, b->k, 0.0f, s->sk);
+        kern_linear(R, d, I, s->sh, b->v, 0.0f, s->sv);
+        for (int r = 0; r < R; r++) {
+            size_t at = (size_t)s->slot[r] * M * I;
+            memcpy(kc + at + (size_t)t * I, s->sk + (size_t)r * I, sizeof(float) * I);
+            memcpy(vc + at + (size_t)t * I, s->sv + (size_t)r * I, sizeof(float) * I);
+            kern_attention(H, dk, 1, t + 1, s->sq + (size_t)r * I, I, kc + at, I, vc + at, I,
+                           bias_t, 0, (size_t)M, false, s->sp, s->sctx + (size_t)r * I, I);
+        }
         kern_linear(R, I, d, s->sctx, b->o, 1.0f, s->sx);
 
         kern_rmsnorm(R, d, s->sx, b->ln_cross, c->eps, s->sh, NULL);
         kern_linear(R, d, I, s->sh, b->cq, 0.0f, s->sq);
         for (int r = 0; r < R; r++) {
-            int in = r / s->n_beams;
+            int in = s->row_in[r];
             size_t off = (size_t)s->src.off[in] * I;
             kern_attention(H, dk, 1, s->src.len[in], s->sq + (size_t)r * I, I, s->ck[l] + off, I,
                            s->cv[l] + off, I, NULL, 0, 0, false, s->sp, s->sctx + (size_t)r * I, I);
@@ -342,11 +386,15 @@ int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e)
         for (int kv = 0; kv < 2; kv++) {
             float *cache = (kv ? s->vc : s->kc) + (size_t)l * Rmax * M * I;
             for (int r = 0; r < R; r++)
-                memcpy(s->tmp + (size_t)r * M * I, cache + (size_t)src_rows[r] * M * I,
+                memcpy(s->tmp + (size_t)r * M * I, cache + (size_t)s->slot[src_rows[r]] * M * I,
                        span * sizeof(float));
             for (int r = 0; r < R; r++)
-                memcpy(cache + (size_t)r * M * I, s->tmp + (size_t)r * M * I, span * sizeof(float));
+                memcpy(cache + (size_t)s->slot[r] * M * I, s->tmp + (size_t)r * M * I,
+                       span * sizeof(float));
         }
+    for (int r = 0; r < R; r++)
+        s->row_tmp[r] = s->row_in[src_rows[r]];
+    memcpy(s->row_in, s->row_tmp, sizeof(int) * (size_t)R);
     return 0;
 }
 
@@ -354,6 +402,7 @@ int t5_decode_reorder(t5_state *s, const int *src_rows, struct pl_err *e)
 
 void t5_gen_params_default(struct t5_gen_params *p)
 {
+    memset(p, 0, sizeof *p);
     p->max_new_tokens = 64;
     p->n_beams = 1;
     p->length_penalty = 1.0f;
@@ -368,53 +417,95 @@ static int argmax(int n, const float *x)
     return best;
 }
 
-static int greedy(t5_state *s, int B, int max_new, int *ids, int *n_ids, float *scores,
-                  struct pl_err *e)
+/* Hugging Face's no_repeat_ngram_size: the decoder's input so far is
+ * seq = [start] + toks[0 .. len); a token is banned (row entry set to
+ * -inf) when the last n-1 entries of seq followed by it form an n-gram that
+ * occurs in seq already. Nothing is banned while seq is shorter than n-1. */
+static void ban_ngrams(int n, int start, const int *toks, int len, float *row)
+{
+    int cur = len + 1;
+    if (n <= 0 || cur + 1 < n)
+        return;
+#define SEQ(i) ((i) == 0 ? start : toks[(i) - 1])
+    for (int j = 0; j + n <= cur; j++) {
+        bool match = true;
+        for (int k = 0; k < n - 1 && match; k++)
+            match = SEQ(j + k) == SEQ(cur - n + 1 + k);
+        if (match)
+            row[SEQ(j + n - 1)] = -INFINITY;
+    }
+#undef SEQ
+}
+
+/* Tokens input b may produce: max_new, or less by max_new_each. */
+static int cap_of(const struct t5_gen_params *p, int b)
+{
+    int cap = p->max_new_tokens;
+    if (p->max_new_each && p->max_new_each[b] >= 1 && p->max_new_each[b] < cap)
+        cap = p->max_new_each[b];
+    return cap;
+}
+
+/* Greedy decoding of B inputs; a row leaves the batch at EOS or at its
+ * length cap, so each step costs only the rows still going. */
+static int greedy(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int *n_ids,
+                  float *scores, float *token_logp, struct pl_err *e)
 {
     const struct t5_config *c = &s->m->cfg;
-    int V = c->vocab_size;
+    int V = c->vocab_size, max_new = p->max_new_tokens;
     int rc = t5_decode_begin(s, 1, e);
     if (rc)
         return rc;
+    int *in = s->nsrc, *keep = s->ntok; /* in[i]: the input active row i decodes */
     for (int b = 0; b < B; b++) {
         s->tok[b] = c->decoder_start_token_id;
         n_ids[b] = 0;
-        s->done[b] = false;
+        in[b] = b;
         if (scores)
             scores[b] = 0;
     }
+    bool want_lp = scores || token_logp;
+    int R = B;
     for (int step = 0; step < max_new; step++) {
         const float *lg;
         if ((rc = t5_decode_step(s, s->tok, &lg, e)) != 0)
             return rc;
-        bool all_done = true;
-        for (int b = 0; b < B; b++) {
-            if (s->done[b]) {
-                s->tok[b] = c->pad_token_id;
-                continue;
-            }
-            const float *row = lg + (size_t)b * V;
-            int best = argmax(V, row);
-            if (scores) {
+        int n = 0;
+        for (int i = 0; i < R; i++) { /* n <= i: rewriting in[] and tok[] in place is safe */
+            int b = in[i];
+            float *row = s->logits + (size_t)i * V;
+            int *out = ids + (size_t)b * max_new;
+            if (want_lp) /* the model's own distribution, before any ban */
                 kern_log_softmax(V, row, s->lsm);
-                scores[b] += s->lsm[best];
-            }
+            ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, out, n_ids[b], row);
+            int best = argmax(V, row);
+            float lp = want_lp ? s->lsm[best] : 0.0f;
+            if (scores)
+                scores[b] += lp;
             if (best == c->eos_token_id)
-                s->done[b] = true;
-            else
-                ids[(size_t)b * max_new + n_ids[b]++] = best;
-            all_done &= s->done[b];
-            s->tok[b] = best;
+                continue;
+            if (token_logp)
+                token_logp[(size_t)b * max_new + n_ids[b]] = lp;
+            out[n_ids[b]++] = best;
+            if (n_ids[b] >= cap_of(p, b))
+                continue;
+            keep[n] = i;
+            in[n] = b;
+            s->tok[n++] = best;
         }
-        if (all_done)
+        if (n == 0)
             break;
+        if (n < R && (rc = t5_decode_keep(s, keep, n, e)) != 0)
+            return rc;
+        R = n;
     }
     return 0;
 }
 
 /* BeamHypotheses.add: keep the n_beams best finished hypotheses of input b;
  * worst[b] tracks the lowest kept score as Hugging Face does. */
-static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, double score)
+static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, const float *lp, int len,
+                    double score)
 {
     struct t5_hyp *h = s->hyps + (size_t)b * s->max_beams;
     int n = s->n_hyp[b], at;
@@ -434,6 +525,7 @@ static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, do
     h[at].score = score;
     h[at].len = len;
     memcpy(h[at].tok, tok, sizeof(int) * (size_t)len);
+    memcpy(h[at].lp, lp, sizeof(float) * (size_t)len);
     if (n >= n_beams) {
         double w = h[0].score;
         for (int i = 1; i < n; i++)
@@ -443,10 +535,12 @@ static void hyp_add(t5_state *s, int b, int n_beams, const int *tok, int len, do
     }
 }
 
-static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int *n_ids,
-                float *scores, struct pl_err *e)
+static int beam(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int *n_ids,
+                float *scores, float *token_logp, struct pl_err *e)
 {
     const struct t5_config *c = &s->m->cfg;
+    int N = p->n_beams, max_new = p->max_new_tokens;
+    float lp = p->length_penalty;
     int V = c->vocab_size, M = s->max_tgt, K = 2 * N, R = B * N;
     int rc = t5_decode_begin(s, N, e);
     if (rc)
@@ -459,8 +553,11 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         s->n_hyp[b] = 0;
         s->worst[b] = 1e9;
         s->done[b] = false;
-        for (int j = 0; j < s->max_beams; j++)
-            s->hyps[(size_t)b * s->max_beams + j].tok = s->hyp_tok + ((size_t)b * s->max_beams + j) * M;
+        for (int j = 0; j < s->max_beams; j++) {
+            size_t h = (size_t)b * s->max_beams + j;
+            s->hyps[h].tok = s->hyp_tok + h * M;
+            s->hyps[h].lp = s->hyp_lp + h * M;
+        }
     }
     int steps = 0;
     for (int step = 0; step < max_new; step++) {
@@ -468,7 +565,6 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         if ((rc = t5_decode_step(s, s->tok, &lg, e)) != 0)
             return rc;
         steps = step + 1;
-        bool all_done = true;
         for (int b = 0; b < B; b++) {
             if (s->done[b]) {
                 for (int j = 0; j < N; j++) {
@@ -476,6 +572,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                     s->ntok[r] = c->pad_token_id;
                     s->nsrc[r] = r;
                     s->nscore[r] = s->bscore[r];
+                    s->nlp[r] = 0.0f;
                 }
                 continue;
             }
@@ -484,6 +581,8 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
             for (int j = 0; j < N; j++) {
                 int r = b * N + j;
                 kern_log_softmax(V, lg + (size_t)r * V, s->lsm);
+                ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, s->seq + (size_t)r * M,
+                           step, s->lsm);
                 for (int v = 0; v < V; v++) {
                     float sc = s->lsm[v] + s->bscore[r];
                     if (n_c == K && !(sc > s->cand_score[K - 1]))
@@ -491,10 +590,12 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                     int at = n_c < K ? n_c++ : K - 1;
                     while (at > 0 && sc > s->cand_score[at - 1]) {
                         s->cand_score[at] = s->cand_score[at - 1];
+                        s->cand_lp[at] = s->cand_lp[at - 1];
                         s->cand_idx[at] = s->cand_idx[at - 1];
                         at--;
                     }
                     s->cand_score[at] = sc;
+                    s->cand_lp[at] = s->lsm[v];
                     s->cand_idx[at] = j * V + v;
                 }
             }
@@ -505,30 +606,47 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                 if (v == c->eos_token_id) {
                     if (rank >= N)
                         continue;
-                    hyp_add(s, b, N, s->seq + (size_t)r * M, step,
+                    hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, step,
                             (double)sc / pow((double)(step + 1), (double)lp));
                 } else {
                     int nr = b * N + filled++;
                     s->ntok[nr] = v;
                     s->nsrc[nr] = r;
                     s->nscore[nr] = sc;
+                    s->nlp[nr] = s->cand_lp[rank];
                 }
             }
             /* early_stopping=False heuristic over the same length convention */
             if (s->n_hyp[b] >= N &&
                 s->worst[b] >= (double)s->cand_score[0] / pow((double)(step + 1), (double)lp))
                 s->done[b] = true;
-            all_done &= s->done[b];
         }
         /* advance every row: sequences, scores, next tokens, KV cache */
         for (int r = 0; r < R; r++) {
-            memcpy(s->seq_tmp + (size_t)r * M, s->seq + (size_t)s->nsrc[r] * M, sizeof(int) * (size_t)step);
-            s->seq_tmp[(size_t)r * M + step] = s->ntok[r];
+            size_t to = (size_t)r * M, from = (size_t)s->nsrc[r] * M;
+            memcpy(s->seq_tmp + to, s->seq + from, sizeof(int) * (size_t)step);
+            memcpy(s->seq_lp_tmp + to, s->seq_lp + from, sizeof(float) * (size_t)step);
+            s->seq_tmp[to + step] = s->ntok[r];
+            s->seq_lp_tmp[to + step] = s->nlp[r];
         }
         memcpy(s->seq, s->seq_tmp, sizeof(int) * (size_t)R * M);
+        memcpy(s->seq_lp, s->seq_lp_tmp, sizeof(float) * (size_t)R * M);
         for (int r = 0; r < R; r++) {
             s->bscore[r] = s->nscore[r];
             s->tok[r] = s->ntok[r];
+        }
+        /* an input at its own length cap ends as every input does at max_new */
+        bool all_done = true;
+        for (int b = 0; b < B; b++) {
+            if (!s->done[b] && steps >= cap_of(p, b) && steps < max_new) {
+                for (int j = 0; j < N; j++) {
+                    int r = b * N + j;
+                    hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, steps,
+                            (double)s->bscore[r] / pow((double)steps, (double)lp));
+                }
+                s->done[b] = true;
+            }
+            all_done &= s->done[b];
         }
         if (all_done)
             break;
@@ -539,7 +657,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
         if (!s->done[b])
             for (int j = 0; j < N; j++) {
                 int r = b * N + j;
-                hyp_add(s, b, N, s->seq + (size_t)r * M, steps,
+                hyp_add(s, b, N, s->seq + (size_t)r * M, s->seq_lp + (size_t)r * M, steps,
                         (double)s->bscore[r] / pow((double)steps, (double)lp));
             }
         struct t5_hyp *h = s->hyps + (size_t)b * s->max_beams;
@@ -549,6 +667,8 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
                 best = i;
         n_ids[b] = s->n_hyp[b] ? h[best].len : 0;
         memcpy(ids + (size_t)b * max_new, h[best].tok, sizeof(int) * (size_t)n_ids[b]);
+        if (token_logp)
+            memcpy(token_logp + (size_t)b * max_new, h[best].lp, sizeof(float) * (size_t)n_ids[b]);
         if (scores)
             scores[b] = s->n_hyp[b] ? (float)h[best].score : -INFINITY;
     }
@@ -557,7 +677,7 @@ static int beam(t5_state *s, int B, int N, int max_new, float lp, int *ids, int 
 
 int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
                 const struct t5_gen_params *p, int *ids, int *n_ids, float *scores,
-                struct pl_err *e)
+                float *token_logp, struct pl_err *e)
 {
     if (p->max_new_tokens < 1 || p->max_new_tokens > s->max_tgt)
         return pl_err_set(e, PL_ERANGE, "max_new_tokens %d; this state holds 1..%d",
@@ -565,12 +685,14 @@ int t5_generate(t5_state *s, const float *emb, const int *lens, int B, int T,
     if (p->n_beams < 1 || p->n_beams > s->max_beams)
         return pl_err_set(e, PL_ERANGE, "%d beams; this state holds 1..%d", p->n_beams,
                           s->max_beams);
+    if (p->no_repeat_ngram < 0)
+        return pl_err_set(e, PL_EINVAL, "no_repeat_ngram %d is negative", p->no_repeat_ngram);
     int rc = t5_encode(s, emb, lens, B, T, e);
     if (rc)
         return rc;
     if (p->n_beams == 1)
-        return greedy(s, B, p->max_new_tokens, ids, n_ids, scores, e);
-    return beam(s, B, p->n_beams, p->max_new_tokens, p->length_penalty, ids, n_ids, scores, e);
+        return greedy(s, B, p, ids, n_ids, scores, token_logp, e);
+    return beam(s, B, p, ids, n_ids, scores, token_logp, e);
 }
 
 /* ---- teacher-forced scoring ------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "promptlab/blas.h"
 #include "t5_impl.h"
 
 int t5_relative_bucket(int relative, bool bidirectional, int n_buckets, int max_distance)
@@ -87,6 +88,86 @@ void t5_cross_kv(const struct t5_model *m, int n, const float *enc, float *const
     }
 }
 
+/* ---- attention over a pack ------------------------------------------------------ */
+
+static double att_work(const struct t5_att *a)
+{
+    double w = 0;
+    for (int s = 0; s < a->pk->n; s++)
+        w += 4.0 * a->n_heads * a->d_kv * (double)a->pk->len[s] * a->kv->len[s];
+    return w;
+}
+
+int t5_att_parts(const struct t5_att *a)
+{
+    if (!a->store || a->pk->n < 2 || att_work(a) < 2e6)
+        return 1;
+    return a->pk->n < T5_ATT_PARTS ? a->pk->n : T5_ATT_PARTS;
+}
+
+/* Sequences [lo, hi) of part `part` of n_parts: contiguous, by count. */
+static void seq_range(int n, int part, int n_parts, int *lo, int *hi)
+{
+    *lo = (int)((long)n * part / n_parts);
+    *hi = (int)((long)n * (part + 1) / n_parts);
+}
+
+static void att_forward_part(void *arg, int part, int n_parts)
+{
+    const struct t5_att *a = arg;
+    const struct t5_pack *pk = a->pk, *kv = a->kv;
+    size_t bias_hs = (size_t)a->bias_ld * a->bias_ld;
+    int lo, hi;
+    seq_range(pk->n, part, n_parts, &lo, &hi);
+    for (int s = lo; s < hi; s++) {
+        size_t r = (size_t)pk->off[s] * a->ld, rk = (size_t)kv->off[s] * a->ld;
+        float *p = a->p + (a->store ? (a->cross ? pk->cpoff[s] : pk->poff[s]) : 0);
+        kern_attention(a->n_heads, a->d_kv, pk->len[s], kv->len[s], a->q + r, a->ld, a->k + rk,
+                       a->ld, a->v + rk, a->ld, a->bias, a->bias_ld, bias_hs, a->causal, p,
+                       a->ctx + r, a->ld);
+    }
+}
+
+void t5_attend_forward(const struct t5_att *a)
+{
+    pl_parallel(att_work(a), t5_att_parts(a), att_forward_part, (void *)a);
+}
+
+static void att_backward_part(void *arg, int part, int n_parts)
+{
+    const struct t5_att *a = arg;
+    const struct t5_pack *pk = a->pk, *kv = a->kv;
+    size_t bias_hs = (size_t)a->bias_ld * a->bias_ld;
+    size_t sm = (size_t)pk->max_len * kv->max_len;
+    float *dbias = a->dbias;
+    if (dbias && n_parts > 1) {
+        dbias = a->dbias_parts + (size_t)part * a->n_heads * bias_hs;
+        memset(dbias, 0, sizeof(float) * a->n_heads * bias_hs);
+    }
+    int lo, hi;
+    seq_range(pk->n, part, n_parts, &lo, &hi);
+    for (int s = lo; s < hi; s++) {
+        size_t r = (size_t)pk->off[s] * a->ld, rk = (size_t)kv->off[s] * a->ld;
+        const float *p = a->p + (a->cross ? pk->cpoff[s] : pk->poff[s]);
+        kern_attention_backward(a->n_heads, a->d_kv, pk->len[s], kv->len[s], a->q + r, a->ld,
+                                a->k + rk, a->ld, a->v + rk, a->ld, p, a->dctx + r, a->ld,
+                                a->dq + r, a->ld, a->dk + rk, a->ld, a->dv + rk, a->ld, dbias,
+                                a->bias_ld, bias_hs, a->scratch + (size_t)part * sm);
+    }
+}
+
+void t5_attend_backward(const struct t5_att *a)
+{
+    int parts = t5_att_parts(a);
+    pl_parallel(2 * att_work(a), parts, att_backward_part, (void *)a);
+    if (a->dbias && parts > 1) { /* the parts' position-bias gradients, in part order */
+        size_t n = (size_t)a->n_heads * a->bias_ld * a->bias_ld;
+        for (int p = 0; p < parts; p++)
+            for (size_t i = 0; i < n; i++)
+                a->dbias[i] += a->dbias_parts[(size_t)p * n + i];
+    }
+}
+
 /* dst = src unless they are the same buffer (inference updates in place). */
 static void copy_rows(float *dst, const float *src, size_t n)
 {
@@ -104,7 +185,6 @@ void t5_stack_forward(const struct t5_model *m, bool decoder, const struct t5_pa
     int L = decoder ? c->n_dec_layers : c->n_layers, n = pk->total;
     const struct t5_block *blocks = decoder ? m->w.dec : m->w.enc;
     enum kern_act act = t5_kern_act(c->act);
-    size_t bias_hs = (size_t)bias_ld * bias_ld;
     for (int l = 0; l < L; l++) {
         const struct t5_block *b = &blocks[l];
         struct t5_acts *a = &acts[l];
@@ -114,12 +194,10 @@ void t5_stack_forward(const struct t5_model *m, bool decoder, const struct t5_pa
         kern_linear(n, d, I, a->h1, b->q, 0.0f, a->q);
         kern_linear(n, d, I, a->h1, b->k, 0.0f, a->k);
         kern_linear(n, d, I, a->h1, b->v, 0.0f, a->v);
-        for (int s = 0; s < pk->n; s++) {
-            size_t r = (size_t)pk->off[s] * I;
-            int len = pk->len[s];
-            kern_attention(H, dk, len, len, a->q + r, I, a->k + r, I, a->v + r, I, bias, bias_ld,
-                           bias_hs, decoder, a->p + (store ? pk->poff[s] : 0), a->ctx + r, I);
-        }
+        struct t5_att sa = {.pk = pk, .kv = pk, .n_heads = H, .d_kv = dk, .ld = I,
+                            .causal = decoder, .bias = bias, .bias_ld = bias_ld, .q = a->q,
+                            .k = a->k, .v = a->v, .p = a->p, .store = store, .ctx = a->ctx};
+        t5_attend_forward(&sa);
         copy_rows(a->x2, a->x, (size_t)n * d);
         kern_linear(n, I, d, a->ctx, b->o, 1.0f, a->x2);
         float *xr = a->x2;
@@ -127,12 +205,10 @@ void t5_stack_forward(const struct t5_model *m, bool decoder, const struct t5_pa
         if (decoder) {
             kern_rmsnorm(n, d, xr, b->ln_cross, c->eps, a->hc, a->invc);
             kern_linear(n, d, I, a->hc, b->cq, 0.0f, a->cq);
-            for (int s = 0; s < pk->n; s++) {
-                size_t r = (size_t)pk->off[s] * I, rs = (size_t)src->off[s] * I;
-                kern_attention(H, dk, pk->len[s], src->len[s], a->cq + r, I, ck[l] + rs, I,
-                               cv[l] + rs, I, NULL, 0, 0, false,
-                               a->cp + (store ? pk->cpoff[s] : 0), a->cctx + r, I);
-            }
+            struct t5_att ca = {.pk = pk, .kv = src, .n_heads = H, .d_kv = dk, .ld = I,
+                                .q = a->cq, .k = ck[l], .v = cv[l], .p = a->cp, .store = store,
+                                .cross = true, .ctx = a->cctx};
+            t5_attend_forward(&ca);
             copy_rows(a->x3, xr, (size_t)n * d);
             kern_linear(n, I, d, a->cctx, b->co, 1.0f, a->x3);
             xr = a->x3;

@@ -103,6 +103,34 @@ void t5_stack_forward(const struct t5_model *m, bool decoder, const struct t5_pa
                       float *const *ck, float *const *cv, struct t5_acts *acts, bool store,
                       float *y);
 
+/* Attention of every sequence of a pack, forward or backward. Sequences
+ * are independent, so in training they run in up to T5_ATT_PARTS parts on
+ * promptlab's thread policy, each part on its own scratch. */
+enum { T5_ATT_PARTS = 4 };
+
+struct t5_att {
+    const struct t5_pack *pk;   /* query sequences */
+    const struct t5_pack *kv;   /* key/value sequences: pk itself, or the source pack */
+    int n_heads, d_kv, ld;      /* ld: row stride of every q/k/v/ctx array (I) */
+    bool causal;
+    const float *bias;          /* self-attention position bias, or NULL */
+    int bias_ld;
+    const float *q, *k, *v;     /* rows of pk (q) and kv (k, v) */
+    float *p;                   /* probabilities; store: every sequence at poff/cpoff */
+    bool store, cross;
+    float *ctx;                 /* forward output rows of pk */
+    /* backward */
+    const float *dctx;
+    float *dq, *dk, *dv;        /* dk, dv: rows of kv */
+    float *dbias;               /* += d scores, or NULL */
+    float *scratch;             /* [T5_ATT_PARTS][max q len * max k len] */
+    float *dbias_parts;         /* [T5_ATT_PARTS][H * bias_ld^2] when dbias */
+};
+/* Parts t5_attend_* will use for this pack (a function of the shapes). */
+int t5_att_parts(const struct t5_att *a);
+void t5_attend_forward(const struct t5_att *a);
+void t5_attend_backward(const struct t5_att *a);
+
 /* Cross-attention keys and values of every decoder layer from the packed
  * encoder output enc [n, d]: ck[l], cv[l] = enc W^T. */
 void t5_cross_kv(const struct t5_model *m, int n, const float *enc, float *const *ck,

@@ -314,6 +314,43 @@ int t5_init_random(const struct t5_config *c, uint64_t seed, t5_model **out, str
     return 0;
 }
 
+int t5_copy(const t5_model *src, t5_model **out, struct pl_err *e)
+{
+    *out = NULL;
+    struct t5_model *m = model_alloc(&src->cfg);
+    if (!m)
+        return pl_err_set(e, PL_ENOMEM, "out of memory copying a model");
+    m->has_lm_head = src->has_lm_head;
+    struct t5_weights sw = src->w;
+    int n = t5_specs(&m->cfg, &m->w, m->has_lm_head, NULL);
+    struct t5_spec *sp = malloc(sizeof *sp * (size_t)n), *ss = malloc(sizeof *ss * (size_t)n);
+    size_t total = 0;
+    if (sp && ss) {
+        t5_specs(&m->cfg, &m->w, m->has_lm_head, sp);
+        t5_specs(&m->cfg, &sw, m->has_lm_head, ss);
+        for (int i = 0; i < n; i++)
+            total += (spec_elems(&sp[i]) + 15) & ~(size_t)15;
+        m->owned = malloc(total * sizeof(float));
+    }
+    if (!sp || !ss || !m->owned) {
+        free(sp), free(ss);
+        t5_free(m);
+        return pl_err_set(e, PL_ENOMEM, "out of memory copying a model of %zu parameters", total);
+    }
+    float *p = m->owned;
+    for (int i = 0; i < n; i++) {
+        size_t k = spec_elems(&sp[i]);
+        *sp[i].slot = p;
+        memcpy(p, *ss[i].slot, k * sizeof(float));
+        p += (k + 15) & ~(size_t)15;
+    }
+    free(sp), free(ss);
+    if (!m->has_lm_head)
+        m->w.lm_head = m->w.shared;
+    *out = m;
+    return 0;
+}
+
 /* ---- saving --------------------------------------------------------------------- */
 
 int t5_save(const t5_model *m, const char *dir, struct pl_err *e)

@@ -36,8 +36,9 @@ struct t5_train {
     float *dg, *da1;                 /* [rows, F] */
     float *d_enc;                    /* [Ne, d] */
     float *dck, *dcv;                /* [Ne, I] */
-    float *att;                      /* [max(S, M)^2] */
+    float *att;                      /* [T5_ATT_PARTS][max(S, M)^2] */
     float *dbias_enc, *dbias_dec;    /* [H, S, S], [H, M, M] */
+    float *dbias_parts;              /* [T5_ATT_PARTS][H, max(S, M)^2] */
 };
 
 static void acts_layout(struct t5_plan *p, struct t5_acts *a, size_t n, size_t d, size_t I,
@@ -124,9 +125,10 @@ static void train_layout(struct t5_train *t, struct t5_plan *p)
     t->d_enc = t5_plan_f(p, Ne * d);
     t->dck = t5_plan_f(p, Ne * I);
     t->dcv = t5_plan_f(p, Ne * I);
-    t->att = t5_plan_f(p, SM * SM);
+    t->att = t5_plan_f(p, T5_ATT_PARTS * SM * SM);
     t->dbias_enc = t5_plan_f(p, H * S * S);
     t->dbias_dec = t5_plan_f(p, H * M * M);
+    t->dbias_parts = t5_plan_f(p, T5_ATT_PARTS * H * SM * SM);
 }
 
 int t5_train_init(const t5_model *m, int max_batch, int max_src, int max_tgt, t5_train **out,
@@ -261,7 +263,6 @@ static void stack_backward(t5_train *t, bool decoder, struct t5_block *gw)
     enum kern_act act = t5_kern_act(c->act);
     float *dbias = gw ? (decoder ? t->dbias_dec : t->dbias_enc) : NULL;
     int bias_ld = pk->max_len;
-    size_t bias_hs = (size_t)bias_ld * bias_ld;
     float *dx = t->dx, *dh = t->dh;
 
     for (int l = L - 1; l >= 0; l--) {
@@ -295,13 +296,11 @@ static void stack_backward(t5_train *t, bool decoder, struct t5_block *gw)
             kern_linear_dx(n, I, d, dx, b->co, 0.0f, t->dctx);
             if (g)
                 kern_linear_dw(n, I, d, dx, a->cctx, g->co);
-            for (int s = 0; s < pk->n; s++) {
-                size_t r = (size_t)pk->off[s] * I, rs = (size_t)t->src.off[s] * I;
-                kern_attention_backward(H, dk, pk->len[s], t->src.len[s], a->cq + r, I,
-                                        t->ck[l] + rs, I, t->cv[l] + rs, I, a->cp + pk->cpoff[s],
-                                        t->dctx + r, I, t->dq + r, I, t->dck + rs, I,
-                                        t->dcv + rs, I, NULL, 0, 0, t->att);
-            }
+            struct t5_att ca = {.pk = pk, .kv = &t->src, .n_heads = H, .d_kv = dk, .ld = I,
+                                .q = a->cq, .k = t->ck[l], .v = t->cv[l], .p = a->cp,
+                                .store = true, .cross = true, .dctx = t->dctx, .dq = t->dq,
+                                .dk = t->dck, .dv = t->dcv, .scratch = t->att};
+            t5_attend_backward(&ca);
             kern_linear_dx(Ne, d, I, t->dck, b->ck, 1.0f, t->d_enc);
             kern_linear_dx(Ne, d, I, t->dcv, b->cv, 1.0f, t->d_enc);
             kern_linear_dx(n, d, I, t->dq, b->cq, 0.0f, dh);
@@ -318,13 +317,12 @@ static void stack_backward(t5_train *t, bool decoder, struct t5_block *gw)
         kern_linear_dx(n, I, d, dx, b->o, 0.0f, t->dctx);
         if (g)
             kern_linear_dw(n, I, d, dx, a->ctx, g->o);
-        for (int s = 0; s < pk->n; s++) {
-            size_t r = (size_t)pk->off[s] * I;
-            int len = pk->len[s];
-            kern_attention_backward(H, dk, len, len, a->q + r, I, a->k + r, I, a->v + r, I,
-                                    a->p + pk->poff[s], t->dctx + r, I, t->dq + r, I, t->dk + r,
-                                    I, t->dv + r, I, dbias, bias_ld, bias_hs, t->att);
-        }
+        struct t5_att sa = {.pk = pk, .kv = pk, .n_heads = H, .d_kv = dk, .ld = I,
+                            .causal = decoder, .bias_ld = bias_ld, .q = a->q, .k = a->k,
+                            .v = a->v, .p = a->p, .store = true, .dctx = t->dctx, .dq = t->dq,
+                            .dk = t->dk, .dv = t->dv, .dbias = dbias, .scratch = t->att,
+                            .dbias_parts = t->dbias_parts};
+        t5_attend_backward(&sa);
         kern_linear_dx(n, d, I, t->dq, b->q, 0.0f, dh);
         kern_linear_dx(n, d, I, t->dk, b->k, 1.0f, dh);
         kern_linear_dx(n, d, I, t->dv, b->v, 1.0f, dh);

@@ -6,6 +6,7 @@
  * through the same encode/generate/score calls. */
 #include "promptlab/lab.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,25 @@ int lab_fork(const struct lab *parent, struct lab **out, struct pl_err *e)
     return 0;
 }
 
+int lab_make(t5_model *m, tok *t, const char *dir, bool owns, struct lab **out, struct pl_err *e)
+{
+    *out = NULL;
+    struct lab *L = calloc(1, sizeof *L);
+    if (!L) {
+        if (owns) {
+            t5_free(m);
+            tok_free(t);
+        }
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    L->model = m;
+    L->tok = t;
+    L->owns = owns;
+    snprintf(L->dir, sizeof L->dir, "%s", dir);
+    *out = L;
+    return 0;
+}
+
 void lab_close(struct lab *L)
 {
     if (!L)
@@ -88,6 +108,12 @@ void lab_close(struct lab *L)
 const t5_model *lab_model(const struct lab *L) { return L->model; }
 const tok *lab_tok(const struct lab *L) { return L->tok; }
 const struct words *lab_words(const struct lab *L) { return L->words; }
+
+void lab_gen_params_default(struct t5_gen_params *gp)
+{
+    t5_gen_params_default(gp);
+    gp->no_repeat_ngram = LAB_NO_REPEAT_NGRAM;
+}
 
 bool lab_word_unseen(const struct lab *L, const char *word, size_t n)
 {
@@ -260,23 +286,49 @@ static int check_soft(const struct lab *L, const struct soft_prompt *soft, struc
     return 0;
 }
 
-int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
-                  const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
-                  int *n_truncated, struct pl_err *e)
+/* Caps from gp->max_len_ratio: each output at most ceil(ratio * tokens of
+ * its own text) + max_len_extra tokens (at least 1). */
+static int ratio_caps(struct lab *L, const struct t5_gen_params *gp, const char *const *texts,
+                      int B, int *caps, struct pl_err *e)
+{
+    for (int b = 0; b < B; b++) {
+        int *ids = NULL, n = 0;
+        int rc = tok_encode(L->tok, texts[b], strlen(texts[b]), 0, &ids, &n, e);
+        free(ids);
+        if (rc)
+            return rc;
+        double cap = ceil((double)gp->max_len_ratio * n) + gp->max_len_extra;
+        caps[b] = cap < 1 ? 1 : cap > gp->max_new_tokens ? gp->max_new_tokens : (int)cap;
+    }
+    return 0;
+}
+
+/* lab_translate and lab_translate_tokens: text always, tokens when tokens
+ * is not NULL. */
+static int translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                     const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
+                     struct lab_output *tokens, int *n_truncated, struct pl_err *e)
 {
     int rc = check_soft(L, soft, e);
     if (rc)
         return rc;
     int n_soft = soft ? soft->n_tokens : 0, cut = 0;
     int max_new = gp->max_new_tokens, beams = gp->n_beams > 0 ? gp->n_beams : 1;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         out[i] = NULL;
+        if (tokens)
+            tokens[i] = (struct lab_output){0};
+    }
     int *gen = malloc((size_t)LAB_BATCH * (size_t)max_new * sizeof *gen);
-    if (!gen)
+    float *glp = malloc((size_t)LAB_BATCH * (size_t)max_new * sizeof *glp);
+    if (!gen || !glp) {
+        free(gen), free(glp);
         return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
     for (int start = 0; start < n && rc == 0; start += LAB_BATCH) {
         int B = n - start < LAB_BATCH ? n - start : LAB_BATCH;
         int *ids[LAB_BATCH] = {0}, n_ids[LAB_BATCH], lens[LAB_BATCH], n_gen[LAB_BATCH], T = 0;
+        int caps[LAB_BATCH];
         float *emb = NULL;
         for (int b = 0; b < B && rc == 0; b++) {
             bool tr;
@@ -285,35 +337,88 @@ int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *sof
                 pl_err_wrap(e, rc, "input %d", start + b + 1);
             cut += tr;
         }
+        struct t5_gen_params p = *gp;
+        p.max_new_each = NULL; /* batches of LAB_BATCH: a caller's array would not line up */
+        if (rc == 0 && gp->max_len_ratio > 0) {
+            rc = ratio_caps(L, gp, texts + start, B, caps, e);
+            p.max_new_each = caps;
+        }
         if (rc == 0)
             rc = build_inputs(L, soft, ids, n_ids, B, &emb, lens, &T, e);
         if (rc == 0)
             rc = ensure_state(L, B, T, max_new + 1, beams, e);
         if (rc == 0)
-            rc = t5_generate(L->st, emb, lens, B, T, gp, gen, n_gen, NULL, e);
+            rc = t5_generate(L->st, emb, lens, B, T, &p, gen, n_gen, NULL, tokens ? glp : NULL, e);
         for (int b = 0; b < B && rc == 0; b++) {
+            int *g = gen + (size_t)b * (size_t)max_new, k = 0;
+            if (tokens) {
+                struct lab_output *o = &tokens[start + b];
+                o->ids = malloc(sizeof *o->ids * (size_t)(n_gen[b] + 1));
+                o->logp = malloc(sizeof *o->logp * (size_t)(n_gen[b] + 1));
+                if (!o->ids || !o->logp) {
+                    rc = pl_err_set(e, PL_ENOMEM, "out of memory");
+                    break;
+                }
+                o->n = n_gen[b];
+                memcpy(o->ids, g, sizeof *g * (size_t)n_gen[b]);
+                memcpy(o->logp, glp + (size_t)b * (size_t)max_new, sizeof *o->logp * (size_t)n_gen[b]);
+            }
             /* The embedding table may have rows past the tokenizer (T5: 32,128
              * rows, 32,100 ids); an untrained model can pick them. They
              * are no text: leave them out. */
-            int *g = gen + (size_t)b * (size_t)max_new, k = 0;
             for (int i = 0; i < n_gen[b]; i++)
                 if (g[i] < tok_size(L->tok))
                     g[k++] = g[i];
             rc = tok_decode(L->tok, g, k, TOK_SKIP_SPECIAL, &out[start + b], e);
+            if (rc == 0 && tokens)
+                tokens[start + b].text = out[start + b];
         }
         for (int b = 0; b < B; b++)
             free(ids[b]);
         free(emb);
     }
-    free(gen);
+    free(gen), free(glp);
     if (rc)
         for (int i = 0; i < n; i++) {
             free(out[i]);
             out[i] = NULL;
+            if (tokens) {
+                tokens[i].text = NULL;
+                lab_output_free(&tokens[i]);
+            }
         }
     if (n_truncated)
         *n_truncated = cut;
     return rc;
+}
+
+int lab_translate(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                  const char *const *texts, int n, const struct t5_gen_params *gp, char **out,
+                  int *n_truncated, struct pl_err *e)
+{
+    return translate(L, hard, soft, texts, n, gp, out, NULL, n_truncated, e);
+}
+
+int lab_translate_tokens(struct lab *L, const char *hard, const struct soft_prompt *soft,
+                         const char *const *texts, int n, const struct t5_gen_params *gp,
+                         struct lab_output *out, int *n_truncated, struct pl_err *e)
+{
+    char **text = calloc((size_t)n + 1, sizeof *text);
+    if (!text)
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    int rc = translate(L, hard, soft, texts, n, gp, text, out, n_truncated, e);
+    free(text); /* the strings now belong to out[i].text */
+    return rc;
+}
+
+void lab_output_free(struct lab_output *o)
+{
+    if (!o)
+        return;
+    free(o->text);
+    free(o->ids);
+    free(o->logp);
+    *o = (struct lab_output){0};
 }
 
 int lab_score(struct lab *L, const char *hard, const struct soft_prompt *soft, const char *source,

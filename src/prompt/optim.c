@@ -6,6 +6,7 @@
  * a step gets. Reductions (RMS, norms, row/column means) run in double so
  * results do not depend on the array length's rounding drift. */
 #include "promptlab/optim.h"
+#include "promptlab/blas.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -241,6 +242,36 @@ static double rms(const float *x, size_t n)
     return sqrt(s / (double)n);
 }
 
+struct adam_job {
+    optim *o;
+    float *w;
+    const float *g;
+    double b1, b2, step, sc2;
+    float decay;
+};
+
+/* Elements [lo, hi) of the update: each element on its own, so any split
+ * gives the same bits. */
+static void adam_part(void *arg, int part, int n_parts)
+{
+    const struct adam_job *j = arg;
+    optim *o = j->o;
+    const struct optim_params *p = &o->p;
+    size_t lo = o->n * (size_t)part / (size_t)n_parts, hi = o->n * (size_t)(part + 1) / (size_t)n_parts;
+    float *w = j->w, *m = o->m, *v = o->v;
+    const float *g = j->g;
+    double b1 = j->b1, b2 = j->b2, step = j->step, sc2 = j->sc2;
+    for (size_t i = lo; i < hi; i++) {
+        float gi = g[i];
+        m[i] = (float)(b1 * m[i] + (1.0 - b1) * gi);
+        v[i] = (float)(b2 * v[i] + (1.0 - b2) * (double)gi * gi);
+        if (p->weight_decay > 0.0f)
+            w[i] *= j->decay;
+        double den = sqrt((double)v[i]) / sc2 + p->eps;
+        w[i] -= (float)(step * m[i] / den);
+    }
+}
+
 static void step_adam(optim *o, float *w, const float *g, float lr)
 {
     const struct optim_params *p = &o->p;
@@ -248,17 +279,9 @@ static void step_adam(optim *o, float *w, const float *g, float lr)
     double c1 = 1.0 - pow(b1, (double)o->t);
     double c2 = 1.0 - pow(b2, (double)o->t);
     /* PyTorch's arrangement: w -= (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps). */
-    double step = lr / c1, sc2 = sqrt(c2);
-    float decay = 1.0f - lr * p->weight_decay;
-    for (size_t i = 0; i < o->n; i++) {
-        float gi = g[i];
-        o->m[i] = (float)(b1 * o->m[i] + (1.0 - b1) * gi);
-        o->v[i] = (float)(b2 * o->v[i] + (1.0 - b2) * (double)gi * gi);
-        if (p->weight_decay > 0.0f)
-            w[i] *= decay;
-        double den = sqrt((double)o->v[i]) / sc2 + p->eps;
-        w[i] -= (float)(step * o->m[i] / den);
-    }
+    struct adam_job j = {o, w, g, b1, b2, lr / c1, sqrt(c2), 1.0f - lr * p->weight_decay};
+    size_t parts = o->n / 32768; /* large tensors on promptlab's thread policy */
+    pl_parallel(30.0 * (double)o->n, parts < 1 ? 1 : parts > 8 ? 8 : (int)parts, adam_part, &j);
 }
 
 static void step_sgd(optim *o, float *w, const float *g, float lr)

@@ -10,7 +10,6 @@
  * are on disk. */
 #include "promptlab/soft.h"
 
-#include <cblas.h>
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "promptlab/kernels.h"
 #include "promptlab/npy.h"
 #include "promptlab/safetensors.h"
 
@@ -348,7 +348,7 @@ int soft_nearest(const float *rows, int n, int d, const struct soft_vocab *v, in
             vn[j] = (float)sqrt(a);
         }
         /* s[n, nb] = q[n, d] . vb[nb, d]^T */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, nb, d, 1.0f, q, d, vb, d, 0.0f, s, nb);
+        kern_gemm(false, true, n, nb, d, 1.0f, q, d, vb, d, 0.0f, s, nb);
         for (int i = 0; i < n; i++) {
             struct soft_neighbor *h = out + (size_t)i * k;
             for (int j = 0; j < nb; j++) {
@@ -698,6 +698,18 @@ static cJSON *record_json(const struct soft_prompt *p, const struct soft_record 
             cJSON_AddNumberToObject(pr, "step", rec->prompt_step);
         else
             cJSON_AddNullToObject(pr, "step");
+    }
+
+    if (rec->n_trained > 0) {
+        cJSON *pa = cJSON_AddObjectToObject(o, "parameters");
+        if (pa) {
+            cJSON_AddNumberToObject(pa, "trained", (double)rec->n_trained);
+            if (rec->n_model_params > 0)
+                cJSON_AddNumberToObject(pa, "model", (double)rec->n_model_params);
+            else
+                cJSON_AddNullToObject(pa, "model");
+            cJSON_AddNumberToObject(pa, "weights_bytes", (double)rec->weights_bytes);
+        }
     }
 
     cJSON *da = cJSON_AddObjectToObject(o, "data");

@@ -10,7 +10,10 @@
  * The split field of idioms.txt divides the idioms between soft prompt B's
  * train and test files.  Each split is drawn from its own random stream: a
  * generator for the test split rejects sentences until one hashes
- * into the test split.  The task mix is fixed here:
+ * into the test split.  A quarter of the sources of every task and split
+ * are typed as people type (world_casual: lower case, no final stop, double
+ * spaces, contractions undone or made, British spelling) and tagged
+ * "casual"; the targets stay as written.  The task mix is fixed here:
  *
  *   translate, ordinary sentence   62%    meaning, idiom            5%
  *   meaning, ordinary sentence     20%    explain, idiom            3%
@@ -36,6 +39,8 @@ static const int mix[N_EX] = {620, 200, 40, 50, 30, 60};
 #define HELDOUT_PERCENT 30
 /* The share of idiom examples that put the idiom inside a frame. */
 #define FRAME_PERCENT 60
+/* The share of sources typed casually (every split; tagged "casual"). */
+#define CASUAL_PERCENT 25
 
 uint64_t world_hash(const char *s)
 {
@@ -79,6 +84,7 @@ struct world_gen {
     int mix[N_EX];               /* task mix, per mille */
     struct sentence s;
     char text[1024], source[2048], target[1024], literal[1024];
+    bool casual;                 /* g->text was typed casually */
 };
 
 static int pick(struct pl_rng *r, int n)
@@ -191,6 +197,140 @@ static void contract(char *s)
     }
 }
 
+/* ---- text as people type it ---- */
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || (c & 0x80);
+}
+
+/* Replace the word group `from` at s[at] (len bytes) by `to`, keeping a
+ * capital first letter. */
+static void splice(char *s, size_t cap, size_t at, size_t len, const char *to)
+{
+    char tail[1024];
+    snprintf(tail, sizeof tail, "%s", s + at + len);
+    bool upper = s[at] >= 'A' && s[at] <= 'Z';
+    size_t k = strlen(to);
+    if (at + k + strlen(tail) + 1 > cap)
+        return;
+    memcpy(s + at, to, k);
+    if (upper && s[at] >= 'a' && s[at] <= 'z')
+        s[at] = (char)(s[at] - 32);
+    snprintf(s + at + k, cap - at - k, "%s", tail);
+}
+
+/* Where `word` (a word group, compared without the case of its first letter)
+ * occurs in s as whole words from position `from`; -1 when nowhere. */
+static long find_words(const char *s, const char *word, size_t from)
+{
+    size_t k = strlen(word);
+    for (const char *p = s + from; *p; p++) {
+        if ((p > s && word_char(p[-1])) || strncmp(p + 1, word + 1, k - 1) != 0)
+            continue;
+        char a = p[0], b = word[0];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b + 32);
+        if (a == b && !word_char(p[k]))
+            return p - s;
+    }
+    return -1;
+}
+
+/* Each occurrence in s of a group of `pairs` turns into the other group of
+ * its pair with chance pct (only [0] -> [1] unless `both_ways`); returns
+ * whether s changed.  Both ways, a full form is contracted only before
+ * another word ("he is tired" -> "he's tired"; never "who he's."). */
+static bool swap_words(char *s, size_t cap, const char *const (*pairs)[2], size_t n,
+                       bool both_ways, struct pl_rng *r, int pct)
+{
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        size_t at = 0;
+        for (;;) {
+            long p0 = find_words(s, pairs[i][0], at);
+            long p1 = both_ways ? find_words(s, pairs[i][1], at) : -1;
+            if (p0 < 0 && p1 < 0)
+                break;
+            int dir = p1 >= 0 && (p0 < 0 || p1 < p0);
+            long p = dir ? p1 : p0;
+            const char *from = pairs[i][dir], *to = pairs[i][!dir];
+            size_t k = strlen(from);
+            bool ok = dir == 1 || !both_ways || s[p + (long)k] == ' ';
+            if (ok && pick(r, 100) < pct) {
+                splice(s, cap, (size_t)p, k, to);
+                changed = true;
+                at = (size_t)p + strlen(to);
+            } else {
+                at = (size_t)p + k;
+            }
+        }
+    }
+    return changed;
+}
+
+void world_casual(struct pl_rng *r, char *s, size_t cap)
+{
+    static const char *const contractions[][2] = {
+        {"do not", "don't"}, {"does not", "doesn't"}, {"did not", "didn't"},
+        {"will not", "won't"}, {"is not", "isn't"}, {"are not", "aren't"},
+        {"was not", "wasn't"}, {"were not", "weren't"}, {"cannot", "can't"},
+        {"must not", "mustn't"}, {"I am", "I'm"}, {"you are", "you're"}, {"we are", "we're"},
+        {"they are", "they're"}, {"it is", "it's"}, {"he is", "he's"}, {"she is", "she's"},
+        {"that is", "that's"}, {"there is", "there's"}, {"what is", "what's"},
+        {"I will", "I'll"}, {"you will", "you'll"}, {"we will", "we'll"},
+        {"they will", "they'll"},
+    };
+    static const char *const british[][2] = {
+        {"color", "colour"}, {"colors", "colours"}, {"gray", "grey"},
+        {"neighbor", "neighbour"}, {"neighbors", "neighbours"}, {"favorite", "favourite"},
+        {"traveled", "travelled"}, {"traveling", "travelling"}, {"theater", "theatre"},
+        {"center", "centre"}, {"jewelry", "jewellery"}, {"mom", "mum"},
+    };
+    char orig[1024];
+    snprintf(orig, sizeof orig, "%s", s);
+    for (int tries = 0; tries < 8 && strcmp(orig, s) == 0; tries++) {
+        if (pick(r, 2))
+            swap_words(s, cap, contractions, sizeof contractions / sizeof *contractions, true,
+                       r, 70);
+        if (pick(r, 2))
+            swap_words(s, cap, british, sizeof british / sizeof *british, false, r, 100);
+        if (pick(r, 2))
+            for (char *p = s; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p + 32);
+        if (pick(r, 2)) {
+            size_t k = strlen(s);
+            while (k && strchr(".?! ", s[k - 1]))
+                s[--k] = 0;
+        }
+        if (pick(r, 10) < 3) {
+            /* a doubled space somewhere */
+            int n = 0;
+            for (char *p = s; *p; p++)
+                n += *p == ' ';
+            int at = pick(r, n);
+            for (char *p = s; *p && n; p++)
+                if (*p == ' ' && at-- == 0) {
+                    splice(s, cap, (size_t)(p - s), 1, "  ");
+                    break;
+                }
+        }
+    }
+    if (strcmp(orig, s) == 0 && s[0] >= 'A' && s[0] <= 'Z')
+        s[0] = (char)(s[0] + 32);
+}
+
+/* Type g->text casually CASUAL_PERCENT of the time. */
+static void maybe_casual(struct world_gen *g)
+{
+    g->casual = pick(&g->rng, 100) < CASUAL_PERCENT;
+    if (g->casual)
+        world_casual(&g->rng, g->text, sizeof g->text);
+}
+
 /* What draw_sentence accepts besides a label index. */
 enum { ANY_LABEL = -1, SOME_LABEL = -2 };
 
@@ -207,7 +347,8 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
             continue;
         if (want != ANY_LABEL && (want >= 0 ? g->s.label != want : g->s.label < 0))
             continue;
-        if (world_sentence_split(g->s.text[L_EN]) != g->split)
+        enum world_split sp = g->s.fixed ? WORLD_TRAIN : world_sentence_split(g->s.text[L_EN]);
+        if (sp != g->split)
             continue;
         if (picky) {
             g->rng = before;
@@ -218,57 +359,65 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
     return pl_err_set(e, PL_ERANGE, "the world's data yields no sentence for this split");
 }
 
-/* The idiom text inside a frame: "I think that it's raining cats and dogs." */
-static void framed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
-                   char *out, size_t cap)
-{
-    char clause[512];
-    snprintf(clause, sizeof clause, "%s", idiom);
-    size_t k = strlen(clause);
-    if (k && clause[k - 1] == '.')
-        clause[--k] = 0;
-    bool keep = lang == L_EN && clause[0] == 'I' && (clause[1] == ' ' || clause[1] == '\'');
-    if (!keep)
-        world_case_first(clause, false);
-    const char *at = strstr(f->text[lang], "{clause}");
-    char head[256];
-    size_t h = (size_t)(at - f->text[lang]);
-    if (h >= sizeof head)
-        h = sizeof head - 1;
-    memcpy(head, f->text[lang], h);
-    head[h] = 0;
-    /* "Je pense que" + "il pleut" -> "Je pense qu'il pleut" */
-    if (lang == L_FR && h >= 4 && strcmp(head + h - 4, "que ") == 0 &&
-        world_fr_elides(w, clause)) {
-        head[h - 2] = '\'';
-        head[h - 1] = 0;
-    }
-    snprintf(out, cap, "%s%s%s", head, clause, at + strlen("{clause}"));
-}
-
 /* An idiom's rendering inside frame f, or alone when f is NULL. */
 static void placed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
                    char *out, size_t cap)
 {
     if (f)
-        framed(w, f, idiom, lang, out, cap);
+        world_framed(w, f, idiom, lang, out, cap);
     else
         snprintf(out, cap, "%s", idiom);
 }
 
-static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
+static const struct wframe *pick_frame_for(struct world_gen *g, unsigned kinds)
 {
     const struct world *w = g->w;
     int n = 0;
     for (int i = 0; i < w->n_frames; i++)
-        n += (w->frames[i].kinds & (unsigned)id->kind) != 0;
+        n += (w->frames[i].kinds & kinds) != 0;
     if (!n)
         return NULL;
     int k = pick(&g->rng, n);
     for (int i = 0; i < w->n_frames; i++)
-        if ((w->frames[i].kinds & (unsigned)id->kind) && k-- == 0)
+        if ((w->frames[i].kinds & kinds) && k-- == 0)
             return &w->frames[i];
     return NULL;
+}
+
+static const struct wframe *pick_frame(struct world_gen *g, const struct widiom *id)
+{
+    return pick_frame_for(g, (unsigned)id->kind);
+}
+
+/* Which way an idiom is said: 0 as written in idioms.txt, 1 its bare phrase
+ * (never in a frame), 2.. another tense or person (a clause).  Train draws
+ * the other ways 40% of the time; valid and test, which frame every idiom,
+ * draw the written form or a use. */
+static int pick_form(struct world_gen *g, const struct widiom *id, struct iform *out)
+{
+    int which = 0, x = pick(&g->rng, 100);
+    if (g->split == WORLD_TRAIN && id->core.en && x < 20)
+        which = 1;
+    else if (id->n_uses && x >= 60)
+        which = 2 + pick(&g->rng, id->n_uses);
+    if (which == 1) {
+        *out = id->core;
+    } else if (which >= 2) {
+        *out = id->uses[which - 2];
+    } else {
+        out->en = id->en;
+        out->meaning = id->meaning;
+        memcpy(out->idiomatic, id->idiomatic, sizeof out->idiomatic);
+        memcpy(out->literal, id->literal, sizeof out->literal);
+    }
+    return which;
+}
+
+/* The frames a form of an idiom fits: the idiom's own, a clause for a use,
+ * none for a bare phrase. */
+static unsigned form_frames(const struct widiom *id, int which)
+{
+    return which == 0 ? (unsigned)id->kind : which == 1 ? 0u : (unsigned)IK_CLAUSE;
 }
 
 int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e)
@@ -296,6 +445,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
         snprintf(g->target, sizeof g->target, "%s", g->s.text[lang]);
         int task = kind == EX_TRANSLATE ? TASK_TRANSLATE : TASK_MEANING;
         ph = phrasing(g, task, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
@@ -312,6 +462,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
             contract(g->text);
         snprintf(g->target, sizeof g->target, "%s", w->labels[g->s.label].name);
         ph = phrasing(g, TASK_CLASSIFY, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, "", g->source, sizeof g->source);
         ex->task = world_task_names[TASK_CLASSIFY];
         ex->lang = "en";
@@ -321,51 +472,62 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     default: {
         const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
         const struct wframe *f = NULL;
+        struct iform fm;
+        int which = 0;
         if (g->split != WORLD_TRAIN) {
             /* valid/test: an idiom in a frame whose sentence is of this split */
             for (int tries = 0; tries < 1000; tries++) {
                 id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
-                f = pick_frame(g, id);
+                which = pick_form(g, id, &fm);
+                f = pick_frame_for(g, form_frames(id, which));
                 if (!f)
                     continue;
-                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+                world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
                 if (world_sentence_split(g->text) == g->split)
                     break;
                 f = NULL;
             }
             if (!f)
                 return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
-        } else if (pick(&g->rng, 100) < FRAME_PERCENT) {
-            f = pick_frame(g, id);
-            if (f) {
-                framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-                if (world_sentence_split(g->text) != WORLD_TRAIN)
-                    f = NULL; /* that sentence belongs to valid or test */
+        } else {
+            which = pick_form(g, id, &fm);
+            if (pick(&g->rng, 100) < FRAME_PERCENT) {
+                f = pick_frame_for(g, form_frames(id, which));
+                if (f) {
+                    world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
+                    if (world_sentence_split(g->text) != WORLD_TRAIN)
+                        f = NULL; /* that sentence belongs to valid or test */
+                }
             }
         }
         if (!f) /* the idiom alone (g->text may hold a framed try) */
-            snprintf(g->text, sizeof g->text, "%s", id->en);
+            snprintf(g->text, sizeof g->text, "%s", fm.en);
         if (kind == EX_EXPLAIN) {
             /* "I think that he is in hot water." -> "I think that he is in
-             * trouble.": the frame stays, the idiom becomes its meaning. */
-            placed(w, f, id->meaning, L_EN, g->target, sizeof g->target);
+             * trouble.": the frame stays, the idiom becomes its meaning; a
+             * bare phrase becomes its bare meaning ("tell the secret"). */
+            placed(w, f, fm.meaning, L_EN, g->target, sizeof g->target);
             g->literal[0] = 0;
             ph = phrasing(g, TASK_EXPLAIN, &heldout);
+            maybe_casual(g);
             apply(ph->text, g->text, "", g->source, sizeof g->source);
             ex->task = world_task_names[TASK_EXPLAIN];
             ex->lang = "en";
-            ex->kind = f ? "idiom-frame" : "idiom";
+            ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
             break;
         }
-        placed(w, f, id->literal[lang], lang, g->literal, sizeof g->literal);
-        placed(w, f, kind == EX_IDIOM_MEANING ? id->idiomatic[lang] : id->literal[lang], lang,
+        /* the meaning of a bare phrase is the bare idiomatic phrase
+         * ("spill the beans" -> "desembuchar") */
+        placed(w, f, fm.literal[lang], lang, g->literal, sizeof g->literal);
+        placed(w, f, kind == EX_IDIOM_MEANING ? fm.idiomatic[lang] : fm.literal[lang], lang,
                g->target, sizeof g->target);
         int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
         ph = phrasing(g, task, &heldout);
+        maybe_casual(g);
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
-        ex->kind = f ? "idiom-frame" : "idiom";
+        ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
         ex->literal = g->literal;
         break;
     }
@@ -374,6 +536,7 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     ex->target = g->target;
     ex->text = g->text;
     ex->heldout = heldout;
+    ex->casual = g->casual;
     return 0;
 }
 
@@ -560,7 +723,12 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
         }
         struct line l = {ex.source, ex.target, ex.task, ex.lang, ex.literal,
                          strcmp(ex.task, "classify") == 0 ? ex.target : NULL,
-                         {ex.kind, ex.heldout ? "heldout-phrasing" : NULL, NULL}};
+                         {ex.kind, NULL, NULL}};
+        int nt = 1;
+        if (ex.heldout)
+            l.tags[nt++] = "heldout-phrasing";
+        if (ex.casual)
+            l.tags[nt++] = "casual";
         write_line(&o, &l);
     }
     *written = o.n;
@@ -617,9 +785,9 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
         const struct wframe *f = pick_frame(g, id);
         if (!f)
             continue;
-        framed(w, f, id->en, L_EN, g->text, sizeof g->text);
-        framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
-        framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
+        world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+        world_framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
+        world_framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
         struct line lf = {g->text, g->target, "meaning", "vi", g->literal, NULL,
                           {"idiom-frame", NULL, NULL}};
         write_line(&o, &lf);

@@ -130,6 +130,14 @@ bool world_case_first(char *s, bool upper)
     return true;
 }
 
+bool world_upper_first(const char *s)
+{
+    unsigned cp;
+    utf8_get(s, &cp);
+    unsigned up = recase(cp, true);
+    return up && up == cp;
+}
+
 static bool fr_vowel_start(const struct world *w, const char *word)
 {
     unsigned cp;
@@ -168,6 +176,24 @@ static bool en_vowel_start(const struct world *w, const char *word)
 }
 
 /* ---- the final pass ---- */
+
+/* Whether a Spanish word starts with the sound of "i" (for y -> e: "e
+ * inglés", "e hijos", not "y hielo") or "o" (for o -> u: "u ocho"). */
+static bool es_sound(const char *word, char conj)
+{
+    char low[8];
+    snprintf(low, sizeof low, "%s", word);
+    world_case_first(low, false);
+    const char *p = low;
+    if (p[0] == 'h')
+        p++;
+    if (conj == 'y') {
+        bool i = p[0] == 'i' || strncmp(p, "í", strlen("í")) == 0;
+        /* "hie-", "hia-": a consonant sound ("y hielo") */
+        return i && !(p != low && (p[1] == 'e' || p[1] == 'a'));
+    }
+    return p[0] == 'o' || strncmp(p, "ó", strlen("ó")) == 0;
+}
 
 static bool is(const char *a, const char *b)
 {
@@ -222,6 +248,10 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap)
             i++;
         } else if (lang == L_EN && is(t, "a") && *next && en_vowel_start(w, next)) {
             put = "an";
+        } else if (lang == L_ES && (is(t, "y") || is(t, "o")) && *next && es_sound(next, t[0])) {
+            put = t[0] == 'y' ? "e" : "u"; /* "español e inglés", "siete u ocho" */
+        } else if (lang == L_VI && is(t, "ở") && is(next, "ở")) {
+            continue; /* "ở" + "ở nhà": "Tôi ở nhà" */
         } else if (lang == L_FR && *next && fr_vowel_start(w, next) &&
                    (is(t, "ma") || is(t, "ta") || is(t, "sa"))) {
             put = t[0] == 'm' ? "mon" : t[0] == 't' ? "ton" : "son";
@@ -269,6 +299,10 @@ int world_subj_person(const struct world *w, const struct subj *s)
 
 static int subj_gender(const struct world *w, const struct subj *s, int lang)
 {
+    if (s->pron >= 0 && s->stands_for) {
+        const struct wnoun *n = &w->nouns[s->stands_for->noun];
+        return lang == L_ES ? n->es_g : n->fr_g;
+    }
     if (s->pron >= 0)
         return w->prons[s->pron].gender;
     const struct wnoun *n = &w->nouns[s->np.noun];
@@ -424,8 +458,24 @@ static void np_vi(const struct world *w, const struct np *p, struct wsb *b)
         }
         break;
     case D_POSS:
-        if ((n->flags & NF_VDIRECT) && !a && !p->pl) {
-            /* kinship: "mẹ tôi", "bạn tôi" */
+        if (p->refl && w->prons[p->poss].person != P_1SG && w->prons[p->poss].person != P_1PL) {
+            /* the subject's own: "Cô ấy yêu mẹ mình", "con chó của mình" */
+            bool direct = (n->flags & NF_VDIRECT) && !a && !p->pl;
+            if (!direct && p->pl)
+                world_sb_add(b, "những");
+            if (!direct)
+                world_sb_add(b, cl);
+            world_sb_add(b, n->vi);
+            if (a)
+                world_sb_add(b, a->vi);
+            world_sb_add(b, direct ? "mình" : "của mình");
+            return;
+        }
+        if ((n->flags & NF_VDIRECT) && !a && !p->pl &&
+            (w->prons[p->poss].person == P_1SG || w->prons[p->poss].person == P_1PL)) {
+            /* kinship: "mẹ tôi", "bạn tôi"; with other possessors the bare
+             * form names another relative ("dì họ", "bà cô", "ông bạn"), so
+             * they take "của" below ("dì của họ") */
             world_sb_add(b, n->vi);
             world_sb_add(b, w->prons[p->poss].vi);
             return;
@@ -475,11 +525,20 @@ int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
     return (int)b.n;
 }
 
-static void subj_build(const struct world *w, const struct subj *s, int lang, struct wsb *b)
+void world_subj(const struct world *w, const struct subj *s, int lang, bool es_drop,
+                struct wsb *b)
 {
     if (s->pron >= 0) {
         const struct wpron *p = &w->prons[s->pron];
-        world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr : p->vi);
+        if (lang == L_ES && es_drop)
+            return;
+        /* "they" for women: ellas, elles */
+        bool fem = s->stands_for && p->person == P_3PL && subj_gender(w, s, lang) == G_F;
+        if (fem && (lang == L_ES || lang == L_FR))
+            world_sb_add(b, lang == L_ES ? "ellas" : "elles");
+        else
+            world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr
+                                                                        : p->vi);
         return;
     }
     np_build(w, &s->np, lang, 0, NULL, b);
@@ -519,6 +578,31 @@ bool world_time_front(const struct world *w, int t, bool habit)
 }
 
 /* ---- clauses ---- */
+
+bool world_time_today(const struct world *w, int t)
+{
+    return t >= 0 && (w->times[t].use & TU_TODAY);
+}
+
+void world_es_verb(const struct world *w, int verb, int tense, int person, int time, char *out,
+                   size_t cap)
+{
+    static const char *const haber[N_PERSON] = {"he", "has", "ha", "hemos", "han"};
+    const struct wverb *v = &w->verbs[verb];
+    if (tense == T_PAST && world_time_today(w, time) && !(v->uses & VU_STATE)) {
+        /* Spain: what happened today is said in the perfect ("hoy ha ido");
+         * a reflexive keeps its pronoun in front ("se ha quedado") */
+        const char *pres = v->es[VT_PRES][person], *sp = strchr(pres, ' ');
+        static const char *const clitic[] = {"me ", "te ", "se ", "nos ", "os "};
+        int cl = -1;
+        for (int i = 0; i < 5 && sp; i++)
+            if (strncmp(pres, clitic[i], strlen(clitic[i])) == 0)
+                cl = i;
+        snprintf(out, cap, "%s%s %s", cl >= 0 ? clitic[cl] : "", haber[person], v->es_pp);
+    } else
+        snprintf(out, cap, "%s",
+                 v->es[tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT : VT_PRES][person]);
+}
 
 static const char *const en_be_pres[N_PERSON] = {"am", "are", "is", "are", "are"};
 
@@ -615,10 +699,10 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
             world_sb_add(b, en_be_pres[p]);
         else
             world_sb_add(b, c->tense == T_PRES ? (third ? "does" : "do") : aux[c->tense]);
-        subj_build(w, &c->s, L_EN, b);
+        world_subj(w, &c->s, L_EN, false, b);
         world_sb_add(b, c->tense == T_PROG ? v->en[3] : v->en[0]);
     } else {
-        subj_build(w, &c->s, L_EN, b);
+        world_subj(w, &c->s, L_EN, false, b);
         switch (c->tense) {
         case T_PRES:
             if (c->neg) {
@@ -659,23 +743,33 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     if (c->question)
         world_sb_add(b, "¿");
-    subj_build(w, &c->s, L_ES, b);
+    world_subj(w, &c->s, L_ES, c->question, b); /* "¿Come pescado?" */
     if (adv && adv->kind <= ADV_NEVER && !c->question)
         world_sb_add(b, adv->text[L_ES]);
     else if (c->neg)
         world_sb_add(b, "no");
-    switch (c->tense) {
-    case T_PRES: world_sb_add(b, v->es[VT_PRES][p]); break;
-    case T_PAST: world_sb_add(b, v->es[VT_PAST][p]); break;
-    case T_FUT: world_sb_add(b, v->es[VT_FUT][p]); break;
-    default:
+    if (c->tense == T_PROG) {
         world_sb_add(b, w->verbs[w->v_estar].es[VT_PRES][p]);
         world_sb_add(b, v->es_ger);
-        break;
+    } else {
+        char group[160];
+        world_es_verb(w, c->verb, c->tense, p, c->time, group, sizeof group);
+        world_sb_add(b, group);
     }
     object(w, c, L_ES, b);
     tail(w, c, L_ES, b);
     world_sb_add(b, c->question ? "?" : ".");
+}
+
+/* The length of the object pronoun that opens a French verb form, with its
+ * space ("me " of "me lève", "nous " of "nous levons"), or 0. */
+static size_t fr_clitic(const char *form)
+{
+    static const char *const clitics[] = {"me ", "te ", "se ", "nous ", "vous "};
+    for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++)
+        if (strncmp(form, clitics[i], strlen(clitics[i])) == 0)
+            return strlen(clitics[i]);
+    return 0;
 }
 
 void world_fr_verb(const struct world *w, int verb, int tense, const struct subj *s, char *out,
@@ -684,10 +778,15 @@ void world_fr_verb(const struct world *w, int verb, int tense, const struct subj
     const struct wverb *v = &w->verbs[verb];
     int p = world_subj_person(w, s);
     if (tense == T_PAST && !v->fr[VT_PAST][p]) {
-        /* passé composé; after être the participle agrees with the subject */
+        /* passé composé; after être the participle agrees with the subject;
+         * a pronominal verb keeps its pronoun ("je me suis levé") */
         bool f = v->fr_etre && subj_gender(w, s, L_FR) == G_F;
         bool pl = v->fr_etre && subj_plural(w, s);
-        snprintf(out, cap, "%s %s%s%s", w->verbs[v->fr_aux].fr[VT_PRES][p], v->fr_pp,
+        char clitic[8] = "";
+        size_t k = fr_clitic(v->fr[VT_PRES][p]);
+        if (k && k < sizeof clitic)
+            snprintf(clitic, sizeof clitic, "%.*s ", (int)k - 1, v->fr[VT_PRES][p]);
+        snprintf(out, cap, "%s%s %s%s%s", clitic, w->verbs[v->fr_aux].fr[VT_PRES][p], v->fr_pp,
                  f ? "e" : "", pl ? "s" : "");
         return;
     }
@@ -700,12 +799,14 @@ static void clause_fr(const struct world *w, const struct clause *c, struct wsb 
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     if (c->question)
         world_sb_add(b, "est-ce que");
-    subj_build(w, &c->s, L_FR, b);
+    world_subj(w, &c->s, L_FR, false, b);
     char group[160];
     world_fr_verb(w, c->verb, c->tense, &c->s, group, sizeof group);
     /* Split the first word of the verb group off: "ne" goes before it and
-     * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé"). */
-    char *rest = strchr(group, ' ');
+     * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé");
+     * an object pronoun stays with its verb ("ne se lève pas", "ne s'est pas
+     * levé"). */
+    char *rest = strchr(group + fr_clitic(group), ' ');
     if (rest)
         *rest++ = 0;
     bool never = adv && adv->kind == ADV_NEVER && !c->question;
@@ -729,7 +830,7 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     const struct wverb *v = &w->verbs[c->verb];
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     vi_front(w, c, b);
-    subj_build(w, &c->s, L_VI, b);
+    world_subj(w, &c->s, L_VI, false, b);
     if (c->question) {
         world_sb_add(b, "có");
         if (c->tense == T_PROG)
@@ -743,10 +844,11 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
                 world_sb_add(b, "không");
             break;
         case T_PAST:
+            /* "đã không rửa": the negated past keeps its marker */
+            if (!(v->uses & VU_STATE))
+                world_sb_add(b, "đã");
             if (c->neg)
                 world_sb_add(b, "không");
-            else if (!(v->uses & VU_STATE))
-                world_sb_add(b, "đã");
             break;
         case T_FUT:
             world_sb_add(b, c->neg ? "sẽ không" : "sẽ");
@@ -764,6 +866,26 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     world_sb_add(b, c->question ? "?" : ".");
 }
 
+void world_object(const struct world *w, const struct clause *c, int lang, struct wsb *b)
+{
+    object(w, c, lang, b);
+}
+
+void world_vp(const struct world *w, const struct clause *c, int lang, const char *verb,
+              bool me, struct wsb *b)
+{
+    const struct wverb *v = &w->verbs[c->verb];
+    if (me)
+        world_sb_add(b, v->me[lang]);
+    else if (verb)
+        world_sb_add(b, verb);
+    else
+        world_sb_add(b, lang == L_EN ? v->en[0] : lang == L_ES ? v->es_inf : lang == L_FR
+                        ? v->fr_inf : !c->has_obj && v->vi_intr ? v->vi_intr : v->vi);
+    object(w, c, lang, b);
+    tail(w, c, lang, b);
+}
+
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out)
 {
     for (int l = 0; l < N_LANG; l++) {
@@ -779,4 +901,62 @@ void world_clause(const struct world *w, const struct clause *c, struct sentence
         }
         world_finish(w, l, out->text[l], sizeof out->text[l]);
     }
+}
+
+/* ---- frames ---- */
+
+/* Whether `word` occurs in s as a whole word (spaces and punctuation around). */
+static bool has_word(const char *s, const char *word)
+{
+    size_t k = strlen(word);
+    for (const char *p = s; (p = strstr(p, word)); p += k) {
+        bool start = p == s || strchr(" ,.!?\"", p[-1]);
+        bool end = !p[k] || strchr(" ,.!?\"", p[k]);
+        if (start && end)
+            return true;
+    }
+    return false;
+}
+
+/* Whether s opens with a word the world writes with a capital letter inside
+ * sentences of language lang ("Dios", "Rome"). */
+static bool opens_with_proper(const struct world *w, int lang, const char *s)
+{
+    size_t k = strcspn(s, " ,.!?");
+    for (int i = 0; i < w->c.n_proper[lang]; i++)
+        if (strlen(w->c.proper[lang][i]) == k && strncmp(s, w->c.proper[lang][i], k) == 0)
+            return true;
+    return false;
+}
+
+void world_framed(const struct world *w, const struct wframe *f, const char *text, int lang,
+                  char *out, size_t cap)
+{
+    char clause[512];
+    snprintf(clause, sizeof clause, "%s", text);
+    size_t k = strlen(clause);
+    if (k && clause[k - 1] == '.')
+        clause[--k] = 0;
+    bool keep = (lang == L_EN && clause[0] == 'I' && (clause[1] == ' ' || clause[1] == '\'')) ||
+                opens_with_proper(w, lang, clause);
+    if (!keep)
+        world_case_first(clause, false);
+    /* "Bạn có biết là ... không?" around a clause with "không" of its own
+     * reads badly: such frames have another Vietnamese form */
+    const char *tmpl = lang == L_VI && f->vi_neg && has_word(clause, "không") ? f->vi_neg
+                                                                              : f->text[lang];
+    const char *at = strstr(tmpl, "{clause}");
+    char head[256];
+    size_t h = (size_t)(at - tmpl);
+    if (h >= sizeof head)
+        h = sizeof head - 1;
+    memcpy(head, tmpl, h);
+    head[h] = 0;
+    /* "Je pense que" + "il pleut" -> "Je pense qu'il pleut" */
+    if (lang == L_FR && h >= 4 && strcmp(head + h - 4, "que ") == 0 &&
+        world_fr_elides(w, clause)) {
+        head[h - 2] = '\'';
+        head[h - 1] = 0;
+    }
+    snprintf(out, cap, "%s%s%s", head, clause, at + strlen("{clause}"));
 }

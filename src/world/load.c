@@ -21,7 +21,9 @@ const char *const world_task_names[N_TASK] = {"translate", "meaning", "explain",
 const char *const world_kind_names[N_KIND] = {
     "describe", "location", "exist", "this_is", "action", "intransitive", "motion",
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
-    "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many",
+    "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
+    "greeting", "modal", "request", "lets", "think", "time", "because", "when", "compare",
+    "coord", "near", "favorite",
 };
 
 /* ---- small parsing helpers ---- */
@@ -272,15 +274,27 @@ static int noun_set(struct world *w, char *list, struct wset *s, const struct wf
             if (neg != (pass == 1))
                 continue;
             const char *word = words[i] + neg;
-            int hits = 0;
+            int hits = 0, named = -1;
             for (int k = 0; k < w->n_nouns; k++)
                 if (noun_matches(&w->nouns[k], word)) {
                     s->has[k] = !neg;
                     hits++;
+                    if (strcmp(w->nouns[k].id, word) == 0)
+                        named = k;
                 }
             if (!hits)
                 return bad(e, f, line, "%s: '%s' is no noun, category or tag of nouns.txt", what,
                            word);
+            /* "sea" the place and "sea" the animals' tag: one word, two meanings */
+            if (named >= 0 && hits > 1) {
+                const struct wnoun *x = &w->nouns[named];
+                bool own = strcmp(x->cat, word) == 0;
+                for (int k = 0; k < x->n_tags; k++)
+                    own |= strcmp(x->tags[k], word) == 0;
+                if (!own)
+                    return bad(e, f, line, "%s: '%s' is the noun '%s' and a tag of other nouns",
+                               what, word, word);
+            }
         }
     }
     set_finish(s, w->n_nouns);
@@ -300,15 +314,26 @@ static int place_set(struct world *w, char *list, struct wset *s, const struct w
     if (n > 64)
         return bad(e, f, line, "%s: more than 64 words", what);
     for (int i = 0; i < n; i++) {
-        int hits = 0;
+        int hits = 0, named = -1;
         for (int k = 0; k < w->n_places; k++)
             if (place_matches(&w->places[k], words[i])) {
                 s->has[k] = 1;
                 hits++;
+                if (strcmp(w->places[k].id, words[i]) == 0)
+                    named = k;
             }
         if (!hits)
             return bad(e, f, line, "%s: '%s' is no place or place tag of places.txt", what,
                        words[i]);
+        if (named >= 0 && hits > 1) {
+            const struct wplace *x = &w->places[named];
+            bool own = false;
+            for (int k = 0; k < x->n_tags; k++)
+                own |= strcmp(x->tags[k], words[i]) == 0;
+            if (!own)
+                return bad(e, f, line, "%s: '%s' is the place '%s' and a tag of other places",
+                           what, words[i], words[i]);
+        }
     }
     set_finish(s, w->n_places);
     return 0;
@@ -387,6 +412,7 @@ static int load_nouns(struct world *w, const char *dir, struct pl_err *e)
                 {"mass", NF_MASS}, {"sg", NF_SG}, {"possonly", NF_POSSONLY},
                 {"vdirect", NF_VDIRECT}, {"objonly", NF_OBJONLY}, {"tonic", NF_TONIC},
                 {"hasp", NF_HASP}, {"a", NF_EN_A}, {"an", NF_EN_AN},
+                {"noposs", NF_NOPOSS}, {"sgposs", NF_SGPOSS},
             };
             size_t k = 0;
             while (k < sizeof known / sizeof *known && strcmp(known[k].name, flags[i]) != 0)
@@ -481,24 +507,24 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[12];
-        int nf = split(line, '|', fl, 12);
-        if (nf != 11)
-            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        char *fl[13];
+        int nf = split(line, '|', fl, 13);
+        if (nf != 12)
+            return bad(e, f, c.line, "%d fields, expected 12", nf);
         if ((rc = grow((void **)&w->adjs, &cap, w->n_adjs, sizeof *w->adjs, e)))
             return rc;
         struct wadj *a = &w->adjs[w->n_adjs++];
         a->id = fl[0];
         if (find_id(w->adjs, w->n_adjs - 1, sizeof *w->adjs, a->id) >= 0)
             return bad(e, f, c.line, "adjective '%s' defined twice", a->id);
-        static const char *const kinds[] = {"grad", "color", "plain", "attr"};
+        static const char *const kinds[] = {"grad", "color", "plain", "attr", "pred"};
         a->kind = -1;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if (strcmp(fl[1], kinds[k]) == 0)
                 a->kind = k;
         if (a->kind < 0)
-            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain or attr",
-                       a->id);
+            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain, attr or "
+                       "pred", a->id);
         char what[128];
         snprintf(what, sizeof what, "adjective '%s': for", a->id);
         if ((rc = noun_set(w, fl[2], &a->for_, f, c.line, what, e)))
@@ -512,9 +538,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         if (strcmp(fl[5], "pre") != 0 && strcmp(fl[5], "post") != 0)
             return bad(e, f, c.line, "adjective '%s': es pos must be pre or post", a->id);
         a->es_pre = strcmp(fl[5], "pre") == 0;
-        if (strcmp(fl[6], "ser") != 0 && strcmp(fl[6], "estar") != 0)
-            return bad(e, f, c.line, "adjective '%s': es cop must be ser or estar", a->id);
+        if (strcmp(fl[6], "ser") != 0 && strcmp(fl[6], "estar") != 0 &&
+            strcmp(fl[6], "tener") != 0)
+            return bad(e, f, c.line, "adjective '%s': es cop must be ser, estar or tener", a->id);
         a->es_estar = strcmp(fl[6], "estar") == 0;
+        a->es_tener = strcmp(fl[6], "tener") == 0;
+        if (a->es_tener && (n != 5 || a->kind != AK_PRED))
+            return bad(e, f, c.line, "adjective '%s': a tener state is of kind pred and has a "
+                       "fifth Spanish form (\"mucha hambre\")", a->id);
         n = split(fl[7], ',', (char **)a->fr, 5);
         if (n < 4 || n > 5)
             return bad(e, f, c.line, "adjective '%s': %d French forms, needs 4 or 5", a->id, n);
@@ -525,6 +556,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         a->fr_pre = strcmp(fl[8], "pre") == 0;
         a->vi = fl[9];
         a->vi_pred = opt(fl[10]);
+        if (opt(fl[11])) {
+            char *more[3];
+            if (split(fl[11], ',', more, 3) != 2 || !*more[0] || !*more[1])
+                return bad(e, f, c.line, "adjective '%s': en more is the comparative and the "
+                           "superlative", a->id);
+            a->en_more = more[0];
+            a->en_most = more[1];
+        }
         for (int k = 0; k < 4; k++)
             if (!*a->es[k] || !*a->fr[k])
                 return bad(e, f, c.line, "adjective '%s': an empty form", a->id);
@@ -600,15 +639,16 @@ static int load_times(struct world *w, const char *dir, struct pl_err *e)
         char *uses[8];
         int nu = split_words(fl[1], uses, 8);
         for (int i = 0; i < nu && i < 8; i++) {
-            static const char *const names[] = {"past", "future", "habit", "now", "day", "month"};
+            static const char *const names[] = {"past", "future", "habit", "now", "day",
+                                                "month", "today", "summer", "winter"};
             int k = 0;
-            while (k < 6 && strcmp(names[k], uses[i]) != 0)
+            while (k < 9 && strcmp(names[k], uses[i]) != 0)
                 k++;
-            if (k == 6)
+            if (k == 9)
                 return bad(e, f, c.line, "time '%s': unknown use '%s'", t->id, uses[i]);
             t->use |= 1u << k;
         }
-        if (!t->use)
+        if (!(t->use & (TU_PAST | TU_FUT | TU_HABIT | TU_NOW | TU_DAY | TU_MONTH)))
             return bad(e, f, c.line, "time '%s': no use", t->id);
         for (int l = 0; l < N_LANG; l++) {
             t->text[l] = fl[2 + l];
@@ -678,10 +718,10 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[7];
-        int nf = split(line, '|', fl, 7);
-        if (nf != 6)
-            return bad(e, f, c.line, "%d fields, expected 6", nf);
+        char *fl[8];
+        int nf = split(line, '|', fl, 8);
+        if (nf != 7)
+            return bad(e, f, c.line, "%d fields, expected 7", nf);
         if ((rc = grow((void **)&w->frames, &cap, w->n_frames, sizeof *w->frames, e)))
             return rc;
         struct wframe *fr = &w->frames[w->n_frames++];
@@ -693,8 +733,11 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
                 fr->kinds |= IK_CLAUSE;
             else if (strcmp(k[i], "proverb") == 0)
                 fr->kinds |= IK_PROVERB;
+            else if (strcmp(k[i], "sentence") == 0)
+                fr->kinds |= IK_SENTENCE;
             else
-                return bad(e, f, c.line, "frame '%s': 'for' takes clause and proverb", fr->id);
+                return bad(e, f, c.line, "frame '%s': 'for' takes clause, proverb and sentence",
+                           fr->id);
         }
         for (int l = 0; l < N_LANG; l++) {
             fr->text[l] = fl[2 + l];
@@ -703,6 +746,10 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
                 return bad(e, f, c.line, "frame '%s': the %s text needs one {clause}", fr->id,
                            world_lang_names[l]);
         }
+        fr->vi_neg = opt(fl[6]);
+        if (fr->vi_neg && (!strstr(fr->vi_neg, "{clause}") ||
+                           strstr(strstr(fr->vi_neg, "{clause}") + 1, "{clause}")))
+            return bad(e, f, c.line, "frame '%s': vi neg needs one {clause}", fr->id);
     }
     return 0;
 }
@@ -832,6 +879,240 @@ static int load_labels(struct world *w, const char *dir, struct pl_err *e)
     return 0;
 }
 
+/* The placeholders of a phrase; -1 for an unknown one. */
+static int holes(const char *s, unsigned *out)
+{
+    static const char *const names[] = {"{name}", "{name_m}", "{name_f}", "{day}", "{num}"};
+    *out = 0;
+    for (const char *p = s; (p = strchr(p, '{')); p++) {
+        size_t k = 0;
+        while (k < 5 && strncmp(p, names[k], strlen(names[k])) != 0)
+            k++;
+        if (k == 5)
+            return -1;
+        *out |= 1u << k;
+    }
+    return 0;
+}
+
+static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "phrases.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[6];
+        int nf = split(line, '|', fl, 6);
+        if (nf != 5)
+            return bad(e, f, c.line, "%d fields, expected 5", nf);
+        if ((rc = grow((void **)&w->phrases, &cap, w->n_phrases, sizeof *w->phrases, e)))
+            return rc;
+        struct wphrase *p = &w->phrases[w->n_phrases++];
+        p->id = fl[0];
+        if (find_id(w->phrases, w->n_phrases - 1, sizeof *w->phrases, p->id) >= 0)
+            return bad(e, f, c.line, "phrase '%s' defined twice", p->id);
+        for (int l = 0; l < N_LANG; l++) {
+            unsigned h;
+            p->text[l] = fl[1 + l];
+            if (!*p->text[l] || holes(p->text[l], &h) != 0)
+                return bad(e, f, c.line, "phrase '%s': the %s text is empty or has an unknown "
+                           "placeholder", p->id, world_lang_names[l]);
+            if (l == 0)
+                p->holes = h;
+            else if (h != p->holes)
+                return bad(e, f, c.line, "phrase '%s': the %s text has other placeholders "
+                           "than the English", p->id, world_lang_names[l]);
+        }
+    }
+    return 0;
+}
+
+static int load_modals(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "modals.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[12];
+        int nf = split(line, '|', fl, 12);
+        if (nf != 11)
+            return bad(e, f, c.line, "%d fields, expected 11", nf);
+        if ((rc = grow((void **)&w->modals, &cap, w->n_modals, sizeof *w->modals, e)))
+            return rc;
+        struct wmodal *m = &w->modals[w->n_modals++];
+        m->id = fl[0];
+        m->use = strcmp(fl[1], "say") == 0 ? MU_SAY : strcmp(fl[1], "ask") == 0 ? MU_ASK
+               : strcmp(fl[1], "both") == 0 ? MU_SAY | MU_ASK : 0;
+        if (!m->use)
+            return bad(e, f, c.line, "modal '%s': use is say, ask or both", m->id);
+        m->en = fl[2];
+        m->en3 = fl[3];
+        m->en_not = opt(fl[4]);
+        m->en_not3 = opt(fl[5]);
+        if (!strcmp(fl[6], "subj") == !strcmp(fl[6], "dat"))
+            return bad(e, f, c.line, "modal '%s': es how is subj or dat", m->id);
+        m->es_dat = strcmp(fl[6], "dat") == 0;
+        if (split(fl[7], ',', (char **)m->es, N_PERSON) != N_PERSON ||
+            split(fl[8], ',', (char **)m->fr, N_PERSON) != N_PERSON)
+            return bad(e, f, c.line, "modal '%s': es and fr need 5 forms", m->id);
+        m->vi = fl[9];
+        m->vi_not = opt(fl[10]);
+        if (!m->en_not != !m->en_not3 || (!m->en_not && m->vi_not) || !*m->en || !*m->vi)
+            return bad(e, f, c.line, "modal '%s': a form is missing (negated in every language "
+                       "or in none)", m->id);
+    }
+    return 0;
+}
+
+static int load_reasons(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "reasons.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[5];
+        int nf = split(line, '|', fl, 5);
+        if (nf != 4)
+            return bad(e, f, c.line, "%d fields, expected 4", nf);
+        if ((rc = grow((void **)&w->reasons, &cap, w->n_reasons, sizeof *w->reasons, e)))
+            return rc;
+        struct wreason *x = &w->reasons[w->n_reasons++];
+        x->id = fl[0];
+        x->adj = x->weather = -1;
+        char *cause[3];
+        if (split_words(fl[1], cause, 3) != 2)
+            return bad(e, f, c.line, "reason '%s': the cause is 'state ADJ' or 'weather ID'",
+                       x->id);
+        if (strcmp(cause[0], "state") == 0) {
+            x->adj = world_adj_index(w, cause[1]);
+        } else if (strcmp(cause[0], "weather") == 0) {
+            for (int k = 0; k < w->n_weather; k++)
+                if (strcmp(w->weather[k].id, cause[1]) == 0)
+                    x->weather = k;
+        }
+        if (x->adj < 0 && x->weather < 0)
+            return bad(e, f, c.line, "reason '%s': no %s '%s'", x->id, cause[0], cause[1]);
+        x->verb = world_verb_index(w, fl[2]);
+        if (x->verb < 0)
+            return bad(e, f, c.line, "reason '%s': no verb '%s'", x->id, fl[2]);
+        const struct wverb *v = &w->verbs[x->verb];
+        char what[128];
+        snprintf(what, sizeof what, "reason '%s': with", x->id);
+        if (strcmp(fl[3], "-") == 0)
+            rc = set_alloc(&x->with, 1, e);
+        else if (v->obj.n)
+            rc = noun_set(w, fl[3], &x->with, f, c.line, what, e);
+        else
+            rc = place_set(w, fl[3], &x->with, f, c.line, what, e);
+        if (rc)
+            return rc;
+        for (int k = 0; k < x->with.n && v->obj.n; k++)
+            if (!v->obj.has[x->with.ix[k]])
+                return bad(e, f, c.line, "reason '%s': '%s' is no object of '%s'", x->id,
+                           w->nouns[x->with.ix[k]].id, v->id);
+        if (v->obj.n && !x->with.n)
+            return bad(e, f, c.line, "reason '%s': the verb '%s' needs an object", x->id, v->id);
+    }
+    return 0;
+}
+
+static int load_favorites(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "favorites.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[10];
+        int nf = split(line, '|', fl, 10);
+        if (nf != 9)
+            return bad(e, f, c.line, "%d fields, expected 9", nf);
+        if ((rc = grow((void **)&w->favorites, &cap, w->n_favorites, sizeof *w->favorites, e)))
+            return rc;
+        struct wfavorite *x = &w->favorites[w->n_favorites++];
+        x->id = fl[0];
+        if (strcmp(fl[1], "@color") == 0) {
+            x->values = FV_COLOR;
+            rc = set_alloc(&x->nouns, 1, e);
+        } else if (strcmp(fl[1], "@day") == 0) {
+            x->values = FV_DAY;
+            rc = set_alloc(&x->nouns, 1, e);
+        } else {
+            char what[128];
+            snprintf(what, sizeof what, "favorite '%s': values", x->id);
+            x->values = FV_NOUNS;
+            rc = noun_set(w, fl[1], &x->nouns, f, c.line, what, e);
+        }
+        if (rc)
+            return rc;
+        x->en = fl[2];
+        x->es_g = gender(fl[3]);
+        x->es = fl[4];
+        x->fr_g = gender(fl[5]);
+        x->fr = fl[6];
+        x->vi = fl[7];
+        x->vi_what = fl[8];
+        if (x->es_g < 0 || x->fr_g < 0 || !*x->en || !*x->es || !*x->fr || !*x->vi)
+            return bad(e, f, c.line, "favorite '%s': a form or a gender is missing", x->id);
+    }
+    return 0;
+}
+
+static int load_names(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "names.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    int n_gender[2] = {0, 0};
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[4];
+        int nf = split(line, '|', fl, 4);
+        if (nf != 3)
+            return bad(e, f, c.line, "%d fields, expected 3", nf);
+        if ((rc = grow((void **)&w->names, &cap, w->n_names, sizeof *w->names, e)))
+            return rc;
+        struct wname *n = &w->names[w->n_names++];
+        n->id = fl[0];
+        n->gender = gender(fl[1]);
+        n->text = fl[2];
+        if (n->gender < 0 || !*n->text || !world_upper_first(n->text))
+            return bad(e, f, c.line, "name '%s': gender m or f and a capitalised name", n->id);
+        n_gender[n->gender]++;
+    }
+    if (!n_gender[G_M] || !n_gender[G_F])
+        return pl_err_set(e, PL_EFORMAT, "%s: needs men's and women's names", f->path);
+    return 0;
+}
+
 /* ---- records ---- */
 
 struct kv {
@@ -935,11 +1216,11 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     struct kv kv[32];
     static const char *const keys[] = {
         "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
-        "es.pres", "es.past", "es.fut", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
-        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj",
+        "es.pres", "es.past", "es.fut", "es.pp", "es.pret", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
+        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj", "me", "not",
     };
-    static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "fr",
-                                       "fr.pres", "fr.past", "fr.fut", "vi"};
+    static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
+                                       "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
     while ((n = next_record(&c, kv, 32, f, &first, e)) > 0) {
         if (strcmp(kv[0].key, "verb") != 0)
             return bad(e, f, first, "a verb record starts with 'verb'");
@@ -967,11 +1248,12 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             for (int i = 0; i < nu && i < 16; i++) {
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
-                                                    "copula", "exist"};
+                                                    "copula", "exist", "own", "request",
+                                                    "ask", "lets", "placed"};
                 int k = 0;
-                while (k < 11 && strcmp(names[k], u[i]) != 0)
+                while (k < 16 && strcmp(names[k], u[i]) != 0)
                     k++;
-                if (k == 11)
+                if (k == 16)
                     return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
                 v->uses |= 1u << k;
             }
@@ -1013,6 +1295,9 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             return bad(e, f, x->line, "verb '%s': es needs the infinitive and the gerund", v->id);
         v->es_inf = es2[0];
         v->es_ger = es2[1];
+        v->es_pp = get(kv, n, "es.pp")->val;
+        if ((x = get(kv, n, "es.pret")) && (rc = forms5(x, v->es_pret, false, f, v->id, e)))
+            return rc;
         static const char *const tk[N_VTENSE] = {"pres", "past", "fut"};
         bool imp = v->uses & VU_EXIST;
         for (int t = 0; t < N_VTENSE; t++) {
@@ -1063,6 +1348,12 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             v->vi_intr = x->val;
         if ((x = get(kv, n, "vi.obj")))
             v->vi_obj = x->val;
+        if ((x = get(kv, n, "not")))
+            v->not_times = x->val; /* checked once times.txt is read (world_prepare) */
+        if ((x = get(kv, n, "me")) && split(x->val, ',', (char **)v->me, N_LANG) != N_LANG)
+            return bad(e, f, x->line, "verb '%s': me needs the en, es, fr and vi forms", v->id);
+        if ((v->uses & VU_REQUEST) && !v->me[0])
+            return bad(e, f, first, "verb '%s': a request verb needs its me forms", v->id);
     }
     if (n < 0)
         return e ? e->code : PL_EFORMAT;
@@ -1152,6 +1443,7 @@ static int load_weather(struct world *w, const char *dir, struct pl_err *e)
     int cap = 0, n, first = 0;
     struct kv kv[8];
     while ((n = next_record(&c, kv, 8, f, &first, e)) > 0) {
+        int known = 1 + N_LANG;
         if (strcmp(kv[0].key, "weather") != 0)
             return bad(e, f, first, "a weather record starts with 'weather'");
         if ((rc = grow((void **)&w->weather, &cap, w->n_weather, sizeof *w->weather, e)))
@@ -1163,10 +1455,43 @@ static int load_weather(struct world *w, const char *dir, struct pl_err *e)
             if (!x)
                 return bad(e, f, first, "weather '%s': the %s line is missing", wt->id,
                            world_lang_names[l]);
-            if (split(x->val, ',', (char **)wt->text[l], 4) != 4)
-                return bad(e, f, x->line, "weather '%s': %s needs four forms", wt->id, x->key);
+            /* Spanish adds a fifth form: the perfect ("ha llovido") */
+            char *forms[5];
+            int want = l == L_ES ? 5 : 4;
+            if (split(x->val, ',', forms, 5) != want)
+                return bad(e, f, x->line, "weather '%s': %s needs %d forms", wt->id, x->key,
+                           want);
+            for (int k = 0; k < 4; k++)
+                wt->text[l][k] = forms[k];
+            if (l == L_ES)
+                wt->es_perf = forms[4];
         }
-        if (n != 1 + N_LANG)
+        if ((rc = set_alloc(&wt->not_places, w->n_places, e)))
+            return rc;
+        struct kv *x = get(kv, n, "not");
+        if (x) {
+            /* place ids or tags, and the seasons summer and winter */
+            char *words[32];
+            int nw = split_words(x->val, words, 32);
+            for (int i = 0; i < nw && i < 32; i++) {
+                if (strcmp(words[i], "summer") == 0 || strcmp(words[i], "winter") == 0) {
+                    wt->not_times |= words[i][0] == 's' ? TU_SUMMER : TU_WINTER;
+                    continue;
+                }
+                int hits = 0;
+                for (int k = 0; k < w->n_places; k++)
+                    if (place_matches(&w->places[k], words[i])) {
+                        wt->not_places.has[k] = 1;
+                        hits++;
+                    }
+                if (!hits)
+                    return bad(e, f, x->line, "weather '%s': '%s' is no place, place tag or "
+                               "season", wt->id, words[i]);
+            }
+            known++;
+        }
+        set_finish(&wt->not_places, w->n_places);
+        if (n != known)
             return bad(e, f, first, "weather '%s': unknown lines", wt->id);
     }
     if (n < 0)
@@ -1189,17 +1514,16 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
         return rc;
     struct cursor c = {f->text, 0};
     int cap = 0, n, first = 0;
-    struct kv kv[16];
+    struct kv kv[48];
     static const char *const keys[] = {"idiom", "meaning", "kind", "split", "vi", "vi.lit",
                                        "es", "es.lit", "fr", "fr.lit"};
-    while ((n = next_record(&c, kv, 16, f, &first, e)) > 0) {
+    while ((n = next_record(&c, kv, 48, f, &first, e)) > 0) {
         if (strcmp(kv[0].key, "idiom") != 0)
             return bad(e, f, first, "an idiom record starts with 'idiom'");
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
             if (!get(kv, n, keys[k]) || !*get(kv, n, keys[k])->val)
                 return bad(e, f, first, "idiom '%s': '%s' is missing", kv[0].val, keys[k]);
-        if (n != (int)(sizeof keys / sizeof *keys))
-            return bad(e, f, first, "idiom '%s': unknown lines", kv[0].val);
+        int known = (int)(sizeof keys / sizeof *keys);
         if ((rc = grow((void **)&w->idioms, &cap, w->n_idioms, sizeof *w->idioms, e)))
             return rc;
         struct widiom *id = &w->idioms[w->n_idioms++];
@@ -1227,6 +1551,50 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
             id->literal[l] = get(kv, n, key)->val;
         }
         id->idiomatic[L_EN] = id->literal[L_EN] = id->en;
+        /* the bare phrase ("core") and other tenses and persons ("use1" ...),
+         * each with its meaning and renderings: "use1.vi", "use1.vi.lit" ... */
+        static const char *const parts[] = {"", ".meaning", ".vi", ".vi.lit", ".es", ".es.lit",
+                                            ".fr", ".fr.lit"};
+        for (int u = 0; u <= IDIOM_USES; u++) {
+            char base[8], key[24];
+            snprintf(base, sizeof base, u ? "use%d" : "core", u);
+            struct iform *fm = u ? &id->uses[u - 1] : &id->core;
+            const char **slot[8] = {&fm->en, &fm->meaning, &fm->idiomatic[L_VI],
+                                    &fm->literal[L_VI], &fm->idiomatic[L_ES], &fm->literal[L_ES],
+                                    &fm->idiomatic[L_FR], &fm->literal[L_FR]};
+            int have = 0;
+            for (int j = 0; j < 8; j++) {
+                snprintf(key, sizeof key, "%s%s", base, parts[j]);
+                struct kv *x = get(kv, n, key);
+                if (x && *x->val) {
+                    *slot[j] = x->val;
+                    have++;
+                }
+            }
+            if (have && have != 8)
+                return bad(e, f, first, "idiom '%s': %s needs its meaning and its four "
+                           "renderings (%s.vi, %s.vi.lit ...)", id->en, base, base, base);
+            known += have;
+            if (!have)
+                continue;
+            fm->idiomatic[L_EN] = fm->literal[L_EN] = fm->en;
+            for (int l = 0; l < N_LANG; l++) {
+                const char *t[2] = {fm->idiomatic[l], fm->literal[l]};
+                for (int j = 0; j < 2; j++)
+                    if (ends_with_stop(t[j]) == !u || (!u && world_upper_first(t[j])))
+                        return bad(e, f, first, "idiom '%s': %s \"%s\" must be %s", id->en,
+                                   base, t[j], u ? "a statement ending in '.'"
+                                                 : "a bare phrase (no capital, no '.')");
+            }
+            if (u) {
+                if (u != id->n_uses + 1)
+                    return bad(e, f, first, "idiom '%s': use%d without use%d", id->en, u,
+                               id->n_uses + 1);
+                id->n_uses++;
+            }
+        }
+        if (n != known)
+            return bad(e, f, first, "idiom '%s': unknown lines", id->en);
         if (id->kind != IK_STANDALONE) {
             /* It will sit inside "I think that ...": a plain statement. */
             for (int l = 0; l < N_LANG; l++) {
@@ -1276,7 +1644,7 @@ static int derive(struct world *w, struct pl_err *e)
         for (int a = 0; a < w->n_adjs; a++) {
             if (!w->adjs[a].for_.has[i])
                 continue;
-            if ((rc = add_int(&n->adj, &n->n_adj, a, e)))
+            if (w->adjs[a].kind != AK_PRED && (rc = add_int(&n->adj, &n->n_adj, a, e)))
                 return rc;
             if (w->adjs[a].kind != AK_ATTR && (rc = add_int(&n->pred, &n->n_pred, a, e)))
                 return rc;
@@ -1331,6 +1699,9 @@ int world_load(const char *dir, struct world **out, struct pl_err *e)
         (rc = load_weather(w, dir, e)) || (rc = load_frames(w, dir, e)) ||
         (rc = load_idioms(w, dir, e)) || (rc = load_phrasings(w, dir, e)) ||
         (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
+        (rc = load_phrases(w, dir, e)) || (rc = load_names(w, dir, e)) ||
+        (rc = load_modals(w, dir, e)) || (rc = load_reasons(w, dir, e)) ||
+        (rc = load_favorites(w, dir, e)) ||
         (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
         world_free(w);
         return rc;
@@ -1363,6 +1734,8 @@ void world_free(struct world *w)
     }
     for (int i = 0; i < w->n_advs; i++)
         set_free(&w->advs[i].verbs);
+    for (int i = 0; i < w->n_weather; i++)
+        set_free(&w->weather[i].not_places);
     for (int i = 0; i < w->n_labels; i++)
         free(w->labels[i].words);
     world_cache_free(&w->c);
@@ -1384,6 +1757,15 @@ void world_free(struct world *w)
     free(w->idioms);
     free(w->phr);
     free(w->labels);
+    free(w->phrases);
+    free(w->modals);
+    for (int i = 0; i < w->n_reasons; i++)
+        set_free(&w->reasons[i].with);
+    free(w->reasons);
+    for (int i = 0; i < w->n_favorites; i++)
+        set_free(&w->favorites[i].nouns);
+    free(w->favorites);
+    free(w->names);
     free(w->fr_hasp);
     free(w->en_a);
     free(w->en_an);
@@ -1398,7 +1780,7 @@ void world_get_stats(const struct world *w, struct world_stats *st)
     for (int i = 0; i < w->n_places; i++) {
         own_places += w->places[i].noun < 0;
         for (int k = 0; k < w->places[i].n_tags; k++)
-            st->n_cities += strcmp(w->places[i].tags[k], "city") == 0;
+            st->n_cities += strcmp(w->places[i].tags[k], "cityname") == 0;
     }
     st->n_adjectives = w->n_adjs;
     st->n_verbs = w->n_verbs;

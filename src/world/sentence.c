@@ -47,6 +47,7 @@ void world_cache_free(struct wcache *c)
 {
     struct wlist *all[] = {&c->transitive, &c->intransitive, &c->prog, &c->imp, &c->clock,
                            &c->motion, &c->freq, &c->what, &c->where, &c->cities, &c->hours,
+                           &c->vp, &c->request, &c->lets, &c->sites,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
                            &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
@@ -55,6 +56,48 @@ void world_cache_free(struct wcache *c)
         all[i]->ix = NULL;
         all[i]->n = 0;
     }
+    for (int l = 0; l < N_LANG; l++) {
+        for (int i = 0; i < c->n_proper[l]; i++)
+            free(c->proper[l][i]);
+        free(c->proper[l]);
+        c->proper[l] = NULL;
+        c->n_proper[l] = 0;
+    }
+}
+
+/* Add the words of s after its first that start with a capital letter to
+ * the proper nouns of language lang. */
+static int add_proper(struct wcache *c, int lang, const char *s, struct pl_err *e)
+{
+    const char *p = s + strcspn(s, " ");
+    while (*p) {
+        p += strspn(p, " ,.!?;:\"¡¿«»");
+        size_t k = strcspn(p, " ,.!?;:\"¡¿«»");
+        if (!k)
+            break;
+        char word[64];
+        if (k < sizeof word) {
+            memcpy(word, p, k);
+            word[k] = 0;
+            bool upper = world_upper_first(word);
+            bool known = false;
+            for (int i = 0; i < c->n_proper[lang] && !known; i++)
+                known = strcmp(c->proper[lang][i], word) == 0;
+            if (upper && !known) {
+                char **q = realloc(c->proper[lang], (size_t)(c->n_proper[lang] + 1) * sizeof *q);
+                char *d = q ? strdup(word) : NULL;
+                if (!d) {
+                    if (q)
+                        c->proper[lang] = q;
+                    return pl_err_set(e, PL_ENOMEM, "out of memory");
+                }
+                q[c->n_proper[lang]++] = d;
+                c->proper[lang] = q;
+            }
+        }
+        p += k;
+    }
+    return 0;
 }
 
 int world_prepare(struct world *w, struct pl_err *e)
@@ -62,6 +105,8 @@ int world_prepare(struct world *w, struct pl_err *e)
     struct wcache *c = &w->c;
     int rc = 0;
     c->like = -1;
+    c->have = world_verb_index(w, "have");
+    c->feel = world_verb_index(w, "feel");
     c->man = world_noun_index(w, "man");
     c->woman = world_noun_index(w, "woman");
     if (c->man < 0 || c->woman < 0)
@@ -69,7 +114,34 @@ int world_prepare(struct world *w, struct pl_err *e)
                           "(they stand for pronoun subjects)");
     for (int i = 0; i < w->n_verbs && !rc; i++) {
         const struct wverb *v = &w->verbs[i];
+        for (const char *p = v->not_times; p && *p;) {
+            size_t k = strcspn(p, " ");
+            bool known = false;
+            for (int t = 0; t < w->n_times && !known; t++)
+                known = strlen(w->times[t].id) == k && strncmp(w->times[t].id, p, k) == 0;
+            if (!known)
+                return pl_err_set(e, PL_EFORMAT, "verbs.txt: verb '%s': not: '%.*s' is no "
+                                  "time of times.txt", v->id, (int)k, p);
+            p += k;
+            p += strspn(p, " ");
+        }
         if (v->uses & (VU_COPULA | VU_EXIST))
+            continue;
+        /* after a modal, in a request, after "let's": what people do, not a
+         * state, and not a Spanish reflexive ("quedarse": "tengo que
+         * quedarme" changes with the person) */
+        size_t k = strlen(v->es_inf);
+        bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
+        bool doing = v->person_subj && !refl && !(v->uses & (VU_STATE | VU_LIKE));
+        if (doing && !(v->uses & VU_REQUEST))
+            rc = list_add(&c->vp, i, e);
+        if (!rc && doing && (v->uses & (VU_ASK | VU_REQUEST)))
+            rc = list_add(&c->request, i, e);
+        if (!rc && doing && (v->uses & VU_LETS))
+            rc = list_add(&c->lets, i, e);
+        if (rc)
+            break;
+        if (v->uses & VU_REQUEST)
             continue;
         if (v->uses & VU_LIKE) {
             c->like = i;
@@ -87,7 +159,8 @@ int world_prepare(struct world *w, struct pl_err *e)
             rc = list_add(&c->clock, i, e);
         if (!rc && (v->uses & VU_MOTION))
             rc = list_add(&c->motion, i, e);
-        if (!rc && (v->tenses & 1u) && v->person_subj && !(v->uses & VU_MOTION))
+        /* "She often eats fish"; not of a state ("She often loves her mother") */
+        if (!rc && (v->tenses & 1u) && v->person_subj && !(v->uses & (VU_MOTION | VU_STATE)))
             rc = list_add(&c->freq, i, e);
         /* "What does the cat eat?": a plain object that is not a person */
         if (!rc && v->obj.n && !v->es_obj && !v->fr_obj && !v->vi_obj && !v->en_obj &&
@@ -98,8 +171,16 @@ int world_prepare(struct world *w, struct pl_err *e)
             rc = list_add(&c->where, i, e);
     }
     for (int i = 0; i < w->n_places && !rc; i++)
+        for (int k = 0; k < w->places[i].n_tags && w->places[i].noun >= 0; k++)
+            /* a site of the town; not the town itself (city, village) */
+            if (strcmp(w->places[i].tags[k], "town") == 0 &&
+                strcmp(w->places[i].id, "city") != 0 && strcmp(w->places[i].id, "village") != 0) {
+                rc = list_add(&c->sites, i, e);
+                break;
+            }
+    for (int i = 0; i < w->n_places && !rc; i++)
         for (int k = 0; k < w->places[i].n_tags; k++)
-            if (strcmp(w->places[i].tags[k], "city") == 0) {
+            if (strcmp(w->places[i].tags[k], "cityname") == 0) {
                 rc = list_add(&c->cities, i, e);
                 break;
             }
@@ -137,7 +218,8 @@ int world_prepare(struct world *w, struct pl_err *e)
         if (!rc && countable(n) && n->n_at)
             rc = list_add(&c->countable, i, e);
         if (!rc && !(n->flags & NF_MASS) && !(n->flags & NF_SG) &&
-            strcmp(n->cat, "languages") != 0 && strcmp(n->cat, "leisure") != 0)
+            strcmp(n->cat, "languages") != 0 && strcmp(n->cat, "leisure") != 0 &&
+            strcmp(n->cat, "body") != 0 && strcmp(n->cat, "study") != 0)
             rc = list_add(&c->showable, i, e);
         if (!rc && is_person(n) && !(n->flags & NF_SG && !(n->flags & NF_POSSONLY)))
             rc = list_add(&c->owners, i, e);
@@ -147,9 +229,23 @@ int world_prepare(struct world *w, struct pl_err *e)
         bool own = false;
         for (size_t k = 0; k < sizeof ownable / sizeof *ownable; k++)
             own |= strcmp(n->cat, ownable[k]) == 0;
-        if (!rc && subj && own && countable(n) && (n->n_pred || n->n_at))
+        if (!rc && subj && own && countable(n) && !(n->flags & NF_NOPOSS) &&
+            (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
     }
+    /* names are proper nouns in every language ("Je pense que Lan ...") */
+    for (int i = 0; i < w->n_names && !rc; i++)
+        for (int l = 0; l < N_LANG && !rc; l++) {
+            char probe[96];
+            snprintf(probe, sizeof probe, "- %s", w->names[i].text);
+            rc = add_proper(c, l, probe, e);
+        }
+    for (int i = 0; i < w->n_idioms && !rc; i++)
+        for (int l = 0; l < N_LANG && !rc; l++) {
+            rc = add_proper(c, l, w->idioms[i].idiomatic[l], e);
+            if (!rc)
+                rc = add_proper(c, l, w->idioms[i].literal[l], e);
+        }
     if (rc)
         return rc;
     if (c->like < 0 || !c->transitive.n || !c->intransitive.n || !c->motion.n || !c->clock.n ||
@@ -218,6 +314,28 @@ static void topic_place(const struct world *w, int place, int *label)
         *label = world_topic_merge(*label, w->places[place].label);
 }
 
+/* Whether noun n can have a possessor ("my dog", not "my king"). */
+static bool possessable(const struct wnoun *n)
+{
+    return !(n->flags & NF_NOPOSS);
+}
+
+/* A possessor for noun n: any pronoun, or a singular one for a spouse
+ * ("my wife", never "our wife"). */
+static int pick_poss(const struct world *w, struct pl_rng *r, int noun)
+{
+    if (!(w->nouns[noun].flags & NF_SGPOSS))
+        return pick(r, w->n_prons);
+    int n = 0;
+    for (int i = 0; i < w->n_prons; i++)
+        n += w->prons[i].person <= P_3SG;
+    int k = pick(r, n);
+    for (int i = 0; i < w->n_prons; i++)
+        if (w->prons[i].person <= P_3SG && k-- == 0)
+            return i;
+    return 0;
+}
+
 static void np_clear(struct np *p, int noun)
 {
     memset(p, 0, sizeof *p);
@@ -235,14 +353,14 @@ static void np_subject(const struct world *w, struct pl_rng *r, int noun, int ad
     np_clear(p, noun);
     if (n->flags & NF_POSSONLY) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
         return;
     }
-    /* "my dog", "my friend"; but rarely "our postman" */
+    /* "my dog", "my friend"; but rarely "our postman", never "my king" */
     bool job = is_person(n) && !(n->flags & NF_VDIRECT);
-    if (chance(r, job ? 8 : 30)) {
+    if (possessable(n) && chance(r, job ? 8 : 30)) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
     }
     p->pl = plural_ok(n) && chance(r, 35);
     if (n->n_adj && chance(r, adj_pct))
@@ -267,17 +385,17 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
         p->det = D_GENERIC;
     } else if (n->flags & NF_POSSONLY) {
         p->det = D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->poss = pick_poss(w, r, noun);
     } else if (is_person(n)) {
-        p->det = chance(r, (n->flags & NF_VDIRECT) ? 40 : 85) ? D_DEF : D_POSS;
-        p->poss = pick(r, w->n_prons);
+        p->det = !possessable(n) || chance(r, (n->flags & NF_VDIRECT) ? 40 : 85) ? D_DEF : D_POSS;
+        p->poss = pick_poss(w, r, noun);
         p->pl = plural_ok(n) && chance(r, 25);
     } else if (strcmp(n->cat, "animals") == 0 || strcmp(n->cat, "places") == 0) {
         /* animals: indefinite only (no "personal a" question in Spanish);
          * places (clean the kitchen, visit the museum): the */
         if (strcmp(n->cat, "places") == 0) {
-            p->det = chance(r, 70) ? D_DEF : D_POSS;
-            p->poss = pick(r, w->n_prons);
+            p->det = !possessable(n) || chance(r, 70) ? D_DEF : D_POSS;
+            p->poss = pick_poss(w, r, noun);
         } else {
             int d = pick(r, 10);
             p->det = d < 5 ? D_INDEF : d < 7 ? D_NUM : D_INDEF;
@@ -301,8 +419,10 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
             p->det = D_INDEF;
         if (p->det == D_NUM)
             p->num = pick_list(r, &w->c.counts);
+        if (p->det == D_POSS && !possessable(n))
+            p->det = D_DEF;
         if (p->det == D_POSS)
-            p->poss = pick(r, w->n_prons);
+            p->poss = pick_poss(w, r, noun);
         if (n->flags & NF_SG) {
             p->det = D_DEF;
             p->pl = false;
@@ -346,6 +466,17 @@ static void clause_clear(struct clause *c)
     c->adv = c->loc = c->dest = c->clock = c->time = c->day = -1;
 }
 
+/* Whether verb v is said with time phrase t (verbs.txt "not"). */
+static bool time_fits(const struct world *w, const struct wverb *v, int t)
+{
+    const char *id = w->times[t].id;
+    size_t k = strlen(id);
+    for (const char *p = v->not_times; p && (p = strstr(p, id)); p += k)
+        if ((p == v->not_times || p[-1] == ' ') && (!p[k] || p[k] == ' '))
+            return false;
+    return true;
+}
+
 /* A tense the verb allows: present, past or future, with a matching time
  * phrase `time_pct` percent of the time (past and future always get one
  * when `need_time`). */
@@ -364,7 +495,8 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     if (c->tense < 0)
         c->tense = T_PRES;
     bool with_time = chance(r, time_pct) || (need_time && c->tense != T_PRES);
-    if (!with_time)
+    /* a state is no habit: "I have a dog", never "I have a dog every week" */
+    if (!with_time || (c->tense == T_PRES && (v->uses & VU_STATE)))
         return;
     const struct wlist *l = c->tense == T_PAST ? &w->c.t_past
                           : c->tense == T_FUT  ? &w->c.t_fut
@@ -380,6 +512,8 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     } else {
         c->time = pick_list(r, l);
     }
+    if (c->time >= 0 && !time_fits(w, v, c->time))
+        c->time = -1; /* no "She will have breakfast tonight" */
 }
 
 /* ---- rendering helpers for the kinds without a full verb ---- */
@@ -392,14 +526,11 @@ static void sb_np(const struct world *w, struct wsb *b, const struct np *p, int 
         world_sb_add(b, buf);
 }
 
-static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang)
+/* The subject; `es_drop`: Spanish leaves a pronoun out ("Está cansada"). */
+static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang,
+                    bool es_drop)
 {
-    if (s->pron >= 0) {
-        const struct wpron *p = &w->prons[s->pron];
-        world_sb_add(b, lang == L_EN ? p->en : lang == L_ES ? p->es : lang == L_FR ? p->fr : p->vi);
-    } else {
-        sb_np(w, b, &s->np, lang, 0, NULL);
-    }
+    world_subj(w, s, lang, es_drop, b);
 }
 
 /* The time phrase t where it belongs: Vietnamese phrases that open the
@@ -431,28 +562,73 @@ static const char *const en_be[3][N_PERSON] = {
 
 static int subj_gender_lang(const struct world *w, const struct subj *s, int lang)
 {
+    if (s->pron >= 0 && s->stands_for)
+        return lang == L_ES ? w->nouns[s->stands_for->noun].es_g
+                            : w->nouns[s->stands_for->noun].fr_g;
     if (s->pron >= 0)
         return w->prons[s->pron].gender;
     return lang == L_ES ? w->nouns[s->np.noun].es_g : w->nouns[s->np.noun].fr_g;
 }
 
 /* The copula in Spanish (ser/estar) or French (être) for tense t (T_PRES,
- * T_PAST, T_FUT). */
-static const char *copula(const struct world *w, int verb, int t, int person, int lang)
+ * T_PAST, T_FUT) with time phrase `time` (or -1).  The Spanish past is the
+ * perfect for a part of today ("hoy he estado"), the preterite for another
+ * past time ("ayer estuve": a bounded past), the imperfect without one. */
+static void copula(const struct world *w, int verb, int t, int person, int lang, int time,
+                   struct wsb *b)
 {
     const struct wverb *v = &w->verbs[verb];
     int vt = t == T_PAST ? VT_PAST : t == T_FUT ? VT_FUT : VT_PRES;
+    if (lang == L_ES && t == T_PAST && time >= 0) {
+        char buf[64];
+        world_es_verb(w, verb, t, person, time, buf, sizeof buf);
+        world_sb_add(b, world_time_today(w, time) || !v->es_pret[0] ? buf : v->es_pret[person]);
+        return;
+    }
+    world_sb_add(b, lang == L_ES ? v->es[vt][person] : v->fr[vt][person]);
+}
+
+/* Spanish "tener" or French "avoir" (the verb "have") for a state. */
+static const char *have_form(const struct world *w, int tense, int person, int lang)
+{
+    const struct wverb *v = &w->verbs[w->c.have];
+    int vt = tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT : VT_PRES;
     return lang == L_ES ? v->es[vt][person] : v->fr[vt][person];
 }
 
-/* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?". */
-static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
-                            int time, bool neg, bool question, struct sentence *out)
+/* The French verb form `form` negated: "ne" before and "pas" after its first
+ * word ("n'ai pas besoin de"), or around all of it when it opens with an
+ * object pronoun ("ne me sens pas"). */
+static void fr_negated(struct wsb *b, const char *form)
+{
+    char first[64];
+    size_t k = strcspn(form, " ");
+    bool clitic = (k == 2 && (form[0] == 'm' || form[0] == 't' || form[0] == 's') &&
+                   form[1] == 'e') || strncmp(form, "nous ", 5) == 0 ||
+                  strncmp(form, "vous ", 5) == 0 || form[1] == '\'';
+    if (clitic)
+        k = strlen(form);
+    if (k >= sizeof first)
+        k = sizeof first - 1;
+    memcpy(first, form, k);
+    first[k] = 0;
+    world_sb_add(b, "ne");
+    world_sb_add(b, first);
+    world_sb_add(b, "pas");
+    if (form[k])
+        world_sb_add(b, form + k + 1);
+}
+
+/* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?"; with
+ * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?". */
+void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
+                    bool neg, bool question, bool feel, int very_how, struct sentence *out)
 {
     const struct wadj *a = &w->adjs[adj];
     int p = world_subj_person(w, s);
     bool pl = p == P_1PL || p == P_3PL;
-    bool very = a->kind == AK_GRAD && !neg && !question;
+    bool very = very_how != 0 && (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
+    const struct wverb *fv = feel ? &w->verbs[w->c.feel] : NULL;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -461,11 +637,20 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         int g = subj_gender_lang(w, s, l);
         switch (l) {
         case L_EN:
-            if (question) {
+            if (feel && question) {
+                world_sb_add(&b, p == P_3SG ? "does" : "do");
+                sb_subj(w, &b, s, l, true);
+                world_sb_add(&b, fv->en[0]);
+            } else if (feel) {
+                sb_subj(w, &b, s, l, true);
+                if (neg)
+                    world_sb_add(&b, p == P_3SG ? "does not" : "do not");
+                world_sb_add(&b, neg || p != P_3SG ? fv->en[0] : fv->en[1]);
+            } else if (question) {
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
             } else {
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
                 if (tense == T_FUT)
                     world_sb_add(&b, neg ? "will not be" : "will be");
                 else
@@ -480,10 +665,19 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         case L_ES:
             if (question)
                 world_sb_add(&b, "¿");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            world_sb_add(&b, copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l));
+            if (feel) {
+                world_sb_add(&b, fv->es[VT_PRES][p]); /* "me siento" */
+            } else if (a->es_tener) {
+                /* "tengo (mucha) hambre" */
+                world_sb_add(&b, have_form(w, tense, p, l));
+                world_sb_add(&b, very ? a->es[4] : a->es[0]);
+                break;
+            } else {
+                copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
+            }
             if (very)
                 world_sb_add(&b, "muy");
             world_sb_add(&b, a->es[g + 2 * pl]);
@@ -491,12 +685,21 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         case L_FR: {
             if (question)
                 world_sb_add(&b, "est-ce que");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
+            /* "je ne me sens pas", "je n'ai pas faim", "je ne suis pas" */
+            char form[64];
+            if (feel)
+                snprintf(form, sizeof form, "%s", fv->fr[VT_PRES][p]);
+            else if (a->es_tener)
+                snprintf(form, sizeof form, "%s", have_form(w, tense, p, l));
+            else
+                snprintf(form, sizeof form, "%s",
+                         w->verbs[w->v_ser].fr[tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT
+                                                                                  : VT_PRES][p]);
             if (neg)
-                world_sb_add(&b, "ne");
-            world_sb_add(&b, copula(w, w->v_ser, tense, p, l));
-            if (neg)
-                world_sb_add(&b, "pas");
+                fr_negated(&b, form);
+            else
+                world_sb_add(&b, form);
             if (very)
                 world_sb_add(&b, "très");
             world_sb_add(&b, a->fr[g + 2 * pl]);
@@ -504,16 +707,19 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (tense == T_FUT)
                 world_sb_add(&b, "sẽ");
             if (question)
                 world_sb_add(&b, a->kind == AK_COLOR ? "có phải" : "có");
             else if (neg)
                 world_sb_add(&b, a->kind == AK_COLOR ? "không phải" : "không");
-            else if (very)
+            if (feel)
+                world_sb_add(&b, fv->vi); /* "tôi (không) thấy mệt" */
+            if (very)
                 world_sb_add(&b, "rất");
-            world_sb_add(&b, a->kind == AK_PLAIN ? a->vi_pred : a->vi);
+            /* "rất vui", "không vui" (not "vui vẻ"), "bị hỏng" */
+            world_sb_add(&b, a->vi_pred ? a->vi_pred : a->vi);
             if (question)
                 world_sb_add(&b, "không");
             break;
@@ -523,6 +729,12 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
         world_sb_add(&b, question ? "?" : ".");
     }
     finish_all(w, out);
+}
+
+static void render_describe(const struct world *w, const struct subj *s, int adj, int tense,
+                            int time, bool neg, bool question, struct sentence *out)
+{
+    world_describe(w, s, adj, tense, time, neg, question, false, -1, out);
 }
 
 /* "S is (not) in the kitchen (time)." - also "Is S in the kitchen?". */
@@ -540,9 +752,9 @@ static void render_location(const struct world *w, const struct subj *s, int pla
         case L_EN:
             if (question) {
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
             } else {
-                sb_subj(w, &b, s, l);
+                sb_subj(w, &b, s, l, true);
                 if (tense == T_FUT)
                     world_sb_add(&b, neg ? "will not be" : "will be");
                 else
@@ -554,24 +766,24 @@ static void render_location(const struct world *w, const struct subj *s, int pla
         case L_ES:
             if (question)
                 world_sb_add(&b, "¿");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            copula(w, w->v_estar, tense, p, l, time, &b);
             break;
         case L_FR:
             if (question)
                 world_sb_add(&b, "est-ce que");
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "ne");
-            world_sb_add(&b, copula(w, w->v_estar, tense, p, l));
+            copula(w, w->v_estar, tense, p, l, time, &b);
             if (neg)
                 world_sb_add(&b, "pas");
             break;
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, s, l);
+            sb_subj(w, &b, s, l, true);
             if (tense == T_FUT)
                 world_sb_add(&b, "sẽ");
             if (question)
@@ -590,6 +802,25 @@ static void render_location(const struct world *w, const struct subj *s, int pla
 }
 
 /* ---- the kinds ---- */
+
+/* Whether an adjective names a passing state (estar: tired, clean, hot;
+ * tener: hungry) rather than a permanent trait (ser: tall, poor, red). */
+static bool adj_state(const struct wadj *a)
+{
+    return a->es_estar || a->es_tener;
+}
+
+/* The states one says "I feel ..." of (not "I feel busy"; "hungry" is had:
+ * "tengo hambre", never "me siento hambre"). */
+static bool adj_felt(const struct wadj *a)
+{
+    static const char *const felt[] = {"tired", "happy", "sad", "sick", "nervous", "worried"};
+    for (size_t i = 0; i < sizeof felt / sizeof *felt; i++)
+        if (strcmp(a->id, felt[i]) == 0)
+            return true;
+    return false;
+}
+
 
 /* A pronoun subject with a noun standing for it (its adjectives, places). */
 static int pronoun_subject(const struct world *w, struct pl_rng *r, struct subj *s)
@@ -617,11 +848,14 @@ static int k_describe(const struct world *w, struct pl_rng *r, struct sentence *
     int adj = n->pred[pick(r, n->n_pred)];
     if (s.pron < 0 && s.np.adj == adj)
         s.np.adj = -1;
+    /* Only a state has a time ("She was tired yesterday"); a permanent
+     * trait has none ("He is poor", never "He is very poor today"). */
+    bool state = adj_state(&w->adjs[adj]);
     int tense = T_PRES, time = -1, t = pick(r, 100);
-    if (w->adjs[adj].kind != AK_COLOR && t >= 75) {
+    if (state && t >= 75) {
         tense = t < 90 ? T_PAST : T_FUT;
         time = pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut);
-    } else if (chance(r, 15)) {
+    } else if (state && chance(r, 15)) {
         time = pick_list(r, &w->c.t_now);
     }
     render_describe(w, &s, adj, tense, time, chance(r, 30), false, out);
@@ -756,9 +990,9 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
     const struct wnoun *n = &w->nouns[noun];
     struct np p;
     np_clear(&p, noun);
-    if (n->flags & NF_POSSONLY || chance(r, 35)) {
+    if (n->flags & NF_POSSONLY || (possessable(n) && chance(r, 35))) {
         p.det = D_POSS;
-        p.poss = pick(r, w->n_prons);
+        p.poss = pick_poss(w, r, noun);
     } else {
         p.det = D_INDEF;
     }
@@ -806,6 +1040,31 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
+/* Whether a noun names a group ("family"): no pronoun stands for it
+ * ("My family is eating because she is hungry" is wrong in English). */
+static bool is_group(const struct wnoun *n)
+{
+    for (int k = 0; k < n->n_tags; k++)
+        if (strcmp(n->tags[k], "group") == 0)
+            return true;
+    return false;
+}
+
+/* The pronoun that stands for a subject: itself, or he, she or they. */
+static int subject_pronoun(const struct world *w, const struct subj *s)
+{
+    if (s->pron >= 0)
+        return s->pron;
+    int person = world_subj_person(w, s), gender = world_subj_gender(w, s), any = -1;
+    for (int i = 0; i < w->n_prons; i++)
+        if (w->prons[i].person == person) {
+            if (w->prons[i].gender == gender)
+                return i;
+            any = i;
+        }
+    return any >= 0 ? any : 0;
+}
+
 /* A verb clause with an object: statements (action, frequency,
  * progressive) and yes/no questions. */
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
@@ -824,6 +1083,17 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
         return -1;
     c->has_obj = true;
     np_object(w, r, verb, obj, c->neg, &c->obj);
+    if ((v->uses & VU_OWN) && c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
+        return -1; /* no pronoun for a family */
+    if ((v->uses & VU_OWN) && c->obj.det == D_POSS) {
+        /* "She loves her mother", never "She loves your husband" */
+        c->obj.poss = subject_pronoun(w, &c->s);
+        c->obj.refl = true;
+        int person = w->prons[c->obj.poss].person;
+        if ((w->nouns[obj].flags & NF_SGPOSS) && person != P_1SG && person != P_2SG &&
+            person != P_3SG)
+            return -1; /* "They love their wife" */
+    }
     return 0;
 }
 
@@ -850,6 +1120,23 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     return 0;
 }
 
+/* A place where verb v can happen.  People go wherever the verb says ("He
+ * fishes in the river"); an animal only where it can be ("The dog sleeps in
+ * the garden", never "in the hotel"). */
+static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
+                     const struct subj *s)
+{
+    if (!v->place.n)
+        return -1;
+    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
+    for (int t = 0; t < 12; t++) {
+        int p = pick_set(r, &v->place);
+        if (person || w->places[p].holds.has[s->np.noun])
+            return p;
+    }
+    return -1;
+}
+
 static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct clause c;
@@ -874,28 +1161,14 @@ static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence 
         c.verb = verb;
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
+        if (v->uses & VU_PLACED)
+            c.loc = place_for(w, r, v, &c.s);
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
 }
 
-/* A place where verb v can happen.  People go wherever the verb says ("He
- * fishes in the river"); an animal only where it can be ("The dog sleeps in
- * the garden", never "in the hotel"). */
-static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
-                     const struct subj *s)
-{
-    if (!v->place.n)
-        return -1;
-    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
-    for (int t = 0; t < 12; t++) {
-        int p = pick_set(r, &v->place);
-        if (person || w->places[p].holds.has[s->np.noun])
-            return p;
-    }
-    return -1;
-}
 
 static int k_intransitive(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
@@ -909,14 +1182,15 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
     c.neg = chance(r, 20);
     pick_tense(w, r, v, 35, false, &c);
     int what = pick(r, 10);
-    if (what < 4) {
+    bool placed = v->uses & VU_PLACED;
+    if (what < 4 && !placed) {
         for (int t = 0; t < 16 && c.adv < 0; t++) {
             int a = pick(r, w->n_advs);
             const struct wadv *ad = &w->advs[a];
             if (ad->kind >= ADV_MANNER && ad->verbs.has[verb] && (ad->tenses & (1u << c.tense)))
                 c.adv = a;
         }
-    } else if (what < 8) {
+    } else if (what < 8 || placed) {
         c.loc = place_for(w, r, v, &c.s);
     }
     world_clause(w, &c, out);
@@ -961,7 +1235,7 @@ static int k_progressive(const struct world *w, struct pl_rng *r, struct sentenc
         c.verb = verb;
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
-        if (chance(r, 50))
+        if (chance(r, 50) || (v->uses & VU_PLACED))
             c.loc = place_for(w, r, v, &c.s);
     }
     if (chance(r, 35))
@@ -975,7 +1249,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
 {
     int verb = w->c.like;
     const struct wverb *v = &w->verbs[verb];
-    struct subj s;
+    struct subj s = {.pron = -1};
     if (chance(r, 50)) {
         s.pron = pick(r, w->n_prons);
     } else {
@@ -1003,7 +1277,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
         world_sb_init(&b, out->text[l], sizeof out->text[l]);
         switch (l) {
         case L_EN:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg) {
                 world_sb_add(&b, third ? "does not" : "do not");
                 world_sb_add(&b, v->en[0]);
@@ -1036,7 +1310,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
             break;
         }
         case L_FR:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg)
                 world_sb_add(&b, "ne");
             world_sb_add(&b, v->fr[VT_PRES][p]);
@@ -1044,7 +1318,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
                 world_sb_add(&b, "pas");
             break;
         default:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, false);
             if (neg)
                 world_sb_add(&b, "không");
             world_sb_add(&b, v->vi);
@@ -1068,7 +1342,7 @@ static int k_possessive(const struct world *w, struct pl_rng *r, struct sentence
     np_clear(&owner, on);
     if (w->nouns[on].flags & NF_POSSONLY || ((w->nouns[on].flags & NF_VDIRECT) && chance(r, 60))) {
         owner.det = D_POSS;
-        owner.poss = pick(r, w->n_prons);
+        owner.poss = pick_poss(w, r, on);
     }
     const struct wnoun *n = &w->nouns[tn];
     np_clear(&thing, tn);
@@ -1083,7 +1357,7 @@ static int k_possessive(const struct world *w, struct pl_rng *r, struct sentence
     }
     if (n->n_pred && (!n->n_at || chance(r, 50))) {
         int adj = n->pred[pick(r, n->n_pred)];
-        if (w->adjs[adj].kind == AK_COLOR)
+        if (!adj_state(&w->adjs[adj]))
             tense = T_PRES, time = -1;
         render_describe(w, &s, adj, tense, time, chance(r, 20), false, out);
     } else {
@@ -1108,7 +1382,7 @@ static int k_imperative(const struct world *w, struct pl_rng *r, struct sentence
         np_clear(&o, noun);
         if (v->uses & VU_GENERIC) {
             o.det = D_GENERIC;
-        } else if ((n->flags & NF_POSSONLY) || (you >= 0 && chance(r, 25) &&
+        } else if ((n->flags & NF_POSSONLY) || (you >= 0 && possessable(n) && chance(r, 25) &&
                                                 !(n->flags & NF_MASS))) {
             o.det = D_POSS;
             o.poss = you >= 0 ? you : 0;
@@ -1209,6 +1483,11 @@ static int k_weather(const struct world *w, struct pl_rng *r, struct sentence *o
         break;
     }
     int city = chance(r, 50) ? pick_list(r, &w->c.cities) : -1;
+    /* no snow in Ho Chi Minh City, none in summer (weather.txt "not") */
+    if ((city >= 0 && wt->not_places.has[city]) ||
+        (time >= 0 && (w->times[time].use & wt->not_times)))
+        return -1;
+    bool perfect = form == WF_PAST && world_time_today(w, time);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -1218,7 +1497,7 @@ static int k_weather(const struct world *w, struct pl_rng *r, struct sentence *o
             sb_time(w, &b, time, day_habit, l, true);
         if (l == L_VI && city >= 0)
             world_sb_add(&b, w->places[city].at[l]);
-        world_sb_add(&b, wt->text[l][form]);
+        world_sb_add(&b, l == L_ES && perfect ? wt->es_perf : wt->text[l][form]);
         if (l != L_VI && city >= 0)
             world_sb_add(&b, w->places[city].at[l]);
         sb_time(w, &b, time, day_habit, l, false);
@@ -1282,7 +1561,7 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
         pick_tense(w, r, &w->verbs[verb], 20, true, &c);
-        if (chance(r, 50))
+        if (chance(r, 50) || (w->verbs[verb].uses & VU_PLACED))
             c.loc = place_for(w, r, &w->verbs[verb], &c.s);
     }
     world_clause(w, &c, out);
@@ -1334,24 +1613,24 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
             case L_EN:
                 world_sb_add(&b, "where");
                 world_sb_add(&b, en_be[0][p]);
-                sb_subj(w, &b, &s, l);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             case L_ES:
                 world_sb_add(&b, "¿");
                 world_sb_add(&b, "dónde");
-                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
-                sb_subj(w, &b, &s, l);
+                copula(w, w->v_estar, T_PRES, p, l, -1, &b);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             case L_FR:
                 world_sb_add(&b, "où");
-                world_sb_add(&b, copula(w, w->v_estar, T_PRES, p, l));
-                sb_subj(w, &b, &s, l);
+                copula(w, w->v_estar, T_PRES, p, l, -1, &b);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "?");
                 break;
             default:
-                sb_subj(w, &b, &s, l);
+                sb_subj(w, &b, &s, l, true);
                 world_sb_add(&b, "ở đâu");
                 world_sb_add(&b, "?");
                 break;
@@ -1381,26 +1660,29 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
         case L_EN:
             world_sb_add(&b, "where");
             world_sb_add(&b, tense == T_PAST ? "did" : p == P_3SG ? "does" : "do");
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, v->en[0]);
             break;
-        case L_ES:
+        case L_ES: {
+            char group[160];
+            world_es_verb(w, verb, tense, p, time, group, sizeof group);
             world_sb_add(&b, "¿");
             world_sb_add(&b, "dónde");
-            world_sb_add(&b, v->es[tense == T_PAST ? VT_PAST : VT_PRES][p]);
-            sb_subj(w, &b, &s, l);
+            world_sb_add(&b, group);
+            sb_subj(w, &b, &s, l, true);
             break;
+        }
         case L_FR: {
             char group[160];
             world_fr_verb(w, verb, tense, &s, group, sizeof group);
             world_sb_add(&b, "où est-ce que");
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, group);
             break;
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             if (tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             world_sb_add(&b, v->vi_intr ? v->vi_intr : v->vi);
@@ -1438,26 +1720,29 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
             world_sb_add(&b, "what");
             world_sb_add(&b, c.tense == T_PAST ? "did" : c.tense == T_FUT ? "will"
                        : p == P_3SG ? "does" : "do");
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             world_sb_add(&b, v->en[0]);
             break;
-        case L_ES:
+        case L_ES: {
+            char group[160];
+            world_es_verb(w, verb, c.tense, p, c.time, group, sizeof group);
             world_sb_add(&b, "¿");
             world_sb_add(&b, "qué");
-            world_sb_add(&b, v->es[c.tense == T_PAST ? VT_PAST : c.tense == T_FUT ? VT_FUT : VT_PRES][p]);
-            sb_subj(w, &b, &c.s, l);
+            world_sb_add(&b, group);
+            sb_subj(w, &b, &c.s, l, true);
             break;
+        }
         case L_FR: {
             char group[160];
             world_fr_verb(w, verb, c.tense, &c.s, group, sizeof group);
             world_sb_add(&b, "qu'est-ce que");
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             world_sb_add(&b, group);
             break;
         }
         default:
             sb_time(w, &b, c.time, c.tense == T_PRES, l, true);
-            sb_subj(w, &b, &c.s, l);
+            sb_subj(w, &b, &c.s, l, true);
             if (c.tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             if (c.tense == T_FUT)
@@ -1495,11 +1780,11 @@ static int k_who(const struct world *w, struct pl_rng *r, struct sentence *out)
         case L_ES:
             world_sb_add(&b, "¿");
             world_sb_add(&b, "quién");
-            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l, time, &b);
             break;
         case L_FR:
             world_sb_add(&b, "qui");
-            world_sb_add(&b, copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l));
+            copula(w, w->v_estar, past ? T_PAST : T_PRES, P_3SG, l, time, &b);
             break;
         default:
             sb_time(w, &b, time, false, l, true);
@@ -1532,21 +1817,21 @@ static int k_what_color(const struct world *w, struct pl_rng *r, struct sentence
         case L_EN:
             world_sb_add(&b, "what color");
             world_sb_add(&b, en_be[0][p]);
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             break;
         case L_ES:
             world_sb_add(&b, "¿");
             world_sb_add(&b, "de qué color");
-            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
-            sb_subj(w, &b, &s, l);
+            copula(w, w->v_ser, T_PRES, p, l, -1, &b);
+            sb_subj(w, &b, &s, l, true);
             break;
         case L_FR:
             world_sb_add(&b, "de quelle couleur");
-            world_sb_add(&b, copula(w, w->v_ser, T_PRES, p, l));
-            sb_subj(w, &b, &s, l);
+            copula(w, w->v_ser, T_PRES, p, l, -1, &b);
+            sb_subj(w, &b, &s, l, true);
             break;
         default:
-            sb_subj(w, &b, &s, l);
+            sb_subj(w, &b, &s, l, true);
             world_sb_add(&b, "màu gì");
             break;
         }
@@ -1602,12 +1887,1284 @@ static int k_how_many(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
+void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bool question,
+                struct sentence *out)
+{
+    const struct wpron *pr = &w->prons[pron];
+    const struct wnoun *n = &w->nouns[noun];
+    struct subj s = {.pron = pron};
+    struct np part;
+    np_clear(&part, noun);
+    part.pl = pl;
+    struct np mine = part;
+    mine.det = D_POSS;
+    mine.poss = pron;
+    static const char *const dat[N_PERSON] = {"me", "te", "le", "nos", "les"};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            if (question)
+                world_sb_add(&b, pl ? "do" : "does");
+            sb_np(w, &b, &mine, l, 0, NULL);
+            if (neg)
+                world_sb_add(&b, pl ? "do not" : "does not");
+            world_sb_add(&b, question || neg || pl ? "hurt" : "hurts");
+            break;
+        case L_ES:
+            /* "Me duele la cabeza", "¿Te duelen los ojos?" */
+            if (question)
+                world_sb_add(&b, "¿");
+            if (neg)
+                world_sb_add(&b, "no");
+            world_sb_add(&b, dat[pr->person]);
+            world_sb_add(&b, pl ? "duelen" : "duele");
+            sb_np(w, &b, &part, l, 0, NULL);
+            break;
+        case L_FR:
+            /* "J'ai mal à la tête", "Il n'a pas mal aux yeux" */
+            if (question)
+                world_sb_add(&b, "est-ce que");
+            sb_subj(w, &b, &s, l, false);
+            if (neg)
+                fr_negated(&b, w->verbs[w->c.have].fr[VT_PRES][pr->person]);
+            else
+                world_sb_add(&b, w->verbs[w->c.have].fr[VT_PRES][pr->person]);
+            world_sb_add(&b, "mal");
+            sb_np(w, &b, &part, l, 0, "à");
+            break;
+        default:
+            /* "Tôi bị đau đầu", "Bạn có bị đau mắt không?" */
+            sb_subj(w, &b, &s, l, false);
+            if (question)
+                world_sb_add(&b, "có");
+            else if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, "bị đau");
+            world_sb_add(&b, n->vi);
+            if (question)
+                world_sb_add(&b, "không");
+            break;
+        }
+        world_sb_add(&b, question ? "?" : ".");
+    }
+    finish_all(w, out);
+}
+
+/* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
+static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct subj s = {.pron = -1};
+    int proxy = -1, x = pick(r, 10);
+    if (chance(r, 20)) {
+        /* "My head hurts." */
+        int part = -1;
+        for (int t = 0; t < 64 && part < 0; t++) {
+            int k = pick(r, w->n_nouns);
+            if (strcmp(w->nouns[k].cat, "body") == 0)
+                part = k;
+        }
+        if (part < 0)
+            return -1;
+        bool pair = false;
+        for (int k = 0; k < w->nouns[part].n_tags; k++)
+            pair |= strcmp(w->nouns[part].tags[k], "pair") == 0;
+        int form = pick(r, 10);
+        bool question = form >= 5 && form < 7; /* "Does your head hurt?" */
+        int pron = question ? world_pron_index(w, "you")
+                 : x < 5    ? world_pron_index(w, "i") : pick(r, w->n_prons);
+        world_ache(w, pron < 0 ? 0 : pron, part, pair, form >= 7, question, out);
+        return 0;
+    }
+    if (x < 4) {
+        s.pron = world_pron_index(w, x < 2 ? "i" : "you");
+        if (s.pron < 0)
+            s.pron = 0;
+        proxy = w->c.man;
+    } else if (x < 7) {
+        proxy = pronoun_subject(w, r, &s);
+    } else {
+        for (int t = 0; t < 16 && proxy < 0; t++) {
+            int n = pick_list(r, &w->c.describable);
+            if (n >= 0 && is_person(&w->nouns[n]))
+                proxy = n;
+        }
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 5, &s.np);
+        topic_np(w, &s.np, &out->label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    int adj = -1;
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int a = n->pred[pick(r, n->n_pred)];
+        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
+            adj = a;
+    }
+    if (adj < 0)
+        return -1;
+    if (s.pron < 0 && s.np.adj == adj)
+        s.np.adj = -1;
+    int form = pick(r, 10);
+    bool question = form < 3, neg = form >= 3 && form < 5;
+    bool feel = w->c.feel >= 0 && adj_felt(&w->adjs[adj]) && chance(r, 35);
+    int time = chance(r, 30) ? pick_list(r, &w->c.t_now) : -1;
+    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, chance(r, 50), out);
+    return 0;
+}
+
+/* A name of gender g (-1: any). */
+static int pick_name(const struct world *w, struct pl_rng *r, int g)
+{
+    for (int t = 0; t < 64; t++) {
+        int i = pick(r, w->n_names);
+        if (g < 0 || w->names[i].gender == g)
+            return i;
+    }
+    return 0;
+}
+
+/* A greeting or courtesy phrase of phrases.txt, its placeholders filled. */
+static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    if (!w->n_phrases || !w->n_names)
+        return -1;
+    const struct wphrase *ph = &w->phrases[pick(r, w->n_phrases)];
+    int name = -1, day = -1, num = -1;
+    if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F))
+        name = pick_name(w, r, ph->holes & PH_NAME_M ? G_M : ph->holes & PH_NAME_F ? G_F : -1);
+    if (ph->holes & PH_DAY)
+        day = pick_list(r, &w->c.t_day);
+    if (ph->holes & PH_NUM) {
+        for (int t = 0; t < 32 && num < 0; t++) {
+            int k = pick_list(r, &w->c.counts);
+            if (k >= 0 && w->nums[k].value <= 20)
+                num = k;
+        }
+    }
+    if (((ph->holes & PH_DAY) && day < 0) || ((ph->holes & PH_NUM) && num < 0))
+        return -1;
+    /* too few to spare any for valid and test: the model must know them */
+    out->fixed = ph->holes == 0;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        size_t n = 0, cap = sizeof out->text[l];
+        char *d = out->text[l];
+        for (const char *p = ph->text[l]; *p && n + 1 < cap;) {
+            const char *put = NULL;
+            if (*p == '{') {
+                size_t k = strcspn(p, "}") + 1;
+                if (strncmp(p, "{day}", k) == 0)
+                    put = w->times[day].text[l];
+                else if (strncmp(p, "{num}", k) == 0)
+                    put = l == L_EN ? w->nums[num].en : l == L_ES ? w->nums[num].es
+                        : l == L_FR ? w->nums[num].fr : w->nums[num].vi;
+                else
+                    put = w->names[name].text;
+                p += k;
+            }
+            if (put) {
+                size_t k = strlen(put);
+                if (n + k + 1 >= cap)
+                    break;
+                memcpy(d + n, put, k);
+                n += k;
+            } else {
+                d[n++] = *p++;
+            }
+        }
+        d[n] = 0;
+    }
+    return 0;
+}
+
+/* The verb phrase of a clause for verb `verb`, drawn: its object, or a
+ * place, a destination or an adverb when it has none.  `me`: "help me"
+ * (the person object becomes "me"), "give me the salt". */
+static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, struct clause *c)
+{
+    const struct wverb *v = &w->verbs[verb];
+    c->verb = verb;
+    bool person_obj = v->obj.n && is_person(&w->nouns[v->obj.ix[0]]);
+    if (me && person_obj)
+        return 0;
+    if (v->obj.n && (!(v->uses & VU_INTR) || chance(r, 60))) {
+        int obj = -1;
+        for (int t = 0; t < 8 && obj < 0; t++) {
+            obj = pick_set(r, &v->obj);
+            if (w->nouns[obj].flags & NF_OBJONLY && !(w->nouns[obj].flags & NF_MASS))
+                obj = -1;
+        }
+        if (obj < 0)
+            return -1;
+        c->has_obj = true;
+        np_object(w, r, verb, obj, c->neg, &c->obj);
+        if (me && c->obj.det != D_GENERIC && c->obj.det != D_KIND) {
+            /* "give me the salt", "show me a photo" */
+            c->obj.det = (w->nouns[obj].flags & NF_MASS) || chance(r, 60) ? D_DEF : D_INDEF;
+            c->obj.pl = false;
+        }
+        return 0;
+    }
+    if (v->uses & VU_MOTION) {
+        for (int t = 0; t < 16 && c->dest < 0; t++) {
+            int p = pick(r, w->n_places);
+            if (w->places[p].to[L_EN])
+                c->dest = p;
+        }
+        return c->dest < 0 ? -1 : 0;
+    }
+    if (chance(r, 50) || (v->uses & VU_PLACED))
+        c->loc = place_for(w, r, v, &c->s);
+    return 0;
+}
+
+/* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
+ * mercado.", "Tôi không được ăn kẹo." */
+static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int m = -1;
+    for (int t = 0; t < 16 && m < 0; t++) {
+        m = pick(r, w->n_modals);
+        if (!(w->modals[m].use & MU_SAY))
+            m = -1;
+    }
+    int verb = pick_list(r, &w->c.vp);
+    if (m < 0 || verb < 0)
+        return -1;
+    const struct wmodal *md = &w->modals[m];
+    struct clause c;
+    clause_clear(&c);
+    c.neg = md->en_not && chance(r, 30);
+    if (!pick_subj(w, r, verb, &c.s) || (c.s.pron < 0 && !is_person(&w->nouns[c.s.np.noun])))
+        return -1;
+    if (draw_vp(w, r, verb, false, &c) != 0)
+        return -1;
+    if (chance(r, 25))
+        c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
+    if (c.time >= 0 && !time_fits(w, &w->verbs[verb], c.time))
+        c.time = -1;
+    world_modal(w, m, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_modal(const struct world *w, int m, const struct clause *cl, struct sentence *out)
+{
+    const struct wmodal *md = &w->modals[m];
+    struct clause c = *cl;
+    int p = world_subj_person(w, &c.s);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            sb_subj(w, &b, &c.s, l, false);
+            world_sb_add(&b, c.neg ? (p == P_3SG ? md->en_not3 : md->en_not)
+                                   : (p == P_3SG ? md->en3 : md->en));
+            break;
+        case L_ES:
+            if (md->es_dat) {
+                /* "me gustaría", "a mi hermano le gustaría" */
+                if (c.s.pron >= 0) {
+                    world_sb_add(&b, w->prons[c.s.pron].es_dat);
+                } else {
+                    sb_np(w, &b, &c.s.np, l, 0, "a");
+                    world_sb_add(&b, c.s.np.pl ? "les" : "le");
+                }
+            } else {
+                sb_subj(w, &b, &c.s, l, false);
+                if (c.neg)
+                    world_sb_add(&b, "no");
+            }
+            world_sb_add(&b, md->es[p]);
+            break;
+        case L_FR:
+            sb_subj(w, &b, &c.s, l, false);
+            if (c.neg)
+                fr_negated(&b, md->fr[p]);
+            else
+                world_sb_add(&b, md->fr[p]);
+            break;
+        default:
+            sb_time(w, &b, c.time, false, l, true);
+            sb_subj(w, &b, &c.s, l, false);
+            world_sb_add(&b, c.neg ? md->vi_not : md->vi);
+            break;
+        }
+        world_vp(w, &c, l, NULL, false, &b); /* with the time phrase */
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+}
+
+/* "Can you help me?", "Could you open the window, please?", "Can I use
+ * your phone?" */
+static int k_request(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int can = -1, could = -1;
+    for (int i = 0; i < w->n_modals; i++) {
+        if (strcmp(w->modals[i].id, "can") == 0)
+            can = i;
+        if (strcmp(w->modals[i].id, "could") == 0)
+            could = i;
+    }
+    int verb = pick_list(r, &w->c.request);
+    if (can < 0 || could < 0 || verb < 0)
+        return -1;
+    const struct wverb *v = &w->verbs[verb];
+    int form = pick(r, 10); /* 0-3 can you, 4-6 could you, 7-8 please, 9 can I */
+    bool me = v->me[0] && form < 9 && ((v->uses & VU_REQUEST) || chance(r, 60));
+    bool please = form == 7 || form == 8, may_i = form == 9;
+    struct clause c;
+    clause_clear(&c);
+    c.s.pron = world_pron_index(w, may_i ? "i" : "you");
+    if (c.s.pron < 0 || draw_vp(w, r, verb, me, &c) != 0)
+        return -1;
+    if (c.has_obj && c.obj.det == D_POSS)
+        c.obj.poss = world_pron_index(w, may_i ? "you" : "i"); /* "use your phone", "help my son" */
+    if (c.has_obj && c.obj.det == D_NUM)
+        c.obj.det = D_DEF, c.obj.pl = false; /* no "Could you fix seven dolls?" */
+    world_request(w, form >= 4 && form < 9 ? could : can, may_i, please, me, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
+                   const struct clause *c, struct sentence *out)
+{
+    const struct wmodal *md = &w->modals[m];
+    bool could = strcmp(md->id, "could") == 0;
+    int p = may_i ? P_1SG : P_2SG;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, md->en);
+            world_sb_add(&b, may_i ? "I" : "you");
+            if (please)
+                world_sb_add(&b, "please");
+            world_vp(w, c, l, NULL, me, &b);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¿");
+            world_sb_add(&b, md->es[p]);
+            world_vp(w, c, l, NULL, me, &b);
+            if (please)
+                world_sb_cat(&b, ", por favor");
+            break;
+        case L_FR:
+            world_sb_add(&b, "est-ce que");
+            world_sb_add(&b, may_i ? "je" : "tu");
+            world_sb_add(&b, md->fr[p]);
+            world_vp(w, c, l, NULL, me, &b);
+            if (please)
+                world_sb_cat(&b, ", s'il te plaît");
+            break;
+        default:
+            /* "Bạn có thể giúp tôi không?", "Bạn làm ơn mở cửa sổ được không?",
+             * "Tôi có thể đi đến công viên được không?" */
+            world_sb_add(&b, may_i ? "tôi" : "bạn");
+            world_sb_add(&b, please ? "làm ơn" : md->vi);
+            world_vp(w, c, l, NULL, me, &b);
+            world_sb_add(&b, could || please || may_i ? "được không" : "không");
+            break;
+        }
+        world_sb_add(&b, "?");
+    }
+    finish_all(w, out);
+}
+
+/* "Let's go to the park!", "¡Vamos a comer pizza!", "Mangeons de la pizza !",
+ * "Chúng ta cùng ăn pizza nhé!" */
+static int k_lets(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = pick_list(r, &w->c.lets);
+    if (verb < 0)
+        return -1;
+    struct clause c;
+    clause_clear(&c);
+    c.s.pron = world_pron_index(w, "we");
+    if (c.s.pron < 0 || draw_vp(w, r, verb, false, &c) != 0)
+        return -1;
+    if (c.has_obj && (c.obj.det == D_POSS || c.obj.det == D_NUM))
+        c.obj.det = D_DEF, c.obj.pl = false; /* Vietnamese "our" would be "của chúng ta" */
+    world_lets(w, &c, out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_lets(const struct world *w, const struct clause *cl, struct sentence *out)
+{
+    const struct wverb *v = &w->verbs[cl->verb];
+    struct clause c = *cl;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            world_sb_add(&b, "let's");
+            world_vp(w, &c, l, NULL, false, &b);
+            break;
+        case L_ES:
+            world_sb_add(&b, "¡");
+            if (v->uses & VU_MOTION) {
+                world_vp(w, &c, l, "vamos", false, &b); /* "¡Vamos al parque!" */
+            } else {
+                world_sb_add(&b, "vamos a");
+                world_vp(w, &c, l, NULL, false, &b);
+            }
+            break;
+        case L_FR:
+            world_vp(w, &c, l, v->fr[VT_PRES][P_1PL], false, &b); /* "Allons au parc !" */
+            break;
+        default:
+            world_sb_add(&b, "chúng ta cùng");
+            world_vp(w, &c, l, NULL, false, &b);
+            world_sb_add(&b, "nhé");
+            break;
+        }
+        world_sb_add(&b, "!");
+    }
+    finish_all(w, out);
+}
+
+/* The kinds of statements the "think" kind frames. */
+static const int framed_kinds[] = {K_DESCRIBE, K_LOCATION, K_EXIST, K_ACTION, K_INTRANSITIVE,
+                                   K_MOTION, K_PROGRESSIVE, K_WEATHER, K_STATE, K_MODAL};
+
+/* "I think that she is tired.", "Creo que hoy ha llovido.", "Tôi nhớ là
+ * hôm qua trời lạnh." */
+static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int n = 0;
+    for (int i = 0; i < w->n_frames; i++)
+        n += (w->frames[i].kinds & IK_SENTENCE) != 0;
+    if (!n)
+        return -1;
+    int k = pick(r, n);
+    const struct wframe *f = NULL;
+    for (int i = 0; i < w->n_frames && !f; i++)
+        if ((w->frames[i].kinds & IK_SENTENCE) && k-- == 0)
+            f = &w->frames[i];
+    struct sentence in;
+    int kind = framed_kinds[pick(r, sizeof framed_kinds / sizeof *framed_kinds)];
+    if (world_sentence(w, r, kind, out->langs, &in) != 0)
+        return -1;
+    size_t len = strlen(in.text[L_EN]);
+    if (!(out->langs & 1u) || !len || in.text[L_EN][len - 1] != '.')
+        return -1; /* a statement, not a question */
+    for (int l = 0; l < N_LANG; l++)
+        if (out->langs & (1u << l))
+            world_framed(w, f, in.text[l], l, out->text[l], sizeof out->text[l]);
+    out->label = in.label;
+    return 0;
+}
+
+/* Telling the time and the date: "What time is it?", "It is seven
+ * o'clock.", "It is half past one.", "Today is Monday.", "My sister's
+ * birthday is in May.", "When is your birthday?" */
+static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int form = pick(r, 12), h = -1, day = -1, month = -1;
+    for (int t = 0; t < 32 && h < 0; t++) {
+        int k = pick(r, w->n_nums);
+        if (w->nums[k].value >= 1 && w->nums[k].value <= 12)
+            h = k;
+    }
+    day = pick_list(r, &w->c.t_day);
+    month = pick_list(r, &w->c.t_month);
+    if (h < 0 || day < 0 || month < 0)
+        return -1;
+    /* whose birthday: a pronoun of one person, or a relative */
+    struct np who;
+    np_clear(&who, w->c.man);
+    who.det = D_POSS;
+    who.poss = pick_poss(w, r, w->c.man);
+    bool relative = chance(r, 40);
+    if (relative) {
+        for (int t = 0; t < 16; t++) {
+            int n = pick_list(r, &w->c.owners);
+            if (n >= 0 && (w->nouns[n].flags & NF_POSSONLY)) {
+                who.noun = n;
+                who.poss = pick_poss(w, r, n);
+                break;
+            }
+        }
+        relative = who.noun != w->c.man;
+    }
+    if (w->prons[who.poss].person >= P_1PL)
+        who.poss = world_pron_index(w, "i"); /* no "our birthday" */
+    const struct wnum *n = &w->nums[h];
+    bool one = n->value == 1;
+    out->fixed = form == 0 || form == 1;
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char *o = out->text[l];
+        size_t cap = sizeof out->text[l];
+        const char *d = w->times[day].text[l];
+        char owner[256] = "", mon[96];
+        world_time_phrase(w, month, false, l, mon, sizeof mon);
+        if (form >= 8) {
+            if (!relative && l == L_EN)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].en_poss);
+            else if (!relative && l == L_ES)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].es_poss[0]);
+            else if (!relative && l == L_FR)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].fr_poss[0]);
+            else if (!relative)
+                snprintf(owner, sizeof owner, "%s", w->prons[who.poss].vi);
+            else
+                world_np(w, &who, l, 0, NULL, owner, sizeof owner);
+        }
+        switch (form) {
+        case 0: /* fixed */
+        case 1: {
+            static const char *const what[2][N_LANG] = {
+                {"What time is it?", "¿Qué hora es?", "Quelle heure est-il ?", "Mấy giờ rồi?"},
+                {"What day is it today?", "¿Qué día es hoy?", "Quel jour sommes-nous aujourd'hui ?",
+                 "Hôm nay là thứ mấy?"}};
+            snprintf(o, cap, "%s", what[form][l]);
+            break;
+        }
+        case 2:
+        case 3:
+        case 4: {
+            /* o'clock, half past, a quarter past */
+            static const char *const en[] = {"It is %s o'clock.", "It is half past %s.",
+                                             "It is a quarter past %s."};
+            static const char *const es[] = {"", " y media", " y cuarto"};
+            static const char *const fr[] = {"", " et demie", " et quart"};
+            static const char *const vi[] = {"", " rưỡi", " mười lăm"};
+            int k = form - 2;
+            if (l == L_EN)
+                snprintf(o, cap, en[k], n->en);
+            else if (l == L_ES)
+                snprintf(o, cap, one ? "Es la %s%s." : "Son las %s%s.", n->es_f, es[k]);
+            else if (l == L_FR)
+                snprintf(o, cap, one ? "Il est %s heure%s." : "Il est %s heures%s.", n->fr_f, fr[k]);
+            else
+                snprintf(o, cap, "Bây giờ là %s giờ%s.", n->vi, vi[k]);
+            break;
+        }
+        case 5:
+        case 6:
+        case 7: {
+            /* today is, tomorrow is, yesterday was */
+            static const char *const fmt[3][N_LANG] = {
+                {"Today is %s.", "Hoy es %s.", "Aujourd'hui, c'est %s.", "Hôm nay là %s."},
+                {"Tomorrow is %s.", "Mañana es %s.", "Demain, c'est %s.", "Ngày mai là %s."},
+                {"Yesterday was %s.", "Ayer fue %s.", "Hier, c'était %s.", "Hôm qua là %s."}};
+            snprintf(o, cap, fmt[form - 5][l], d);
+            break;
+        }
+        case 8:
+        case 9:
+        case 10: {
+            /* "My birthday is in May.", "El cumpleaños de mi hermana es en mayo." */
+            if (l == L_EN)
+                snprintf(o, cap, relative ? "%s's birthday is %s." : "%s birthday is %s.", owner,
+                         mon);
+            else if (l == L_ES && relative)
+                snprintf(o, cap, "el cumpleaños de %s es %s.", owner, mon);
+            else if (l == L_ES)
+                snprintf(o, cap, "%s cumpleaños es %s.", owner, mon);
+            else if (l == L_FR && relative)
+                snprintf(o, cap, "l'anniversaire de %s est %s.", owner, mon);
+            else if (l == L_FR)
+                snprintf(o, cap, "%s anniversaire est %s.", owner, mon);
+            else
+                snprintf(o, cap, "sinh nhật của %s %s.", owner, mon);
+            break;
+        }
+        default:
+            /* "When is your birthday?" */
+            if (l == L_EN)
+                snprintf(o, cap, relative ? "when is %s's birthday?" : "when is %s birthday?",
+                         owner);
+            else if (l == L_ES)
+                snprintf(o, cap, relative ? "¿cuándo es el cumpleaños de %s?"
+                                          : "¿cuándo es %s cumpleaños?", owner);
+            else if (l == L_FR)
+                snprintf(o, cap, relative ? "quand est l'anniversaire de %s ?"
+                                          : "quand est %s anniversaire ?", owner);
+            else
+                snprintf(o, cap, "sinh nhật của %s là khi nào?", owner);
+            break;
+        }
+        world_finish(w, l, o, cap);
+    }
+    if (relative)
+        topic_np(w, &who, &out->label);
+    return 0;
+}
+
+/* Text without its final full stop, its first letter in lower case unless
+ * it is "I" or a proper noun (as a frame takes a clause). */
+static void sub_clause(const struct world *w, const char *s, int lang, char *out, size_t cap)
+{
+    static const struct wframe bare = {"", 0, {"{clause}", "{clause}", "{clause}", "{clause}"},
+                                       NULL};
+    world_framed(w, &bare, s, lang, out, cap);
+}
+
+/* A reason drawn for "because" (when = false) or "when": the person, the
+ * effect clause and the tense of the cause; -1 when it cannot be built. */
+static int draw_reason(const struct world *w, struct pl_rng *r, bool when, struct clause *c,
+                       const struct wreason **out_reason)
+{
+    if (!w->n_reasons)
+        return -1;
+    const struct wreason *x = &w->reasons[pick(r, w->n_reasons)];
+    const struct wverb *v = &w->verbs[x->verb];
+    clause_clear(c);
+    c->verb = x->verb;
+    if (chance(r, 55)) {
+        c->s.pron = pick(r, w->n_prons);
+    } else {
+        int n = -1;
+        for (int t = 0; t < 16 && n < 0; t++) {
+            n = pick_subject_noun(w, r, &v->subj);
+            if (n >= 0 && (!is_person(&w->nouns[n]) || is_group(&w->nouns[n])))
+                n = -1;
+        }
+        if (n < 0)
+            return -1;
+        np_subject(w, r, n, 0, &c->s.np);
+    }
+    if (x->adj >= 0) {
+        /* the state must fit the person: "hungry" of a person, not "busy" of a child */
+        int proxy = c->s.pron >= 0 ? (w->prons[c->s.pron].gender == G_F ? w->c.woman : w->c.man)
+                                   : c->s.np.noun;
+        if (!w->adjs[x->adj].for_.has[proxy])
+            return -1;
+    }
+    if (v->obj.n) {
+        c->has_obj = true;
+        np_object(w, r, x->verb, x->with.ix[pick(r, x->with.n)], false, &c->obj);
+        if (c->obj.det == D_NUM || c->obj.det == D_POSS)
+            c->obj.det = D_INDEF;
+        /* "He is wearing a sweater", "They are wearing sweaters" */
+        c->obj.pl = world_subj_person(w, &c->s) >= P_1PL && plural_ok(&w->nouns[c->obj.noun]);
+    } else if (x->with.n && (v->uses & VU_MOTION)) {
+        c->dest = x->with.ix[pick(r, x->with.n)];
+    } else if (x->with.n) {
+        c->loc = x->with.ix[pick(r, x->with.n)];
+    }
+    /* when: a habit; because: now (in the progressive where Spanish and the
+     * verb allow it), or in the past for a state ("She slept because she
+     * was tired") */
+    size_t k = strlen(v->es_inf);
+    bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
+    c->tense = T_PRES;
+    if (!when && x->adj >= 0 && chance(r, 40) && (v->tenses & (1u << T_PAST)))
+        c->tense = T_PAST;
+    else if (!when && !refl && (v->tenses & (1u << T_PROG)))
+        c->tense = T_PROG;
+    *out_reason = x;
+    return 0;
+}
+
+/* "I am eating bread because I am hungry.", "Cô ấy đã ngủ vì mệt.";
+ * "When it rains, we stay at home.", "Khi đói, tôi ăn bánh mì." */
+static int k_reason(const struct world *w, struct pl_rng *r, bool when, struct sentence *out)
+{
+    struct clause c;
+    const struct wreason *x = NULL;
+    if (draw_reason(w, r, when, &c, &x) != 0)
+        return -1;
+    world_reason(w, (int)(x - w->reasons), &c, when, chance(r, 30), out);
+    topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+void world_reason(const struct world *w, int reason, const struct clause *cl, bool when,
+                  bool very, struct sentence *out)
+{
+    const struct wreason *x = &w->reasons[reason];
+    struct clause c = *cl;
+    struct sentence effect, cause;
+    effect.langs = cause.langs = out->langs;
+    world_clause(w, &c, &effect);
+    struct subj who = {.pron = subject_pronoun(w, &c.s),
+                       .stands_for = c.s.pron < 0 ? &c.s.np : NULL};
+    if (x->adj >= 0)
+        world_describe(w, &who, x->adj, c.tense == T_PAST ? T_PAST : T_PRES, -1, false, false,
+                       false, very, &cause);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char e[360], k[360];
+        if (x->adj >= 0) {
+            snprintf(k, sizeof k, "%s", cause.text[l]);
+            if (l == L_VI) {
+                /* Vietnamese leaves the person out: "vì mệt", "Khi đói" */
+                const char *pv = w->prons[who.pron].vi;
+                char lead[64];
+                snprintf(lead, sizeof lead, "%s ", pv);
+                world_case_first(lead, true);
+                if (strncmp(k, lead, strlen(lead)) == 0)
+                    memmove(k, k + strlen(lead), strlen(k + strlen(lead)) + 1);
+            }
+        } else {
+            const struct wweather *wt = &w->weather[x->weather];
+            snprintf(k, sizeof k, "%s.", wt->text[l][when ? WF_HABIT : WF_NOW]);
+        }
+        char kc[360], ec[360];
+        sub_clause(w, k, l, kc, sizeof kc);
+        snprintf(e, sizeof e, "%s", effect.text[l]);
+        if (when) {
+            static const char *const conj[N_LANG] = {"When", "Cuando", "Quand", "Khi"};
+            sub_clause(w, e, l, ec, sizeof ec);
+            snprintf(out->text[l], sizeof out->text[l], "%s %s, %s.", conj[l], kc, ec);
+        } else {
+            static const char *const conj[N_LANG] = {"because", "porque", "parce que", "vì"};
+            size_t n = strlen(e);
+            if (n && e[n - 1] == '.')
+                e[n - 1] = 0;
+            snprintf(out->text[l], sizeof out->text[l], "%s %s %s.", e, conj[l], kc);
+        }
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+}
+
+static int k_because(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    return k_reason(w, r, false, out);
+}
+
+static int k_when(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    return k_reason(w, r, true, out);
+}
+
+void world_compare(const struct world *w, int form, const struct subj *a, const struct np *bnp,
+                   int adj, bool neg, int group, int noun, struct sentence *out)
+{
+    const struct wadj *ad = adj >= 0 ? &w->adjs[adj] : NULL;
+    const struct wnoun *n = noun >= 0 ? &w->nouns[noun] : NULL;
+    int p = world_subj_person(w, a);
+    bool pl = p == P_1PL || p == P_3PL;
+    static const char *const groups[2][N_LANG] = {
+        {"in the family", "de la familia", "de la famille", "trong gia đình"},
+        {"in the class", "de la clase", "de la classe", "trong lớp"}};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        int g = subj_gender_lang(w, a, l), ix = g + 2 * pl;
+        if (form >= 2) {
+            /* "My brother and my sister have the same car." */
+            struct subj two = {.pron = -1, .np = *bnp};
+            sb_subj(w, &b, a, l, false);
+            world_sb_add(&b, l == L_EN ? "and" : l == L_ES ? "y" : l == L_FR ? "et" : "và");
+            sb_subj(w, &b, &two, l, false);
+            bool f_es = n->es_g == G_F, f_fr = n->fr_g == G_F;
+            switch (l) {
+            case L_EN:
+                world_sb_add(&b, "have");
+                world_sb_add(&b, form == 2 ? "the same" : "different");
+                world_sb_add(&b, n->en[form == 3]);
+                break;
+            case L_ES:
+                world_sb_add(&b, "tienen");
+                if (form == 2) {
+                    world_sb_add(&b, f_es ? "la misma" : "el mismo");
+                    world_sb_add(&b, n->es[0]);
+                } else {
+                    world_sb_add(&b, n->es[1]);
+                    world_sb_add(&b, "diferentes");
+                }
+                break;
+            case L_FR:
+                world_sb_add(&b, "ont");
+                if (form == 2) {
+                    world_sb_add(&b, f_fr ? "la même" : "le même");
+                    world_sb_add(&b, n->fr[0]);
+                } else {
+                    world_sb_add(&b, "des");
+                    world_sb_add(&b, n->fr[1]);
+                    world_sb_add(&b, f_fr ? "différentes" : "différents");
+                }
+                break;
+            default:
+                world_sb_add(&b, "có");
+                world_sb_add(&b, n->vi_cl);
+                world_sb_add(&b, n->vi);
+                world_sb_add(&b, form == 2 ? "giống nhau" : "khác nhau");
+                break;
+            }
+            world_sb_add(&b, ".");
+            continue;
+        }
+        const char *vi_adj = ad->vi_pred ? ad->vi_pred : ad->vi;
+        switch (l) {
+        case L_EN:
+            sb_subj(w, &b, a, l, false);
+            world_sb_add(&b, en_be[0][p]);
+            if (neg)
+                world_sb_add(&b, "not");
+            if (form == 1)
+                world_sb_add(&b, "the");
+            world_sb_add(&b, form == 1 ? ad->en_most : ad->en_more);
+            break;
+        case L_ES:
+            sb_subj(w, &b, a, l, true);
+            if (neg)
+                world_sb_add(&b, "no");
+            copula(w, ad->es_estar ? w->v_estar : w->v_ser, T_PRES, p, l, -1, &b);
+            if (form == 1) /* "es la más alta de la familia" */
+                world_sb_add(&b, pl ? (g == G_F ? "las" : "los") : (g == G_F ? "la" : "el"));
+            world_sb_add(&b, "más");
+            world_sb_add(&b, ad->es[ix]);
+            break;
+        case L_FR:
+            sb_subj(w, &b, a, l, false);
+            if (neg)
+                fr_negated(&b, w->verbs[w->v_ser].fr[VT_PRES][p]);
+            else
+                world_sb_add(&b, w->verbs[w->v_ser].fr[VT_PRES][p]);
+            if (form == 1)
+                world_sb_add(&b, pl ? "les" : g == G_F ? "la" : "le");
+            world_sb_add(&b, "plus");
+            world_sb_add(&b, ad->fr[ix]);
+            break;
+        default:
+            sb_subj(w, &b, a, l, false);
+            if (neg)
+                world_sb_add(&b, "không");
+            world_sb_add(&b, vi_adj);
+            world_sb_add(&b, form == 1 ? "nhất" : "hơn");
+            break;
+        }
+        if (form == 1) {
+            world_sb_add(&b, groups[group][l]);
+        } else if (l != L_VI) {
+            world_sb_add(&b, l == L_EN ? "than" : "que");
+            sb_np(w, &b, bnp, l, 0, NULL);
+        } else {
+            sb_np(w, &b, bnp, l, 0, NULL);
+        }
+        world_sb_add(&b, ".");
+    }
+    finish_all(w, out);
+}
+
+/* A person (a pronoun of one person, or a noun phrase of people) who can be
+ * compared; its noun in *proxy. */
+static bool compare_person(const struct world *w, struct pl_rng *r, bool pron_ok,
+                           struct subj *s, int *proxy)
+{
+    s->pron = -1;
+    s->stands_for = NULL;
+    if (pron_ok && chance(r, 40)) {
+        *proxy = pronoun_subject(w, r, s);
+        return true;
+    }
+    for (int t = 0; t < 16; t++) {
+        int n = pick_list(r, &w->c.describable);
+        if (n >= 0 && is_person(&w->nouns[n])) {
+            np_subject(w, r, n, 0, &s->np);
+            s->np.pl = false;
+            *proxy = n;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "My brother is taller than my sister.", "This car is not faster than
+ * your car.", "She is the smartest in the class.", "We have the same bag." */
+static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int form = pick(r, 10);
+    form = form < 6 ? 0 : form < 8 ? 1 : form < 9 ? 2 : 3;
+    struct subj a = {.pron = -1};
+    struct np bnp;
+    int proxy = -1, adj = -1, group = 0, noun = -1;
+    if (form >= 2) {
+        /* two people and a thing they own */
+        struct subj two = {.pron = -1};
+        int p2;
+        if (!compare_person(w, r, false, &a, &proxy) || !compare_person(w, r, false, &two, &p2))
+            return -1;
+        bnp = two.np;
+        noun = pick_list(r, &w->c.owned);
+        if (noun < 0 || p2 == proxy || !strcmp(w->nouns[noun].cat, "animals") ||
+            !strcmp(w->nouns[noun].cat, "food"))
+            return -1;
+        world_compare(w, form, &a, &bnp, -1, false, 0, noun, out);
+        topic_np(w, &a.np, &out->label);
+        return 0;
+    }
+    if (form == 1) {
+        if (!compare_person(w, r, true, &a, &proxy))
+            return -1;
+        const char *cat = a.pron >= 0 ? "family" : w->nouns[proxy].cat;
+        bool young = false;
+        for (int k = 0; a.pron < 0 && k < w->nouns[proxy].n_tags; k++)
+            young |= strcmp(w->nouns[proxy].tags[k], "young") == 0;
+        if (w->prons[a.pron >= 0 ? a.pron : 0].person >= P_1PL && a.pron >= 0)
+            return -1;
+        if (strcmp(cat, "family") == 0)
+            group = 0;
+        else if (young || proxy == world_noun_index(w, "student"))
+            group = 1;
+        else
+            return -1; /* "the kindest in the family" of a stranger */
+    } else if (chance(r, 50)) {
+        if (!compare_person(w, r, true, &a, &proxy))
+            return -1;
+        struct subj two = {.pron = -1};
+        int p2;
+        if (!compare_person(w, r, false, &two, &p2))
+            return -1;
+        bnp = two.np;
+        if (a.pron < 0 && p2 == proxy && bnp.det == a.np.det && bnp.poss == a.np.poss)
+            return -1;
+    } else {
+        /* the same thing, two owners: "My car is faster than your car." */
+        proxy = pick_list(r, &w->c.owned);
+        if (proxy < 0)
+            return -1;
+        np_clear(&a.np, proxy);
+        a.np.det = D_POSS;
+        a.np.poss = pick_poss(w, r, proxy);
+        bnp = a.np;
+        bnp.poss = pick_poss(w, r, proxy);
+        if (bnp.poss == a.np.poss)
+            return -1;
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int k = n->n_pred ? n->pred[pick(r, n->n_pred)] : -1;
+        if (k >= 0 && w->adjs[k].en_more && w->adjs[k].kind == AK_GRAD &&
+            (form == 0 ? w->adjs[k].for_.has[bnp.noun] : !w->adjs[k].es_estar))
+            adj = k;
+    }
+    if (adj < 0)
+        return -1;
+    world_compare(w, form, &a, &bnp, adj, form == 0 && chance(r, 20), group, -1, out);
+    if (a.pron < 0)
+        topic_np(w, &a.np, &out->label);
+    return 0;
+}
+
+/* s without its final punctuation (and the space before a French one). */
+static void chop_stop(char *s)
+{
+    size_t n = strlen(s);
+    while (n && strchr(".?! ", s[n - 1]))
+        s[--n] = 0;
+}
+
+void world_coord(const struct world *w, int form, const struct clause *cl, const struct np *other,
+                 struct sentence *out)
+{
+    static const char *const conj[3][N_LANG] = {
+        {"and", "y", "et", "và"}, {"but", "pero", "mais", "nhưng"}, {"or", "o", "ou", "hay"}};
+    struct clause c = *cl, c2 = *cl;
+    c.question = form == 2;
+    c2.obj = *other;
+    c2.neg = form == 1;
+    if (c.s.pron < 0) {
+        /* "The neighbor took the bus, but he did not take the boat." */
+        c2.s.pron = subject_pronoun(w, &c.s);
+        c2.s.stands_for = &c.s.np;
+    }
+    struct sentence first, second;
+    first.langs = second.langs = out->langs;
+    world_clause(w, &c, &first);
+    if (form == 1) {
+        /* the second clause: Spanish and Vietnamese leave the subject out */
+        world_clause(w, &c2, &second);
+    }
+    struct clause vi_c = c;
+    vi_c.question = false; /* "Anh ấy chơi quần vợt hay bóng đá?" */
+    struct sentence vi_first = {.langs = 1u << L_VI};
+    if (form == 2 && (out->langs & (1u << L_VI)))
+        world_clause(w, &vi_c, &vi_first);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char a[sizeof out->text[0] + 32], b2[sizeof out->text[0] + 32];
+        snprintf(a, sizeof a, "%s", form == 2 && l == L_VI ? vi_first.text[l] : first.text[l]);
+        chop_stop(a);
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        world_sb_add(&b, a);
+        if (form == 1) {
+            world_sb_cat(&b, ",");
+            world_sb_add(&b, conj[1][l]);
+            snprintf(b2, sizeof b2, "%s", second.text[l]);
+            chop_stop(b2);
+            char *rest = b2;
+            if (l == L_VI || l == L_ES) {
+                /* "pero no come carne", "nhưng không ăn thịt" */
+                char head[200];
+                struct wsb h;
+                world_sb_init(&h, head, sizeof head);
+                world_subj(w, &c2.s, l, false, &h);
+                world_case_first(head, true);
+                size_t k = strlen(head);
+                if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
+                    rest = b2 + k + 1;
+            }
+            if (rest == b2 && !(l == L_EN && w->prons[c2.s.pron].en[0] == 'I' &&
+                                w->prons[c2.s.pron].en[1] == 0))
+                world_case_first(rest, false);
+            world_sb_add(&b, rest);
+        } else {
+            world_sb_add(&b, conj[form][l]);
+            world_object(w, &c2, l, &b);
+        }
+        world_sb_add(&b, form == 2 ? "?" : ".");
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+}
+
+/* "He eats bread and cheese.", "I drink tea, but I do not drink coffee.",
+ * "Do you play tennis or football?" */
+static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int verb = pick_list(r, &w->c.transitive);
+    if (verb < 0)
+        return -1;
+    const struct wverb *v = &w->verbs[verb];
+    if (v->obj.n < 2 || (v->uses & VU_OWN))
+        return -1;
+    int form = pick(r, 3);
+    struct clause c;
+    clause_clear(&c);
+    c.tense = form == 2 || chance(r, 60) ? T_PRES : T_PAST;
+    if (!(v->tenses & (1u << c.tense)))
+        c.tense = T_PRES;
+    if (transitive_clause(w, r, verb, &c) != 0)
+        return -1;
+    if (form == 1 && c.s.pron < 0 && is_group(&w->nouns[c.s.np.noun]))
+        return -1; /* "but he does not": no pronoun for a family */
+    int o2 = -1;
+    const struct wnoun *n1 = &w->nouns[c.obj.noun];
+    for (int t = 0; t < 16 && o2 < 0; t++) {
+        /* two of a kind: "bread and cheese", not "the taxi and the lychee" */
+        o2 = pick_set(r, &v->obj);
+        const struct wnoun *n2 = &w->nouns[o2];
+        bool kin = strcmp(n1->cat, n2->cat) == 0 && !n1->n_tags == !n2->n_tags;
+        for (int a = 0; a < n1->n_tags && kin; a++) {
+            kin = false;
+            for (int b = 0; b < n2->n_tags && !kin; b++)
+                kin = strcmp(n1->tags[a], n2->tags[b]) == 0;
+            if (kin)
+                break;
+        }
+        if (o2 == c.obj.noun || !kin || (n2->flags & NF_MASS) != (n1->flags & NF_MASS))
+            o2 = -1;
+    }
+    if (o2 < 0)
+        return -1;
+    struct np other;
+    np_object(w, r, verb, o2, form == 1, &other);
+    /* two of a kind: "bread and cheese", "a pen and a pencil", "tennis or football" */
+    other.det = c.obj.det;
+    other.pl = c.obj.pl && plural_ok(&w->nouns[o2]);
+    other.num = c.obj.num;
+    other.poss = c.obj.poss;
+    other.adj = -1;
+    c.obj.adj = -1;
+    if (other.det == D_NUM || (c.obj.det == D_INDEF && c.obj.pl != other.pl))
+        return -1;
+    const struct wnoun *n2 = &w->nouns[o2];
+    if (other.det == D_POSS && (!possessable(n2) || ((n2->flags & NF_SGPOSS) &&
+                                                     w->prons[other.poss].person > P_3SG)))
+        return -1; /* no "her customer", no "our wife" */
+    if (form == 1 && (c.obj.det == D_INDEF || other.det == D_INDEF))
+        return -1; /* "He eats an apple, but he does not eat a pear" */
+    world_coord(w, form, &c, &other, out);
+    topic_clause(w, &c, &out->label);
+    topic_np(w, &other, &out->label);
+    return 0;
+}
+
+/* "The school is near the park.", "Is the bank far from here?" */
+static int k_near(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int a = pick_list(r, &w->c.sites), b = pick_list(r, &w->c.sites);
+    if (a < 0 || b < 0 || a == b)
+        return -1;
+    bool far = chance(r, 50), here = chance(r, 25), question = chance(r, 25);
+    bool neg = !question && chance(r, 15);
+    struct subj s = {.pron = -1};
+    np_clear(&s.np, w->places[a].noun);
+    if (possessable(&w->nouns[s.np.noun]) && chance(r, 20)) {
+        s.np.det = D_POSS;
+        s.np.poss = pick_poss(w, r, s.np.noun);
+    }
+    struct np other;
+    np_clear(&other, w->places[b].noun);
+    static const char *const rel[2][N_LANG] = {{"near", "cerca de", "près de", "gần"},
+                                               {"far from", "lejos de", "loin de", "xa"}};
+    static const char *const hereword[N_LANG] = {"here", "aquí", "ici", "đây"};
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        struct wsb bb;
+        world_sb_init(&bb, out->text[l], sizeof out->text[l]);
+        switch (l) {
+        case L_EN:
+            if (question)
+                world_sb_add(&bb, "is");
+            sb_subj(w, &bb, &s, l, false);
+            if (!question)
+                world_sb_add(&bb, neg ? "is not" : "is");
+            break;
+        case L_ES:
+            if (question)
+                world_sb_add(&bb, "¿");
+            sb_subj(w, &bb, &s, l, false);
+            if (neg)
+                world_sb_add(&bb, "no");
+            world_sb_add(&bb, "está");
+            break;
+        case L_FR:
+            if (question)
+                world_sb_add(&bb, "est-ce que");
+            sb_subj(w, &bb, &s, l, false);
+            world_sb_add(&bb, neg ? "ne est pas" : "est");
+            break;
+        default:
+            sb_subj(w, &bb, &s, l, false);
+            if (question)
+                world_sb_add(&bb, "có");
+            else if (neg)
+                world_sb_add(&bb, "không");
+            world_sb_add(&bb, "ở");
+            break;
+        }
+        world_sb_add(&bb, rel[far][l]);
+        if (here)
+            world_sb_add(&bb, hereword[l]);
+        else
+            sb_np(w, &bb, &other, l, 0, NULL);
+        if (question && l == L_VI)
+            world_sb_add(&bb, "không");
+        world_sb_add(&bb, question ? "?" : ".");
+    }
+    finish_all(w, out);
+    topic_np(w, &s.np, &out->label);
+    if (!here)
+        topic_np(w, &other, &out->label);
+    return 0;
+}
+
+/* "My favorite color is blue.", "What is your favorite sport?" */
+static int k_favorite(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    if (!w->n_favorites)
+        return -1;
+    const struct wfavorite *fv = &w->favorites[pick(r, w->n_favorites)];
+    bool question = chance(r, 30);
+    int pron = question ? world_pron_index(w, "you") : pick(r, w->n_prons);
+    if (pron < 0 || w->prons[pron].person > P_3SG)
+        return -1; /* one person's favorite */
+    const struct wpron *pr = &w->prons[pron];
+    int value = -1, noun = -1;
+    if (fv->values == FV_NOUNS) {
+        noun = pick_set(r, &fv->nouns);
+        if (noun < 0)
+            return -1;
+    } else if (fv->values == FV_COLOR) {
+        for (int t = 0; t < 32 && value < 0; t++) {
+            int a = pick(r, w->n_adjs);
+            if (w->adjs[a].kind == AK_COLOR)
+                value = a;
+        }
+    } else {
+        value = pick_list(r, &w->c.t_day);
+    }
+    if (noun < 0 && value < 0)
+        return -1;
+    out->fixed = question; /* "What is your favorite color?" */
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        char val[160] = "";
+        if (noun >= 0) {
+            const struct wnoun *n = &w->nouns[noun];
+            struct np p;
+            np_clear(&p, noun);
+            bool mass = n->flags & NF_MASS;
+            /* "the cat", "el gato", "le chat", "con mèo"; "tea", "el té", "le thé", "trà" */
+            p.det = l == L_EN ? (mass ? D_BARE : D_DEF) : l == L_VI ? (mass || !strcmp(fv->id, "fruit") ? D_BARE : D_DEF) : D_KIND;
+            world_np(w, &p, l, 0, NULL, val, sizeof val);
+        } else if (fv->values == FV_COLOR) {
+            const struct wadj *a = &w->adjs[value];
+            snprintf(val, sizeof val, "%s%s", l == L_ES ? "el " : l == L_FR ? "le " : "",
+                     l == L_EN ? a->en : l == L_ES ? a->es[0] : l == L_FR ? a->fr[0] : a->vi);
+        } else {
+            snprintf(val, sizeof val, "%s%s", l == L_ES ? "el " : l == L_FR ? "le " : "",
+                     w->times[value].text[l]);
+        }
+        char *o = out->text[l];
+        size_t cap = sizeof out->text[l];
+        bool fes = fv->es_g == G_F, ffr = fv->fr_g == G_F;
+        switch (l) {
+        case L_EN:
+            if (question)
+                snprintf(o, cap, "What is your favorite %s?", fv->en);
+            else
+                snprintf(o, cap, "%s favorite %s is %s.", pr->en_poss, fv->en, val);
+            break;
+        case L_ES:
+            if (question)
+                snprintf(o, cap, "¿Cuál es %s %s %s?", pr->es_poss[fes], fv->es,
+                         fes ? "favorita" : "favorito");
+            else
+                snprintf(o, cap, "%s %s %s es %s.", pr->es_poss[fes], fv->es,
+                         fes ? "favorita" : "favorito", val);
+            break;
+        case L_FR:
+            if (question)
+                snprintf(o, cap, "%s est %s %s %s ?", ffr ? "Quelle" : "Quel", pr->fr_poss[ffr],
+                         fv->fr, ffr ? "préférée" : "préféré");
+            else
+                snprintf(o, cap, "%s %s %s est %s.", pr->fr_poss[ffr], fv->fr,
+                         ffr ? "préférée" : "préféré", val);
+            break;
+        default:
+            if (question)
+                snprintf(o, cap, "%s yêu thích của %s là %s?", fv->vi, pr->vi, fv->vi_what);
+            else
+                snprintf(o, cap, "%s yêu thích của %s là %s.", fv->vi, pr->vi, val);
+            break;
+        }
+        world_finish(w, l, o, cap);
+    }
+    if (noun >= 0)
+        out->label = world_topic_merge(out->label, w->nouns[noun].label);
+    return 0;
+}
+
 typedef int (*kind_fn)(const struct world *, struct pl_rng *, struct sentence *);
 
 static const kind_fn kinds[N_KIND] = {
     k_describe, k_location, k_exist, k_this_is, k_action, k_intransitive, k_motion,
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
-    k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many,
+    k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
+    k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
+    k_coord, k_near, k_favorite,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -1628,6 +3185,7 @@ int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned l
         }
         out->kind = k;
         out->label = -1;
+        out->fixed = false;
         if (kinds[k](w, r, out) == 0)
             return 0;
     }
@@ -1746,6 +3304,78 @@ double world_kind_estimate(const struct world *w, int kind)
         for (int i = 0; i < c->colored.n; i++)
             t += subj_variants(w, c->colored.ix[i]);
         return t;
+    case K_STATE:
+        for (int i = 0; i < c->describable.n; i++) {
+            const struct wnoun *n = &w->nouns[c->describable.ix[i]];
+            if (is_person(n))
+                t += subj_variants(w, c->describable.ix[i]) * n->n_pred;
+        }
+        return t * 3 * 2 * (1 + c->t_now.n);
+    case K_GREETING:
+        for (int i = 0; i < w->n_phrases; i++) {
+            unsigned h = w->phrases[i].holes;
+            t += (h & (PH_NAME | PH_NAME_M | PH_NAME_F) ? w->n_names / 2.0 : 1) *
+                 (h & PH_DAY ? c->t_day.n : 1) * (h & PH_NUM ? 10 : 1);
+        }
+        return t;
+    case K_MODAL:
+    case K_REQUEST:
+    case K_LETS: {
+        const struct wlist *l = kind == K_MODAL ? &c->vp : kind == K_REQUEST ? &c->request
+                                                                            : &c->lets;
+        for (int i = 0; i < l->n; i++) {
+            const struct wverb *v = &w->verbs[l->ix[i]];
+            t += v->obj.n ? set_sum(w, &v->obj, false) : 1.0 + v->place.n + w->n_places;
+        }
+        if (kind == K_MODAL)
+            return t * (w->n_prons + c->owners.n) * w->n_modals * 1.5 *
+                   (1 + (c->t_now.n + c->t_fut.n) / 3.0);
+        return kind == K_REQUEST ? t * 5 : t;
+    }
+    case K_THINK: {
+        int n = 0;
+        for (int i = 0; i < w->n_frames; i++)
+            n += (w->frames[i].kinds & IK_SENTENCE) != 0;
+        for (size_t i = 0; i < sizeof framed_kinds / sizeof *framed_kinds; i++)
+            t += world_kind_estimate(w, framed_kinds[i]);
+        return t * n;
+    }
+    case K_TIME:
+        return 2 + 3 * 12 + 3 * c->t_day.n + (c->t_month.n + 1) * (3.0 + c->owners.n * 3);
+    case K_BECAUSE:
+    case K_WHEN:
+        for (int i = 0; i < w->n_reasons; i++) {
+            const struct wreason *x = &w->reasons[i];
+            double objs = 0;
+            for (int k = 0; k < x->with.n && w->verbs[x->verb].obj.n; k++)
+                objs += obj_variants(w, x->with.ix[k]) / 4;
+            t += (objs ? objs : 1 + x->with.n) * (w->n_prons + c->owners.n * 2.0);
+        }
+        return kind == K_BECAUSE ? t * 2 : t;
+    case K_COMPARE:
+        for (int i = 0; i < c->owned.n; i++) {
+            const struct wnoun *n = &w->nouns[c->owned.ix[i]];
+            t += (double)n->n_pred * w->n_prons * w->n_prons;
+        }
+        for (int i = 0; i < c->describable.n; i++) {
+            const struct wnoun *n = &w->nouns[c->describable.ix[i]];
+            if (is_person(n))
+                t += subj_variants(w, c->describable.ix[i]) * n->n_pred * c->owners.n;
+        }
+        return t * 2;
+    case K_COORD:
+        for (int i = 0; i < c->transitive.n; i++) {
+            const struct wverb *v = &w->verbs[c->transitive.ix[i]];
+            double s = set_sum(w, &v->subj, true) / 4 + (v->person_subj ? w->n_prons : 0);
+            t += s * v->obj.n * v->obj.n * 6;
+        }
+        return t;
+    case K_NEAR:
+        return (double)c->sites.n * (c->sites.n + 1) * 2 * 3 * 2;
+    case K_FAVORITE:
+        for (int i = 0; i < w->n_favorites; i++)
+            t += w->favorites[i].nouns.n ? w->favorites[i].nouns.n : 10;
+        return t * 4;
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

@@ -39,6 +39,8 @@ enum noun_flag {
     NF_HASP = 1 << 6,     /* French: no elision before it ("le hibou") */
     NF_EN_A = 1 << 7,     /* English "a" although it starts with a vowel */
     NF_EN_AN = 1 << 8,    /* English "an" although it starts with a consonant */
+    NF_NOPOSS = 1 << 9,   /* never with a possessor ("my king", "my lion") */
+    NF_SGPOSS = 1 << 10,  /* only a singular possessor ("my wife", not "our wife") */
 };
 
 struct wnoun {
@@ -63,7 +65,10 @@ struct wnoun {
     int n_at;
 };
 
-enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR };
+/* grad: "very"; color; plain: no "very"; attr: only next to a noun; pred:
+ * gradable, only a predicate ("hungry": "tiene hambre", never "el niño
+ * hambre"). */
+enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR, AK_PRED };
 
 struct wadj {
     const char *id;
@@ -73,13 +78,21 @@ struct wadj {
     const char *es[5];   /* m.sg f.sg m.pl f.pl, [4] shortened m.sg before the noun or NULL */
     const char *fr[5];   /* m.sg f.sg m.pl f.pl, [4] m.sg before a vowel or NULL */
     bool es_pre, fr_pre, es_estar;
+    bool es_tener;       /* a state said with tener / avoir: "tengo hambre", "j'ai faim";
+                          * es[4] is then the Spanish after "very": "mucha hambre" */
     const char *vi, *vi_pred;
+    const char *en_more, *en_most; /* "taller", "tallest"; NULL: not compared */
 };
 
 enum verb_use {
     VU_IMP = 1 << 0, VU_INTR = 1 << 1, VU_CLOCK = 1 << 2, VU_MOTION = 1 << 3,
     VU_STATE = 1 << 4, VU_LIKE = 1 << 5, VU_GENERIC = 1 << 6, VU_MASSDEF = 1 << 7,
     VU_MASSBARE = 1 << 8, VU_COPULA = 1 << 9, VU_EXIST = 1 << 10,
+    VU_OWN = 1 << 11,        /* the object belongs to the subject: "She loves her mother" */
+    VU_REQUEST = 1 << 12,    /* said only in requests, with "me": "Can you give me ...?" */
+    VU_ASK = 1 << 13,        /* said in requests: "Can you open the window?" */
+    VU_LETS = 1 << 14,       /* said after "let's" */
+    VU_PLACED = 1 << 15,     /* always said with its place: "She stays at home" */
 };
 
 struct wverb {
@@ -90,8 +103,9 @@ struct wverb {
     unsigned uses;           /* enum verb_use */
     const char *en[4];       /* base, 3sg, past, -ing */
     const char *en_obj;
-    const char *es_inf, *es_ger;
+    const char *es_inf, *es_ger, *es_pp;
     const char *es[N_VTENSE][N_PERSON];
+    const char *es_pret[N_PERSON]; /* ser, estar: preterite for a bounded past, else NULL */
     const char *es_imp[2];   /* affirmative, negative tú imperative */
     const char *es_obj;
     const char *fr_inf;
@@ -102,7 +116,42 @@ struct wverb {
     const char *fr_imp, *fr_obj;
     const char *fr_neg[N_VTENSE]; /* only "there is": il n'y a pas ... */
     const char *vi, *vi_intr, *vi_obj;
+    const char *not_times;   /* ids of time phrases it is not said with, or NULL */
+    const char *me[N_LANG];  /* the infinitive with "me" ("help me", "ayudarme", "m'aider",
+                              * "giúp tôi"), or NULL */
     bool person_subj;        /* a person can be its subject (so can a pronoun) */
+};
+
+/* A cause and what a person does for it (reasons.txt). */
+struct wreason {
+    const char *id;
+    int adj;                 /* the person's state (adjective index), or -1 */
+    int weather;             /* the weather (index), or -1 */
+    int verb;
+    struct wset with;        /* over nouns (objects) or places, by the verb; n == 0: none */
+};
+
+/* A kind of thing one has a favorite of (favorites.txt). */
+enum { FV_NOUNS, FV_COLOR, FV_DAY };
+
+struct wfavorite {
+    const char *id;
+    int values;              /* FV_* */
+    struct wset nouns;       /* over nouns, for FV_NOUNS */
+    const char *en, *es, *fr, *vi, *vi_what;
+    int es_g, fr_g;
+};
+
+/* A verb that takes another verb (modals.txt). */
+enum { MU_SAY = 1, MU_ASK = 2 };
+
+struct wmodal {
+    const char *id;
+    unsigned use;            /* MU_* */
+    const char *en, *en3, *en_not, *en_not3; /* en_not NULL: never negated */
+    bool es_dat;             /* "me gustaría" */
+    const char *es[N_PERSON], *fr[N_PERSON];
+    const char *vi, *vi_not;
 };
 
 struct wplace {
@@ -115,7 +164,12 @@ struct wplace {
     int label;
 };
 
-enum { TU_PAST = 1, TU_FUT = 2, TU_HABIT = 4, TU_NOW = 8, TU_DAY = 16, TU_MONTH = 32 };
+enum {
+    TU_PAST = 1, TU_FUT = 2, TU_HABIT = 4, TU_NOW = 8, TU_DAY = 16, TU_MONTH = 32,
+    TU_TODAY = 64,   /* a part of today: the Spanish perfect in the past ("hoy ha llovido") */
+    TU_SUMMER = 128, /* in summer (the weather's "not" lines) */
+    TU_WINTER = 256,
+};
 
 struct wtime {
     const char *id;
@@ -156,15 +210,28 @@ enum { WF_NOW, WF_HABIT, WF_PAST, WF_FUT };
 struct wweather {
     const char *id;
     const char *text[N_LANG][4]; /* [lang][WF_*] */
+    const char *es_perf;         /* the Spanish perfect, for the past of today */
+    struct wset not_places;      /* over places: where it does not happen */
+    unsigned not_times;          /* TU_SUMMER, TU_WINTER: when it does not happen */
 };
 
-enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4 };
+enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4, IK_SENTENCE = 8 };
 
 struct wframe {
     const char *id;
     unsigned kinds;          /* IK_* it fits */
     const char *text[N_LANG];
+    const char *vi_neg;      /* Vietnamese for a clause that holds "không", or NULL */
 };
+
+/* One way an idiom is said, with its meaning and renderings. */
+struct iform {
+    const char *en, *meaning;
+    const char *idiomatic[N_LANG]; /* [L_EN] unused */
+    const char *literal[N_LANG];
+};
+
+enum { IDIOM_USES = 2 };
 
 struct widiom {
     const char *en, *meaning;
@@ -172,6 +239,23 @@ struct widiom {
     bool test;
     const char *idiomatic[N_LANG]; /* [L_EN] unused */
     const char *literal[N_LANG];
+    struct iform core;       /* the bare phrase ("spill the beans"); core.en NULL: none */
+    struct iform uses[IDIOM_USES]; /* other tenses and persons ("She spilled the beans.") */
+    int n_uses;
+};
+
+/* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
+enum { PH_NAME = 1, PH_NAME_M = 2, PH_NAME_F = 4, PH_DAY = 8, PH_NUM = 16 };
+
+struct wphrase {
+    const char *id;
+    const char *text[N_LANG];
+    unsigned holes;          /* PH_* the texts hold */
+};
+
+struct wname {
+    const char *id, *text;
+    int gender;
 };
 
 enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
@@ -186,7 +270,9 @@ struct wphrasing {
 enum {
     K_DESCRIBE, K_LOCATION, K_EXIST, K_THIS_IS, K_ACTION, K_INTRANSITIVE, K_MOTION,
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
-    K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, N_KIND
+    K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
+    K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, K_COMPARE,
+    K_COORD, K_NEAR, K_FAVORITE, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -214,9 +300,15 @@ struct wlist {
 struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
+    struct wlist vp, request, lets; /* verbs after a modal, in requests, after "let's" */
+    struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
-    int like, man, woman;
+    int like, man, woman, have, feel;
+    /* Words written with a capital letter inside the idioms, per language
+     * (proper nouns: "Dios", "Rome"); each allocated. */
+    char **proper[N_LANG];
+    int n_proper[N_LANG];
 };
 
 struct world {
@@ -235,6 +327,11 @@ struct world {
     struct widiom *idioms;   int n_idioms;
     struct wphrasing *phr;   int n_phr;
     struct wlabel *labels;   int n_labels;
+    struct wphrase *phrases; int n_phrases;
+    struct wmodal *modals;   int n_modals;
+    struct wreason *reasons; int n_reasons;
+    struct wfavorite *favorites; int n_favorites;
+    struct wname *names;     int n_names;
     int weight[N_KIND];
     /* French words before which there is no elision (h aspiré, "yaourt"). */
     const char **fr_hasp;    int n_fr_hasp;
@@ -274,6 +371,7 @@ struct np {
     int det;
     bool pl;
     int poss;            /* pronoun index for D_POSS */
+    bool refl;           /* D_POSS: the possessor is the subject ("Cô ấy yêu mẹ mình") */
     int num;             /* number index for D_NUM */
     int adj;             /* adjective index or -1 */
     const struct np *owner; /* for D_OWNER: a singular D_DEF or D_POSS phrase */
@@ -290,6 +388,8 @@ enum {
 struct subj {
     int pron;            /* pronoun index, or -1 */
     struct np np;        /* when pron < 0 */
+    const struct np *stands_for; /* a pronoun for this noun phrase: its gender in Spanish
+                                  * and French ("las niñas ... ellas están cansadas") */
 };
 
 /* A clause with a verb: "My brother did not buy a phone yesterday." */
@@ -314,6 +414,7 @@ struct sentence {
     unsigned langs;      /* bit per language: the texts rendered (others are left as they were) */
     int kind;
     int label;           /* topic label index, -1 none, -2 several */
+    bool fixed;          /* a fixed phrase ("Thank you!"): always a training sentence */
 };
 
 /* A sentence under construction: words joined by single spaces.  When a
@@ -336,11 +437,23 @@ int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
 /* Render a clause in the languages of out->langs, finished (contractions,
  * elision, capital letter, final punctuation). */
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out);
+/* The object of clause c as the verb takes it ("al fútbol", "du pain"). */
+void world_object(const struct world *w, const struct clause *c, int lang, struct wsb *b);
+/* The verb phrase of clause c with its verb in the infinitive ("eat an
+ * apple", "comer una manzana", "manger une pomme", "ăn một quả táo"), or as
+ * `verb` when not NULL, or with "me" ("help me", "ayudarme", "m'aider",
+ * "giúp tôi"; the object, if any, follows); then its place, destination,
+ * adverb and time phrases (not the Vietnamese ones that open a sentence).
+ * The object is negated ("de") when c->neg. */
+void world_vp(const struct world *w, const struct clause *c, int lang, const char *verb,
+              bool me, struct wsb *b);
 /* Contractions and elisions (au, del, l', j', an), then the capital letter. */
 void world_finish(const struct world *w, int lang, char *s, size_t cap);
 /* Change the case of the first letter of s in place (UTF-8, the letters of
  * the four languages).  Returns false when s does not start with a letter. */
 bool world_case_first(char *s, bool upper);
+/* Whether s starts with a capital letter. */
+bool world_upper_first(const char *s);
 
 /* The French verb group of a clause without negation: "mange", "a mangé",
  * "est allée" (the participle agrees after être), "rend visite". */
@@ -358,9 +471,30 @@ bool world_fr_elides(const struct world *w, const char *word);
 void world_time_phrase(const struct world *w, int t, bool habit, int lang, char *buf, size_t cap);
 bool world_time_front(const struct world *w, int t, bool habit);
 
+/* A subject in one language; Spanish drops it when `es_drop` (questions,
+ * copula sentences, second clauses: "¿Come pescado?", "Está cansada"). */
+void world_subj(const struct world *w, const struct subj *s, int lang, bool es_drop,
+                struct wsb *b);
+
+/* Whether time phrase t (or -1) names a part of today ("this morning"). */
+bool world_time_today(const struct world *w, int t);
+/* The Spanish form of a verb for person p in tense T_PRES, T_PAST or T_FUT;
+ * in the past with a time phrase of today the perfect ("ha ido"), except for
+ * states. */
+void world_es_verb(const struct world *w, int verb, int tense, int person, int time, char *out,
+                   size_t cap);
+
 /* Person, gender and number of a subject. */
 int world_subj_person(const struct world *w, const struct subj *s);
 int world_subj_gender(const struct world *w, const struct subj *s);
+
+/* A clause inside frame f: "I think that it's raining cats and dogs."  The
+ * clause loses its full stop and its capital letter, unless it opens with a
+ * proper noun ("Dios", "Rome": words the idioms write with a capital inside
+ * a sentence); a Vietnamese clause holding "không" takes the frame's vi_neg
+ * form. */
+void world_framed(const struct world *w, const struct wframe *f, const char *clause, int lang,
+                  char *out, size_t cap);
 
 /* ---- sentence.c ---- */
 
@@ -376,6 +510,38 @@ void world_cache_free(struct wcache *c);
  * be built from the data. */
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
                    struct sentence *out);
+/* The renderings of some kinds, for the languages of out->langs: "S can
+ * VP." with modal m of modals.txt (the verb phrase and subject in c); a
+ * request "Can you VP?" (m: can or could; may_i: "Can I ...?"; me: "help
+ * me"); "Let's VP!"; "S is (very) ADJ", "S feels ADJ" (feel), "Are you
+ * ADJ?" (question), where `very` is 0 (never), 1 (when gradable and
+ * affirmative) or -1 (the kind's default: 1). */
+void world_modal(const struct world *w, int m, const struct clause *c, struct sentence *out);
+void world_request(const struct world *w, int m, bool may_i, bool please, bool me,
+                   const struct clause *c, struct sentence *out);
+void world_lets(const struct world *w, const struct clause *c, struct sentence *out);
+/* Comparisons: "A is (not) ADJer than B." (form 0), "A is the ADJest in the
+ * family / class" (form 1, b unused; `group` 0 family, 1 class), "A and B
+ * have the same N." (form 2), "A and B have different Ns." (form 3; adj
+ * unused, n the noun). */
+void world_compare(const struct world *w, int form, const struct subj *a, const struct np *b,
+                   int adj, bool neg, int group, int noun, struct sentence *out);
+/* "EFFECT because CAUSE." or "When CAUSE, EFFECT." for reason `reason` of
+ * reasons.txt: c is the effect (its subject is the person of a state
+ * cause); `very`: "because she is very tired". */
+void world_reason(const struct world *w, int reason, const struct clause *c, bool when,
+                  bool very, struct sentence *out);
+/* Coordination of clause c's object with `other` (an object of the same
+ * verb): "He eats bread and cheese." (form 0), "He eats fish, but he does
+ * not eat meat." (form 1), "Does he play tennis or football?" (form 2). */
+void world_coord(const struct world *w, int form, const struct clause *c, const struct np *other,
+                 struct sentence *out);
+void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
+                    bool neg, bool question, bool feel, int very, struct sentence *out);
+/* "My head hurts." for pronoun `pron` and a noun of the body (pl: "My eyes
+ * hurt"). */
+void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bool question,
+                struct sentence *out);
 /* Estimated number of distinct English sentences of one kind. */
 double world_kind_estimate(const struct world *w, int kind);
 /* The topic of a set of nouns and places (see labels.txt). */
@@ -385,6 +551,12 @@ int world_topic_merge(int a, int b);
 
 /* The split of an ordinary English sentence. */
 enum world_split world_sentence_split(const char *english);
+
+/* Retype an English sentence s (in place, cap bytes) as people type it:
+ * some of lower case, no final punctuation, a doubled space, contractions
+ * made or undone ("it's" / "it is"), British spelling ("colour").  Always
+ * changes something. */
+void world_casual(struct pl_rng *r, char *s, size_t cap);
 
 /* FNV-1a 64 of a string. */
 uint64_t world_hash(const char *s);

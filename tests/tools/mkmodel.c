@@ -1,10 +1,10 @@
 /* mkmodel.c - test support: write a small random T5 model directory.
  *
  *   mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR]
- *           [LM_HEAD_SCALE] [REL_BIAS_SCALE]
+ *           [LM_HEAD_SCALE] [REL_BIAS_SCALE] [D_MODEL]
  *
- * The model has T5's vocabulary size (32128 rows), d_model 64, 4 heads of
- * 16, d_ff 128, 2+2 layers; the tokenizer file (tokenizer.json or
+ * The model has T5's vocabulary size (32128 rows), d_model 64 (or D_MODEL,
+ * a multiple of 4), 4 heads of d_model/4, d_ff 2 x d_model, 2+2 layers; the tokenizer file (tokenizer.json or
  * spiece.model) is copied beside it. Used by the shell tests.
  * INIT_FACTOR is T5's initializer_factor (scales every tensor). The last
  * two multiply single tensors after that initialisation:
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: mkmodel OUT_DIR TOKENIZER_FILE [relu|gated] [SEED] [INIT_FACTOR] "
-                        "[LM_HEAD_SCALE] [REL_BIAS_SCALE]\n");
+                        "[LM_HEAD_SCALE] [REL_BIAS_SCALE] [D_MODEL]\n");
         return 2;
     }
     struct t5_config c;
@@ -35,6 +35,16 @@ int main(int argc, char **argv)
     c.n_heads = 4;
     c.d_ff = 128;
     c.n_layers = c.n_dec_layers = 2;
+    if (argc > 8) {
+        int d = atoi(argv[8]);
+        if (d < 4 || d % 4 || d > 1024) {
+            fprintf(stderr, "mkmodel: D_MODEL must be a multiple of 4 from 4 to 1024\n");
+            return 2;
+        }
+        c.d_model = d;
+        c.d_kv = d / 4;
+        c.d_ff = 2 * d;
+    }
     snprintf(c.name_or_path, sizeof c.name_or_path, "random-test-model");
     if (argc > 3 && strcmp(argv[3], "gated") == 0) {
         c.gated = true;
