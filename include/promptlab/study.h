@@ -67,7 +67,7 @@ enum {
     STUDY_MAX_INITS = 8,
     STUDY_MAX_SEEDS = 32,
     STUDY_MAX_TESTS = 8,
-    STUDY_ID_CAP = 96,
+    STUDY_ID_CAP = 160,
 };
 
 /* "hard", "prompt", "model". */

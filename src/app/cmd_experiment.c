@@ -397,7 +397,7 @@ static void on_event(void *user, const struct study_event *ev)
 {
     struct progress *P = user;
     long units = cell_units(P, ev->cell);
-    char line[512], extra[160];
+    char line[512], extra[STUDY_ID_CAP + 96];
     long now = P->done;
     switch (ev->kind) {
     case STUDY_EV_SKIP:

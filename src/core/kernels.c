@@ -14,6 +14,7 @@
 #include <immintrin.h>
 #endif
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,20 +192,47 @@ static void gemm_part(void *arg, int part, int n_parts)
 
 /* Scratch for K ranges, kept per thread and grown as needed (a weight
  * gradient's C is at most a few MB), so a training step allocates nothing
- * after its first. */
-static _Thread_local float *k_scratch;
-static _Thread_local size_t k_scratch_cap;
+ * after its first. A thread's scratch is freed when the thread ends (a
+ * pthread key's destructor: worker threads come and go). */
+struct k_scratch {
+    float *p;
+    size_t cap;
+};
+static pthread_key_t k_scratch_key;
+static pthread_once_t k_scratch_once = PTHREAD_ONCE_INIT;
+
+static void k_scratch_free(void *v)
+{
+    struct k_scratch *s = v;
+    free(s->p);
+    free(s);
+}
+
+static void k_scratch_init(void)
+{
+    pthread_key_create(&k_scratch_key, k_scratch_free);
+}
 
 static float *scratch_for(size_t n)
 {
-    if (n > k_scratch_cap) {
-        float *p = realloc(k_scratch, n * sizeof(float));
+    pthread_once(&k_scratch_once, k_scratch_init);
+    struct k_scratch *s = pthread_getspecific(k_scratch_key);
+    if (!s) {
+        if (!(s = calloc(1, sizeof *s)))
+            return NULL;
+        if (pthread_setspecific(k_scratch_key, s)) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (n > s->cap) {
+        float *p = realloc(s->p, n * sizeof(float));
         if (!p)
             return NULL;
-        k_scratch = p;
-        k_scratch_cap = n;
+        s->p = p;
+        s->cap = n;
     }
-    return k_scratch;
+    return s->p;
 }
 
 void kern_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,

@@ -1556,7 +1556,7 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
         static const char *const parts[] = {"", ".meaning", ".vi", ".vi.lit", ".es", ".es.lit",
                                             ".fr", ".fr.lit"};
         for (int u = 0; u <= IDIOM_USES; u++) {
-            char base[8], key[24];
+            char base[16], key[32];
             snprintf(base, sizeof base, u ? "use%d" : "core", u);
             struct iform *fm = u ? &id->uses[u - 1] : &id->core;
             const char **slot[8] = {&fm->en, &fm->meaning, &fm->idiomatic[L_VI],
