@@ -461,16 +461,6 @@ static void cell_str(char *buf, size_t cap, double mean, double sd)
         snprintf(buf, cap, "%.2f", mean);
 }
 
-static const char *model_name(const char *dir, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s", dir);
-    size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/')
-        buf[--n] = '\0';
-    const char *b = strrchr(buf, '/');
-    return b ? b + 1 : buf;
-}
-
 static void print_table(const struct study_result *r, const struct study_row *rows, int n_rows)
 {
     int n_tests = n_rows ? r[rows[0].first].n_tests : 0;
@@ -487,7 +477,7 @@ static void print_table(const struct study_result *r, const struct study_row *ro
         count_str(tc, sizeof tc, x->trained_params);
         cell_str(v, sizeof v, w->valid, w->valid_sd);
         snprintf(len, sizeof len, "%d", x->length);
-        printf("%-20.20s %7s %-6s %4s %-14.14s %5d %9s  %-15s", model_name(x->model, mb, sizeof mb),
+        printf("%-20.20s %7s %-6s %4s %-14.14s %5d %9s  %-15s", pl_path_base(x->model, mb, sizeof mb),
                pc, study_method_name(x->method), x->method == STUDY_PROMPT ? len : "-",
                x->method == STUDY_PROMPT ? x->init : "-", w->n, tc, v);
         for (int t = 0; t < n_tests; t++) {
