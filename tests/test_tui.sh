@@ -422,6 +422,29 @@ expect_eq "LANG=C session ends on SIGTERM" "$(wait_exit clocale)" 143
 expect_eq "stats with no keys" "$(cat "$TMPD/clocale.stats" | grep -v '^frame_max_ms ')" "keys 0"
 grep -qi nan "$TMPD/clocale.stats" && bad "stats say nan: $(cat "$TMPD/clocale.stats")" || ok
 
+# ---- session 5: an experiment's table and figures -----------------------------
+$PROMPTLAB experiment --model "$M" --methods prompt --lengths 1,2 --steps 2 --eval-every 1 \
+    --train "$S" --test "$S" --max-len 4 --out "$TMPD/exp" >/dev/null 2>&1
+expect_status "a small experiment for the TUI" $? 0
+start exp --experiment "$TMPD/exp"
+check exp "Experiment $TMPD/exp: 2 cells" "--experiment opens the experiment page"
+check exp "Score by prompt length" "the page draws the length figure"
+check exp "(1/" "the figure counter"
+keys exp Right
+check exp "(2/" "Right shows the next figure"
+keys exp E
+check exp "exported $TMPD/xdg/promptlab/exports/promptlab-fig_" "E exports the figure under XDG"
+keys exp Escape
+check exp "? help" "Esc closes the page"
+keys exp m
+check exp "Experiments (promptlab experiment" "the picker lists experiments"
+keys exp Escape
+keys exp q
+expect_eq "experiment session quits" "$(wait_exit exp)" 0
+$PROMPTLAB tui --experiment "$TMPD/no-such-dir" </dev/null >"$TMPD/out" 2>"$TMPD/err"
+expect_status "tui --experiment with no experiment there" $? 1
+expect_contains "tui --experiment names the missing file" "$(cat "$TMPD/err")" "$TMPD/no-such-dir"
+
 # ---- not a terminal ---------------------------------------------------------
 $PROMPTLAB tui --model "$M" </dev/null >"$TMPD/out" 2>"$TMPD/err"
 expect_status "tui without a terminal" $? 1

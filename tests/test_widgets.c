@@ -723,6 +723,36 @@ static void test_chart_log_x(void)
     CHECK(ui_chart_axes(&xa, &ya, &s, 1, &p, 6, 4, &e) == PL_EINVAL && strstr(e.msg, "x range"));
 }
 
+/* The terminal layout keeps what ui_chart_axes decided for x: one tick per
+ * category name, and SI labels ("1M") on a log axis. */
+static void test_chart_layout_x_labels(void)
+{
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    const char *names[] = {"random", "vocab", "labels"};
+    p.x_names = names;
+    p.n_x_names = 3;
+    double ys[] = {40, 60, 70};
+    struct ui_series s = {"tiny", NULL, ys, 3, 0};
+    struct ui_chart_grid g;
+    ui_chart_grid_init(&g);
+    CHECK(ui_chart_layout(&g, 60, 14, &s, 1, &p, NULL) == 0);
+    CHECK(g.x.n_ticks == 3);
+    for (int i = 0; i < g.x.n_ticks && i < 3; i++)
+        CHECK_STR(g.x.labels[i], names[i]);
+    ui_chart_params_default(&p);
+    p.x_scale = UI_SCALE_LOG10;
+    p.si_labels = true;
+    double xs[] = {5e5, 1.5e6, 5e6};
+    struct ui_series m = {"prompt", xs, ys, 3, 0};
+    CHECK(ui_chart_layout(&g, 60, 14, &m, 1, &p, NULL) == 0);
+    bool si = false;
+    for (int i = 0; i < g.x.n_ticks; i++)
+        si |= strcmp(g.x.labels[i], "1M") == 0;
+    CHECK(si);
+    ui_chart_grid_free(&g);
+}
+
 static void test_chart_raster(void)
 {
     struct ui_chart_params p;
@@ -1318,6 +1348,7 @@ int main(void)
     test_chart_ticks();
     test_chart_log();
     test_chart_log_x();
+    test_chart_layout_x_labels();
     test_chart_raster();
     test_table_layout();
     test_list();

@@ -24,6 +24,7 @@
 
 #include "app_impl.h"
 #include "promptlab/words.h"
+#include "promptlab/study.h"
 #include "tui_impl.h"
 
 
@@ -194,7 +195,7 @@ static int pick_default_samples(struct tui *t, bool demo, char *path, size_t cap
 
 static void help_text(void)
 {
-    printf("usage: promptlab tui [--model DIR] [--samples FILE] [--demo]\n"
+    printf("usage: promptlab tui [--model DIR] [--samples FILE] [--demo] [--experiment DIR]\n"
            "\n"
            "The terminal UI (what `promptlab` alone opens): write hard prompts, train soft\n"
            "prompts and watch them learn, compare outputs side by side, and look inside a\n"
@@ -205,6 +206,8 @@ static void help_text(void)
            "                  (default: from %s/samples/)\n"
            "  --demo          the class demo: the idiom samples, a literal and an idiomatic\n"
            "                  hard prompt, and the shipped soft prompts\n"
+           "  --experiment DIR  open on the table and figures of an experiment (the output\n"
+           "                  of promptlab experiment, or assets/experiments/NAME)\n"
            "\n"
            "Press ? inside for every key. Views: 1 hard prompt, 2 soft prompt training,\n"
            "3 side by side, 4 inspector. Training runs are saved under\n"
@@ -315,7 +318,7 @@ static void write_stats(const struct tui *t)
 }
 
 struct tui_args {
-    const char *model, *samples;
+    const char *model, *samples, *experiment;
     bool demo;
 };
 
@@ -325,6 +328,7 @@ static int parse_args(int argc, char **argv, struct tui_args *a)
     static const struct option opts[] = {{"model", required_argument, 0, 'm'},
                                          {"samples", required_argument, 0, 's'},
                                          {"demo", no_argument, 0, 'd'},
+                                         {"experiment", required_argument, 0, 'x'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -334,12 +338,22 @@ static int parse_args(int argc, char **argv, struct tui_args *a)
         case 'm': a->model = optarg; break;
         case 's': a->samples = optarg; break;
         case 'd': a->demo = true; break;
+        case 'x': a->experiment = optarg; break;
         case 'h': help_text(); return -1;
         default: return app_bad_option("tui", c, argv, opts);
         }
     }
     if (optind < argc)
         return app_usage("tui", "unexpected argument '%s'", argv[optind]);
+    if (a->experiment) { /* say what is wrong before the screen is taken */
+        struct study_result *r = NULL;
+        int n = 0;
+        struct pl_err e = {0};
+        int rc = study_load(a->experiment, &r, &n, &e);
+        free(r);
+        if (rc)
+            return app_fail("tui", &e);
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "promptlab tui: needs a terminal (for scripts, use the other commands: "
                         "promptlab --help)\n");
@@ -482,6 +496,7 @@ static void teardown(struct tui *t)
     tui_hard_free(t);
     tui_side_free(t);
     tui_insp_free(t);
+    tui_exp_close(t);
     tui_train_free(t);
     tui_worker_free(t->worker);
     for (int i = 0; i < t->n_runs; i++) {
@@ -571,6 +586,8 @@ int cmd_tui(int argc, char **argv)
                 t->family, t->samples.n);
     if (a.demo)
         tui_side_reset(t);
+    if (a.experiment)
+        tui_exp_open(t, a.experiment);
     status = main_loop(t);
     terminal_close(t);
     teardown(t);

@@ -290,8 +290,10 @@ struct tui_hard;    /* per-view state, defined in the view's file */
 struct tui_train;
 struct tui_side;
 struct tui_insp;
+struct tui_exp;
 
-enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV_QUIT };
+enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV_QUIT,
+                   TUI_OV_EXPERIMENT };
 
 /* What an input overlay's text is for. */
 enum tui_input_for {
@@ -305,6 +307,7 @@ enum tui_pick_kind {
     TUI_PICK_SAMPLES,
     TUI_PICK_SOFT,
     TUI_PICK_TYPE,    /* "type a path...": opens the input for for_kind */
+    TUI_PICK_EXPERIMENT, /* a `promptlab experiment` output directory */
 };
 
 struct tui_picker_item {
@@ -364,6 +367,7 @@ struct tui {
     struct tui_train *train;
     struct tui_side *side;
     struct tui_insp *insp;
+    struct tui_exp *exp;          /* the experiment page (TUI_OV_EXPERIMENT), or NULL */
     bool demo;
     int tab_x[TUI_N_VIEWS + 1];   /* tab columns of the last frame, for the mouse */
     bool skip_final_save;         /* the user quit with "n" during training */
@@ -461,6 +465,15 @@ bool tui_key_is(const struct tui_key *k, int ch);
  * word list. */
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap);
+
+/* ---- the experiment page (tui_experiment.c) ---- */
+
+/* Read the experiment in dir (results.json) and show it; on failure the
+ * status line says why and it returns -1. */
+int tui_exp_open(struct tui *t, const char *dir);
+void tui_exp_close(struct tui *t);
+void tui_exp_draw(struct tui *t);
+int tui_exp_key(struct tui *t, const struct tui_key *k);
 
 /* ---- drawing (tui_draw.c) ---- */
 

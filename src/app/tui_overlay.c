@@ -155,6 +155,15 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
             pick_add_list(t, &cap, TUI_PICK_SOFT, use, 1);
         }
         pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SOFT, "  type a soft prompt path...", NULL);
+        pick_add(t, &cap, TUI_PICK_HEADING, TUI_PICK_HEADING,
+                 "Experiments (promptlab experiment; the paper's reproductions)", NULL);
+        snprintf(dir, sizeof dir, "%s/experiments", data);
+        if (tui_list_paths(dir, NULL, true, "results.json", &v, &n) == 0)
+            pick_add_list(t, &cap, TUI_PICK_EXPERIMENT, v, n);
+        tui_paths_free(v, n);
+        if (tui_list_paths("build/experiments/runs", NULL, true, "results.json", &v, &n) == 0)
+            pick_add_list(t, &cap, TUI_PICK_EXPERIMENT, v, n);
+        tui_paths_free(v, n);
     }
     t->pick_list = (struct ui_list){0, 0};
     /* start on the first selectable entry */
@@ -190,6 +199,7 @@ static void pick_choose(struct tui *t)
         }
         break;
     case TUI_PICK_SOFT: tui_add_soft_path(t, it->path); break;
+    case TUI_PICK_EXPERIMENT: tui_exp_open(t, it->path); break;
     case TUI_PICK_TYPE:
         if (it->for_kind == TUI_PICK_MODEL)
             tui_open_input(t, TUI_IN_MODEL_PATH, "Model directory", "");
@@ -582,6 +592,7 @@ void tui_overlay_draw(struct tui *t)
     case TUI_OV_PICKER: draw_picker(t); break;
     case TUI_OV_QUIT: draw_quit(t); break;
     case TUI_OV_INPUT: draw_input(t); break;
+    case TUI_OV_EXPERIMENT: tui_exp_draw(t); break;
     default: break;
     }
 }
@@ -592,6 +603,7 @@ int tui_overlay_key(struct tui *t, const struct tui_key *k)
     case TUI_OV_HELP: return help_key(t, k);
     case TUI_OV_PICKER: return picker_key(t, k);
     case TUI_OV_INPUT: return input_key(t, k);
+    case TUI_OV_EXPERIMENT: return tui_exp_key(t, k);
     case TUI_OV_QUIT:
         if (tui_key_is(k, 'y') || tui_key_is(k, 'Y'))
             return TUI_QUIT;

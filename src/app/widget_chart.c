@@ -661,9 +661,13 @@ int ui_chart_layout(struct ui_chart_grid *g, int w, int h, const struct ui_serie
     r.sx = g->plot_w * r.xsub;
     r.sy = g->plot_h * r.ysub;
 
-    /* as many x ticks as fit with a space between labels */
-    for (int mx = clamp_ticks(g->plot_w / 6);; mx--) {
+    /* as many x ticks as fit with a space between labels (categories keep
+     * one tick per name, as ui_chart_axes made them) */
+    bool categories = p->n_x_names > 0 && p->x_names && p->x_scale == UI_SCALE_LINEAR;
+    for (int mx = clamp_ticks(g->plot_w / 6); !categories; mx--) {
         make_ticks(&g->x, mx);
+        if (p->si_labels)
+            si_labels(&g->x);
         if (mx <= 2 || x_labels(&r, 0, false, flags) == 0)
             break;
     }
