@@ -63,7 +63,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build samples
 
 all: $(BIN)
 
@@ -226,6 +226,11 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/report.sh >$@.tmp
 	echo >>$@.tmp
 	PL=$(PL) W=$(W) MODEL=$(MODEL) sh assets/models/probe.sh >>$@.tmp && mv $@.tmp $@
+
+# The TUI's sample sets (assets/samples/): 60 held-out rows per set from the
+# world's test split, the probe set kept out (promptlab corpus --help).
+samples: promptlab
+	$(PL) corpus --seed 1 --samples assets/samples
 
 # ---- the model ladder ----------------------------------------------------
 # `make ladder` pre-trains the two smaller rungs of the ladder the

@@ -3,7 +3,8 @@
 # stays out of the world: every file is a data set `promptlab eval` reads,
 # each language has enough rows of every style, every row carries exactly one
 # style tag, every idiom form names an idiom of assets/world/idioms.txt, and
-# no probe sentence is a source text of a generated corpus.
+# no probe sentence is a source text of a generated corpus or of a shipped
+# sample set (assets/samples/).
 . tests/lib.sh
 P=${PROBE_DIR:-assets/probe}
 IDIOMS=${PROBE_IDIOMS:-assets/world/idioms.txt}
@@ -107,5 +108,11 @@ cat "$TMPD/rows_sentences_vi" "$TMPD/rows_idioms_vi" | grep -v "^bare$T" | perl 
     print $s =~ /[.?!]$/ ? "$s\n" : "$s.\n$s?\n";' | sort -u >"$TMPD/patterns"
 seen=$(grep -oF -f "$TMPD/patterns" "$TMPD/sources" | sort -u | head -n 5)
 expect_eq "probe sentences among the corpus sources" "$seen" ""
+S=${PROBE_SAMPLES:-assets/samples}
+cat "$S"/*.jsonl | sed -n 's/^{"source": *"\(.*\)", *"target":.*/\1/p' | sed 's/\\"/"/g' >"$TMPD/samples"
+n=$(wc -l <"$TMPD/samples")
+if [ "$n" -ge 300 ]; then ok; else bad "read $n sample sources from $S, want 300 or more"; fi
+seen=$(grep -oF -f "$TMPD/patterns" "$TMPD/samples" | sort -u | head -n 5)
+expect_eq "probe sentences among the sample sets" "$seen" ""
 
 finish

@@ -453,6 +453,17 @@ static void test_rules(struct lab *L)
               va.rec == big + sizes[i][1]);
     }
     free(big);
+    /* the sizes alone, as front ends show them, and the few-examples warning */
+    int sizes2[][3] = {{0, 0, 0}, {1, 0, 0}, {2, 1, 1}, {49, 45, 4}, {50, 45, 5}, {60, 54, 6},
+                       {63, 57, 6}, {1000, 936, 64}};
+    for (int i = 0; i < 8; i++) {
+        int nt = -1, nv = -1;
+        tr_split_sizes(sizes2[i][0], &nt, &nv);
+        CHECKF(nt == sizes2[i][1] && nv == sizes2[i][2], "%d examples: %d + %d", sizes2[i][0],
+               nt, nv);
+    }
+    CHECK(tr_valid_too_few(0) && tr_valid_too_few(4) && !tr_valid_too_few(5) &&
+          !tr_valid_too_few(64));
 
     int d = t5_model_config(lab_model(L))->d_model;
     struct soft_prompt sp;

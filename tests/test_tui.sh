@@ -126,6 +126,8 @@ check a "[1 Hard prompt]" "a click on tab 1"
 keys a 2
 check a "[2 Soft prompt]" "view 2 opens"
 check a "No run yet" "no run yet"
+# six samples: the held-out rule validates on one, and the form says so
+check a "Split      1 valid: too few" "the form warns of a small validation split"
 # Enter edits a field; digits 1-4 still switch views when not editing
 keys a Down; keys a Enter; text a 8; keys a Enter                 # Length 8
 for i in 1 2 3 4 5; do keys a Down; done                          # Steps
@@ -133,7 +135,7 @@ keys a Enter; text a 60; keys a Enter
 keys a Down; keys a Enter; text a 4; keys a Enter                 # Batch 4
 check a "Steps      60" "steps field edited"
 keys a s
-check a "run 1 started" "training starts"
+check a "run 1 started: vocab; only 1 validation example (under 5)" "training starts, with a warning"
 check a "training  step" "live status"
 wait_for a "Validation metric" >/dev/null
 end=$(($(date +%s) + WAIT)); s1=

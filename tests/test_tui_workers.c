@@ -101,8 +101,78 @@ static void test_translate(struct lab *L, struct tui_worker *w)
         }
         for (int r = 0; r < 3; r++)
             free(out[r]);
+        /* each cell's confidence and guessed words are its tokens' */
+        struct lab_output lo[3] = {{0}};
+        struct t5_gen_params lgp; /* the worker decodes as promptlab does everywhere */
+        lab_gen_params_default(&lgp);
+        lgp.max_new_tokens = 8;
+        rc = lab_translate_tokens(L, s.hard[var], s.soft[var], texts, 3, &lgp, lo, NULL, &e);
+        CHECKF(rc == 0, "%s", e.msg);
+        for (int r = 0; r < 3 && rc == 0; r++) {
+            int cell = r * 3 + var;
+            double sum = 0;
+            for (int k = 0; k < lo[r].n; k++)
+                sum += lo[r].logp[k];
+            if (lo[r].n > 0)
+                CHECK_NEAR(v->conf[cell], exp(sum / lo[r].n), 1e-5);
+            float wp[64];
+            int nw = lab_output_word_probs(L, &lo[r], wp, 64);
+            if (nw > 0) {
+                CHECKF(v->low[cell] && (int)strlen(v->low[cell]) == nw, "row %d: flags %s",
+                       r, v->low[cell] ? v->low[cell] : "(null)");
+                for (int k = 0; v->low[cell] && k < nw; k++)
+                    CHECK(v->low[cell][k] == (wp[k] < LAB_LOW_CONFIDENCE ? '1' : '0'));
+            }
+            lab_output_free(&lo[r]);
+        }
     }
     tui_job_release(j);
+
+    /* words from tokens: "The cat sleeps." as the model might write it,
+     * each word as sure as its least likely piece */
+    const tok *tk = lab_tok(L);
+    int *ids = NULL, n_ids = 0;
+    const char *text = "The cats are sleeping, said Ann.";
+    CHECK(tok_encode(tk, text, strlen(text), 0, &ids, &n_ids, &e) == 0 && n_ids > 0);
+    float logp[64], want[16];
+    int n_words = 0;
+    static const char spc[] = "\xe2\x96\x81";
+    for (int i = 0; i < n_ids && i < 64; i++) {
+        const char *pc = tok_piece(tk, ids[i]);
+        float pr = 0.9f - 0.13f * (float)(i % 7); /* 0.9 .. 0.12 */
+        logp[i] = logf(pr);
+        if (i == 0 || strncmp(pc, spc, 3) == 0) {
+            if (strcmp(pc, spc) == 0) /* a lone space piece opens the next */
+                continue;
+            want[n_words++] = pr;
+        } else if (n_words > 0 && pr < want[n_words - 1]) {
+            want[n_words - 1] = pr;
+        }
+    }
+    char *dec = NULL;
+    CHECK(tok_decode(tk, ids, n_ids, 0, &dec, &e) == 0);
+    struct lab_output o = {dec, n_ids, ids, logp};
+    float got[16];
+    int nw = lab_output_word_probs(L, &o, got, 16);
+    CHECKF(nw == 6 && n_words == 6, "%d words (want 6), %d opened; text [%s]", nw, n_words,
+           dec ? dec : "");
+    for (int k = 0; k < nw && k < n_words; k++)
+        CHECK_NEAR(got[k], want[k], 1e-6);
+    CHECK(lab_output_word_probs(L, &o, got, 3) == -1); /* too little room */
+    char two[] = "The cats"; /* words and tokens disagree */
+    o.text = two;
+    CHECK(lab_output_word_probs(L, &o, got, 16) == -1);
+    o.text = dec;
+    {
+        double sum = 0;
+        for (int i = 0; i < n_ids; i++)
+            sum += logp[i];
+        CHECK_NEAR(lab_output_confidence(&o), exp(sum / n_ids), 1e-6);
+    }
+    o.n = 0;
+    CHECK(isnan(lab_output_confidence(&o)));
+    free(dec);
+    free(ids);
 
     /* zero rows: finished at once */
     s.n_rows = 0;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -1747,65 +1749,234 @@ static void test_corpus(const struct world *w)
 /* ---- the shipped samples and prompt presets ---- */
 
 
+/* The row of a sample idiom file: a demo row is one of the first idioms of
+ * idioms.txt as written; any other row is an idiom form (as written or a
+ * use) inside a frame, and its target and literal are that form's
+ * renderings in the same frame.  Returns the idiom, or NULL. */
+static const struct widiom *sample_idiom(const struct world *w, const struct jsonl_record *r,
+                                         int l, bool demo)
+{
+    char buf[1024];
+    for (int i = 0; i < w->n_idioms; i++) {
+        const struct widiom *id = &w->idioms[i];
+        if (demo) {
+            if (strcmp(id->en, r->source) == 0 && strcmp(id->idiomatic[l], r->target) == 0 &&
+                r->literal && strcmp(id->literal[l], r->literal) == 0)
+                return id;
+            continue;
+        }
+        for (int which = 0; which <= id->n_uses; which++) {
+            const char *en = which ? id->uses[which - 1].en : id->en;
+            const char *idiomatic = which ? id->uses[which - 1].idiomatic[l] : id->idiomatic[l];
+            const char *literal = which ? id->uses[which - 1].literal[l] : id->literal[l];
+            for (int f = 0; f < w->n_frames; f++) {
+                world_framed(w, &w->frames[f], en, L_EN, buf, sizeof buf);
+                if (strcmp(buf, r->source) != 0)
+                    continue;
+                world_framed(w, &w->frames[f], idiomatic, l, buf, sizeof buf);
+                if (strcmp(buf, r->target) != 0)
+                    continue;
+                world_framed(w, &w->frames[f], literal, l, buf, sizeof buf);
+                if (r->literal && strcmp(buf, r->literal) == 0)
+                    return id;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Every row of the files of `names` has the English source of the row of
+ * the first file. */
+static void same_sources(const struct jsonl_set *sets, int n, const char *const *names)
+{
+    for (int k = 1; k < n; k++) {
+        CHECKF(sets[k].n == sets[0].n, "%s: %d rows, %s: %d", names[k], sets[k].n, names[0],
+               sets[0].n);
+        for (int i = 0; i < sets[k].n && i < sets[0].n; i++)
+            CHECKF(strcmp(sets[k].rec[i].source, sets[0].rec[i].source) == 0,
+                   "%s row %d: '%s', %s: '%s'", names[k], i + 1, sets[k].rec[i].source, names[0],
+                   sets[0].rec[i].source);
+    }
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    char *ta = NULL, *tb = NULL;
+    size_t na = 0, nb = 0;
+    bool same = pl_read_file(a, &ta, &na, NULL) == 0 && pl_read_file(b, &tb, &nb, NULL) == 0 &&
+                na == nb && memcmp(ta, tb, na) == 0;
+    free(ta);
+    free(tb);
+    return same;
+}
+
+static const char *const sample_files[] = {
+    "sentences.jsonl", "sentences_es.jsonl", "sentences_fr.jsonl", "idioms.jsonl",
+    "idioms_es.jsonl", "idioms_fr.jsonl",   "classify.jsonl",
+};
+enum { N_SAMPLE_FILES = 7 };
+
+static void rm_samples(const char *dir)
+{
+    char p[512];
+    for (int i = 0; i < N_SAMPLE_FILES; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sample_files[i]);
+        unlink(p);
+    }
+}
+
+/* The shipped sample sets (assets/samples/): at least 60 rows each, every
+ * English source of the test split (but the idiom sets' demo rows), the
+ * three languages on the same English rows, idioms rendered as idioms.txt
+ * and frames.txt say, classification balanced; and the files are exactly
+ * what world_samples_write writes from this world, which keeps the probe
+ * set (assets/probe/) out. */
 static void test_samples(const struct world *w)
 {
     struct pl_err e = {0};
-    static const struct { const char *file; int lang; } idiom_files[] = {
-        {"assets/samples/idioms.jsonl", L_VI}, {"assets/samples/idioms_fr.jsonl", L_FR}};
-    for (size_t f = 0; f < 2; f++) {
-        struct jsonl_set s = {0};
-        CHECKF(jsonl_read(idiom_files[f].file, &s, &e) == 0, "%s", e.msg);
-        CHECKF(s.n >= 10 && s.n <= 20, "%s: %d lines", idiom_files[f].file, s.n);
-        int l = idiom_files[f].lang;
-        for (int i = 0; i < s.n; i++) {
-            const struct widiom *id = NULL;
-            for (int k = 0; k < w->n_idioms; k++)
-                if (strcmp(w->idioms[k].en, s.rec[i].source) == 0)
-                    id = &w->idioms[k];
-            CHECKF(id != NULL, "%s: '%s' is no idiom of idioms.txt", idiom_files[f].file,
-                   s.rec[i].source);
-            if (!id)
-                continue;
-            /* the samples say what idioms.txt says, but for the literal
-             * renderings a review corrected after the shipped model was
-             * trained: those rows keep what the model learnt until the next
-             * `make model` (then update the samples and drop this table) */
-            static const struct { const char *source; int lang; const char *shipped; } lag[] = {
-                {"Break a leg!", L_VI, "Hãy gãy một chân!"},
-                {"Break a leg!", L_FR, "Casse-toi une jambe !"},
-            };
-            const char *want = id->literal[l];
-            for (size_t k = 0; k < sizeof lag / sizeof *lag; k++)
-                if (lag[k].lang == l && strcmp(lag[k].source, id->en) == 0)
-                    want = lag[k].shipped;
-            CHECK_STR(s.rec[i].target, id->idiomatic[l]);
-            CHECKF(s.rec[i].literal && strcmp(s.rec[i].literal, want) == 0, "%s: literal of '%s'",
-                   idiom_files[f].file, id->en);
-            CHECK(has_tag(&s.rec[i], "idiom"));
-            CHECK(has_tag(&s.rec[i], "unseen") == id->test);
+    static const int langs[3] = {L_VI, L_ES, L_FR};
+    static const char *const sent_names[3] = {"assets/samples/sentences.jsonl",
+                                              "assets/samples/sentences_es.jsonl",
+                                              "assets/samples/sentences_fr.jsonl"};
+    static const char *const idiom_names[3] = {"assets/samples/idioms.jsonl",
+                                               "assets/samples/idioms_es.jsonl",
+                                               "assets/samples/idioms_fr.jsonl"};
+    struct jsonl_set sent[3] = {{0}}, idi[3] = {{0}};
+    for (int f = 0; f < 3; f++) {
+        CHECKF(jsonl_read(sent_names[f], &sent[f], &e) == 0, "%s", e.msg);
+        CHECKF(sent[f].n >= 60, "%s: %d rows, want 60 or more", sent_names[f], sent[f].n);
+        for (int i = 0; i < sent[f].n; i++) {
+            const struct jsonl_record *r = &sent[f].rec[i];
+            CHECK(has_tag(r, "sentence") && !r->literal);
+            CHECKF(world_sentence_split(r->source) == WORLD_TEST, "%s row %d: '%s' is no test "
+                   "sentence", sent_names[f], i + 1, r->source);
         }
-        jsonl_free(&s);
+        CHECKF(jsonl_read(idiom_names[f], &idi[f], &e) == 0, "%s", e.msg);
+        CHECKF(idi[f].n >= 60, "%s: %d rows, want 60 or more", idiom_names[f], idi[f].n);
+        int l = langs[f], n_demo = 0, n_unseen = 0, n_framed = 0;
+        for (int i = 0; i < idi[f].n; i++) {
+            const struct jsonl_record *r = &idi[f].rec[i];
+            bool demo = has_tag(r, "demo");
+            /* the demo rows open the file */
+            CHECKF(demo == (i < 3), "%s row %d: demo %d", idiom_names[f], i + 1, demo);
+            n_demo += demo;
+            const struct widiom *id = sample_idiom(w, r, l, demo);
+            CHECKF(id != NULL, "%s row %d: '%s' -> '%s' (literal '%s') is no %s of idioms.txt",
+                   idiom_names[f], i + 1, r->source, r->target, r->literal ? r->literal : "-",
+                   demo ? "idiom as written" : "framed idiom form");
+            if (!demo) {
+                n_framed++;
+                CHECKF(world_sentence_split(r->source) == WORLD_TEST,
+                       "%s row %d: '%s' is no test sentence", idiom_names[f], i + 1, r->source);
+            }
+            CHECK(has_tag(r, "idiom"));
+            CHECK(!id || has_tag(r, "unseen") == id->test);
+            n_unseen += has_tag(r, "unseen");
+        }
+        CHECKF(n_framed >= 60, "%s: %d framed rows", idiom_names[f], n_framed);
+        CHECK(n_unseen > 0 && n_unseen < idi[f].n);
+        CHECK_INT(n_demo, 3);
     }
-    static const char *const sentence_files[] = {"assets/samples/sentences.jsonl",
-                                                 "assets/samples/sentences_fr.jsonl"};
-    for (size_t f = 0; f < 2; f++) {
-        struct jsonl_set s = {0};
-        CHECKF(jsonl_read(sentence_files[f], &s, &e) == 0, "%s", e.msg);
-        CHECKF(s.n >= 10 && s.n <= 20, "%s: %d lines", sentence_files[f], s.n);
-        for (int i = 0; i < s.n; i++)
-            CHECK(has_tag(&s.rec[i], "sentence") && !s.rec[i].literal);
-        jsonl_free(&s);
+    /* the lesson's demo rows */
+    if (idi[0].n >= 3) {
+        CHECK(strstr(idi[0].rec[0].source, "raining cats and dogs") != NULL);
+        CHECK(strstr(idi[0].rec[1].source, "piece of cake") != NULL);
+        CHECK(strstr(idi[0].rec[2].source, "Break a leg") != NULL);
     }
+    same_sources(sent, 3, sent_names);
+    same_sources(idi, 3, idiom_names);
+    for (int f = 0; f < 3; f++) {
+        jsonl_free(&sent[f]);
+        jsonl_free(&idi[f]);
+    }
+
     struct jsonl_set c = {0};
     CHECKF(jsonl_read("assets/samples/classify.jsonl", &c, &e) == 0, "%s", e.msg);
-    CHECK(c.n >= 10 && c.n <= 20);
+    CHECKF(c.n >= 60, "classify.jsonl: %d rows", c.n);
+    int per_label[16] = {0};
     for (int i = 0; i < c.n; i++) {
-        bool known = false;
-        for (int lb = 0; lb < w->n_labels; lb++)
-            known |= strcmp(c.rec[i].target, w->labels[lb].name) == 0;
-        CHECKF(known, "classify.jsonl: '%s' is no label", c.rec[i].target);
+        int lb = -1;
+        for (int k = 0; k < w->n_labels && k < 16; k++)
+            if (strcmp(c.rec[i].target, w->labels[k].name) == 0)
+                lb = k;
+        CHECKF(lb >= 0, "classify.jsonl: '%s' is no label", c.rec[i].target);
+        CHECK(c.rec[i].label && strcmp(c.rec[i].label, c.rec[i].target) == 0);
+        CHECKF(world_sentence_split(c.rec[i].source) == WORLD_TEST,
+               "classify.jsonl row %d: '%s' is no test sentence", i + 1, c.rec[i].source);
+        if (lb >= 0)
+            per_label[lb]++;
     }
+    for (int k = 0; k < w->n_labels && k < 16; k++)
+        CHECKF(per_label[k] == c.n / w->n_labels, "classify.jsonl: %d rows of '%s' in %d",
+               per_label[k], w->labels[k].name, c.n);
     jsonl_free(&c);
+
+    /* exactly what the generator writes from this world (make samples) */
+    char dir[] = "/tmp/test_world_samples.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    struct world_samples_params sp;
+    world_samples_params_default(&sp);
+    sp.probe_dir = "assets/probe";
+    struct world_samples_report rep = {0};
+    CHECKF(world_samples_write(w, &sp, dir, &rep, &e) == 0, "%s", e.msg);
+    CHECK(rep.n_sentences == 60 && rep.n_idioms == 63 && rep.n_demo == 3 &&
+          rep.n_classify == 60);
+    for (int i = 0; i < N_SAMPLE_FILES; i++) {
+        char a[256], b[256];
+        snprintf(a, sizeof a, "assets/samples/%s", sample_files[i]);
+        snprintf(b, sizeof b, "%s/%s", dir, sample_files[i]);
+        CHECKF(same_file(a, b), "%s differs from what the world writes (run make samples)", a);
+    }
+
+    /* a probe sentence never becomes a sample: make the first sample
+     * sentence and the first framed idiom a probe sentence */
+    struct jsonl_set s0 = {0}, i0 = {0};
+    char probe[300], ppath[400], sfile[400];
+    snprintf(probe, sizeof probe, "%s/probe", dir);
+    CHECK(mkdir(probe, 0700) == 0);
+    snprintf(ppath, sizeof ppath, "%s/p.jsonl", probe);
+    snprintf(sfile, sizeof sfile, "%s/sentences.jsonl", dir);
+    CHECK(jsonl_read(sfile, &s0, &e) == 0 && s0.n > 0);
+    snprintf(sfile, sizeof sfile, "%s/idioms.jsonl", dir);
+    CHECK(jsonl_read(sfile, &i0, &e) == 0 && i0.n > 3);
+    if (s0.n > 0 && i0.n > 3) {
+        struct jsonl_record pr[2] = {{0}, {0}};
+        char casual[1024];
+        pr[0].source = s0.rec[0].source;
+        pr[0].target = s0.rec[0].target;
+        /* typed casually: the same sentence */
+        snprintf(casual, sizeof casual, "%s", i0.rec[3].source);
+        for (char *q = casual; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q + 32);
+        casual[strlen(casual) - 1] = 0;
+        pr[1].source = casual;
+        pr[1].target = i0.rec[3].target;
+        CHECKF(jsonl_write(ppath, pr, 2, &e) == 0, "%s", e.msg);
+        sp.probe_dir = probe;
+        CHECKF(world_samples_write(w, &sp, dir, &rep, &e) == 0, "%s", e.msg);
+        CHECKF(rep.n_excluded >= 2, "%d excluded", rep.n_excluded);
+        struct jsonl_set s1 = {0}, i1 = {0};
+        snprintf(sfile, sizeof sfile, "%s/sentences.jsonl", dir);
+        CHECK(jsonl_read(sfile, &s1, &e) == 0 && s1.n == 60);
+        snprintf(sfile, sizeof sfile, "%s/idioms.jsonl", dir);
+        CHECK(jsonl_read(sfile, &i1, &e) == 0 && i1.n == 63);
+        for (int i = 0; i < s1.n; i++)
+            CHECK(strcmp(s1.rec[i].source, s0.rec[0].source) != 0);
+        for (int i = 0; i < i1.n; i++)
+            CHECK(strcasecmp(i1.rec[i].source, i0.rec[3].source) != 0);
+        jsonl_free(&s1);
+        jsonl_free(&i1);
+    }
+    jsonl_free(&s0);
+    jsonl_free(&i0);
+    /* an unreadable probe set is an error, not a silent pass */
+    sp.probe_dir = "/nonexistent/probe";
+    CHECK(world_samples_write(w, &sp, dir, &rep, &e) == PL_EIO);
+    unlink(ppath);
+    rmdir(probe);
+    rm_samples(dir);
+    rmdir(dir);
 }
 
 /* Every preset parses; the translation presets for the world's languages are

@@ -94,6 +94,20 @@ int lab_translate_tokens(struct lab *L, const char *hard, const struct soft_prom
                          struct lab_output *out, int *n_truncated, struct pl_err *e);
 void lab_output_free(struct lab_output *o); /* NULL and empty are fine */
 
+/* How sure the model was of an output.  A word is marked as a guess when one
+ * of its tokens had a probability under LAB_LOW_CONFIDENCE: below even odds
+ * the model thought some other token at least as likely as the one it
+ * wrote, so the word is as much a guess as a translation.  (Per word, the
+ * lowest of its tokens: a word is as shaky as its weakest piece.) */
+#define LAB_LOW_CONFIDENCE 0.5f
+/* The output's overall confidence: the geometric mean of its tokens'
+ * probabilities, exp(mean log-probability), in (0, 1]; NAN without tokens. */
+float lab_output_confidence(const struct lab_output *o);
+/* For each word of o->text (split at spaces), the lowest probability of its
+ * tokens into prob[0..cap); returns the number of words, or -1 when the
+ * tokens cannot be lined up with the words (then nothing is marked). */
+int lab_output_word_probs(const struct lab *L, const struct lab_output *o, float *prob, int cap);
+
 /* Teacher-forced log-probabilities of `target` (+ </s>) given the prompted
  * source: *tgt_ids and *logp (caller frees both) get *n entries. */
 int lab_score(struct lab *L, const char *hard, const struct soft_prompt *soft, const char *source,

@@ -68,6 +68,7 @@ enum tr_method { TR_PROMPT, TR_MODEL, TR_PRETRAIN };
 
 enum {
     TR_MAX_VALID_SPLIT = 64, /* the held-out tail is at most this long */
+    TR_FEW_VALID = 5,        /* fewer validation examples: tr_valid_too_few */
     TR_PT_MAX_SRC = 128,     /* pre-training skips longer pairs (tokens with </s>) */
     TR_PT_MAX_TGT = 96,
 };
@@ -123,6 +124,14 @@ int tr_init_parse(const char *spec, enum soft_init_kind *kind, const char **arg,
  * rules above. Uses lab_vocab(L): call on the thread that owns L. */
 int tr_prompt_init(struct lab *L, enum soft_init_kind kind, const char *arg, uint64_t seed,
                    struct soft_prompt *p, struct pl_err *e);
+/* The sizes the held-out rule gives a set of n examples: *n_valid the
+ * tail held out (n/10, at least 1, at most TR_MAX_VALID_SPLIT), *n_train
+ * the rest; both 0 when n < 2 (the set cannot be split). */
+void tr_split_sizes(int n, int *n_train, int *n_valid);
+/* Whether a validation set of n examples is too small to judge a run by:
+ * fewer than TR_FEW_VALID examples, its loss and metric are mostly noise
+ * (front ends warn; the run still trains). */
+bool tr_valid_too_few(int n);
 /* The held-out rule: move the tail of *train into *valid (a view into
  * train's records; do not free it). PL_EINVAL for fewer than 2 examples. */
 int tr_split(struct jsonl_set *train, struct jsonl_set *valid, const char *name,

@@ -99,4 +99,44 @@ struct world_corpus_report {
 int world_corpus_write(const struct world *w, const struct world_corpus_params *p,
                        const char *out_dir, struct world_corpus_report *rep, struct pl_err *e);
 
+/* ---- the TUI's sample sets (assets/samples/) ---- */
+
+struct world_samples_params {
+    uint64_t seed;
+    int n;                 /* held-out rows per set (default 60) */
+    const char *probe_dir; /* a hand-written probe set (assets/probe/), or NULL: no sample
+                            * row contains one of its sources (bare idiom phrases aside) */
+};
+/* seed 1, 60 rows, no probe set. */
+void world_samples_params_default(struct world_samples_params *p);
+
+struct world_samples_report {
+    int n_sentences;  /* rows of each sentences file */
+    int n_idioms;     /* rows of each idioms file, demo rows included */
+    int n_demo;       /* the demo rows that open the idioms files */
+    int n_classify;
+    int n_excluded;   /* candidates dropped because they hold a probe sentence */
+};
+
+/* Write the sample sets into out_dir (created if missing), every row drawn
+ * from the test split (world_sentence_split) so that no row was seen in
+ * pre-training:
+ *   sentences.jsonl (Vietnamese), sentences_es.jsonl, sentences_fr.jsonl:
+ *     the same p->n English sentences, tags ["sentence", kind];
+ *   idioms.jsonl (Vietnamese), idioms_es.jsonl, idioms_fr.jsonl: first the
+ *     first three idioms of idioms.txt as written (the lesson's demo: they
+ *     are taught in pre-training; tags ["idiom", "demo"]), then p->n idiom
+ *     forms inside frames whose English sentence falls in the test split, a
+ *     different idiom on each row while idioms last, target the idiomatic and
+ *     "literal" the literal rendering in the frame; tags ["idiom", "frame"],
+ *     plus "unseen" when idioms.txt puts the idiom in soft prompt B's test
+ *     half;
+ *   classify.jsonl: p->n sentences, the same number for every label (round
+ *     robin), target and "label" the topic word.
+ * Deterministic from the data, p->seed and the probe set.  Errors: PL_EIO,
+ * PL_EFORMAT (the probe set), PL_ERANGE (the world yields too few rows). */
+int world_samples_write(const struct world *w, const struct world_samples_params *p,
+                        const char *out_dir, struct world_samples_report *rep,
+                        struct pl_err *e);
+
 #endif

@@ -5,8 +5,9 @@
  *   0 ok, 1 failure, 2 usage error)
  *
  * Writes train/valid/test.jsonl and the instruction-free sets for prompt
- * tuning into --out, deterministically from --seed; --stats only loads and
- * checks the data and prints what it holds. */
+ * tuning into --out, deterministically from --seed; --samples DIR writes the
+ * TUI's sample sets instead (assets/samples/); --stats only loads and checks
+ * the data and prints what it holds. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: promptlab corpus [--seed N] [--out DIR] [--size N] [--assets DIR]\n"
             "                        [--idiom-share PERCENT] [--stats] [--json]\n"
+            "       promptlab corpus --samples DIR [--seed N] [--assets DIR] [--json]\n"
             "\n"
             "Generate the training corpus of the embedded model from the world data\n"
             "(lexicon, sentence kinds, idioms, instruction phrasings in assets/world/).\n"
@@ -36,6 +38,8 @@ static void usage(FILE *out)
             "                    12; the other tasks keep their proportions)\n"
             "  -a, --assets DIR  the assets directory or its world/ folder\n"
             "                    (default: the installed or checked-out assets)\n"
+            "      --samples DIR write the TUI's sample sets into DIR instead of a corpus\n"
+            "                    (make samples: DIR = assets/samples; see below)\n"
             "      --stats       check the data and print its counts; write nothing\n"
             "      --json        print the summary as one JSON object\n"
             "  -h, --help        show this help\n"
@@ -46,7 +50,17 @@ static void usage(FILE *out)
             "(English -> Vietnamese, no instruction), softB_train/test.jsonl (idioms ->\n"
             "idiomatic Vietnamese, disjoint idioms), classify_train/valid.jsonl (sentence ->\n"
             "topic word).  One JSON object per line:\n"
-            "  {\"source\", \"target\", \"task\", \"lang\", \"literal\"?, \"label\"?, \"tags\"}\n");
+            "  {\"source\", \"target\", \"task\", \"lang\", \"literal\"?, \"label\"?, \"tags\"}\n"
+            "\n"
+            "Sample sets (--samples): every row from the test split, never seen in\n"
+            "pre-training, so a soft prompt can train on about 50 rows and validate on\n"
+            "10.  sentences.jsonl (Vietnamese), sentences_es.jsonl, sentences_fr.jsonl:\n"
+            "the same 60 English sentences; idioms.jsonl (Vietnamese), idioms_es.jsonl,\n"
+            "idioms_fr.jsonl: the lesson's three demo idioms as written (tag \"demo\";\n"
+            "taught in pre-training), then 60 idiom forms inside test-split frames\n"
+            "(\"literal\": the word-for-word rendering; tag \"unseen\": an idiom of soft\n"
+            "prompt B's test half); classify.jsonl: 60 sentences, 12 per topic.  No\n"
+            "row holds a sentence of the probe set (ASSETS/probe/), when there is one.\n");
 }
 
 static bool is_file(const char *path)
@@ -113,6 +127,44 @@ static void print_report(const char *out, const struct world_corpus_params *p,
     }
 }
 
+/* The sample sets into `out`, keeping out the probe set beside the world
+ * folder (ASSETS/probe) when there is one. Frees w. */
+static int write_samples(struct world *w, uint64_t seed, const char *assets, const char *world,
+                         const char *out, bool json)
+{
+    struct world_samples_params sp;
+    world_samples_params_default(&sp);
+    sp.seed = seed;
+    char probe[4300];
+    snprintf(probe, sizeof probe, "%s/../probe", world);
+    struct stat st;
+    if (stat(probe, &st) != 0 || !S_ISDIR(st.st_mode))
+        snprintf(probe, sizeof probe, "%s/probe", assets);
+    if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
+        sp.probe_dir = probe;
+    struct pl_err e = {0};
+    struct world_samples_report r;
+    int rc = world_samples_write(w, &sp, out, &r, &e);
+    world_free(w);
+    if (rc != 0)
+        return app_fail(CMD, &e);
+    if (json) {
+        printf("{\"out\":");
+        app_json_string(stdout, out);
+        printf(",\"seed\":%llu,\"sentences\":%d,\"idioms\":%d,\"demo\":%d,\"classify\":%d,"
+               "\"probe\":%s,\"excluded\":%d}\n",
+               (unsigned long long)seed, r.n_sentences, r.n_idioms, r.n_demo, r.n_classify,
+               sp.probe_dir ? "true" : "false", r.n_excluded);
+    } else {
+        printf("%s: sentences %d (vi, es, fr), idioms %d (%d demo rows + %d framed), "
+               "classify %d (seed %llu; %s, %d candidates dropped)\n",
+               out, r.n_sentences, r.n_idioms, r.n_demo, r.n_idioms - r.n_demo, r.n_classify,
+               (unsigned long long)seed, sp.probe_dir ? "probe set kept out" : "no probe set found",
+               r.n_excluded);
+    }
+    return 0;
+}
+
 int cmd_corpus(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -122,13 +174,14 @@ int cmd_corpus(int argc, char **argv)
         {"idiom-share", required_argument, NULL, 'I'},
         {"assets", required_argument, NULL, 'a'},
         {"stats", no_argument, NULL, 'S'},
+        {"samples", required_argument, NULL, 'P'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct world_corpus_params p;
     world_corpus_params_default(&p);
-    const char *out = "corpus", *assets = NULL;
+    const char *out = "corpus", *assets = NULL, *samples = NULL;
     bool stats = false, json = false;
     long v;
     int c;
@@ -156,6 +209,7 @@ int cmd_corpus(int argc, char **argv)
             break;
         case 'a': assets = optarg; break;
         case 'S': stats = true; break;
+        case 'P': samples = optarg; break;
         case 'j': json = true; break;
         case 'h': usage(stdout); return 0;
         default: return app_bad_option(CMD, c, argv, opts);
@@ -177,6 +231,8 @@ int cmd_corpus(int argc, char **argv)
         world_free(w);
         return 0;
     }
+    if (samples)
+        return write_samples(w, p.seed, assets ? assets : app_data_dir(), dir, samples, json);
     double t0 = pl_now();
     struct world_corpus_report r;
     int rc = world_corpus_write(w, &p, out, &r, &e);

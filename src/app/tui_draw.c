@@ -25,13 +25,13 @@
 
 static const struct tui_glyphs glyphs_utf8 = {
     .hline = "─", .vline = "│", .ellipsis = "…", .bullet = "●", .arrow = "→",
-    .unseen = "†", .pending = "…", .cross = "✗",
+    .unseen = "†", .pending = "…", .cross = "✗", .guess = "°",
     .score = {"●", "◕", "◑", "○"},
     .eighths = {" ", "▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"},
 };
 static const struct tui_glyphs glyphs_ascii = {
     .hline = "-", .vline = "|", .ellipsis = "~", .bullet = "*", .arrow = "->",
-    .unseen = "~", .pending = ".", .cross = "x",
+    .unseen = "~", .pending = ".", .cross = "x", .guess = "^",
     .score = {"#", "+", "-", "."},
     .eighths = {" ", " ", " ", " ", "#", "#", "#", "#", "#"},
 };

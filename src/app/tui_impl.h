@@ -71,6 +71,9 @@ struct tui_job_view {
     int n_var, n_rows;
     const char **out;      /* [n_rows * n_var]: output text, or the error message when FAILED */
     float *score;          /* [n_rows * n_var]: chrF against the reference, NAN when none */
+    float *conf;           /* [n_rows * n_var]: geometric mean token probability, NAN when none */
+    const char **low;      /* [n_rows * n_var]: per word of out, '1' a guess (a token under
+                            * LAB_LOW_CONFIDENCE), '0' not; NULL when unknown */
     unsigned char *state;  /* [n_rows * n_var]: enum tui_cell_state */
     int n_done;            /* cells DONE or FAILED */
     bool finished;         /* every cell done, or the job failed as a whole */
@@ -282,6 +285,7 @@ struct tui_key {
 /* Glyphs for UTF-8 terminals and their ASCII replacements. */
 struct tui_glyphs {
     const char *hline, *vline, *ellipsis, *bullet, *arrow, *unseen, *pending, *cross;
+    const char *guess;    /* after a word the model was unsure of (view 3) */
     const char *score[4]; /* >= 80, >= 50, >= 20, below */
     const char *eighths[9]; /* bar fragments, 0/8 .. 8/8 */
 };

@@ -246,6 +246,9 @@ static const char *const help_marks[] = {
     "  \x06 after a word: the model has probably never seen it - the tokenizer",
     "    had no piece for it (<unk>) or split it into single letters, so",
     "    outputs about it are guesses.",
+    "  \x07 after an output word (view 3): a guess - the model gave one of its",
+    "    tokens under 50% probability. \"sure N%\" (view 3, below the table):",
+    "    the output's mean token probability (geometric mean).",
     "",
 };
 
@@ -408,10 +411,11 @@ static void draw_help(struct tui *t)
             }
             continue;
         }
-        if (s[0] == ' ' && strchr(s, '\x06')) {
+        if (s[0] == ' ' && (strchr(s, '\x06') || strchr(s, '\x07'))) {
             char buf[160];
-            const char *at = strchr(s, '\x06');
-            snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - s), s, t->g->unseen, at + 1);
+            const char *at = strchr(s, '\x06') ? strchr(s, '\x06') : strchr(s, '\x07');
+            snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - s), s,
+                     *at == '\x06' ? t->g->unseen : t->g->guess, at + 1);
             tui_text(t, y + 1 + r, x + 2, w - 4, buf, TUI_R_NORMAL);
             continue;
         }

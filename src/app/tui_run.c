@@ -226,8 +226,9 @@ static bool publish_setup(struct tui_run *r)
     s->total = in->tune.steps;
     s->state = TUI_RUN_RUNNING;
     snprintf(s->metric, sizeof s->metric, "%s", in->metric);
-    set_msg_locked(r, "training %lld of %lld parameters on %d examples, validating on %d",
-                   in->n_trained, in->n_model, in->n_train, in->n_valid);
+    set_msg_locked(r, "training %lld of %lld parameters on %d examples, validating on %d%s",
+                   in->n_trained, in->n_model, in->n_train, in->n_valid,
+                   tr_valid_too_few(in->n_valid) ? " (too few: the validation is noise)" : "");
     s->seq++;
     pthread_mutex_unlock(&r->mu);
     return ok;

@@ -26,7 +26,9 @@ struct row {
     char *marked;               /* source with the unseen marks */
     char *unseen;               /* "word -> p|i|e|c|e" notes, or NULL */
     char *out[N_COLS];
+    char *shown[N_COLS];        /* out[] with its guessed words marked, or NULL */
     float score[N_COLS], lit[N_COLS];
+    float conf[N_COLS];         /* the output's confidence, NAN when unknown */
     unsigned char state[N_COLS];
     uint64_t key[N_COLS];       /* key of the prompt out[] came from; 0 none */
 };
@@ -78,7 +80,7 @@ static void current_keys(const struct tui *t, uint64_t key[N_COLS])
 static void row_clear(struct row *r)
 {
     for (int c = 0; c < N_COLS; c++)
-        free(r->out[c]);
+        free(r->out[c]), free(r->shown[c]);
     free(r->own), free(r->marked), free(r->unseen);
     memset(r, 0, sizeof *r);
 }
@@ -98,7 +100,7 @@ static void mark_row(struct tui *t, struct row *r)
     if (r->marked && tui_mark_unseen(t, r->source, r->marked, cap, detail, sizeof detail) > 0)
         r->unseen = strdup(detail);
     for (int c = 0; c < N_COLS; c++)
-        r->score[c] = r->lit[c] = NAN;
+        r->score[c] = r->lit[c] = r->conf[c] = NAN;
 }
 
 /* Rebuild the rows from the sample set, keeping typed sentences. */
@@ -233,6 +235,37 @@ static bool job_current(const struct job *jb, const uint64_t key[N_COLS])
     return true;
 }
 
+/* text with `mark` after each word whose flag in low ('1' per word) is set;
+ * NULL when there is nothing to mark or low does not fit the text. */
+static char *mark_guesses(const char *text, const char *low, const char *mark)
+{
+    if (!text || !low || !strchr(low, '1'))
+        return NULL;
+    size_t n = strlen(text), m = strlen(mark);
+    char *o = malloc(n + strlen(low) * m + 1);
+    if (!o)
+        return NULL;
+    size_t k = 0, w = 0;
+    for (const char *p = text; *p;) {
+        if (*p == ' ') {
+            o[k++] = *p++;
+            continue;
+        }
+        if (!low[w]) { /* more words than flags */
+            free(o);
+            return NULL;
+        }
+        while (*p && *p != ' ')
+            o[k++] = *p++;
+        if (low[w++] == '1') {
+            memcpy(o + k, mark, m);
+            k += m;
+        }
+    }
+    o[k] = 0;
+    return o;
+}
+
 static bool sync_jobs(struct tui *t)
 {
     struct tui_side *s = t->side;
@@ -250,8 +283,12 @@ static bool sync_jobs(struct tui *t)
                 if (v->state[cell] == TUI_CELL_PENDING || row->key[c] == jb->key[k])
                     continue;
                 free(row->out[c]);
+                free(row->shown[c]);
                 row->out[c] = strdup(v->out[cell] ? v->out[cell] : "");
                 row->state[c] = v->state[cell];
+                bool done = v->state[cell] == TUI_CELL_DONE;
+                row->conf[c] = done ? v->conf[cell] : NAN;
+                row->shown[c] = done ? mark_guesses(row->out[c], v->low[cell], t->g->guess) : NULL;
                 row->key[c] = jb->key[k];
                 bool ok = v->state[cell] == TUI_CELL_DONE && row->out[c];
                 row->score[c] = ok && row->ref ? (float)metric_chrf_sentence(row->out[c], row->ref)
@@ -551,7 +588,7 @@ static const char *out_text(const struct tui *t, const struct row *r, int c, uin
         return "(no soft prompt)";
     if (!r->key[c])
         return t->g->pending;
-    return r->out[c] ? r->out[c] : "";
+    return r->shown[c] ? r->shown[c] : r->out[c] ? r->out[c] : "";
 }
 
 static const char *screen_cell(void *vctx, int pos, int col, char *buf, size_t cap)
@@ -639,9 +676,12 @@ static void draw_detail(struct tui *t, int y, int x, int h, int w)
     const struct row *r = &s->rows[sel];
     uint64_t key[N_COLS];
     current_keys(t, key);
-    char head[120];
-    snprintf(head, sizeof head, "Sample %s%d",
-             sel >= s->n_samples ? "typed " : "", sel >= s->n_samples ? sel - s->n_samples + 1 : sel + 1);
+    char head[240];
+    /* the legend of the confidence marks (LAB_LOW_CONFIDENCE) */
+    snprintf(head, sizeof head, "Sample %s%d   %s a guess: a token under %.0f%% likely   "
+             "sure: mean token probability",
+             sel >= s->n_samples ? "typed " : "", sel >= s->n_samples ? sel - s->n_samples + 1 : sel + 1,
+             t->g->guess, 100.0 * LAB_LOW_CONFIDENCE);
     tui_heading(t, y, x, w, head, false);
     int ly = y + 1;
     char buf[1200];
@@ -670,11 +710,15 @@ static void draw_detail(struct tui *t, int y, int x, int h, int w)
         tui_text(t, ly, x + 5, 5, sc, TUI_R_NORMAL);
         tui_score_paint(t, ly, x + 5, r->score[c], r->key[c] ? r->state[c] : TUI_CELL_PENDING);
         const char *o = out_text(t, r, c, key[c]);
+        char sure[32] = "";
+        if (r->key[c] && isfinite(r->conf[c]))
+            snprintf(sure, sizeof sure, "   sure %.0f%%", 100.0 * r->conf[c]);
         if (r->literal && r->key[c] && isfinite(r->lit[c]) && isfinite(r->score[c]))
-            snprintf(buf, sizeof buf, "%s   [%s: chrF %.0f vs the literal rendering %.0f]", o,
-                     r->lit[c] > r->score[c] ? "literal" : "idiomatic", r->score[c], r->lit[c]);
+            snprintf(buf, sizeof buf, "%s%s   [%s: chrF %.0f vs the literal rendering %.0f]", o,
+                     sure, r->lit[c] > r->score[c] ? "literal" : "idiomatic", r->score[c],
+                     r->lit[c]);
         else
-            snprintf(buf, sizeof buf, "%s", o);
+            snprintf(buf, sizeof buf, "%s%s", o, sure);
         tui_text(t, ly, x + 11, w - 11, buf, TUI_R_NORMAL);
     }
 }

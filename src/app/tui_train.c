@@ -27,6 +27,7 @@ enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
 struct tui_train {
     struct tui_run_cfg cfg;
     char set_labels[256];     /* the data set's class labels, "a,b,c"; "" when it has none */
+    int set_rows;             /* the data set's examples; -1 unreadable */
     int field;
     bool editing;
     struct ui_editor ed;
@@ -39,6 +40,26 @@ struct tui_train {
     int form_y, form_x, runs_y, runs_h;
     int ed_y, ed_x;           /* where the field being edited was drawn */
 };
+
+static void read_set_labels(const char *path, char *out, size_t cap, int *rows);
+
+/* The examples of the form's data set (-1 unreadable). */
+static int form_rows(const struct tui *t)
+{
+    return t->train->cfg.data[0] ? t->train->set_rows : t->samples.n;
+}
+
+/* "; only N validation examples ..." when the held-out split of the form's
+ * data set is too small to judge a run by, else "". */
+static void few_valid_note(const struct tui *t, char *buf, size_t cap)
+{
+    int n_train, n_valid;
+    tr_split_sizes(form_rows(t), &n_train, &n_valid);
+    buf[0] = 0;
+    if (form_rows(t) >= 0 && tr_valid_too_few(n_valid))
+        snprintf(buf, cap, "; only %d validation example%s (under %d): its loss and chrF are "
+                 "noise, use a larger set", n_valid, n_valid == 1 ? "" : "s", TR_FEW_VALID);
+}
 
 /* The trainer's learning rate for the form's method and optimiser. */
 static float default_lr(const struct tui_run_cfg *c)
@@ -55,6 +76,10 @@ int tui_train_init(struct tui *t)
     if (!tr)
         return PL_ENOMEM;
     tui_copy(tr->cfg.data, sizeof tr->cfg.data, t->train_default);
+    char labels[256];
+    tr->set_rows = t->samples.n;
+    if (tr->cfg.data[0])
+        read_set_labels(tr->cfg.data, labels, sizeof labels, &tr->set_rows);
     tr->cfg.length = 20;
     tr->cfg.init = SOFT_INIT_VOCAB;
     tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, "translate English to Vietnamese:");
@@ -86,13 +111,16 @@ void tui_train_free(struct tui *t)
 }
 
 /* The distinct "label" values of the set at path, in order of first
- * appearance, comma-separated into out ("" when none or unreadable). */
-static void read_set_labels(const char *path, char *out, size_t cap)
+ * appearance, comma-separated into out ("" when none or unreadable); its
+ * number of examples into *rows (-1 when unreadable). */
+static void read_set_labels(const char *path, char *out, size_t cap, int *rows)
 {
     out[0] = 0;
+    *rows = -1;
     struct jsonl_set set = {0};
     if (jsonl_read(path, &set, NULL) != 0)
         return;
+    *rows = set.n;
     size_t len = 0;
     for (int i = 0; i < set.n; i++) {
         const char *l = set.rec[i].label;
@@ -116,16 +144,19 @@ void tui_train_set_data(struct tui *t, const char *path)
 {
     struct tui_train *tr = t->train;
     tui_copy(tr->cfg.data, sizeof tr->cfg.data, path);
-    read_set_labels(path, tr->set_labels, sizeof tr->set_labels);
+    read_set_labels(path, tr->set_labels, sizeof tr->set_labels, &tr->set_rows);
+    char few[160];
+    few_valid_note(t, few, sizeof few);
+    enum tui_role role = few[0] ? TUI_R_ERROR : TUI_R_INFO;
     if (tr->set_labels[0]) {
         /* a classification set: its labels are what label init wants (an
          * Init text being used for text init stays) */
         if (tr->cfg.init != SOFT_INIT_TEXT)
             tui_copy(tr->cfg.init_arg, sizeof tr->cfg.init_arg, tr->set_labels);
-        tui_msg(t, TUI_R_INFO, "training data: %s; labels %s (Init < labels > starts from them)", path,
-                tr->set_labels);
+        tui_msg(t, role, "training data: %s; labels %s (Init < labels > starts from them)%s",
+                path, tr->set_labels, few);
     } else {
-        tui_msg(t, TUI_R_INFO, "training data: %s", path);
+        tui_msg(t, role, "training data: %s%s", path, few);
     }
 }
 
@@ -207,6 +238,7 @@ const char *tui_train_footer(const struct tui *t)
 }
 
 /* ---- the form ---------------------------------------------------------- */
+
 
 static void field_value(const struct tui *t, int f, char *buf, size_t cap)
 {
@@ -377,11 +409,17 @@ static void start_run(struct tui *t)
     tr->runs.selected = 0; /* newest first */
     char init[120];
     tui_run_describe(&cfg, init, sizeof init);
-    if (cfg.method == TR_MODEL)
-        tui_msg(t, TUI_R_GOOD, "run %d started: model tuning, %s lr %g, %d steps", tui_run_id(r),
+    char few[160];
+    few_valid_note(t, few, sizeof few);
+    enum tui_role role = few[0] ? TUI_R_ERROR : TUI_R_GOOD;
+    if (few[0]) /* the warning first, where the status line has room for it */
+        tui_msg(t, role, "run %d started: %s%s", tui_run_id(r),
+                cfg.method == TR_MODEL ? "model tuning" : init, few);
+    else if (cfg.method == TR_MODEL)
+        tui_msg(t, role, "run %d started: model tuning, %s lr %g, %d steps", tui_run_id(r),
                 optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
     else
-        tui_msg(t, TUI_R_GOOD, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r),
+        tui_msg(t, role, "run %d started: %s, %d rows, %s lr %g, %d steps", tui_run_id(r),
                 init, cfg.length, optim_kind_name(cfg.opt), cfg.lr, cfg.steps);
 }
 
@@ -734,6 +772,20 @@ static void draw_form(struct tui *t, int y, int x, int w)
                      sel ? TUI_R_SELECTED : greyed ? TUI_R_DIM : TUI_R_BOLD);
         }
     }
+    /* the trainer's held-out split of the data set, red when validation
+     * is too small to judge a run by (the status line says why) */
+    int n = form_rows(t), n_train, n_valid;
+    if (n < 0)
+        return;
+    tr_split_sizes(n, &n_train, &n_valid);
+    char val[64];
+    bool few = tr_valid_too_few(n_valid);
+    if (few)
+        snprintf(val, sizeof val, "%d valid: too few", n_valid);
+    else
+        snprintf(val, sizeof val, "%d train, %d valid", n_train, n_valid);
+    tui_text(t, y + 1 + N_FIELDS, x, 11, "Split", TUI_R_NORMAL);
+    tui_text(t, y + 1 + N_FIELDS, x + 11, w - 12, val, few ? TUI_R_ERROR : TUI_R_DIM);
 }
 
 static void draw_runs(struct tui *t, int y, int x, int h, int w)

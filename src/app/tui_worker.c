@@ -50,6 +50,8 @@ struct tui_job {
     /* results written by the worker under w->mu */
     char **out;
     float *score;
+    float *conf;              /* overall confidence (lab_output_confidence) */
+    char **low;               /* per word '1' a guess (under LAB_LOW_CONFIDENCE), '0' not; NULL */
     unsigned char *state;
     int n_done;
     bool finished;
@@ -83,9 +85,13 @@ static void job_free(struct tui_job *j)
     }
     for (int i = 0; j->out && i < cells; i++)
         free(j->out[i]);
+    for (int i = 0; j->low && i < cells; i++)
+        free(j->low[i]);
     free(j->texts), free(j->refs), free(j->out), free(j->score), free(j->state);
+    free(j->conf), free(j->low);
     free(j->rows), free(j->nb);
     free(j->view.out), free(j->view.score), free(j->view.state);
+    free(j->view.conf), free(j->view.low);
     free(j);
 }
 
@@ -141,31 +147,45 @@ static void do_unit(struct tui_worker *w, struct tui_job *j)
     gp.max_new_tokens = j->max_new;
     const struct soft_prompt *soft = j->has_soft[v] ? &j->soft[v] : NULL;
     const char *const *texts = (const char *const *)j->texts + r0;
-    char *out[TUI_UNIT_ROWS] = {0};
-    float score[TUI_UNIT_ROWS];
+    char *out[TUI_UNIT_ROWS] = {0}, *low[TUI_UNIT_ROWS] = {0};
+    struct lab_output lo[TUI_UNIT_ROWS] = {{0}};
+    float score[TUI_UNIT_ROWS], conf[TUI_UNIT_ROWS];
     int rc[TUI_UNIT_ROWS] = {0};
     struct pl_err e = {0};
-    rc[0] = lab_translate(w->L, j->hard[v], soft, texts, n, &gp, out, NULL, &e);
+    rc[0] = lab_translate_tokens(w->L, j->hard[v], soft, texts, n, &gp, lo, NULL, &e);
     if (rc[0] && n > 1) /* one bad row fails the batch: find it, keep the rest */
-        for (int i = 0; i < n; i++) {
-            rc[i] = lab_translate(w->L, j->hard[v], soft, texts + i, 1, &gp, &out[i], NULL, &e);
-            if (rc[i]) {
-                free(out[i]);
-                out[i] = strdup(e.msg[0] ? e.msg : "decoding failed");
-            }
-        }
-    else if (rc[0])
-        out[0] = strdup(e.msg[0] ? e.msg : "decoding failed");
+        for (int i = 0; i < n; i++)
+            rc[i] = lab_translate_tokens(w->L, j->hard[v], soft, texts + i, 1, &gp, &lo[i], NULL,
+                                         &e);
     for (int i = 0; i < n; i++) {
-        score[i] = NAN;
-        if (rc[i] == 0 && j->refs[r0 + i])
+        score[i] = conf[i] = NAN;
+        if (rc[i]) {
+            lab_output_free(&lo[i]);
+            out[i] = strdup(e.msg[0] ? e.msg : "decoding failed");
+            continue;
+        }
+        /* how sure the model was: overall, and which words are guesses */
+        conf[i] = lab_output_confidence(&lo[i]);
+        float wp[256];
+        int nw = lab_output_word_probs(w->L, &lo[i], wp, 256);
+        out[i] = lo[i].text; /* taken over */
+        lo[i].text = NULL;
+        if (j->refs[r0 + i])
             score[i] = (float)metric_chrf_sentence(out[i], j->refs[r0 + i]);
+        if (nw > 0 && (low[i] = malloc((size_t)nw + 1))) {
+            for (int k = 0; k < nw; k++)
+                low[i][k] = wp[k] < LAB_LOW_CONFIDENCE ? '1' : '0';
+            low[i][nw] = 0;
+        }
+        lab_output_free(&lo[i]);
     }
     pthread_mutex_lock(&w->mu);
     for (int i = 0; i < n; i++) {
         int cell = (r0 + i) * j->n_var + v;
         j->out[cell] = out[i];
         j->score[cell] = score[i];
+        j->conf[cell] = conf[i];
+        j->low[cell] = low[i];
         j->state[cell] = rc[i] ? TUI_CELL_FAILED : TUI_CELL_DONE;
     }
     j->n_done += n;
@@ -318,12 +338,17 @@ struct tui_job *tui_job_translate(struct tui_worker *w, const struct tui_transla
     j->refs = calloc((size_t)s->n_rows + 1, sizeof *j->refs);
     j->out = calloc(cells + 1, sizeof *j->out);
     j->score = calloc(cells + 1, sizeof *j->score);
+    j->conf = calloc(cells + 1, sizeof *j->conf);
+    j->low = calloc(cells + 1, sizeof *j->low);
     j->state = calloc(cells + 1, 1);
     j->view.out = calloc(cells + 1, sizeof *j->view.out);
     j->view.score = calloc(cells + 1, sizeof *j->view.score);
+    j->view.conf = calloc(cells + 1, sizeof *j->view.conf);
+    j->view.low = calloc(cells + 1, sizeof *j->view.low);
     j->view.state = calloc(cells + 1, 1);
     if (!j->texts || !j->refs || !j->out || !j->score || !j->state || !j->view.out ||
-        !j->view.score || !j->view.state)
+        !j->view.score || !j->view.state || !j->conf || !j->low || !j->view.conf ||
+        !j->view.low)
         ok = false;
     for (int i = 0; ok && i < s->n_rows; i++) {
         if (!(j->texts[i] = strdup(s->texts[i] ? s->texts[i] : "")))
@@ -332,7 +357,7 @@ struct tui_job *tui_job_translate(struct tui_worker *w, const struct tui_transla
             ok = false;
     }
     for (size_t i = 0; ok && i < cells; i++)
-        j->score[i] = j->view.score[i] = NAN;
+        j->score[i] = j->view.score[i] = j->conf[i] = j->view.conf[i] = NAN;
     if (!ok) {
         job_free(j);
         return NULL;
@@ -393,6 +418,8 @@ bool tui_job_sync(struct tui_job *j)
             /* published strings are never modified again: share them */
             j->view.out[i] = j->out[i];
             j->view.score[i] = j->score[i];
+            j->view.conf[i] = j->conf[i];
+            j->view.low[i] = j->low[i];
             j->view.state[i] = j->state[i];
         }
         j->view.n_done = j->n_done;

@@ -421,6 +421,61 @@ void lab_output_free(struct lab_output *o)
     *o = (struct lab_output){0};
 }
 
+float lab_output_confidence(const struct lab_output *o)
+{
+    if (!o || o->n <= 0 || !o->logp)
+        return NAN;
+    double sum = 0;
+    for (int i = 0; i < o->n; i++)
+        sum += o->logp[i];
+    return (float)exp(sum / o->n);
+}
+
+int lab_output_word_probs(const struct lab *L, const struct lab_output *o, float *prob, int cap)
+{
+    if (!o || !o->text || (o->n > 0 && (!o->ids || !o->logp)))
+        return -1;
+    /* the words of the text */
+    int n_words = 0;
+    for (const char *p = o->text; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        n_words++;
+        while (*p && *p != ' ')
+            p++;
+    }
+    /* the tokens, a word starting at each piece that opens with U+2581 (or
+     * at the first token); pieces of only U+2581 join the next word */
+    static const char sp[] = "\xe2\x96\x81";
+    int w = -1;
+    bool open_word = false;
+    for (int i = 0; i < o->n; i++) {
+        const char *pc = o->ids[i] >= 0 && o->ids[i] < tok_size(L->tok) ? tok_piece(L->tok, o->ids[i])
+                                                                       : NULL;
+        if (!pc)
+            return -1;
+        bool starts = strncmp(pc, sp, 3) == 0;
+        const char *rest = starts ? pc + 3 : pc;
+        if (starts || w < 0)
+            open_word = true;
+        if (!*rest)
+            continue; /* a lone space piece */
+        if (open_word) {
+            w++;
+            if (w >= cap || w >= n_words)
+                return -1;
+            prob[w] = 1.0f;
+            open_word = false;
+        }
+        float pr = expf(o->logp[i]);
+        if (pr < prob[w])
+            prob[w] = pr;
+    }
+    return w + 1 == n_words ? n_words : -1;
+}
+
 int lab_score(struct lab *L, const char *hard, const struct soft_prompt *soft, const char *source,
               const char *target, int **tgt_ids, float **logp, int *n, struct pl_err *e)
 {

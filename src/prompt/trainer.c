@@ -192,6 +192,23 @@ int tr_prompt_init(struct lab *L, enum soft_init_kind kind, const char *arg, uin
 
 /* ---- data -------------------------------------------------------------------- */
 
+void tr_split_sizes(int n, int *n_train, int *n_valid)
+{
+    if (n < 2) {
+        *n_train = *n_valid = 0;
+        return;
+    }
+    int k = n / 10;
+    k = k < 1 ? 1 : k > TR_MAX_VALID_SPLIT ? TR_MAX_VALID_SPLIT : k;
+    *n_valid = k;
+    *n_train = n - k;
+}
+
+bool tr_valid_too_few(int n)
+{
+    return n < TR_FEW_VALID;
+}
+
 int tr_split(struct jsonl_set *train, struct jsonl_set *valid, const char *name, struct pl_err *e)
 {
     if (train->n < 2)
@@ -199,8 +216,8 @@ int tr_split(struct jsonl_set *train, struct jsonl_set *valid, const char *name,
                           "%s: %d example%s too few to hold some out for validation; give a "
                           "validation file",
                           name, train->n, train->n == 1 ? " is" : "s are");
-    int k = train->n / 10;
-    k = k < 1 ? 1 : k > TR_MAX_VALID_SPLIT ? TR_MAX_VALID_SPLIT : k;
+    int k, rest;
+    tr_split_sizes(train->n, &rest, &k);
     valid->rec = train->rec + (train->n - k);
     valid->n = k;
     train->n -= k;

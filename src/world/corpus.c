@@ -21,6 +21,9 @@
  */
 #include "world_impl.h"
 
+#include "promptlab/jsonl.h"
+
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -865,4 +868,377 @@ int world_corpus_write(const struct world *w, const struct world_corpus_params *
     if (rep)
         *rep = r;
     return 0;
+}
+
+/* ---- the TUI's sample sets ---- */
+
+void world_samples_params_default(struct world_samples_params *p)
+{
+    p->seed = 1;
+    p->n = 60;
+    p->probe_dir = NULL;
+}
+
+/* Text compared with the probe set: ASCII lower case, single spaces, no
+ * final punctuation (a probe row may be typed casually). */
+static void probe_norm(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++) {
+        char c = *s;
+        if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+            continue;
+        out[n++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    while (n && strchr(".?! ", out[n - 1]))
+        n--;
+    out[n] = 0;
+}
+
+struct probe {
+    char **v;
+    int n, cap;
+};
+
+static void probe_free(struct probe *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+static bool has_tag_(const struct jsonl_record *r, const char *tag)
+{
+    for (int i = 0; i < r->n_tags; i++)
+        if (strcmp(r->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+
+/* The sources of every *.jsonl of dir, normalised, bare idiom phrases aside
+ * (they are pieces of the world's idioms on purpose). */
+static int probe_load(const char *dir, struct probe *p, struct pl_err *e)
+{
+    memset(p, 0, sizeof *p);
+    if (!dir)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return pl_err_set(e, PL_EIO, "%s: cannot open the probe set: %s", dir, strerror(errno));
+    int rc = 0;
+    for (struct dirent *de; !rc && (de = readdir(d));) {
+        size_t k = strlen(de->d_name);
+        if (de->d_name[0] == '.' || k < 7 || strcmp(de->d_name + k - 6, ".jsonl") != 0)
+            continue;
+        char path[4096];
+        if (pl_path_join(path, sizeof path, dir, de->d_name) != 0) {
+            rc = pl_err_set(e, PL_ERANGE, "%s/%s: path too long", dir, de->d_name);
+            break;
+        }
+        struct jsonl_set s = {0};
+        if ((rc = jsonl_read(path, &s, e)) != 0)
+            break;
+        for (int i = 0; !rc && i < s.n; i++) {
+            if (has_tag_(&s.rec[i], "bare"))
+                continue;
+            char buf[1024];
+            probe_norm(s.rec[i].source, buf, sizeof buf);
+            if (!buf[0])
+                continue;
+            if (p->n == p->cap) {
+                int cap = p->cap ? 2 * p->cap : 256;
+                char **nv = realloc(p->v, (size_t)cap * sizeof *nv);
+                if (!nv) {
+                    rc = pl_err_set(e, PL_ENOMEM, "out of memory");
+                    break;
+                }
+                p->v = nv;
+                p->cap = cap;
+            }
+            if (!(p->v[p->n] = strdup(buf)))
+                rc = pl_err_set(e, PL_ENOMEM, "out of memory");
+            else
+                p->n++;
+        }
+        jsonl_free(&s);
+    }
+    closedir(d);
+    if (rc)
+        probe_free(p);
+    return rc;
+}
+
+/* Whether English text s holds a probe sentence. */
+static bool probe_hit(const struct probe *p, const char *s)
+{
+    if (!p->n)
+        return false;
+    char buf[1024];
+    probe_norm(s, buf, sizeof buf);
+    for (int i = 0; i < p->n; i++)
+        if (strstr(buf, p->v[i]))
+            return true;
+    return false;
+}
+
+/* One sample row in the four languages. */
+struct srow {
+    char text[N_LANG][768];
+    char literal[N_LANG][768];
+    const char *tags[3];
+    int label;
+};
+
+/* Write rows[0..n) as file `name` in language `lang` (L_EN: classify). */
+static int write_rows(const struct world *w, const struct srow *rows, int n, int lang,
+                      const char *dir, const char *name, const char *task, struct pl_err *e)
+{
+    struct out o;
+    int rc = out_open(&o, dir, name, e);
+    for (int i = 0; !rc && i < n; i++) {
+        const struct srow *r = &rows[i];
+        const char *label = r->label >= 0 ? w->labels[r->label].name : NULL;
+        struct line l = {r->text[L_EN], label ? label : r->text[lang], task,
+                         world_lang_codes[lang], r->literal[lang][0] ? r->literal[lang] : NULL,
+                         label, {r->tags[0], r->tags[1], r->tags[2]}};
+        write_line(&o, &l);
+    }
+    int rc2 = out_close(&o, rc == 0, e);
+    return rc ? rc : rc2;
+}
+
+/* p->n distinct test sentences, at most a few of each kind (variety), or
+ * of label `want` for each row in turn (classification: round robin). */
+static int sample_sentences(const struct world *w, const struct world_samples_params *p,
+                            const struct probe *pr, bool classify, struct srow *rows,
+                            int *excluded, struct pl_err *e)
+{
+    struct world_gen *g = NULL;
+    struct hset seen = {0};
+    int per_kind[N_KIND] = {0}, got = 0;
+    int cap_kind = p->n / 8 + 1;
+    int rc = world_gen_init(w, mix64(p->seed ^ (classify ? 0x5c1a55ull : 0x5e7ull)), WORLD_TEST,
+                            &g, e);
+    if (!rc)
+        rc = hset_init(&seen, (size_t)p->n * 4, e);
+    for (long tries = 0; !rc && got < p->n && tries < 200L * p->n; tries++) {
+        int want = classify ? got % w->n_labels : ANY_LABEL;
+        if ((rc = draw_sentence(g, want, e)) != 0)
+            break;
+        const char *en = g->s.text[L_EN];
+        if (!classify && per_kind[g->s.kind] >= cap_kind && tries < 100L * p->n)
+            continue;
+        if (probe_hit(pr, en)) {
+            ++*excluded;
+            continue;
+        }
+        if (!hset_add(&seen, world_hash(en)))
+            continue;
+        struct srow *r = &rows[got++];
+        memset(r, 0, sizeof *r);
+        for (int l = 0; l < N_LANG; l++)
+            snprintf(r->text[l], sizeof r->text[l], "%s", g->s.text[l]);
+        r->tags[0] = classify ? "classify" : "sentence";
+        r->tags[1] = world_kind_names[g->s.kind];
+        r->label = classify ? g->s.label : -1;
+        per_kind[g->s.kind]++;
+    }
+    world_gen_free(g);
+    free(seen.v);
+    if (!rc && got < p->n)
+        rc = pl_err_set(e, PL_ERANGE, "the world yields %d of %d %s samples in the test split",
+                        got, p->n, classify ? "classification" : "sentence");
+    return rc;
+}
+
+/* A framed idiom form: idiom i, form `which` (pick_form), frame f. */
+struct cand {
+    int idiom, which, frame;
+};
+
+static void form_of(const struct widiom *id, int which, struct iform *fm)
+{
+    if (which >= 2) {
+        *fm = id->uses[which - 2];
+    } else {
+        fm->en = id->en;
+        fm->meaning = id->meaning;
+        memcpy(fm->idiomatic, id->idiomatic, sizeof fm->idiomatic);
+        memcpy(fm->literal, id->literal, sizeof fm->literal);
+    }
+}
+
+enum { N_DEMO = 3 };
+
+/* The demo rows, then p->n framed idiom forms of the test split: one
+ * candidate per idiom in turn (idioms in a random order), again while
+ * rows are missing. */
+static int sample_idioms(const struct world *w, const struct world_samples_params *p,
+                         const struct probe *pr, struct srow *rows, int *n_rows, int *excluded,
+                         struct pl_err *e)
+{
+    int n = 0;
+    for (int i = 0; i < N_DEMO && i < w->n_idioms; i++) {
+        const struct widiom *id = &w->idioms[i];
+        struct srow *r = &rows[n++];
+        memset(r, 0, sizeof *r);
+        for (int l = 0; l < N_LANG; l++) {
+            snprintf(r->text[l], sizeof r->text[l], "%s", l == L_EN ? id->en : id->idiomatic[l]);
+            if (l != L_EN)
+                snprintf(r->literal[l], sizeof r->literal[l], "%s", id->literal[l]);
+        }
+        r->tags[0] = "idiom";
+        r->tags[1] = "demo";
+        r->tags[2] = id->test ? "unseen" : NULL;
+        r->label = -1;
+    }
+    /* every framed form whose English sentence is a test sentence */
+    int ncand = 0, capc = 256;
+    struct cand *c = malloc((size_t)capc * sizeof *c);
+    int *order = malloc((size_t)(w->n_idioms ? w->n_idioms : 1) * sizeof *order);
+    if (!c || !order) {
+        free(c);
+        free(order);
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    char buf[1024];
+    for (int i = 0; i < w->n_idioms; i++) {
+        const struct widiom *id = &w->idioms[i];
+        for (int which = 0; which < 2 + id->n_uses; which++) {
+            if (which == 1)
+                continue; /* a bare phrase sits in no frame */
+            struct iform fm;
+            form_of(id, which, &fm);
+            unsigned kinds = form_frames(id, which);
+            for (int f = 0; f < w->n_frames; f++) {
+                if (!(w->frames[f].kinds & kinds))
+                    continue;
+                world_framed(w, &w->frames[f], fm.en, L_EN, buf, sizeof buf);
+                if (world_sentence_split(buf) != WORLD_TEST)
+                    continue;
+                if (probe_hit(pr, buf)) {
+                    ++*excluded;
+                    continue;
+                }
+                if (ncand == capc) {
+                    capc *= 2;
+                    struct cand *nc = realloc(c, (size_t)capc * sizeof *nc);
+                    if (!nc) {
+                        free(c);
+                        free(order);
+                        return pl_err_set(e, PL_ENOMEM, "out of memory");
+                    }
+                    c = nc;
+                }
+                c[ncand++] = (struct cand){i, which, f};
+            }
+        }
+    }
+    struct pl_rng rng;
+    pl_rng_seed(&rng, mix64(p->seed ^ 0x1d10ull));
+    for (int i = 0; i < w->n_idioms; i++)
+        order[i] = i;
+    for (int i = w->n_idioms - 1; i > 0; i--) {
+        int j = pick(&rng, i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    /* shuffle the candidates too, so that "the k-th candidate of idiom i"
+     * is a random one */
+    for (int i = ncand - 1; i > 0; i--) {
+        int j = pick(&rng, i + 1);
+        struct cand t = c[i];
+        c[i] = c[j];
+        c[j] = t;
+    }
+    int want = N_DEMO + p->n;
+    for (int round = 0; n < want; round++) {
+        bool any = false;
+        for (int k = 0; k < w->n_idioms && n < want; k++) {
+            int i = order[k], seen = 0;
+            for (int j = 0; j < ncand; j++) {
+                if (c[j].idiom != i || seen++ < round)
+                    continue;
+                const struct widiom *id = &w->idioms[i];
+                const struct wframe *f = &w->frames[c[j].frame];
+                struct iform fm;
+                form_of(id, c[j].which, &fm);
+                struct srow *r = &rows[n++];
+                memset(r, 0, sizeof *r);
+                world_framed(w, f, fm.en, L_EN, r->text[L_EN], sizeof r->text[L_EN]);
+                for (int l = L_ES; l < N_LANG; l++) {
+                    world_framed(w, f, fm.idiomatic[l], l, r->text[l], sizeof r->text[l]);
+                    world_framed(w, f, fm.literal[l], l, r->literal[l], sizeof r->literal[l]);
+                }
+                r->tags[0] = "idiom";
+                r->tags[1] = "frame";
+                r->tags[2] = id->test ? "unseen" : NULL;
+                r->label = -1;
+                any = true;
+                break;
+            }
+        }
+        if (!any)
+            break;
+    }
+    free(c);
+    free(order);
+    *n_rows = n;
+    if (n < want)
+        return pl_err_set(e, PL_ERANGE, "the world yields %d of %d framed idioms in the test split",
+                          n - N_DEMO, p->n);
+    return 0;
+}
+
+int world_samples_write(const struct world *w, const struct world_samples_params *p,
+                        const char *out_dir, struct world_samples_report *rep, struct pl_err *e)
+{
+    struct world_samples_report r = {0};
+    if (p->n < 1 || p->n > 10000)
+        return pl_err_set(e, PL_EINVAL, "%d sample rows: want 1 to 10000", p->n);
+    if (!w->n_labels)
+        return pl_err_set(e, PL_ERANGE, "the world has no topic labels to classify");
+    int rc = pl_mkdirs(out_dir, e);
+    if (rc)
+        return rc;
+    struct probe pr;
+    if ((rc = probe_load(p->probe_dir, &pr, e)) != 0)
+        return rc;
+    struct srow *rows = malloc((size_t)(p->n + N_DEMO) * sizeof *rows);
+    if (!rows) {
+        probe_free(&pr);
+        return pl_err_set(e, PL_ENOMEM, "out of memory");
+    }
+    static const struct { int lang; const char *sentences, *idioms; } files[] = {
+        {L_VI, "sentences.jsonl", "idioms.jsonl"},
+        {L_ES, "sentences_es.jsonl", "idioms_es.jsonl"},
+        {L_FR, "sentences_fr.jsonl", "idioms_fr.jsonl"},
+    };
+    rc = sample_sentences(w, p, &pr, false, rows, &r.n_excluded, e);
+    for (size_t k = 0; !rc && k < sizeof files / sizeof *files; k++)
+        rc = write_rows(w, rows, p->n, files[k].lang, out_dir, files[k].sentences, "translate",
+                        e);
+    if (!rc)
+        r.n_sentences = p->n;
+    int n = 0;
+    if (!rc)
+        rc = sample_idioms(w, p, &pr, rows, &n, &r.n_excluded, e);
+    for (size_t k = 0; !rc && k < sizeof files / sizeof *files; k++)
+        rc = write_rows(w, rows, n, files[k].lang, out_dir, files[k].idioms, "meaning", e);
+    if (!rc) {
+        r.n_idioms = n;
+        r.n_demo = n < N_DEMO ? n : N_DEMO;
+    }
+    if (!rc)
+        rc = sample_sentences(w, p, &pr, true, rows, &r.n_excluded, e);
+    if (!rc)
+        rc = write_rows(w, rows, p->n, L_EN, out_dir, "classify.jsonl", "classify", e);
+    if (!rc)
+        r.n_classify = p->n;
+    free(rows);
+    probe_free(&pr);
+    if (!rc && rep)
+        *rep = r;
+    return rc;
 }
