@@ -205,7 +205,7 @@ check a "nearest tokens (cosine)" "inspector table"
 check a "rand " "random control row"
 check a "parameters; the frozen model has" "parameter counts"
 screen a | sed -n '7,12p' | grep -q '▁' && ok || bad "no vocabulary pieces in the inspector"
-keys a n
+keys a w
 check a "Snap to words: \"" "snap to words runs"
 keys a c
 check a "Cosine of rows" "melt chart"

@@ -442,7 +442,7 @@ static int terminal_open(struct tui *t, char *startup, size_t cap)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
-    tui_colors_init(t);
+    tui_theme_init(t);
     tui_keys_init();
     t->mouse = mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
                              BUTTON4_PRESSED | BUTTON5_PRESSED,
@@ -564,7 +564,11 @@ int cmd_tui(int argc, char **argv)
         teardown(t);
         return 1;
     }
-    if (startup[0])
+    char first[sizeof t->msg];
+    tui_copy(first, sizeof first, t->msg);
+    if (first[0]) /* the settings file was bad: say so first */
+        tui_msg(t, TUI_R_ERROR, "%.300s%s%.200s", first, startup[0] ? "; " : "", startup);
+    else if (startup[0])
         tui_msg(t, TUI_R_INFO, "%s", startup);
     else
         tui_msg(t, TUI_R_INFO, "Welcome: %s (%s), %d samples. Press ? for the keys.", t->model_name,

@@ -249,7 +249,7 @@ const char *tui_hard_footer(const struct tui *t)
         return "Esc done\tCtrl-R run\tEnter new line\tCtrl-W/K/U delete\tAlt-B/F word\tF1-F4 views";
     if (h->focus == F_PRESETS)
         return "Enter load preset\tr run\tt tokens\tTab focus\te edit";
-    return "Enter/e edit\tr run\tt tokens\tp presets\t/ search\tn/N next\tf filter\to sort\tTab focus\tE export";
+    return "Enter/e edit\tr run\tv full text\t/ search\tn/N next\tE export\tt tokens\tp presets\tf filter\to sort\tTab focus";
 }
 
 /* ---- keys -------------------------------------------------------------- */

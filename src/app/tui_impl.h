@@ -255,6 +255,8 @@ int tui_soft_load(const char *path, int d, struct tui_soft *s, struct pl_err *e)
 
 enum tui_view { TUI_VIEW_HARD, TUI_VIEW_TRAIN, TUI_VIEW_SIDE, TUI_VIEW_INSPECT, TUI_N_VIEWS };
 
+enum tui_theme { TUI_THEME_DARK, TUI_THEME_LIGHT, TUI_THEME_CONTRAST, TUI_N_THEMES };
+
 /* Returned by key handlers (bitwise or). */
 enum { TUI_REDRAW = 1, TUI_QUIT = 2, TUI_UNHANDLED = 4 };
 
@@ -320,6 +322,8 @@ struct tui {
     unsigned tflags;              /* UI_TEXT_ASCII when the locale is not UTF-8 */
     bool color;
     struct ui_colors colors;
+    int theme;                    /* enum tui_theme */
+    bool colors256;               /* the palette uses 256 colours */
     const struct tui_glyphs *g;
     bool mouse;
 
@@ -399,7 +403,6 @@ struct tui {
 
 /* ---- shared helpers (tui.c) ---- */
 
-attr_t tui_attr(const struct tui *t, enum tui_role r);
 /* Draw s fitted into w columns at (y, x) with role r (sanitised). Returns columns drawn. */
 int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_role r);
 /* Like tui_text but right-aligned. */
@@ -462,16 +465,32 @@ bool tui_key_is(const struct tui_key *k, int ch);
 int tui_mark_unseen(struct tui *t, const char *text, char *out, size_t cap, char *detail,
                     size_t dcap);
 
+/* ---- colour themes (tui_theme.c) ---- */
+
+/* After initscr: read the saved theme ($XDG_CONFIG_HOME/promptlab/tui.conf;
+ * a bad file gives a status-line message), decide on colour (none under
+ * NO_COLOR or without terminal colours) and set up the colour pairs. */
+void tui_theme_init(struct tui *t);
+/* T: the next theme, applied at once and saved (message on the status line). */
+void tui_theme_next(struct tui *t);
+const char *tui_theme_name(int theme);
+/* The attributes of a role in the current theme. */
+attr_t tui_attr(const struct tui *t, enum tui_role r);
+/* The attributes of chart series style (a run's colour), bold. */
+attr_t tui_series_attr(const struct tui *t, int style);
+
 /* ---- drawing (tui_draw.c) ---- */
 
 /* Glyphs for a UTF-8 terminal or their ASCII replacements. */
 const struct tui_glyphs *tui_glyphs_for(bool utf8);
-/* Colour pairs for the roles (t->color decides whether they are used). */
-void tui_colors_init(struct tui *t);
 /* One whole frame: tabs, status, the view, message, footer, overlay. */
 void tui_draw(struct tui *t);
 /* True while the current view sends text keys to an editor. */
 bool tui_view_editing(const struct tui *t);
+/* Footers: keys is "key desc\tkey desc..." with the most important first;
+ * the byte length of the longest prefix of whole items that fits in width
+ * columns (two columns between items). */
+size_t tui_footer_fit(const char *keys, int width);
 /* Median of v[0..n) (reorders v); NAN when n is 0. */
 double tui_median(double *v, int n);
 

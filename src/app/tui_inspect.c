@@ -350,7 +350,7 @@ static void snap(struct tui *t)
 const char *tui_insp_footer(const struct tui *t)
 {
     (void)t;
-    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart";
+    return "Up/Down scroll\t/ search\tn/N next\ts soft prompt\tw snap to words\tc melt chart";
 }
 
 int tui_insp_key(struct tui *t, const struct tui_key *k)
@@ -378,7 +378,7 @@ int tui_insp_key(struct tui *t, const struct tui_key *k)
             }
             tui_msg(t, TUI_R_DIM, "no soft prompt for this model yet: train one in view 2, or m");
             return TUI_REDRAW;
-        case 'n': snap(t); return TUI_REDRAW;
+        case 'w': snap(t); return TUI_REDRAW;
         case 'c':
             in->melt = !in->melt;
             tui_msg(t, TUI_R_INFO, in->melt ? "melt chart: each row's cosine to its start, per step"
@@ -578,7 +578,7 @@ static int draw_header(struct tui *t, int y, int x, int w)
                  in->snap_rows);
     else
         snprintf(line, sizeof line,
-                 "n: snap to words - replace each row by its nearest token and score it as a hard prompt");
+                 "w: snap to words - replace each row by its nearest token and score it as a hard prompt");
     tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) ? TUI_R_GOOD : TUI_R_DIM);
     return 3;
 }

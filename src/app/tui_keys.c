@@ -359,6 +359,9 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
         case 'm':
             tui_open_picker(t, TUI_PICK_HEADING);
             return TUI_REDRAW;
+        case 'T':
+            tui_theme_next(t);
+            return TUI_REDRAW;
         case 'q':
             return request_quit(t);
         default: break;

@@ -249,6 +249,8 @@ static const char *const help_global[] = {
     "  ?               this help (Up/Down scroll, any other key closes)",
     "  m               picker: model directory, sample set, soft prompt (your own",
     "                  JSONL files and prompt directories too)",
+    "  T               colour theme: dark, light, high contrast (for projectors);",
+    "                  remembered in ~/.config/promptlab/tui.conf",
     "  q, F10          quit (asks whether to save when a run is training)",
     "  Ctrl-C          quit at once; a training run saves its best prompt first",
     "  Tab             next pane (editor, lists, form)",
@@ -312,10 +314,11 @@ static const char *const help_insp[] = {
     "  initial value, cosine to its start and the step where its nearest token",
     "  first changed (\"the words melt\"). Then a random vector (control: random",
     "  vectors have no meaningful neighbours) and the hard prompt's own tokens.",
-    "  s               next soft prompt      n  snap to words: replace every row",
+    "  s               next soft prompt      w  snap to words: replace every row",
     "                  by its nearest token and score that as a hard prompt",
     "  c               melt chart: each row's cosine to its start over training",
-    "  Up/Down         scroll",
+    "  Up/Down         scroll (every row: soft, control, the hard prompt's tokens)",
+    "  /, n, N         search the tokens; next / previous matching row",
     "",
 };
 

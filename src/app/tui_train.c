@@ -22,7 +22,7 @@ static const char *const field_names[N_FIELDS] = {"Data", "Length", "Init", "Ini
                                                   "Optimizer", "LR", "Steps", "Batch", "Seed",
                                                   "Method"};
 
-enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
+enum { MAX_OVERLAY = 4 }; /* runs on one chart (2 series each); 8 runs have 16 colours */
 
 struct tui_train {
     struct tui_run_cfg cfg;
@@ -202,8 +202,8 @@ const char *tui_train_footer(const struct tui *t)
     if (tr->editing)
         return "Enter keep\tEsc cancel\tF1-F4 views";
     if (tr->focus == 1)
-        return "s start\tp pause\tx stop\tw save\tW save as\tv show/hide\tl log\tE export SVG\tTab form";
-    return "Up/Down field\tLeft/Right choose\tEnter edit\ts start\tp pause\tx stop\tw save\tl log\tE export SVG\tTab runs";
+        return "v show/hide\ts start\tp pause\tx stop\tw save\tE export SVG\tl log\tW save as\tTab form";
+    return "s start\tEnter edit\tUp/Down field\tLeft/Right choose\tp pause\tx stop\tw save\tE export SVG\tl log\tTab runs";
 }
 
 /* ---- the form ---------------------------------------------------------- */
@@ -496,9 +496,9 @@ static void loss_series(const struct tui *t, struct series_buf *b)
         char nm[32];
         int id = tui_run_id(t->runs[i]);
         snprintf(nm, sizeof nm, "r%d train", id);
-        add_series(b, v, 0, nm, 2 * (id - 1) % 8);
+        add_series(b, v, 0, nm, 2 * (id - 1) % UI_N_SERIES);
         snprintf(nm, sizeof nm, "r%d valid", id);
-        add_series(b, v, 1, nm, (2 * (id - 1) + 1) % 8);
+        add_series(b, v, 1, nm, (2 * (id - 1) + 1) % UI_N_SERIES);
         shown++;
     }
 }
@@ -765,8 +765,7 @@ static void draw_runs(struct tui *t, int y, int x, int h, int w)
         }
         /* a marker in the run's chart colour, hollow when hidden */
         attrset(tr->hidden[i] ? A_NORMAL
-                : t->color    ? (attr_t)COLOR_PAIR(t->colors.series[2 * (id - 1) % 8]) | A_BOLD
-                              : A_BOLD);
+                : tui_series_attr(t, 2 * (id - 1)));
         ui_draw_text(stdscr, y + 1 + r, x, 1, tr->hidden[i] ? "o" : t->g->bullet,
                      strlen(tr->hidden[i] ? "o" : t->g->bullet), UI_ALIGN_LEFT, t->tflags);
         attrset(A_NORMAL);
@@ -801,7 +800,7 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
         char nm[32];
         int id = tui_run_id(t->runs[i]);
         snprintf(nm, sizeof nm, "r%d %s", id, tui_run_view(t->runs[i])->metric);
-        add_series(&b, tui_run_view(t->runs[i]), 2, nm, 2 * (id - 1) % 8);
+        add_series(&b, tui_run_view(t->runs[i]), 2, nm, 2 * (id - 1) % UI_N_SERIES);
         shown++;
     }
     draw_chart(t, &tr->g_metric, by, gx, bh, mw - 1, b.s, b.n, "Validation metric (chrF)",
