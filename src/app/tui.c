@@ -503,6 +503,7 @@ static void teardown(struct tui *t)
     tui_presets_free(t->presets, t->n_presets);
     ui_editor_free(&t->input);
     free(t->pick);
+    free(t->pager);
     free(t->lat);
     jsonl_free(&t->samples);
     free(t->tmpl);

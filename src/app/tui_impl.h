@@ -293,7 +293,7 @@ struct tui_train;
 struct tui_side;
 struct tui_insp;
 
-enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV_QUIT };
+enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV_QUIT, TUI_OV_PAGER };
 
 /* What an input overlay's text is for. */
 enum tui_input_for {
@@ -376,6 +376,7 @@ struct tui {
     /* overlays */
     enum tui_overlay ov;
     struct ui_list help_list;
+    int help_hit;                 /* help line of the last search match, -1 none */
     struct tui_picker_item *pick;
     int n_pick;
     struct ui_list pick_list;
@@ -383,6 +384,10 @@ struct tui {
     struct ui_editor input;
     enum tui_input_for input_for;
     char input_label[96];
+    enum tui_overlay input_back;  /* the overlay the input returns to when it closes */
+    char *pager;                  /* the full-text pane's text (owned), NULL when closed */
+    char pager_title[160];
+    int pager_top, pager_hit;     /* first wrapped line shown; line of the last match, -1 */
 
     char last_export[PATH_MAX];   /* named on the status line */
     char search[128];             /* the last / search ("" none), for n and N */
@@ -425,9 +430,10 @@ void tui_chart_params(const struct tui *t, struct ui_chart_params *p, int n_seri
  * lists data sets for the training form. */
 void tui_open_picker(struct tui *t, enum tui_pick_kind only);
 void tui_open_input(struct tui *t, enum tui_input_for what, const char *label, const char *init);
-/* Move the selection of the current view's sample table to the next (dir
- * 1) or previous (dir -1) row, wrapping, that contains t->search in any
- * column (case-insensitive). Says on the status line what it found. */
+/* Move to the next (dir 1) or previous (dir -1) row or line, wrapping,
+ * that contains t->search (case-insensitive), in what is in front: the
+ * help, the picker or the full-text pane, else the current view's table.
+ * Says on the status line what it found (tui_pager.c). */
 void tui_search_next(struct tui *t, int dir);
 /* Whether text contains needle, ASCII case ignored; "" matches nothing. */
 bool tui_text_matches(const char *text, const char *needle);
@@ -436,6 +442,9 @@ bool tui_text_matches(const char *text, const char *needle);
  * view has no table). */
 int tui_hard_find(struct tui *t, const char *q, int dir);
 int tui_side_find(struct tui *t, const char *q, int dir);
+int tui_insp_find(struct tui *t, const char *q, int dir);
+int tui_help_find(struct tui *t, const char *q, int dir);
+int tui_picker_find(struct tui *t, const char *q, int dir);
 /* The training form's data set path ("" for the built-in samples). */
 const char *tui_train_data(const struct tui *t);
 /* o: the side-by-side rows in their own order, by chrF best first, worst first (cycles). */
@@ -513,9 +522,22 @@ void tui_template_set(struct tui *t, const char *s);
 
 /* ---- overlays (tui_overlay.c) ---- */
 
+/* A framed box with a title (cleared inside). */
+void tui_box(struct tui *t, int y, int x, int h, int w, const char *title);
+
 void tui_overlay_draw(struct tui *t);
 /* The open overlay's answer to a key (TUI_* flags). */
 int tui_overlay_key(struct tui *t, const struct tui_key *k);
+
+/* ---- the full-text pane (tui_pager.c) ---- */
+
+/* Show text (owned by the pane from now on; '\n' breaks lines, lines
+ * without a leading space are headings) in a scrollable overlay. */
+void tui_pager_open(struct tui *t, const char *title, char *text);
+void tui_pager_close(struct tui *t);
+void tui_pager_draw(struct tui *t);
+int tui_pager_key(struct tui *t, const struct tui_key *k);
+int tui_pager_find(struct tui *t, const char *q, int dir);
 
 /* ---- keys (tui_keys.c) ---- */
 

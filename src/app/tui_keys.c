@@ -231,29 +231,16 @@ bool tui_text_matches(const char *text, const char *needle)
     return strcasestr(text, needle) != NULL;
 }
 
-void tui_search_next(struct tui *t, int dir)
-{
-    int row = -1;
-    if (t->view == TUI_VIEW_HARD)
-        row = tui_hard_find(t, t->search, dir);
-    else if (t->view == TUI_VIEW_SIDE)
-        row = tui_side_find(t, t->search, dir);
-    if (row < 0)
-        tui_msg(t, TUI_R_DIM, "no row contains \"%s\"", t->search);
-    else
-        tui_msg(t, TUI_R_INFO, "\"%s\" in row %d (n next, N previous)", t->search, row + 1);
-}
-
-/* '/', 'n' and 'N' in the views with a sample table. */
+/* '/', 'n' and 'N' in the views with a table; 'f' in those with samples. */
 static int search_key(struct tui *t, const struct tui_key *k)
 {
-    if (k->fn || k->alt || (t->view != TUI_VIEW_HARD && t->view != TUI_VIEW_SIDE))
+    if (k->fn || k->alt || t->view == TUI_VIEW_TRAIN)
         return -1;
     if (k->code == '/') {
         tui_open_input(t, TUI_IN_SEARCH, "Search the rows for", t->search);
         return TUI_REDRAW;
     }
-    if (k->code == 'f') {
+    if (k->code == 'f' && t->view != TUI_VIEW_INSPECT) {
         t->filter = !t->filter;
         if (t->filter && !t->search[0])
             tui_msg(t, TUI_R_DIM, "filter on: / to say what the rows must contain");
@@ -354,6 +341,7 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
             return TUI_REDRAW;
         case '?':
             t->help_list = (struct ui_list){0, 0};
+            t->help_hit = -1;
             t->ov = TUI_OV_HELP;
             return TUI_REDRAW;
         case 'm':
