@@ -273,6 +273,29 @@ static bool digit_held(struct tui *t, const struct tui_key *k)
     return false;
 }
 
+/* A click on a tab, the wheel (as arrow keys), or a click for the view. */
+static int mouse_key(struct tui *t, const struct tui_key *k)
+{
+    if (k->my == 0 && (k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+        for (int v = 0; v < TUI_N_VIEWS; v++)
+            if (k->mx >= t->tab_x[v] && k->mx < t->tab_x[v + 1])
+                set_view(t, v);
+        return TUI_REDRAW;
+    }
+    if (k->mbutton & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        /* the wheel scrolls like the arrow keys */
+        struct tui_key w = *k;
+        w.fn = true;
+        w.code = (k->mbutton & BUTTON4_PRESSED) ? KEY_UP : KEY_DOWN;
+        map_key(&w);
+        int f = 0;
+        for (int i = 0; i < 3; i++)
+            f |= view_key(t, &w);
+        return f | TUI_REDRAW;
+    }
+    return view_key(t, k) | TUI_REDRAW;
+}
+
 static int request_quit(struct tui *t)
 {
     if (tui_any_run_active(t)) {
@@ -298,26 +321,8 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
     }
     if (k->fn && k->code == KEY_F(10))
         return request_quit(t);
-    if (k->fn && k->code == KEY_MOUSE) {
-        if (k->my == 0 && (k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
-            for (int v = 0; v < TUI_N_VIEWS; v++)
-                if (k->mx >= t->tab_x[v] && k->mx < t->tab_x[v + 1])
-                    set_view(t, v);
-            return TUI_REDRAW;
-        }
-        if (k->mbutton & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-            /* the wheel scrolls like the arrow keys */
-            struct tui_key w = *k;
-            w.fn = true;
-            w.code = (k->mbutton & BUTTON4_PRESSED) ? KEY_UP : KEY_DOWN;
-            map_key(&w);
-            int f = 0;
-            for (int i = 0; i < 3; i++)
-                f |= view_key(t, &w);
-            return f | TUI_REDRAW;
-        }
-        return view_key(t, k) | TUI_REDRAW;
-    }
+    if (k->fn && k->code == KEY_MOUSE)
+        return mouse_key(t, k);
     if (tui_view_editing(t)) {
         int f = view_key(t, k);
         /* Enter (or Tab) closing a field may come before the whole number
