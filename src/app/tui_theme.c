@@ -150,10 +150,11 @@ static char *trim(char *s)
     return s;
 }
 
-/* Read the theme from the settings file; messages on the status line. */
+/* Read the theme from the settings file; the first problem goes to the
+ * status line (with how many more there were). */
 static void settings_load(struct tui *t)
 {
-    char path[PATH_MAX], dir[PATH_MAX];
+    char path[PATH_MAX], dir[PATH_MAX], problem[400] = "";
     if (settings_path(path, sizeof path, dir, sizeof dir))
         return;
     FILE *f = fopen(path, "r");
@@ -164,32 +165,34 @@ static void settings_load(struct tui *t)
         return;
     }
     char line[256];
-    int ln = 0;
+    int ln = 0, n_bad = 0;
     while (fgets(line, sizeof line, f)) {
         ln++;
         char *s = trim(line), *eq = strchr(s, '=');
         if (!*s || *s == '#')
             continue;
-        if (!eq) {
-            tui_msg(t, TUI_R_ERROR, "%s:%d: not \"key = value\"; ignored", path, ln);
-            continue;
-        }
-        *eq = 0;
-        char *key = trim(s), *val = trim(eq + 1);
-        if (strcmp(key, "theme") != 0)
-            continue; /* keys of later versions */
         int th = -1;
-        for (int i = 0; i < TUI_N_THEMES; i++)
-            if (strcmp(val, theme_names[i]) == 0)
-                th = i;
-        if (th < 0)
-            tui_msg(t, TUI_R_ERROR, "%s:%d: unknown theme \"%.40s\" (dark, light, contrast)",
-                    path, ln, val);
-        else
+        if (eq) {
+            *eq = 0;
+            char *key = trim(s), *val = trim(eq + 1);
+            if (strcmp(key, "theme") != 0)
+                continue; /* keys of later versions */
+            for (int i = 0; i < TUI_N_THEMES; i++)
+                if (strcmp(val, theme_names[i]) == 0)
+                    th = i;
+            if (th < 0 && !n_bad++)
+                snprintf(problem, sizeof problem, "%.300s:%d: unknown theme \"%.40s\" (dark, light, "
+                         "contrast)", path, ln, val);
+        } else if (!n_bad++) {
+            snprintf(problem, sizeof problem, "%.300s:%d: not \"key = value\"", path, ln);
+        }
+        if (th >= 0)
             t->theme = th;
     }
     if (ferror(f))
         tui_msg(t, TUI_R_ERROR, "settings %s unreadable: default theme", path);
+    else if (n_bad)
+        tui_msg(t, TUI_R_ERROR, "%s%s", problem, n_bad > 1 ? " (and more lines); ignored" : "; ignored");
     fclose(f);
 }
 
