@@ -84,7 +84,7 @@ check a "ZEBRAEND" "the whole source is readable"
 check a "QUAGGAEND" "the whole reference is readable"
 check a "Output under the template" "the output is shown"
 keys a PageDown
-check a "translate English to Vietnamese: {source}" "the pane scrolls to the template"
+check a "│ Template" "the pane ends with the template"
 keys a Escape
 lacks a "in full" "Esc closes the pane"
 
