@@ -209,6 +209,8 @@ static void help_text(void)
            "Press ? inside for every key. Views: 1 hard prompt, 2 soft prompt training,\n"
            "3 side by side, 4 inspector. Training runs are saved under\n"
            "$XDG_DATA_HOME/promptlab/runs/ (default ~/.local/share/promptlab/runs/).\n"
+           "T switches the colour theme (dark, light, high contrast), saved in\n"
+           "$XDG_CONFIG_HOME/promptlab/tui.conf (default ~/.config/promptlab/tui.conf).\n"
            "NO_COLOR turns colours off. PROMPTLAB_TUI_DEBUG=1 shows key-to-screen times;\n"
            "PROMPTLAB_TUI_STATS=FILE writes them at exit.\n",
            app_data_dir());

@@ -263,6 +263,8 @@ static const char *const help_global[] = {
     "  f               keep only the rows containing the search (again: all)",
     "  o               order: own, by chrF best first, worst first (view 3: the",
     "                  soft prompt's chrF, or the hard prompt's when none)",
+    "  / n N also search the inspector's tokens, the picker, this help and the",
+    "                  full-text pane",
     "",
 };
 
@@ -274,6 +276,8 @@ static const char *const help_hard[] = {
     "                  (delete word/to end/to start), Ctrl-Y (paste back), Enter",
     "                  (new line), paste; Esc or Tab stops editing, Ctrl-R runs",
     "  r               run the template over the sample set (per-row chrF, total)",
+    "  v               the selected row in full: source, reference, output, chrF",
+    "                  (a scrollable pane; / n N search it, Esc closes)",
     "  t               show the tokens the model sees for the selected sample",
     "  p / Tab         presets list; Enter loads the preset into the editor",
     "  Up/Down, PgUp/PgDn  move in the results",
