@@ -122,6 +122,18 @@ static void test_str(void)
     free(c.p);
 }
 
+static void test_path_base(void)
+{
+    static const char *const cases[][2] = {
+        {"assets/models/promptlab-tiny", "promptlab-tiny"}, {"assets/models/promptlab-tiny//", "promptlab-tiny"},
+        {"promptlab-tiny", "promptlab-tiny"}, {"/", "/"}, {"", ""}, {"/abs", "abs"}, {"a/b/", "b"}};
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK_STR(pl_path_base(cases[i][0], buf, sizeof buf), cases[i][1]);
+    char small[4];
+    CHECK_STR(pl_path_base("dir/promptlab", small, sizeof small), "pro");
+}
+
 static void test_mkdirs(void)
 {
     char dir[] = "/tmp/pl_core_XXXXXX";
@@ -157,6 +169,7 @@ int main(void)
     test_rng();
     test_utf8();
     test_atomic();
+    test_path_base();
     test_mkdirs();
     test_str();
     TEST_END();

@@ -17,6 +17,11 @@
 #   vi_valid.jsonl               100 statements (softA_test)
 #   vi_test_statements.jsonl     600 statements (softA_test, not in valid)
 #   vi_test_questions.jsonl      every question (softA_test)
+#   vi_food_train.jsonl          English -> Vietnamese, sentences about food (softA_train)
+#   vi_food_valid.jsonl          60 held-out sentences about food (softA_test)
+#   vi_food_test.jsonl           the other held-out sentences about food (softA_test)
+#   vi_travel_test.jsonl         held-out sentences about travel (softA_test): the
+#                                topic shift of assets/experiments/domain
 #   idioms_train.jsonl           idioms -> idiomatic Vietnamese (softB_train)
 #   idioms_test.jsonl            idioms never in idioms_train (softB_test)
 # Same promptlab, same world: the same files.
@@ -42,10 +47,16 @@ cat "$C"/*/softA_test.jsonl | uniq_src >"$OUT/vi_heldout.jsonl"
 statements <"$OUT/vi_heldout.jsonl" | head -n 100 >"$OUT/vi_valid.jsonl"
 statements <"$OUT/vi_heldout.jsonl" | tail -n +101 | head -n 600 >"$OUT/vi_test_statements.jsonl"
 questions <"$OUT/vi_heldout.jsonl" >"$OUT/vi_test_questions.jsonl"
+topic() { grep -F "\"label\":\"$1\"" || true; }
+cat "$C"/*/softA_train.jsonl | uniq_src | topic food >"$OUT/vi_food_train.jsonl"
+cat "$C"/*/softA_test.jsonl | uniq_src | topic food | head -n 60 >"$OUT/vi_food_valid.jsonl"
+cat "$C"/*/softA_test.jsonl | uniq_src | topic food | tail -n +61 >"$OUT/vi_food_test.jsonl"
+cat "$C"/*/softA_test.jsonl | uniq_src | topic travel >"$OUT/vi_travel_test.jsonl"
 cp "$C/101/softB_train.jsonl" "$OUT/idioms_train.jsonl"
 cp "$C/101/softB_test.jsonl" "$OUT/idioms_test.jsonl"
 rm -f "$OUT/topic_heldout.jsonl" "$OUT/vi_heldout.jsonl"
 for f in topic_train topic_valid topic_test_statements topic_test_questions vi_train vi_valid \
-    vi_test_statements vi_test_questions idioms_train idioms_test; do
+    vi_test_statements vi_test_questions vi_food_train vi_food_valid vi_food_test \
+    vi_travel_test idioms_train idioms_test; do
     printf '%-28s %5d examples\n' "$f.jsonl" "$(wc -l <"$OUT/$f.jsonl")"
 done

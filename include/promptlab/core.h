@@ -141,6 +141,10 @@ void pl_str_csv(struct pl_str *s, const char *field);
 /* printf into the string; mind that %f follows the C locale's LC_NUMERIC */
 void pl_str_printf(struct pl_str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The last component of a path, trailing slashes ignored ("a/b/" -> "b"),
+ * copied into buf (cut to cap); returns buf. */
+const char *pl_path_base(const char *path, char *buf, size_t cap);
+
 /* Create a directory and any missing parents ("mkdir -p"); an existing
  * directory is fine, an existing file of that name is an error. */
 int pl_mkdirs(const char *dir, struct pl_err *e);

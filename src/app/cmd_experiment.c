@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "study_chart.h"
 #include "promptlab/jsonl.h"
 #include "promptlab/study.h"
 #include "promptlab/widgets.h"
@@ -441,60 +442,14 @@ static void on_event(void *user, const struct study_event *ev)
 /* ---- output ---------------------------------------------------------------------- */
 
 /* "4.94M" */
-static void count_str(char *buf, size_t cap, long long v)
-{
-    if (v >= 1000000)
-        snprintf(buf, cap, "%.3gM", (double)v / 1e6);
-    else if (v >= 1000)
-        snprintf(buf, cap, "%.3gK", (double)v / 1e3);
-    else
-        snprintf(buf, cap, "%lld", v);
-}
-
-static void cell_str(char *buf, size_t cap, double mean, double sd)
-{
-    if (!isfinite(mean))
-        snprintf(buf, cap, "-");
-    else if (isfinite(sd))
-        snprintf(buf, cap, "%.2f ± %.2f", mean, sd);
-    else
-        snprintf(buf, cap, "%.2f", mean);
-}
-
-static const char *model_name(const char *dir, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s", dir);
-    size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/')
-        buf[--n] = '\0';
-    const char *b = strrchr(buf, '/');
-    return b ? b + 1 : buf;
-}
-
 static void print_table(const struct study_result *r, const struct study_row *rows, int n_rows)
 {
-    int n_tests = n_rows ? r[rows[0].first].n_tests : 0;
-    printf("%-20s %7s %-6s %4s %-14s %5s %9s  %-15s", "model", "params", "method", "len", "init",
-           "seeds", "trained", "valid");
-    for (int t = 0; t < n_tests; t++)
-        printf("  %-15.15s", r[rows[0].first].test_names[t]);
-    printf("  %8s\n", "s/cell");
+    char line[1024];
+    study_table_header(r, rows, n_rows, line, sizeof line);
+    printf("%s\n", line);
     for (int i = 0; i < n_rows; i++) {
-        const struct study_row *w = &rows[i];
-        const struct study_result *x = &r[w->first];
-        char mb[512], pc[32], tc[32], v[48], len[16];
-        count_str(pc, sizeof pc, x->model_params);
-        count_str(tc, sizeof tc, x->trained_params);
-        cell_str(v, sizeof v, w->valid, w->valid_sd);
-        snprintf(len, sizeof len, "%d", x->length);
-        printf("%-20.20s %7s %-6s %4s %-14.14s %5d %9s  %-15s", model_name(x->model, mb, sizeof mb),
-               pc, study_method_name(x->method), x->method == STUDY_PROMPT ? len : "-",
-               x->method == STUDY_PROMPT ? x->init : "-", w->n, tc, v);
-        for (int t = 0; t < n_tests; t++) {
-            cell_str(v, sizeof v, w->test[t], w->test_sd[t]);
-            printf("  %-15s", v);
-        }
-        printf("  %8.1f\n", w->seconds);
+        study_table_line(r, &rows[i], line, sizeof line);
+        printf("%s\n", line);
     }
     printf("mean ± sample standard deviation over seeds; %s\n", n_rows ? r[rows[0].first].metric : "");
 }
@@ -551,56 +506,15 @@ static int write_figures(const char *out, const struct study_result *r, int n)
         return app_fail("experiment", &e);
     for (int i = 0; i < n_figs && status == 0; i++) {
         const struct study_figure *f = &figs[i];
-        struct ui_series s[STUDY_MAX_SERIES];
-        const double *errs[STUDY_MAX_SERIES];
-        size_t total = 0;
-        for (int j = 0; j < f->n_series; j++)
-            total += (size_t)f->series[j].n;
-        double *xs = malloc(sizeof *xs * (total + 1)), *ys = malloc(sizeof *ys * (total + 1)),
-               *sd = malloc(sizeof *sd * (total + 1));
-        if (!xs || !ys || !sd) {
-            free(xs), free(ys), free(sd);
-            status = app_fail("experiment", &(struct pl_err){PL_ENOMEM, "out of memory"});
+        struct study_chart c;
+        if (study_chart_init(&c, f, &e)) {
+            status = app_fail("experiment", &e);
             break;
         }
-        size_t k = 0;
-        double lo = INFINITY, hi = -INFINITY;
-        for (int j = 0; j < f->n_series; j++) {
-            s[j] = (struct ui_series){f->series[j].name, xs + k, ys + k, (size_t)f->series[j].n,
-                                      f->series[j].style};
-            errs[j] = sd + k;
-            for (int p = 0; p < f->series[j].n; p++, k++) {
-                xs[k] = f->series[j].pts[p].x;
-                ys[k] = f->series[j].pts[p].y;
-                sd[k] = f->series[j].pts[p].sd;
-                lo = fmin(lo, xs[k]);
-                hi = fmax(hi, xs[k]);
-            }
-        }
-        const char *names[STUDY_MAX_CATEGORIES];
-        for (int c = 0; c < f->n_categories; c++)
-            names[c] = f->categories[c];
-        struct ui_chart_params cp;
-        ui_chart_params_default(&cp);
-        cp.title = f->title;
-        cp.caption = f->caption;
-        cp.x_label = f->x_label;
-        cp.y_label = f->y_label;
-        cp.x_scale = f->x_log ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
-        cp.y_scale = f->y_log ? UI_SCALE_LOG10 : UI_SCALE_LINEAR;
-        cp.x_names = f->n_categories ? names : NULL;
-        cp.n_x_names = f->n_categories;
-        cp.markers = true;
-        cp.y_err = errs;
-        cp.si_labels = true;
-        if (f->x_log && lo > 0 && isfinite(hi)) { /* room for the dots at both ends */
-            cp.x_min = lo / 1.25;
-            cp.x_max = hi * 1.25;
-        }
         snprintf(path, sizeof path, "%s/%s.svg", out, f->file);
-        if (ui_export_chart_svg(path, s, (size_t)f->n_series, &cp, 960, 600, &e))
+        if (ui_export_chart_svg(path, c.s, c.n, &c.p, 960, 600, &e))
             status = app_fail("experiment", &e);
-        free(xs), free(ys), free(sd);
+        study_chart_free(&c);
     }
     snprintf(path, sizeof path, "%s/figures.csv", out);
     if (status == 0 && study_write_figures_csv(path, figs, n_figs, &e))

@@ -247,6 +247,20 @@ void pl_str_csv(struct pl_str *s, const char *field)
     pl_str_putc(s, '"');
 }
 
+const char *pl_path_base(const char *path, char *buf, size_t cap)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    if (b == n && n == 1) /* "/" */
+        b = 0;
+    snprintf(buf, cap, "%.*s", (int)(n - b), path + b);
+    return buf;
+}
+
 void pl_str_printf(struct pl_str *s, const char *fmt, ...)
 {
     va_list ap;

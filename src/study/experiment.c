@@ -387,12 +387,7 @@ static bool tag_char(char c)
 static void raw_tag(const char *dir, char *buf, size_t cap)
 {
     char tmp[PATH_CAP];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    size_t n = strlen(tmp);
-    while (n > 1 && tmp[n - 1] == '/')
-        tmp[--n] = '\0';
-    const char *b = strrchr(tmp, '/');
-    b = b ? b + 1 : tmp;
+    const char *b = pl_path_base(dir, tmp, sizeof tmp);
     size_t k = 0;
     for (; *b && k + 1 < cap && k < 32; b++)
         buf[k++] = tag_char(*b) ? *b : '_';

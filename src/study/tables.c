@@ -256,16 +256,6 @@ static void fmt_count(char *buf, size_t cap, double v)
         snprintf(buf, cap, "%.0f", v);
 }
 
-static const char *base_name(const char *path, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "%s", path);
-    size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/')
-        buf[--n] = '\0';
-    const char *b = strrchr(buf, '/');
-    return b ? b + 1 : buf;
-}
-
 /* "vocab", "class labels", "text \"translate\"" for legends and categories. */
 static void init_label(const char *init, char *buf, size_t cap)
 {
@@ -375,7 +365,7 @@ static struct study_series *model_series(struct study_figure *f, const struct st
     char b[512], pc[32];
     fmt_count(pc, sizeof pc, (double)r[m].model_params);
     struct study_series *s =
-        new_series(f, "%.100s (%s parameters)", base_name(r[m].model, b, sizeof b), pc);
+        new_series(f, "%.100s (%s parameters)", pl_path_base(r[m].model, b, sizeof b), pc);
     if (s)
         s->style = f->n_series - 1;
     return s;

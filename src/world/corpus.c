@@ -738,7 +738,8 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
     return rc ? rc : rc2;
 }
 
-/* softA_*: English -> Vietnamese sentences of one split, no instruction. */
+/* softA_*: English -> Vietnamese sentences of one split, no instruction; a
+ * sentence with a topic carries it as its label. */
 static int write_soft_a(const struct world *w, uint64_t seed, enum world_split split, long n,
                         const char *dir, const char *name, long *written, struct pl_err *e)
 {
@@ -755,7 +756,9 @@ static int write_soft_a(const struct world *w, uint64_t seed, enum world_split s
             break;
         if (!hset_add(&seen, world_hash(g->s.text[L_EN])))
             continue;
-        struct line l = {g->s.text[L_EN], g->s.text[L_VI], "translate", "vi", NULL, NULL,
+        /* the topic, when the sentence has one, for domain-shift studies */
+        const char *topic = g->s.label >= 0 ? w->labels[g->s.label].name : NULL;
+        struct line l = {g->s.text[L_EN], g->s.text[L_VI], "translate", "vi", NULL, topic,
                          {world_kind_names[g->s.kind], NULL, NULL}};
         write_line(&o, &l);
     }
