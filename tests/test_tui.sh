@@ -168,9 +168,15 @@ keys a m
 check a "init vocab  N8  LR 0.3  chrf " "the picker describes the saved run"
 keys a Escape
 keys a E
-check a "chart exported:" "chart export"
+check a "charts exported:" "chart export"
 EXP=$TMPD/xdg/promptlab/exports
-ls "$EXP"/promptlab-chart-*.svg >/dev/null 2>&1 && ok || bad "no SVG file in $EXP"
+ls "$EXP"/promptlab-loss-*.svg "$EXP"/promptlab-metric-*.svg >/dev/null 2>&1 && ok || bad "no SVG files in $EXP"
+# the legend names the run's settings, the caption all of them
+svg=$(cat "$EXP"/promptlab-loss-*.svg 2>/dev/null)
+expect_contains "loss legend names the settings" "$svg" ">r1 vocab N8 adafactor lr 0.3 train<"
+expect_contains "loss caption names the data" "$svg" "Runs: r1: prompt tuning, data samples.jsonl"
+expect_contains "loss caption names the settings" "$svg" "init vocab, 8 rows, adafactor lr 0.3, 60 steps, batch 4"
+expect_contains "metric legend names the settings" "$(cat "$EXP"/promptlab-metric-*.svg 2>/dev/null)" ">r1 vocab N8 adafactor lr 0.3 chrf<"
 [ -z "$(ls "$WORK")" ] && ok || bad "exports landed in the current directory: $(ls "$WORK")"
 
 # view 3: outputs fill in for all three prompts; a typed sentence
@@ -207,7 +213,7 @@ check a "nearest tokens (cosine)" "inspector table"
 check a "rand " "random control row"
 check a "parameters; the frozen model has" "parameter counts"
 screen a | sed -n '7,12p' | grep -q '▁' && ok || bad "no vocabulary pieces in the inspector"
-keys a n
+keys a w
 check a "Snap to words: \"" "snap to words runs"
 keys a c
 check a "Cosine of rows" "melt chart"

@@ -2,7 +2,7 @@
  * presets in every accepted layout (one JSON object per file, JSON lines,
  * an array, plain text), the sample set's language, the built-in samples,
  * directory listings for the picker, the XDG data directory, export paths,
- * UTF-8-safe copying and soft prompt loading. */
+ * UTF-8-safe copying, soft prompt loading and fitting footers to a width. */
 #include "test.h"
 
 #include <stdlib.h>
@@ -222,8 +222,25 @@ static void test_soft_load(const char *dir)
     soft_prompt_free(&p);
 }
 
+/* Footers keep the longest prefix of whole items that fits: the most
+ * important keys come first and the rest is dropped from the end. */
+static void test_footer_fit(void)
+{
+    const char *k = "? help\tq quit\tr run\tv full text";
+    /* "? help  q quit  r run  v full text" is 34 columns */
+    CHECK_INT(tui_footer_fit(k, 34), strlen(k));
+    CHECK_INT(tui_footer_fit(k, 33), strlen("? help\tq quit\tr run"));
+    CHECK_INT(tui_footer_fit(k, 21), strlen("? help\tq quit\tr run"));
+    CHECK_INT(tui_footer_fit(k, 20), strlen("? help\tq quit"));
+    CHECK_INT(tui_footer_fit(k, 5), 0);
+    CHECK_INT(tui_footer_fit("", 80), 0);
+    /* a short item after one that does not fit is dropped too */
+    CHECK_INT(tui_footer_fit("? help\tEnter/e edit a long one\tq quit", 20), strlen("? help"));
+}
+
 int main(void)
 {
+    test_footer_fit();
     char dir[] = "/tmp/pl_tui_data_XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     test_presets(dir);

@@ -233,7 +233,7 @@ struct ui_series {
     const double *y;   /* n values. NaN/Inf, and values <= 0 on a log scale,
                           are not drawn: the line breaks there */
     size_t n;
-    int style;         /* colour and glyph index, >= 0 (taken modulo 8) */
+    int style;         /* colour and glyph index, >= 0 (taken modulo UI_N_SERIES) */
 };
 
 struct ui_chart_params {
@@ -445,9 +445,10 @@ int ui_export_table_csv(const char *path, const struct ui_table *t, struct pl_er
 /* Colour pairs the caller has set up with init_pair. With enabled false
  * (NO_COLOR set, or a terminal without colours) the draw functions use
  * attributes only: bold headers and titles, a reverse-video selection. */
+enum { UI_N_SERIES = 16 }; /* chart styles with their own colour and marker */
 struct ui_colors {
     bool enabled;
-    short series[8];  /* pair for chart series style % 8 */
+    short series[UI_N_SERIES]; /* pair for chart series style % UI_N_SERIES */
     short axis;       /* axes and tick labels */
     short header;     /* table header row */
     short selected;   /* table selected row */

@@ -212,6 +212,8 @@ static void help_text(void)
            "Press ? inside for every key. Views: 1 hard prompt, 2 soft prompt training,\n"
            "3 side by side, 4 inspector. Training runs are saved under\n"
            "$XDG_DATA_HOME/promptlab/runs/ (default ~/.local/share/promptlab/runs/).\n"
+           "T switches the colour theme (dark, light, high contrast), saved in\n"
+           "$XDG_CONFIG_HOME/promptlab/tui.conf (default ~/.config/promptlab/tui.conf).\n"
            "NO_COLOR turns colours off. PROMPTLAB_TUI_DEBUG=1 shows key-to-screen times;\n"
            "PROMPTLAB_TUI_STATS=FILE writes them at exit.\n",
            app_data_dir());
@@ -456,7 +458,7 @@ static int terminal_open(struct tui *t, char *startup, size_t cap)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
-    tui_colors_init(t);
+    tui_theme_init(t);
     tui_keys_init();
     t->mouse = mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
                              BUTTON4_PRESSED | BUTTON5_PRESSED,
@@ -518,6 +520,7 @@ static void teardown(struct tui *t)
     tui_presets_free(t->presets, t->n_presets);
     ui_editor_free(&t->input);
     free(t->pick);
+    free(t->pager);
     free(t->lat);
     jsonl_free(&t->samples);
     free(t->tmpl);
@@ -579,7 +582,11 @@ int cmd_tui(int argc, char **argv)
         teardown(t);
         return 1;
     }
-    if (startup[0])
+    char first[sizeof t->msg];
+    tui_copy(first, sizeof first, t->msg);
+    if (first[0]) /* the settings file was bad: say so first */
+        tui_msg(t, TUI_R_ERROR, "%.300s%s%.200s", first, startup[0] ? "; " : "", startup);
+    else if (startup[0])
         tui_msg(t, TUI_R_INFO, "%s", startup);
     else
         tui_msg(t, TUI_R_INFO, "Welcome: %s (%s), %d samples. Press ? for the keys.", t->model_name,

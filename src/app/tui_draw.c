@@ -36,86 +36,6 @@ static const struct tui_glyphs glyphs_ascii = {
     .eighths = {" ", " ", " ", " ", "#", "#", "#", "#", "#"},
 };
 
-enum {
-    PAIR_SERIES = 1, /* 1..8 */
-    PAIR_AXIS = 9, PAIR_HEADER, PAIR_SELECTED, PAIR_STATUS, PAIR_TAB, PAIR_GOOD, PAIR_MID,
-    PAIR_BAD, PAIR_KEY, PAIR_MARK, PAIR_ERROR, PAIR_INFO, PAIR_DIM,
-};
-
-void tui_colors_init(struct tui *t)
-{
-    const char *nc = getenv("NO_COLOR");
-    t->color = has_colors() && !(nc && *nc);
-    memset(&t->colors, 0, sizeof t->colors);
-    if (!t->color)
-        return;
-    start_color();
-    use_default_colors();
-    static const short series[8] = {COLOR_CYAN, COLOR_YELLOW, COLOR_MAGENTA, COLOR_GREEN,
-                                    COLOR_RED, COLOR_BLUE, COLOR_WHITE, COLOR_CYAN};
-    for (int i = 0; i < 8; i++) {
-        init_pair((short)(PAIR_SERIES + i), series[i], -1);
-        t->colors.series[i] = (short)(PAIR_SERIES + i);
-    }
-    init_pair(PAIR_AXIS, COLOR_BLUE, -1);
-    init_pair(PAIR_HEADER, COLOR_CYAN, -1);
-    init_pair(PAIR_SELECTED, COLOR_BLACK, COLOR_CYAN);
-    init_pair(PAIR_STATUS, COLOR_BLACK, COLOR_WHITE);
-    init_pair(PAIR_TAB, COLOR_BLACK, COLOR_YELLOW);
-    init_pair(PAIR_GOOD, COLOR_GREEN, -1);
-    init_pair(PAIR_MID, COLOR_YELLOW, -1);
-    init_pair(PAIR_BAD, COLOR_RED, -1);
-    init_pair(PAIR_KEY, COLOR_YELLOW, -1);
-    init_pair(PAIR_MARK, COLOR_MAGENTA, -1);
-    init_pair(PAIR_ERROR, COLOR_WHITE, COLOR_RED);
-    init_pair(PAIR_INFO, COLOR_CYAN, -1);
-    init_pair(PAIR_DIM, COLOR_BLUE, -1);
-    t->colors.enabled = true;
-    t->colors.axis = PAIR_AXIS;
-    t->colors.header = PAIR_HEADER;
-    t->colors.selected = PAIR_SELECTED;
-}
-
-attr_t tui_attr(const struct tui *t, enum tui_role r)
-{
-    if (!t->color) {
-        switch (r) {
-        case TUI_R_DIM: return A_DIM;
-        case TUI_R_BOLD:
-        case TUI_R_TITLE:
-        case TUI_R_KEY:
-        case TUI_R_GOOD:
-        case TUI_R_FOCUS: return A_BOLD;
-        case TUI_R_TAB_ACTIVE: return A_REVERSE | A_BOLD;
-        case TUI_R_STATUS: return A_NORMAL;
-        case TUI_R_SELECTED:
-        case TUI_R_ERROR: return A_REVERSE;
-        case TUI_R_MARK: return A_UNDERLINE;
-        case TUI_R_BAD: return A_DIM;
-        default: return A_NORMAL;
-        }
-    }
-    switch (r) {
-    case TUI_R_DIM: return COLOR_PAIR(PAIR_DIM);
-    case TUI_R_BOLD: return A_BOLD;
-    case TUI_R_TITLE: return A_BOLD | COLOR_PAIR(PAIR_HEADER);
-    case TUI_R_TAB: return A_NORMAL;
-    case TUI_R_TAB_ACTIVE: return A_BOLD | COLOR_PAIR(PAIR_TAB);
-    case TUI_R_STATUS: return COLOR_PAIR(PAIR_STATUS);
-    case TUI_R_FOOTER: return A_NORMAL;
-    case TUI_R_KEY: return A_BOLD | COLOR_PAIR(PAIR_KEY);
-    case TUI_R_GOOD: return A_BOLD | COLOR_PAIR(PAIR_GOOD);
-    case TUI_R_MID: return COLOR_PAIR(PAIR_MID);
-    case TUI_R_BAD: return COLOR_PAIR(PAIR_BAD);
-    case TUI_R_MARK: return A_UNDERLINE | COLOR_PAIR(PAIR_MARK);
-    case TUI_R_ERROR: return A_BOLD | COLOR_PAIR(PAIR_ERROR);
-    case TUI_R_SELECTED: return COLOR_PAIR(PAIR_SELECTED);
-    case TUI_R_FOCUS: return A_BOLD | COLOR_PAIR(PAIR_KEY);
-    case TUI_R_INFO: return COLOR_PAIR(PAIR_INFO);
-    default: return A_NORMAL;
-    }
-}
-
 /* Draw at most w columns of s (no padding): returns the columns used. */
 int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_role r)
 {
@@ -341,17 +261,36 @@ static void draw_status(struct tui *t)
     tui_text_right(t, 1, t->cols - rw, rw, right, TUI_R_INFO);
 }
 
+size_t tui_footer_fit(const char *keys, int width)
+{
+    int x = 0;
+    const char *p = keys;
+    while (*p) {
+        const char *end = strchr(p, '\t');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        /* "key desc" and two columns before the next item */
+        if (x + ui_text_width(p, len) > width)
+            break;
+        x += ui_text_width(p, len) + 2;
+        p = end ? end + 1 : p + len;
+    }
+    size_t n = (size_t)(p - keys);
+    return n && keys[n - 1] == '\t' ? n - 1 : n;
+}
+
 static void draw_footer(struct tui *t, const char *keys)
 {
-    /* "k desc\tk desc..." : keys bright, descriptions plain */
+    /* "k desc\tk desc..." most important first: keys bright, descriptions
+     * plain; the items that do not fit are dropped from the end */
     int y = t->rows - 1, x = 0;
     attrset(tui_attr(t, TUI_R_FOOTER));
     mvhline(y, 0, ' ', t->cols);
+    size_t fit = tui_footer_fit(keys, t->cols - 1);
     char item[128];
     const char *p = keys;
-    while (*p && x < t->cols - 1) {
+    while (p < keys + fit) {
         const char *end = strchr(p, '\t');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t len = end && end < keys + fit ? (size_t)(end - p) : (size_t)(keys + fit - p);
         if (len >= sizeof item)
             len = sizeof item - 1;
         memcpy(item, p, len);
@@ -359,16 +298,13 @@ static void draw_footer(struct tui *t, const char *keys)
         char *sp = strchr(item, ' ');
         if (sp)
             *sp = 0;
-        int need = ui_text_width(item, strlen(item)) + (sp ? ui_text_width(sp + 1, strlen(sp + 1)) + 1 : 0);
-        if (x + need > t->cols - 1)
-            break;
         x += tui_text(t, y, x, t->cols - x, item, TUI_R_KEY);
         if (sp) {
             x += tui_text(t, y, x, 1, " ", TUI_R_FOOTER);
             x += tui_text(t, y, x, t->cols - x, sp + 1, TUI_R_FOOTER);
         }
-        x += tui_text(t, y, x, 2, "  ", TUI_R_FOOTER);
-        p = end ? end + 1 : p + strlen(p);
+        x += 2; /* the line is blank already */
+        p = end && end < keys + fit ? end + 1 : keys + fit;
     }
 }
 
@@ -472,7 +408,8 @@ void tui_draw(struct tui *t)
     if (tui_view_editing(t))
         snprintf(footer, sizeof footer, "%s", vf);
     else
-        snprintf(footer, sizeof footer, "? help\tq quit\t%s\t1-4 views\tm model/data", vf);
+        snprintf(footer, sizeof footer, "? help\tq quit\t%s\t1-4 views\tm model/data\tT theme",
+                 vf);
     draw_footer(t, footer);
     tui_overlay_draw(t);
     if (t->ov == TUI_OV_INPUT) { /* the input leaves the cursor in its field */

@@ -249,7 +249,7 @@ const char *tui_hard_footer(const struct tui *t)
         return "Esc done\tCtrl-R run\tEnter new line\tCtrl-W/K/U delete\tAlt-B/F word\tF1-F4 views";
     if (h->focus == F_PRESETS)
         return "Enter load preset\tr run\tt tokens\tTab focus\te edit";
-    return "Enter/e edit\tr run\tt tokens\tp presets\t/ search\tn/N next\tf filter\to sort\tTab focus\tE export";
+    return "Enter/e edit\tr run\tv full text\t/ search\tn/N next\tE export\tt tokens\tp presets\tf filter\to sort\tTab focus";
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -319,6 +319,60 @@ static int mouse_key(struct tui *t, const struct tui_key *k)
     return TUI_REDRAW;
 }
 
+/* Indented text (every line starts with two spaces: not a heading). */
+static void put_indented(struct pl_str *sb, const char *text)
+{
+    pl_str_puts(sb, "  ");
+    for (const char *c = text; *c; c++) {
+        pl_str_putc(sb, *c);
+        if (*c == '\n')
+            pl_str_puts(sb, "  ");
+    }
+    pl_str_puts(sb, "\n\n");
+}
+
+/* v: the selected row in full (source with its unseen marks, reference,
+ * literal rendering, output, chrF, the template) in the full-text pane. */
+static void show_full(struct tui *t)
+{
+    struct tui_hard *h = t->hard;
+    hard_order(t);
+    int row = shown_row(h, h->results.selected);
+    if (row < 0) {
+        tui_msg(t, TUI_R_DIM, "no row selected");
+        return;
+    }
+    const struct jsonl_record *r = &t->samples.rec[row];
+    struct pl_str sb = {0};
+    size_t cap = 3 * strlen(r->source) + 64;
+    char *marked = malloc(cap);
+    bool mk = marked && tui_mark_unseen(t, r->source, marked, cap, NULL, 0) > 0;
+    pl_str_printf(&sb, "Source%s\n", mk ? " (marked words: the model has probably never seen them)" : "");
+    put_indented(&sb, mk ? marked : r->source);
+    free(marked);
+    pl_str_puts(&sb, "Reference\n");
+    put_indented(&sb, r->target);
+    if (r->literal) {
+        pl_str_puts(&sb, "Literal rendering (word for word)\n");
+        put_indented(&sb, r->literal);
+    }
+    bool have = row < h->n && h->state[row] != TUI_CELL_PENDING;
+    char sc[32];
+    tui_score_cell(t, row < h->n ? h->score[row] : NAN, row < h->n ? h->state[row] : 0, sc, sizeof sc);
+    pl_str_printf(&sb, "Output under the template   chrF %s\n", row < h->n ? sc : "-");
+    put_indented(&sb, have ? h->out[row] : row < h->n ? "(being decoded)" : "(not run yet: r runs the template)");
+    pl_str_puts(&sb, "Template\n");
+    put_indented(&sb, h->ran ? h->ran : tui_template(t));
+    if (sb.oom) {
+        free(sb.p);
+        tui_msg(t, TUI_R_ERROR, "out of memory");
+        return;
+    }
+    char title[64];
+    snprintf(title, sizeof title, "Row %d of %d in full (Esc closes)", row + 1, t->samples.n);
+    tui_pager_open(t, title, sb.p);
+}
+
 static int hard_key(struct tui *t, const struct tui_key *k)
 {
     struct tui_hard *h = t->hard;
@@ -371,6 +425,10 @@ static int hard_key(struct tui *t, const struct tui_key *k)
     }
     if (tui_key_is(k, 'E')) {
         export_results(t);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'v')) {
+        show_full(t);
         return TUI_REDRAW;
     }
     if (h->focus == F_PRESETS) {
@@ -500,7 +558,12 @@ static void draw_editor(struct tui *t, int y, int x, int eh, int lw, const char 
                                                              : " (Enter/e edit)");
     tui_heading(t, y, x, lw, title, hd->focus == F_EDITOR);
     hd->ed_y = y + 1, hd->ed_x = x + 1, hd->ed_h = eh, hd->ed_w = lw - 2;
-    ui_editor_scroll(&hd->ed, eh, lw - 2);
+    if (hd->editing) {
+        ui_editor_scroll(&hd->ed, eh, lw - 2); /* follow the cursor, sideways too */
+    } else {
+        hd->ed.top = 0; /* at rest a long template shows its start */
+        hd->ed.left = 0;
+    }
     attrset(hd->editing ? tui_attr(t, TUI_R_BOLD) : A_NORMAL);
     ui_editor_draw(stdscr, y + 1, x + 1, eh, lw - 2, &hd->ed, false, t->tflags);
     attrset(A_NORMAL);

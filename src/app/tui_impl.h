@@ -258,6 +258,8 @@ int tui_soft_load(const char *path, int d, struct tui_soft *s, struct pl_err *e)
 
 enum tui_view { TUI_VIEW_HARD, TUI_VIEW_TRAIN, TUI_VIEW_SIDE, TUI_VIEW_INSPECT, TUI_N_VIEWS };
 
+enum tui_theme { TUI_THEME_DARK, TUI_THEME_LIGHT, TUI_THEME_CONTRAST, TUI_N_THEMES };
+
 /* Returned by key handlers (bitwise or). */
 enum { TUI_REDRAW = 1, TUI_QUIT = 2, TUI_UNHANDLED = 4 };
 
@@ -297,7 +299,7 @@ struct tui_insp;
 struct tui_exp;
 
 enum tui_overlay { TUI_OV_NONE, TUI_OV_HELP, TUI_OV_PICKER, TUI_OV_INPUT, TUI_OV_QUIT,
-                   TUI_OV_EXPERIMENT };
+                   TUI_OV_PAGER, TUI_OV_EXPERIMENT };
 
 /* What an input overlay's text is for. */
 enum tui_input_for {
@@ -327,6 +329,8 @@ struct tui {
     unsigned tflags;              /* UI_TEXT_ASCII when the locale is not UTF-8 */
     bool color;
     struct ui_colors colors;
+    int theme;                    /* enum tui_theme */
+    bool colors256;               /* the palette uses 256 colours */
     const struct tui_glyphs *g;
     bool mouse;
 
@@ -380,6 +384,7 @@ struct tui {
     /* overlays */
     enum tui_overlay ov;
     struct ui_list help_list;
+    int help_hit;                 /* help line of the last search match, -1 none */
     struct tui_picker_item *pick;
     int n_pick;
     struct ui_list pick_list;
@@ -387,6 +392,10 @@ struct tui {
     struct ui_editor input;
     enum tui_input_for input_for;
     char input_label[96];
+    enum tui_overlay input_back;  /* the overlay the input returns to when it closes */
+    char *pager;                  /* the full-text pane's text (owned), NULL when closed */
+    char pager_title[160];
+    int pager_top, pager_hit;     /* first wrapped line shown; line of the last match, -1 */
 
     char last_export[PATH_MAX];   /* named on the status line */
     char search[128];             /* the last / search ("" none), for n and N */
@@ -407,7 +416,6 @@ struct tui {
 
 /* ---- shared helpers (tui.c) ---- */
 
-attr_t tui_attr(const struct tui *t, enum tui_role r);
 /* Draw s fitted into w columns at (y, x) with role r (sanitised). Returns columns drawn. */
 int tui_text(struct tui *t, int y, int x, int w, const char *s, enum tui_role r);
 /* Like tui_text but right-aligned. */
@@ -430,9 +438,10 @@ void tui_chart_params(const struct tui *t, struct ui_chart_params *p, int n_seri
  * lists data sets for the training form. */
 void tui_open_picker(struct tui *t, enum tui_pick_kind only);
 void tui_open_input(struct tui *t, enum tui_input_for what, const char *label, const char *init);
-/* Move the selection of the current view's sample table to the next (dir
- * 1) or previous (dir -1) row, wrapping, that contains t->search in any
- * column (case-insensitive). Says on the status line what it found. */
+/* Move to the next (dir 1) or previous (dir -1) row or line, wrapping,
+ * that contains t->search (case-insensitive), in what is in front: the
+ * help, the picker or the full-text pane, else the current view's table.
+ * Says on the status line what it found (tui_pager.c). */
 void tui_search_next(struct tui *t, int dir);
 /* Whether text contains needle, ASCII case ignored; "" matches nothing. */
 bool tui_text_matches(const char *text, const char *needle);
@@ -441,6 +450,9 @@ bool tui_text_matches(const char *text, const char *needle);
  * view has no table). */
 int tui_hard_find(struct tui *t, const char *q, int dir);
 int tui_side_find(struct tui *t, const char *q, int dir);
+int tui_insp_find(struct tui *t, const char *q, int dir);
+int tui_help_find(struct tui *t, const char *q, int dir);
+int tui_picker_find(struct tui *t, const char *q, int dir);
 /* The training form's data set path ("" for the built-in samples). */
 const char *tui_train_data(const struct tui *t);
 /* o: the side-by-side rows in their own order, by chrF best first, worst first (cycles). */
@@ -479,16 +491,32 @@ void tui_exp_close(struct tui *t);
 void tui_exp_draw(struct tui *t);
 int tui_exp_key(struct tui *t, const struct tui_key *k);
 
+/* ---- colour themes (tui_theme.c) ---- */
+
+/* After initscr: read the saved theme ($XDG_CONFIG_HOME/promptlab/tui.conf;
+ * a bad file gives a status-line message), decide on colour (none under
+ * NO_COLOR or without terminal colours) and set up the colour pairs. */
+void tui_theme_init(struct tui *t);
+/* T: the next theme, applied at once and saved (message on the status line). */
+void tui_theme_next(struct tui *t);
+const char *tui_theme_name(int theme);
+/* The attributes of a role in the current theme. */
+attr_t tui_attr(const struct tui *t, enum tui_role r);
+/* The attributes of chart series style (a run's colour), bold. */
+attr_t tui_series_attr(const struct tui *t, int style);
+
 /* ---- drawing (tui_draw.c) ---- */
 
 /* Glyphs for a UTF-8 terminal or their ASCII replacements. */
 const struct tui_glyphs *tui_glyphs_for(bool utf8);
-/* Colour pairs for the roles (t->color decides whether they are used). */
-void tui_colors_init(struct tui *t);
 /* One whole frame: tabs, status, the view, message, footer, overlay. */
 void tui_draw(struct tui *t);
 /* True while the current view sends text keys to an editor. */
 bool tui_view_editing(const struct tui *t);
+/* Footers: keys is "key desc\tkey desc..." with the most important first;
+ * the byte length of the longest prefix of whole items that fits in width
+ * columns (two columns between items). */
+size_t tui_footer_fit(const char *keys, int width);
 /* Median of v[0..n) (reorders v); NAN when n is 0. */
 double tui_median(double *v, int n);
 
@@ -511,9 +539,22 @@ void tui_template_set(struct tui *t, const char *s);
 
 /* ---- overlays (tui_overlay.c) ---- */
 
+/* A framed box with a title (cleared inside). */
+void tui_box(struct tui *t, int y, int x, int h, int w, const char *title);
+
 void tui_overlay_draw(struct tui *t);
 /* The open overlay's answer to a key (TUI_* flags). */
 int tui_overlay_key(struct tui *t, const struct tui_key *k);
+
+/* ---- the full-text pane (tui_pager.c) ---- */
+
+/* Show text (owned by the pane from now on; '\n' breaks lines, lines
+ * without a leading space are headings) in a scrollable overlay. */
+void tui_pager_open(struct tui *t, const char *title, char *text);
+void tui_pager_close(struct tui *t);
+void tui_pager_draw(struct tui *t);
+int tui_pager_key(struct tui *t, const struct tui_key *k);
+int tui_pager_find(struct tui *t, const char *q, int dir);
 
 /* ---- keys (tui_keys.c) ---- */
 

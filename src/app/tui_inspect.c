@@ -30,6 +30,7 @@ struct tui_insp {
     uint64_t job_key, key;
     struct answer {
         int n_soft, n_hard, n_rows;   /* rows: soft rows, 1 control, hard tokens */
+        int n_hard_all;               /* the template's tokens before the cap of 64 */
         float *rows;                  /* [n_rows * d] the vectors searched */
         int *hard_ids;                /* [n_hard] */
         float *norm, *drift, *cos0;   /* [n_rows]; NAN when not meaningful */
@@ -169,13 +170,14 @@ static void request(struct tui *t, uint64_t key)
     if (!v)
         return;
     const char *tmpl = tui_template(t);
-    int *ids = NULL, n_ids = 0;
+    int *ids = NULL, n_ids = 0, n_all = 0;
     if (tmpl[0]) {
         /* the template's own tokens, without {source} and </s> */
         char *plain = lab_fill(tmpl, "");
         if (plain && pl_utf8_valid(plain, strlen(plain)))
             tok_encode(lab_tok(t->L), plain, strlen(plain), 0, &ids, &n_ids, NULL);
         free(plain);
+        n_all = n_ids;
         if (n_ids > 64)
             n_ids = 64;
     }
@@ -221,7 +223,8 @@ static void request(struct tui *t, uint64_t key)
     in->last_req = pl_now();
     /* the answer replaces the shown one when it arrives */
     clear_answer(&in->pend);
-    in->pend = (struct answer){.n_soft = n_soft, .n_hard = n_ids, .n_rows = n, .rows = rows,
+    in->pend = (struct answer){.n_soft = n_soft, .n_hard = n_ids, .n_hard_all = n_all, .n_rows = n,
+                               .rows = rows,
                                .hard_ids = ids, .norm = norm, .drift = drift, .cos0 = cos0};
 }
 
@@ -350,7 +353,7 @@ static void snap(struct tui *t)
 const char *tui_insp_footer(const struct tui *t)
 {
     (void)t;
-    return "Up/Down scroll\ts soft prompt\tn snap to words\tc melt chart";
+    return "Up/Down scroll\t/ search\tn/N next\ts soft prompt\tw snap to words\tc melt chart";
 }
 
 int tui_insp_key(struct tui *t, const struct tui_key *k)
@@ -378,7 +381,7 @@ int tui_insp_key(struct tui *t, const struct tui_key *k)
             }
             tui_msg(t, TUI_R_DIM, "no soft prompt for this model yet: train one in view 2, or m");
             return TUI_REDRAW;
-        case 'n': snap(t); return TUI_REDRAW;
+        case 'w': snap(t); return TUI_REDRAW;
         case 'c':
             in->melt = !in->melt;
             tui_msg(t, TUI_R_INFO, in->melt ? "melt chart: each row's cosine to its start, per step"
@@ -389,6 +392,45 @@ int tui_insp_key(struct tui *t, const struct tui_key *k)
     }
     int rc = ui_list_key(&in->list, k->ui, in->a.n_rows + 2, in->tb_h > 1 ? in->tb_h - 1 : 1);
     return rc == UI_IGNORED ? TUI_UNHANDLED : TUI_REDRAW;
+}
+
+/* Answer row of table line li (soft rows, a note, the control, a note,
+ * hard tokens), or -1 for a note. */
+static int line_row(const struct answer *an, int li)
+{
+    if (li < an->n_soft)
+        return li;
+    if (li == an->n_soft || li == an->n_soft + 2)
+        return -1;
+    return li == an->n_soft + 1 ? an->n_soft : li - 2;
+}
+
+static bool row_matches(const struct tui *t, int i, const char *q)
+{
+    const struct answer *an = &t->insp->a;
+    const tok *tk = lab_tok(t->L);
+    if (i > an->n_soft && tui_text_matches(tok_piece(tk, an->hard_ids[i - an->n_soft - 1]), q))
+        return true;
+    for (int j = 0; j < K && an->nb; j++) {
+        const struct soft_neighbor *nb = &an->nb[(size_t)i * K + j];
+        if (nb->id >= 0 && tui_text_matches(tok_piece(tk, nb->id), q))
+            return true;
+    }
+    return false;
+}
+
+int tui_insp_find(struct tui *t, const char *q, int dir)
+{
+    struct tui_insp *in = t->insp;
+    int n = in->a.n_rows + 2;
+    for (int k = 1; k <= n && in->a.n_rows > 0; k++) {
+        int li = ((in->list.selected + dir * k) % n + n) % n, i = line_row(&in->a, li);
+        if (i >= 0 && row_matches(t, i, q)) {
+            in->list.selected = li;
+            return li;
+        }
+    }
+    return -1;
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -578,7 +620,7 @@ static int draw_header(struct tui *t, int y, int x, int w)
                  in->snap_rows);
     else
         snprintf(line, sizeof line,
-                 "n: snap to words - replace each row by its nearest token and score it as a hard prompt");
+                 "w: snap to words - replace each row by its nearest token and score it as a hard prompt");
     tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) ? TUI_R_GOOD : TUI_R_DIM);
     return 3;
 }
@@ -596,10 +638,10 @@ static void draw_table_line(struct tui *t, int ly, int x, int w, int li, bool se
     } else if (li == an->n_soft + 1) {
         draw_line(t, ly, x, w, an->n_soft, sel);
     } else if (li == an->n_soft + 2) {
-        tui_text(t, ly, x, w,
-                 an->n_hard ? "the hard prompt's own tokens: each is its own nearest (cosine 1)"
-                            : "the hard prompt is empty",
-                 TUI_R_DIM);
+        char note[160];
+        snprintf(note, sizeof note, "the hard prompt's own tokens: each is its own nearest (cosine 1)%s",
+                 an->n_hard < an->n_hard_all ? "; the first 64 shown" : "");
+        tui_text(t, ly, x, w, an->n_hard ? note : "the hard prompt is empty", TUI_R_DIM);
     } else {
         draw_line(t, ly, x, w, li - 2, sel);
     }

@@ -231,29 +231,16 @@ bool tui_text_matches(const char *text, const char *needle)
     return strcasestr(text, needle) != NULL;
 }
 
-void tui_search_next(struct tui *t, int dir)
-{
-    int row = -1;
-    if (t->view == TUI_VIEW_HARD)
-        row = tui_hard_find(t, t->search, dir);
-    else if (t->view == TUI_VIEW_SIDE)
-        row = tui_side_find(t, t->search, dir);
-    if (row < 0)
-        tui_msg(t, TUI_R_DIM, "no row contains \"%s\"", t->search);
-    else
-        tui_msg(t, TUI_R_INFO, "\"%s\" in row %d (n next, N previous)", t->search, row + 1);
-}
-
-/* '/', 'n' and 'N' in the views with a sample table. */
+/* '/', 'n' and 'N' in the views with a table; 'f' in those with samples. */
 static int search_key(struct tui *t, const struct tui_key *k)
 {
-    if (k->fn || k->alt || (t->view != TUI_VIEW_HARD && t->view != TUI_VIEW_SIDE))
+    if (k->fn || k->alt || t->view == TUI_VIEW_TRAIN)
         return -1;
     if (k->code == '/') {
         tui_open_input(t, TUI_IN_SEARCH, "Search the rows for", t->search);
         return TUI_REDRAW;
     }
-    if (k->code == 'f') {
+    if (k->code == 'f' && t->view != TUI_VIEW_INSPECT) {
         t->filter = !t->filter;
         if (t->filter && !t->search[0])
             tui_msg(t, TUI_R_DIM, "filter on: / to say what the rows must contain");
@@ -286,6 +273,29 @@ static bool digit_held(struct tui *t, const struct tui_key *k)
     return false;
 }
 
+/* A click on a tab, the wheel (as arrow keys), or a click for the view. */
+static int mouse_key(struct tui *t, const struct tui_key *k)
+{
+    if (k->my == 0 && (k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+        for (int v = 0; v < TUI_N_VIEWS; v++)
+            if (k->mx >= t->tab_x[v] && k->mx < t->tab_x[v + 1])
+                set_view(t, v);
+        return TUI_REDRAW;
+    }
+    if (k->mbutton & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+        /* the wheel scrolls like the arrow keys */
+        struct tui_key w = *k;
+        w.fn = true;
+        w.code = (k->mbutton & BUTTON4_PRESSED) ? KEY_UP : KEY_DOWN;
+        map_key(&w);
+        int f = 0;
+        for (int i = 0; i < 3; i++)
+            f |= view_key(t, &w);
+        return f | TUI_REDRAW;
+    }
+    return view_key(t, k) | TUI_REDRAW;
+}
+
 static int request_quit(struct tui *t)
 {
     if (tui_any_run_active(t)) {
@@ -311,26 +321,8 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
     }
     if (k->fn && k->code == KEY_F(10))
         return request_quit(t);
-    if (k->fn && k->code == KEY_MOUSE) {
-        if (k->my == 0 && (k->mbutton & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
-            for (int v = 0; v < TUI_N_VIEWS; v++)
-                if (k->mx >= t->tab_x[v] && k->mx < t->tab_x[v + 1])
-                    set_view(t, v);
-            return TUI_REDRAW;
-        }
-        if (k->mbutton & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-            /* the wheel scrolls like the arrow keys */
-            struct tui_key w = *k;
-            w.fn = true;
-            w.code = (k->mbutton & BUTTON4_PRESSED) ? KEY_UP : KEY_DOWN;
-            map_key(&w);
-            int f = 0;
-            for (int i = 0; i < 3; i++)
-                f |= view_key(t, &w);
-            return f | TUI_REDRAW;
-        }
-        return view_key(t, k) | TUI_REDRAW;
-    }
+    if (k->fn && k->code == KEY_MOUSE)
+        return mouse_key(t, k);
     if (tui_view_editing(t)) {
         int f = view_key(t, k);
         /* Enter (or Tab) closing a field may come before the whole number
@@ -354,10 +346,14 @@ int tui_handle_key(struct tui *t, struct tui_key *k)
             return TUI_REDRAW;
         case '?':
             t->help_list = (struct ui_list){0, 0};
+            t->help_hit = -1;
             t->ov = TUI_OV_HELP;
             return TUI_REDRAW;
         case 'm':
             tui_open_picker(t, TUI_PICK_HEADING);
+            return TUI_REDRAW;
+        case 'T':
+            tui_theme_next(t);
             return TUI_REDRAW;
         case 'q':
             return request_quit(t);

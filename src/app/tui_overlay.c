@@ -180,6 +180,7 @@ void tui_open_input(struct tui *t, enum tui_input_for what, const char *label, c
         ui_editor_set_text(&t->input, init, strlen(init));
     t->input_for = what;
     tui_copy(t->input_label, sizeof t->input_label, label);
+    t->input_back = t->ov == TUI_OV_INPUT ? TUI_OV_NONE : t->ov;
     t->ov = TUI_OV_INPUT;
 }
 
@@ -223,7 +224,7 @@ static void input_apply(struct tui *t)
         snprintf(path, sizeof path, "%s/%s", home, s + 2);
     else
         tui_copy(path, sizeof path, s);
-    t->ov = TUI_OV_NONE;
+    t->ov = t->input_back;
     if (!path[0])
         return;
     switch (t->input_for) {
@@ -262,6 +263,8 @@ static const char *const help_global[] = {
     "  ?               this help (Up/Down scroll, any other key closes)",
     "  m               picker: model directory, sample set, soft prompt (your own",
     "                  JSONL files and prompt directories too)",
+    "  T               colour theme: dark, light, high contrast (for projectors);",
+    "                  remembered in ~/.config/promptlab/tui.conf",
     "  q, F10          quit (asks whether to save when a run is training)",
     "  Ctrl-C          quit at once; a training run saves its best prompt first",
     "  Tab             next pane (editor, lists, form)",
@@ -273,6 +276,8 @@ static const char *const help_global[] = {
     "  f               keep only the rows containing the search (again: all)",
     "  o               order: own, by chrF best first, worst first (view 3: the",
     "                  soft prompt's chrF, or the hard prompt's when none)",
+    "  / n N also search the inspector's tokens, the picker, this help and the",
+    "                  full-text pane",
     "",
 };
 
@@ -284,6 +289,8 @@ static const char *const help_hard[] = {
     "                  (delete word/to end/to start), Ctrl-Y (paste back), Enter",
     "                  (new line), paste; Esc or Tab stops editing, Ctrl-R runs",
     "  r               run the template over the sample set (per-row chrF, total)",
+    "  v               the selected row in full: source, reference, output, chrF",
+    "                  (a scrollable pane; / n N search it, Esc closes)",
     "  t               show the tokens the model sees for the selected sample",
     "  p / Tab         presets list; Enter loads the preset into the editor",
     "  Up/Down, PgUp/PgDn  move in the results",
@@ -325,10 +332,11 @@ static const char *const help_insp[] = {
     "  initial value, cosine to its start and the step where its nearest token",
     "  first changed (\"the words melt\"). Then a random vector (control: random",
     "  vectors have no meaningful neighbours) and the hard prompt's own tokens.",
-    "  s               next soft prompt      n  snap to words: replace every row",
+    "  s               next soft prompt      w  snap to words: replace every row",
     "                  by its nearest token and score that as a hard prompt",
     "  c               melt chart: each row's cosine to its start over training",
-    "  Up/Down         scroll",
+    "  Up/Down         scroll (every row: soft, control, the hard prompt's tokens)",
+    "  /, n, N         search the tokens; next / previous matching row",
     "",
 };
 
@@ -351,7 +359,7 @@ static int help_lines(const struct tui *t, const char **out, int cap)
     return n;
 }
 
-static void draw_box(struct tui *t, int y, int x, int h, int w, const char *title)
+void tui_box(struct tui *t, int y, int x, int h, int w, const char *title)
 {
     attrset(A_NORMAL);
     for (int r = 0; r < h; r++)
@@ -388,7 +396,7 @@ static void draw_help(struct tui *t)
     int n = help_lines(t, lines, 160);
     int w = t->cols - 4 < 84 ? t->cols - 4 : 84, h = t->rows - 4;
     int y = 2, x = (t->cols - w) / 2;
-    draw_box(t, y, x, h, w, "Help - keys and marks (Up/Down scroll, Esc closes)");
+    tui_box(t, y, x, h, w, "Help - keys and marks (Up/Down scroll, / search, Esc closes)");
     ui_list_scroll(&t->help_list, n, h - 2);
     /* the list's selection is the top line: scroll by moving it */
     if (t->help_list.top > n - (h - 2))
@@ -419,8 +427,27 @@ static void draw_help(struct tui *t)
             tui_text(t, y + 1 + r, x + 2, w - 4, buf, TUI_R_NORMAL);
             continue;
         }
-        tui_text(t, y + 1 + r, x + 2, w - 4, s, head ? TUI_R_TITLE : TUI_R_NORMAL);
+        bool hit = t->help_list.top + r == t->help_hit;
+        tui_text(t, y + 1 + r, x + 2, w - 4, s, hit ? TUI_R_SELECTED : head ? TUI_R_TITLE : TUI_R_NORMAL);
     }
+}
+
+int tui_help_find(struct tui *t, const char *q, int dir)
+{
+    const char *lines[160];
+    int n = help_lines(t, lines, 160), h = t->rows - 6;
+    int from = t->help_hit >= 0 ? t->help_hit : t->help_list.top - (dir > 0 ? 1 : 0);
+    for (int k = 1; k <= n; k++) {
+        int i = ((from + dir * k) % n + n) % n;
+        if (tui_text_matches(lines[i], q)) {
+            t->help_hit = i;
+            if (i < t->help_list.top || i >= t->help_list.top + h)
+                t->help_list.top = i - h / 2 > 0 ? i - h / 2 : 0;
+            t->help_list.selected = t->help_list.top;
+            return i;
+        }
+    }
+    return -1;
 }
 
 static int help_key(struct tui *t, const struct tui_key *k)
@@ -428,6 +455,14 @@ static int help_key(struct tui *t, const struct tui_key *k)
     const char *lines[160];
     int n = help_lines(t, lines, 160), h = t->rows - 6;
     int max_top = n - h > 0 ? n - h : 0;
+    if (tui_key_is(k, '/')) {
+        tui_open_input(t, TUI_IN_SEARCH, "Search the help for", t->search);
+        return TUI_REDRAW;
+    }
+    if ((tui_key_is(k, 'n') || tui_key_is(k, 'N')) && t->search[0]) {
+        tui_search_next(t, tui_key_is(k, 'n') ? 1 : -1);
+        return TUI_REDRAW;
+    }
     if (k->ui == UI_KEY_DOWN || k->ui == UI_KEY_PAGE_DOWN) {
         t->help_list.top += k->ui == UI_KEY_DOWN ? 1 : h;
         if (t->help_list.top > max_top)
@@ -472,7 +507,7 @@ static void draw_picker(struct tui *t)
 {
     int w = t->cols - 6 < 100 ? t->cols - 6 : 100, h = t->rows - 4;
     int y = 2, x = (t->cols - w) / 2;
-    draw_box(t, y, x, h, w, t->pick_only == TUI_PICK_SAMPLES ? "Pick the training data" : "Pick a model, sample set or soft prompt");
+    tui_box(t, y, x, h, w, t->pick_only == TUI_PICK_SAMPLES ? "Pick the training data" : "Pick a model, sample set or soft prompt");
     int body = h - 3;
     ui_list_scroll(&t->pick_list, t->n_pick, body);
     for (int r = 0; r < body && t->pick_list.top + r < t->n_pick; r++) {
@@ -490,8 +525,23 @@ static void draw_picker(struct tui *t)
         }
         tui_text(t, y + 1 + r, x + 2, w - 4, buf, role);
     }
-    tui_text(t, y + h - 2, x + 2, w - 4, "Enter choose   Up/Down move   Esc close   (* = in use)",
-             TUI_R_DIM);
+    tui_text(t, y + h - 2, x + 2, w - 4,
+             "Enter choose   Up/Down move   / search   n/N next   Esc close   (* = in use)", TUI_R_DIM);
+}
+
+int tui_picker_find(struct tui *t, const char *q, int dir)
+{
+    int n = t->n_pick;
+    for (int k = 1; k <= n; k++) {
+        int i = ((t->pick_list.selected + dir * k) % n + n) % n;
+        const struct tui_picker_item *it = &t->pick[i];
+        if (it->kind != TUI_PICK_HEADING &&
+            (tui_text_matches(it->label, q) || tui_text_matches(it->path, q))) {
+            t->pick_list.selected = i;
+            return i;
+        }
+    }
+    return -1;
 }
 
 static int picker_key(struct tui *t, const struct tui_key *k)
@@ -502,6 +552,14 @@ static int picker_key(struct tui *t, const struct tui_key *k)
     }
     if (k->ui == UI_KEY_ENTER) {
         pick_choose(t);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, '/')) {
+        tui_open_input(t, TUI_IN_SEARCH, "Search the list for", t->search);
+        return TUI_REDRAW;
+    }
+    if ((tui_key_is(k, 'n') || tui_key_is(k, 'N')) && t->search[0]) {
+        tui_search_next(t, tui_key_is(k, 'n') ? 1 : -1);
         return TUI_REDRAW;
     }
     if (k->fn && k->code == KEY_MOUSE) {
@@ -530,7 +588,7 @@ static void draw_input(struct tui *t)
 {
     int w = t->cols - 8 < 90 ? t->cols - 8 : 90, h = 5;
     int y = (t->rows - h) / 2, x = (t->cols - w) / 2;
-    draw_box(t, y, x, h, w, t->input_label);
+    tui_box(t, y, x, h, w, t->input_label);
     ui_editor_scroll(&t->input, 1, w - 4);
     tui_text(t, y + 3, x + 2, w - 4, "Enter accept   Esc cancel", TUI_R_DIM);
     attrset(tui_attr(t, TUI_R_SELECTED));
@@ -543,7 +601,7 @@ static void draw_input(struct tui *t)
 static int input_key(struct tui *t, const struct tui_key *k)
 {
     if (tui_key_is(k, 27)) {
-        t->ov = TUI_OV_NONE;
+        t->ov = t->input_back;
         tui_msg(t, TUI_R_DIM, "cancelled");
         return TUI_REDRAW;
     }
@@ -577,7 +635,7 @@ static void draw_quit(struct tui *t)
 {
     int w = 70, h = 8;
     int y = (t->rows - h) / 2, x = (t->cols - w) / 2;
-    draw_box(t, y, x, h, w, "Quit promptlab?");
+    tui_box(t, y, x, h, w, "Quit promptlab?");
     char line[160];
     quit_summary_line(t, line, sizeof line);
     tui_text(t, y + 1, x + 2, w - 4, line, TUI_R_BOLD);
@@ -595,7 +653,16 @@ void tui_overlay_draw(struct tui *t)
     case TUI_OV_HELP: draw_help(t); break;
     case TUI_OV_PICKER: draw_picker(t); break;
     case TUI_OV_QUIT: draw_quit(t); break;
-    case TUI_OV_INPUT: draw_input(t); break;
+    case TUI_OV_INPUT:
+        if (t->input_back == TUI_OV_HELP) /* the search input over what it searches */
+            draw_help(t);
+        else if (t->input_back == TUI_OV_PICKER)
+            draw_picker(t);
+        else if (t->input_back == TUI_OV_PAGER)
+            tui_pager_draw(t);
+        draw_input(t);
+        break;
+    case TUI_OV_PAGER: tui_pager_draw(t); break;
     case TUI_OV_EXPERIMENT: tui_exp_draw(t); break;
     default: break;
     }
@@ -608,6 +675,7 @@ int tui_overlay_key(struct tui *t, const struct tui_key *k)
     case TUI_OV_PICKER: return picker_key(t, k);
     case TUI_OV_INPUT: return input_key(t, k);
     case TUI_OV_EXPERIMENT: return tui_exp_key(t, k);
+    case TUI_OV_PAGER: return tui_pager_key(t, k);
     case TUI_OV_QUIT:
         if (tui_key_is(k, 'y') || tui_key_is(k, 'Y'))
             return TUI_QUIT;

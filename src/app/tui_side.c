@@ -573,7 +573,7 @@ const char *tui_side_footer(const struct tui *t)
 {
     if (t->side->typing)
         return "Enter translate\tEsc done\tUp/Down rows\tF1-F4 views";
-    return "Up/Down sample\ti type\t/ search\tn/N next\tf filter\to sort\th preset\ts soft\tr redo\tE export";
+    return "Up/Down sample\ti type\t/ search\tn/N next\tr redo\th preset\ts soft\tE export\tf filter\to sort";
 }
 
 /* ---- table, export, drawing -------------------------------------------------- */

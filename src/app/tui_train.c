@@ -22,7 +22,7 @@ static const char *const field_names[N_FIELDS] = {"Data", "Length", "Init", "Ini
                                                   "Optimizer", "LR", "Steps", "Batch", "Seed",
                                                   "Method"};
 
-enum { MAX_OVERLAY = 4 }; /* runs on one chart: 2 series each, 8 styles */
+enum { MAX_OVERLAY = 4 }; /* runs on one chart (2 series each); 8 runs have 16 colours */
 
 struct tui_train {
     struct tui_run_cfg cfg;
@@ -233,8 +233,8 @@ const char *tui_train_footer(const struct tui *t)
     if (tr->editing)
         return "Enter keep\tEsc cancel\tF1-F4 views";
     if (tr->focus == 1)
-        return "s start\tp pause\tx stop\tw save\tW save as\tv show/hide\tl log\tE export SVG\tTab form";
-    return "Up/Down field\tLeft/Right choose\tEnter edit\ts start\tp pause\tx stop\tw save\tl log\tE export SVG\tTab runs";
+        return "v show/hide\ts start\tp pause\tx stop\tw save\tE export SVG\tl log\tW save as\tTab form";
+    return "s start\tEnter edit\tUp/Down field\tLeft/Right choose\tp pause\tx stop\tw save\tE export SVG\tl log\tTab runs";
 }
 
 /* ---- the form ---------------------------------------------------------- */
@@ -483,8 +483,9 @@ void tui_train_save_as(struct tui *t, const char *dir)
 struct series_buf {
     struct ui_series s[2 * MAX_OVERLAY + 1];
     double *mem[2 * MAX_OVERLAY + 1];
-    char names[2 * MAX_OVERLAY + 1][32];
+    char names[2 * MAX_OVERLAY + 1][128];
     int n;
+    bool settings;  /* legends name each run's settings (exports), not only "r1" */
 };
 
 static void series_free(struct series_buf *b)
@@ -523,7 +524,23 @@ static void add_series(struct series_buf *b, const struct tui_run_view *v, int w
     b->s[k] = (struct ui_series){.name = b->names[k], .x = x, .y = y, .n = n, .style = style};
 }
 
-static void loss_series(const struct tui *t, struct series_buf *b)
+/* "r2 text:translate... N8 adafactor lr 0.3": a run and its settings. */
+static void run_label(const struct tui_run *r, bool settings, char *buf, size_t cap)
+{
+    const struct tui_run_cfg *c = tui_run_config(r);
+    char init[64];
+    tui_run_describe(c, init, sizeof init);
+    if (!settings)
+        snprintf(buf, cap, "r%d", tui_run_id(r));
+    else if (c->method == TR_MODEL)
+        snprintf(buf, cap, "r%d model tuning %s lr %g", tui_run_id(r), optim_kind_name(c->opt), c->lr);
+    else
+        snprintf(buf, cap, "r%d %.32s N%d %s lr %g", tui_run_id(r), init, c->length,
+                 optim_kind_name(c->opt), c->lr);
+}
+
+/* Series `which` (0 train + 1 valid losses, 2 metric) of the visible runs. */
+static void run_series(const struct tui *t, struct series_buf *b, int which)
 {
     int shown = 0;
     b->n = 0;
@@ -531,14 +548,25 @@ static void loss_series(const struct tui *t, struct series_buf *b)
         if (t->train->hidden[i])
             continue;
         const struct tui_run_view *v = tui_run_view(t->runs[i]);
-        char nm[32];
+        char lb[96], nm[128];
         int id = tui_run_id(t->runs[i]);
-        snprintf(nm, sizeof nm, "r%d train", id);
-        add_series(b, v, 0, nm, 2 * (id - 1) % 8);
-        snprintf(nm, sizeof nm, "r%d valid", id);
-        add_series(b, v, 1, nm, (2 * (id - 1) + 1) % 8);
+        run_label(t->runs[i], b->settings, lb, sizeof lb);
+        if (which == 2) {
+            snprintf(nm, sizeof nm, "%s %s", lb, v->metric);
+            add_series(b, v, 2, nm, 2 * (id - 1) % UI_N_SERIES);
+        } else {
+            snprintf(nm, sizeof nm, "%s train", lb);
+            add_series(b, v, 0, nm, 2 * (id - 1) % UI_N_SERIES);
+            snprintf(nm, sizeof nm, "%s valid", lb);
+            add_series(b, v, 1, nm, (2 * (id - 1) + 1) % UI_N_SERIES);
+        }
         shown++;
     }
+}
+
+static void loss_series(const struct tui *t, struct series_buf *b)
+{
+    run_series(t, b, 0);
 }
 
 static void draw_chart(struct tui *t, struct ui_chart_grid *g, int y, int x, int h, int w,
@@ -557,32 +585,78 @@ static void draw_chart(struct tui *t, struct ui_chart_grid *g, int y, int x, int
     ui_chart_draw(stdscr, y, x, g, t->color ? &t->colors : NULL);
 }
 
+/* The caption of exported charts: every visible run's full settings. */
+static void runs_caption(const struct tui *t, const char *what, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "%s Runs:", what);
+    for (int i = t->n_runs - 1, shown = 0; i >= 0 && shown < MAX_OVERLAY && n < cap; i--) {
+        if (t->train->hidden[i])
+            continue;
+        const struct tui_run_cfg *c = tui_run_config(t->runs[i]);
+        char init[64];
+        tui_run_describe(c, init, sizeof init);
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "%s r%d: %s, data %s, init %s, %d rows, %s lr %g, %d steps, batch %d, "
+                              "seed %llu", shown ? ";" : "", tui_run_id(t->runs[i]),
+                              c->method == TR_MODEL ? "model tuning" : "prompt tuning",
+                              c->data[0] ? tui_basename(c->data) : "built-in samples", init,
+                              c->length, optim_kind_name(c->opt), c->lr, c->steps, c->batch,
+                              (unsigned long long)c->seed);
+        shown++;
+    }
+    if (n < cap)
+        snprintf(buf + n, cap - n, ". Made with promptlab on %s.", t->model_name);
+}
+
+/* One chart of the visible runs as SVG; 0 or -1 (message said). */
+static int export_one(struct tui *t, int which, char *path, size_t cap)
+{
+    struct series_buf b = {.settings = true};
+    run_series(t, &b, which);
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    char caption[2048];
+    if (which == 2) {
+        p.title = "Soft prompt training: validation metric per step";
+        p.y_label = "chrF on the validation set (0-100)";
+        runs_caption(t, "chrF of greedy outputs against the references of the held-out set.",
+                     caption, sizeof caption);
+    } else {
+        p.title = "Soft prompt training: loss per step";
+        p.y_label = "loss (cross-entropy per target token)";
+        p.y_scale = t->train->scale;
+        runs_caption(t, "train: the loss of each step's batch; valid: the held-out set's.",
+                     caption, sizeof caption);
+    }
+    p.x_label = "step";
+    p.caption = caption;
+    struct pl_err e = {0};
+    int rc = tui_export_path(which == 2 ? "promptlab-metric" : "promptlab-loss", ".svg", path, cap, &e);
+    if (!rc)
+        rc = ui_export_chart_svg(path, b.s, (size_t)b.n, &p, 0, 0, &e);
+    series_free(&b);
+    if (rc)
+        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
+    return rc ? -1 : 0;
+}
+
 void tui_train_export(struct tui *t)
 {
-    struct series_buf b;
+    struct series_buf b = {0};
     loss_series(t, &b);
-    if (b.n == 0) {
+    int n = b.n;
+    series_free(&b);
+    if (n == 0) {
         tui_msg(t, TUI_R_DIM, "nothing to export yet: start a run (s)");
         return;
     }
-    char path[PATH_MAX];
-    struct pl_err e = {0};
-    struct ui_chart_params p;
-    ui_chart_params_default(&p);
-    p.title = "Soft prompt training: loss per step";
-    p.x_label = "step";
-    p.y_label = "loss (cross-entropy per target token)";
-    p.y_scale = t->train->scale;
-    if (tui_export_path("promptlab-chart", ".svg", path, sizeof path, &e) ||
-        ui_export_chart_svg(path, b.s, (size_t)b.n, &p, 0, 0, &e))
-        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
-    else {
-        char shown[PATH_MAX];
-        tui_short_path(path, COLS - 20, shown, sizeof shown);
-        tui_msg(t, TUI_R_GOOD, "chart exported: %s", shown);
-        tui_copy(t->last_export, sizeof t->last_export, path);
-    }
-    series_free(&b);
+    char loss[PATH_MAX], metric[PATH_MAX];
+    if (export_one(t, 0, loss, sizeof loss) || export_one(t, 2, metric, sizeof metric))
+        return;
+    char shown[PATH_MAX];
+    tui_short_path(loss, COLS - 50, shown, sizeof shown);
+    tui_msg(t, TUI_R_GOOD, "charts exported: %s (and %.7s...)", shown, tui_basename(metric) + 10);
+    tui_copy(t->last_export, sizeof t->last_export, loss);
 }
 
 /* ---- keys --------------------------------------------------------------- */
@@ -817,8 +891,7 @@ static void draw_runs(struct tui *t, int y, int x, int h, int w)
         }
         /* a marker in the run's chart colour, hollow when hidden */
         attrset(tr->hidden[i] ? A_NORMAL
-                : t->color    ? (attr_t)COLOR_PAIR(t->colors.series[2 * (id - 1) % 8]) | A_BOLD
-                              : A_BOLD);
+                : tui_series_attr(t, 2 * (id - 1)));
         ui_draw_text(stdscr, y + 1 + r, x, 1, tr->hidden[i] ? "o" : t->g->bullet,
                      strlen(tr->hidden[i] ? "o" : t->g->bullet), UI_ALIGN_LEFT, t->tflags);
         attrset(A_NORMAL);
@@ -837,7 +910,7 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
 
     int gx = x + fw + 1, gw = w - fw - 1;
     int lh = ch * 55 / 100;
-    struct series_buf b;
+    struct series_buf b = {0};
     loss_series(t, &b);
     char title[120];
     snprintf(title, sizeof title, "Loss (%s scale, l toggles)",
@@ -847,15 +920,7 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
 
     /* bottom: metric (visible runs) and prompt health (selected run) */
     int by = cy + lh, bh = ch - lh, mw = gw / 2;
-    for (int i = t->n_runs - 1, shown = 0; i >= 0 && shown < MAX_OVERLAY; i--) {
-        if (tr->hidden[i])
-            continue;
-        char nm[32];
-        int id = tui_run_id(t->runs[i]);
-        snprintf(nm, sizeof nm, "r%d %s", id, tui_run_view(t->runs[i])->metric);
-        add_series(&b, tui_run_view(t->runs[i]), 2, nm, 2 * (id - 1) % 8);
-        shown++;
-    }
+    run_series(t, &b, 2);
     draw_chart(t, &tr->g_metric, by, gx, bh, mw - 1, b.s, b.n, "Validation metric (chrF)",
                UI_SCALE_LINEAR);
     series_free(&b);

@@ -15,10 +15,11 @@
 
 #include "promptlab/widgets.h"
 
-enum { N_STYLES = 8 };
+enum { N_STYLES = UI_N_SERIES };
 
 /* Monochrome markers, one per style. */
-static const char markers[N_STYLES] = {'*', '+', 'x', 'o', '#', '@', '%', '='};
+static const char markers[N_STYLES] = {'*', '+', 'x', 'o', '#', '@', '%', '=',
+                                       '&', '$', '^', 'v', 's', 'z', 'w', 'k'};
 
 void ui_chart_params_default(struct ui_chart_params *p)
 {

@@ -107,7 +107,7 @@ void ui_chart_draw(WINDOW *win, int y, int x, const struct ui_chart_grid *g,
             switch (c->kind) {
             case UI_CELL_PLOT:
             case UI_CELL_LEGEND:
-                pair = c->style >= 0 && colors ? colors->series[c->style % 8] : 0;
+                pair = c->style >= 0 && colors ? colors->series[c->style % UI_N_SERIES] : 0;
                 break;
             case UI_CELL_AXIS:
             case UI_CELL_LABEL:

@@ -64,8 +64,9 @@ static int finish(struct pl_str *b, const char *path, struct pl_err *e)
 
 /* Okabe-Ito colours (safe for colour-blind readers) and dash patterns, so
  * series stay apart on a grey-scale printout too. */
-static const char *const svg_colors[8] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                          "#E69F00", "#56B4E9", "#000000", "#999999"};
+static const char *const svg_colors[UI_N_SERIES] = {
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999",
+    "#7B2D8E", "#8C564B", "#1B9E77", "#E7298A", "#66A61E", "#A6761D", "#1F3A93", "#B8860B"};
 static const char *const svg_dashes[4] = {"", "8 4", "2 3", "10 4 2 4"};
 
 /* Approximate advance of one column of text at font size 13. */
@@ -90,7 +91,7 @@ static double px_y(const struct svg_plot *sp, double v)
 static void svg_marks(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s,
                       const double *err, bool markers)
 {
-    int st = s->style < 0 ? 0 : s->style % 8;
+    int st = s->style < 0 ? 0 : s->style % UI_N_SERIES;
     for (size_t i = 0; i < s->n; i++) {
         double xv = s->x ? s->x[i] : (double)i, yv = s->y[i];
         if (isnan(ui_axis_frac(sp->x, xv)) || isnan(ui_axis_frac(sp->y, yv)))
@@ -129,7 +130,7 @@ static void svg_marks(struct pl_str *b, const struct svg_plot *sp, const struct 
 
 static void svg_series(struct pl_str *b, const struct svg_plot *sp, const struct ui_series *s)
 {
-    int st = s->style < 0 ? 0 : s->style % 8;
+    int st = s->style < 0 ? 0 : s->style % UI_N_SERIES;
     size_t run = 0;
     for (size_t i = 0; i <= s->n; i++) {
         double xv = i < s->n ? (s->x ? s->x[i] : (double)i) : NAN;
@@ -305,7 +306,7 @@ static double svg_legend(struct pl_str *sb, const struct ui_series *s, size_t n_
 {
     pl_str_puts(sb, "<g font-size=\"13\">\n");
     for (size_t k = 0; k < n_series; k++) {
-        int st = s[k].style < 0 ? 0 : s[k].style % 8;
+        int st = s[k].style < 0 ? 0 : s[k].style % UI_N_SERIES;
         const char *name = s[k].name ? s[k].name : "";
         double lx;
         int row;
