@@ -82,6 +82,101 @@ static void pick_add_list(struct tui *t, int *cap, enum tui_pick_kind kind, char
     }
 }
 
+/* The picker's sections: models; sample sets (or training data); soft
+ * prompts, shipped, saved by runs and in the current directory; experiments. */
+static void pick_models(struct tui *t, int *cap, const char *data)
+{
+    char dir[PATH_MAX], **v = NULL;
+    int n = 0;
+    pick_add(t, cap, TUI_PICK_HEADING, TUI_PICK_HEADING, "Model directories", NULL);
+    char *cur[1] = {t->model_dir};
+    pick_add_list(t, cap, TUI_PICK_MODEL, cur, 1);
+    snprintf(dir, sizeof dir, "%s/models", data);
+    if (tui_list_paths(dir, NULL, true, "config.json", &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_MODEL, v, n);
+    tui_paths_free(v, n);
+    pick_add(t, cap, TUI_PICK_TYPE, TUI_PICK_MODEL, "  type a model directory...", NULL);
+}
+
+static void pick_samples(struct tui *t, int *cap, const char *data, const char *cwd,
+                         enum tui_pick_kind only)
+{
+    char dir[PATH_MAX], **v = NULL;
+    int n = 0;
+    pick_add(t, cap, TUI_PICK_HEADING, TUI_PICK_HEADING,
+             only ? "Training data (JSONL)" : "Sample sets (JSONL)", NULL);
+    snprintf(dir, sizeof dir, "%s/samples", data);
+    if (tui_list_paths(dir, ".jsonl", false, NULL, &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_SAMPLES, v, n);
+    tui_paths_free(v, n);
+    if (tui_list_paths(cwd, ".jsonl", false, NULL, &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_SAMPLES, v, n);
+    tui_paths_free(v, n);
+    /* the set in use, wherever it lives, so that the mark has a row */
+    char in_use[PATH_MAX];
+    tui_copy(in_use, sizeof in_use, only ? tui_train_data(t) : t->samples_path);
+    char *use[1] = {in_use};
+    if (in_use[0])
+        pick_add_list(t, cap, TUI_PICK_SAMPLES, use, 1);
+    if (!only && !t->samples_path[0])
+        pick_add(t, cap, TUI_PICK_SAMPLES, TUI_PICK_HEADING, "built-in samples", "");
+    pick_add(t, cap, TUI_PICK_TYPE, TUI_PICK_SAMPLES, "  type a JSONL file path...", NULL);
+}
+
+static void pick_softs(struct tui *t, int *cap, const char *data, const char *cwd)
+{
+    char dir[PATH_MAX], **v = NULL;
+    int n = 0;
+    pick_add(t, cap, TUI_PICK_HEADING, TUI_PICK_HEADING, "Soft prompts (PEFT directories, .npy)", NULL);
+    snprintf(dir, sizeof dir, "%s/prompts", data);
+    if (tui_list_paths(dir, NULL, true, "adapter_config.json", &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_SOFT, v, n);
+    tui_paths_free(v, n);
+    if (tui_list_paths(t->runs_root, NULL, true, "adapter_config.json", &v, &n) == 0) {
+        /* newest runs first, at most 12 */
+        for (int i = 0; i < n / 2; i++) {
+            char *tmp = v[i];
+            v[i] = v[n - 1 - i];
+            v[n - 1 - i] = tmp;
+        }
+        for (int i = 0; i < n && i < 12; i++) {
+            char label[160];
+            run_label(v[i], label, sizeof label);
+            pick_add(t, cap, TUI_PICK_SOFT, TUI_PICK_HEADING, label, v[i]);
+        }
+    }
+    tui_paths_free(v, n);
+    if (tui_list_paths(cwd, NULL, true, "adapter_config.json", &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_SOFT, v, n);
+    tui_paths_free(v, n);
+    if (tui_list_paths(cwd, ".npy", false, NULL, &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_SOFT, v, n);
+    tui_paths_free(v, n);
+    const struct tui_soft *soft = tui_soft_current(t);
+    if (soft && soft->path[0]) {
+        char in_use[PATH_MAX];
+        tui_copy(in_use, sizeof in_use, soft->path);
+        char *use[1] = {in_use};
+        pick_add_list(t, cap, TUI_PICK_SOFT, use, 1);
+    }
+    pick_add(t, cap, TUI_PICK_TYPE, TUI_PICK_SOFT, "  type a soft prompt path...", NULL);
+}
+
+static void pick_experiments(struct tui *t, int *cap, const char *data)
+{
+    char dir[PATH_MAX], **v = NULL;
+    int n = 0;
+    pick_add(t, cap, TUI_PICK_HEADING, TUI_PICK_HEADING,
+             "Experiments (promptlab experiment; the paper's reproductions)", NULL);
+    snprintf(dir, sizeof dir, "%s/experiments", data);
+    if (tui_list_paths(dir, NULL, true, "results.json", &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_EXPERIMENT, v, n);
+    tui_paths_free(v, n);
+    if (tui_list_paths("build/experiments/runs", NULL, true, "results.json", &v, &n) == 0)
+        pick_add_list(t, cap, TUI_PICK_EXPERIMENT, v, n);
+    tui_paths_free(v, n);
+}
+
 void tui_open_picker(struct tui *t, enum tui_pick_kind only)
 {
     free(t->pick);
@@ -89,81 +184,16 @@ void tui_open_picker(struct tui *t, enum tui_pick_kind only)
     t->n_pick = 0;
     t->pick_only = only;
     int cap = 0;
-    char dir[PATH_MAX];
-    char **v = NULL;
-    int n = 0;
     const char *data = app_data_dir();
-    if (!only) {
-        pick_add(t, &cap, TUI_PICK_HEADING, TUI_PICK_HEADING, "Model directories", NULL);
-        char *cur[1] = {t->model_dir};
-        pick_add_list(t, &cap, TUI_PICK_MODEL, cur, 1);
-        snprintf(dir, sizeof dir, "%s/models", data);
-        if (tui_list_paths(dir, NULL, true, "config.json", &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_MODEL, v, n);
-        tui_paths_free(v, n);
-        pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_MODEL, "  type a model directory...", NULL);
-    }
-    pick_add(t, &cap, TUI_PICK_HEADING, TUI_PICK_HEADING, only ? "Training data (JSONL)" : "Sample sets (JSONL)", NULL);
-    snprintf(dir, sizeof dir, "%s/samples", data);
-    if (tui_list_paths(dir, ".jsonl", false, NULL, &v, &n) == 0)
-        pick_add_list(t, &cap, TUI_PICK_SAMPLES, v, n);
-    tui_paths_free(v, n);
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd))
         snprintf(cwd, sizeof cwd, ".");
-    if (tui_list_paths(cwd, ".jsonl", false, NULL, &v, &n) == 0)
-        pick_add_list(t, &cap, TUI_PICK_SAMPLES, v, n);
-    tui_paths_free(v, n);
-    /* the set in use, wherever it lives, so that the mark has a row */
-    char in_use[PATH_MAX];
-    tui_copy(in_use, sizeof in_use, only ? tui_train_data(t) : t->samples_path);
-    char *use[1] = {in_use};
-    if (in_use[0])
-        pick_add_list(t, &cap, TUI_PICK_SAMPLES, use, 1);
-    if (!only && !t->samples_path[0])
-        pick_add(t, &cap, TUI_PICK_SAMPLES, TUI_PICK_HEADING, "built-in samples", "");
-    pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SAMPLES, "  type a JSONL file path...", NULL);
+    if (!only)
+        pick_models(t, &cap, data);
+    pick_samples(t, &cap, data, cwd, only);
     if (!only) {
-        pick_add(t, &cap, TUI_PICK_HEADING, TUI_PICK_HEADING, "Soft prompts (PEFT directories, .npy)", NULL);
-        snprintf(dir, sizeof dir, "%s/prompts", data);
-        if (tui_list_paths(dir, NULL, true, "adapter_config.json", &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_SOFT, v, n);
-        tui_paths_free(v, n);
-        if (tui_list_paths(t->runs_root, NULL, true, "adapter_config.json", &v, &n) == 0) {
-            /* newest runs first, at most 12 */
-            for (int i = 0; i < n / 2; i++) {
-                char *tmp = v[i];
-                v[i] = v[n - 1 - i];
-                v[n - 1 - i] = tmp;
-            }
-            for (int i = 0; i < n && i < 12; i++) {
-                char label[160];
-                run_label(v[i], label, sizeof label);
-                pick_add(t, &cap, TUI_PICK_SOFT, TUI_PICK_HEADING, label, v[i]);
-            }
-        }
-        tui_paths_free(v, n);
-        if (tui_list_paths(cwd, NULL, true, "adapter_config.json", &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_SOFT, v, n);
-        tui_paths_free(v, n);
-        if (tui_list_paths(cwd, ".npy", false, NULL, &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_SOFT, v, n);
-        tui_paths_free(v, n);
-        const struct tui_soft *soft = tui_soft_current(t);
-        if (soft && soft->path[0]) {
-            tui_copy(in_use, sizeof in_use, soft->path);
-            pick_add_list(t, &cap, TUI_PICK_SOFT, use, 1);
-        }
-        pick_add(t, &cap, TUI_PICK_TYPE, TUI_PICK_SOFT, "  type a soft prompt path...", NULL);
-        pick_add(t, &cap, TUI_PICK_HEADING, TUI_PICK_HEADING,
-                 "Experiments (promptlab experiment; the paper's reproductions)", NULL);
-        snprintf(dir, sizeof dir, "%s/experiments", data);
-        if (tui_list_paths(dir, NULL, true, "results.json", &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_EXPERIMENT, v, n);
-        tui_paths_free(v, n);
-        if (tui_list_paths("build/experiments/runs", NULL, true, "results.json", &v, &n) == 0)
-            pick_add_list(t, &cap, TUI_PICK_EXPERIMENT, v, n);
-        tui_paths_free(v, n);
+        pick_softs(t, &cap, data, cwd);
+        pick_experiments(t, &cap, data);
     }
     t->pick_list = (struct ui_list){0, 0};
     /* start on the first selectable entry */
