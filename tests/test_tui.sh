@@ -168,9 +168,17 @@ keys a m
 check a "init vocab  N8  LR 0.3  chrf " "the picker describes the saved run"
 keys a Escape
 keys a E
-check a "charts exported:" "chart export"
+# the status line names every file: loss, metric and the selected run's health
+check a "charts exported: " "chart export"
+check a "promptlab-{loss,metric,health}-" "the status line names the three charts"
 EXP=$TMPD/xdg/promptlab/exports
-ls "$EXP"/promptlab-loss-*.svg "$EXP"/promptlab-metric-*.svg >/dev/null 2>&1 && ok || bad "no SVG files in $EXP"
+ls "$EXP"/promptlab-loss-*.svg "$EXP"/promptlab-metric-*.svg "$EXP"/promptlab-health-*.svg >/dev/null 2>&1 && ok || bad "no SVG files in $EXP"
+# caption_of FILE: an SVG's caption, its wrapped lines joined again
+caption_of() { sed -n 's/^<text x="16" y="[0-9.]*">\(.*\)<\/text>$/\1/p' "$@" 2>/dev/null | tr '\n' ' '; }
+svg=$(cat "$EXP"/promptlab-health-*.svg 2>/dev/null)
+expect_contains "health legend names the settings" "$svg" ">r1 vocab N8 adafactor lr 0.3: grad norm<"
+expect_contains "health caption names the run" "$(caption_of "$EXP"/promptlab-health-*.svg)" \
+    "Run r1: prompt tuning, data samples.jsonl, init vocab, 8 rows, adafactor lr 0.3, 60 steps"
 # the legend names the run's settings, the caption all of them
 svg=$(cat "$EXP"/promptlab-loss-*.svg 2>/dev/null)
 expect_contains "loss legend names the settings" "$svg" ">r1 vocab N8 adafactor lr 0.3 train<"
@@ -217,6 +225,20 @@ keys a w
 check a "Snap to words: \"" "snap to words runs"
 keys a c
 check a "Cosine of rows" "melt chart"
+# E: every row's neighbours as Markdown and CSV, the melt chart as SVG
+keys a E
+check a "exported: " "the inspector exports"
+check a "promptlab-neighbours-" "the status line names the neighbour tables"
+check a ".{md,csv}, promptlab-melt-" "the status line names the melt chart"
+md=$(cat "$EXP"/promptlab-neighbours-*.md 2>/dev/null)
+expect_contains "neighbour table header" "$md" "| row | kind | nearest 1 | cos 1 |"
+expect_contains "neighbour table has the control" "$md" "| rand | random control |"
+expect_contains "neighbour caption names the run" "$md" "Run r1: prompt tuning, data samples.jsonl, init vocab, 8 rows"
+[ "$(grep -c ',soft prompt row,' "$EXP"/promptlab-neighbours-*.csv 2>/dev/null)" = 8 ] && ok || bad "the CSV lacks the 8 prompt rows"
+svg=$(cat "$EXP"/promptlab-melt-*.svg 2>/dev/null)
+expect_contains "melt title names the settings" "$svg" "of r1 vocab N8 adafactor lr 0.3<"
+expect_contains "melt caption names the run" "$(caption_of "$EXP"/promptlab-melt-*.svg)" \
+    "Run r1: prompt tuning, data samples.jsonl, init vocab, 8 rows, adafactor lr 0.3, 60 steps"
 
 # view 2 again: model tuning, the paper's baseline, from the same form
 keys a 2

@@ -1147,6 +1147,13 @@ static void test_export_tables(void)
         CHECK_STR(md, want);
         free(md);
     }
+    /* a caption: a paragraph under the table, escaped; not in the CSV */
+    struct ui_table tc = t;
+    tc.caption = "Run r1: vocab_init *8* rows";
+    CHECK(ui_export_table_markdown(tmp_path("tc.md"), &tc, &e) == 0);
+    md = read_back("tc.md");
+    CHECK(md != NULL && strstr(md, "\\slash |\n\nRun r1: vocab\\_init \\*8\\* rows\n") != NULL);
+    free(md);
 
     CHECK(ui_export_table_csv(tmp_path("t.csv"), &t, &e) == 0);
     char *csv = read_back("t.csv");
@@ -1372,7 +1379,7 @@ int main(void)
     }
     if (d)
         closedir(d);
-    CHECK_INT(files, 4); /* chart.svg, fig.svg, t.md, t.csv */
+    CHECK_INT(files, 5); /* chart.svg, fig.svg, t.md, tc.md, t.csv */
     rmdir(tmpdir);
     TEST_END();
 }

@@ -395,6 +395,8 @@ struct ui_table {
     const char *(*cell)(void *ctx, int row, int col, char *buf, size_t cap);
     void *ctx;
     const char *const *cells;
+    const char *caption;  /* Markdown export: a paragraph under the table (what it
+                             shows, the settings behind it); NULL: none */
 };
 
 /* Columns are separated by UI_TABLE_GAP spaces; columns past
@@ -430,7 +432,8 @@ int ui_export_chart_svg(const char *path, const struct ui_series *s, size_t n_se
 /* The table as a GitHub-flavoured Markdown table: a header row, an
  * alignment row (---, ---:, :---:), one row per table row. Cell text is
  * sanitised; '|' and the characters Markdown would format (\ ` * _ [ ] < ~)
- * are backslash-escaped and line breaks become <br>. */
+ * are backslash-escaped and line breaks become <br>; the caption, if any,
+ * follows as a paragraph, escaped the same way. */
 int ui_export_table_markdown(const char *path, const struct ui_table *t, struct pl_err *e);
 /* The table as CSV (RFC 4180): a header row of titles, CRLF line ends,
  * fields holding a comma, a double quote, CR or LF (or leading/trailing

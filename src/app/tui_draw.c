@@ -94,28 +94,109 @@ void tui_msg(struct tui *t, enum tui_role r, const char *fmt, ...)
     t->msg_time = pl_now();
 }
 
-void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb)
+int tui_export_table_to(struct tui *t, const char *prefix, const struct ui_table *tb, char *md,
+                        char *csv, size_t cap)
 {
-    char md[PATH_MAX], csv[PATH_MAX];
     struct pl_err e = {0};
-    int rc = tui_export_path(prefix, ".md", md, sizeof md, &e);
+    int rc = tui_export_path(prefix, ".md", md, cap, &e);
     if (rc == 0) {
-        tui_copy(csv, sizeof csv, md);
+        tui_copy(csv, cap, md);
         size_t n = strlen(csv);
-        if (n > 3)
+        if (n > 3 && n + 2 <= cap)
             memcpy(csv + n - 3, ".csv", 5);
         rc = ui_export_table_markdown(md, tb, &e);
     }
     if (rc == 0)
         rc = ui_export_table_csv(csv, tb, &e);
-    if (rc) {
+    if (rc)
         tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
+    return rc ? -1 : 0;
+}
+
+void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb)
+{
+    char md[PATH_MAX], csv[PATH_MAX];
+    if (tui_export_table_to(t, prefix, tb, md, csv, sizeof md) == 0)
+        tui_export_said(t, "table exported", (const char *const[]){md, csv}, 2);
+}
+
+int tui_export_chart(struct tui *t, const char *prefix, const struct ui_series *s, int n,
+                     const struct ui_chart_params *p, char *path, size_t cap)
+{
+    struct pl_err e = {0};
+    int rc = tui_export_path(prefix, ".svg", path, cap, &e);
+    if (!rc)
+        rc = ui_export_chart_svg(path, s, (size_t)(n > 0 ? n : 0), p, 0, 0, &e);
+    if (rc)
+        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
+    return rc ? -1 : 0;
+}
+
+static bool name_break(char c)
+{
+    return c == '-' || c == '.';
+}
+
+/* names[n] as one: their common start, {the parts that differ}, their
+ * common end; the start ends and the end begins at a '-' or '.', so a
+ * time stamp is never cut in the middle. */
+static void fold_names(const char *const *names, int n, char *buf, size_t cap)
+{
+    size_t pre = strlen(names[0]), suf = pre, shortest = pre;
+    for (int i = 1; i < n; i++) {
+        size_t len = strlen(names[i]), k = 0, j = 0, l0 = strlen(names[0]);
+        while (k < pre && names[i][k] && names[i][k] == names[0][k])
+            k++;
+        while (j < suf && j < len && j < l0 && names[i][len - 1 - j] == names[0][l0 - 1 - j])
+            j++;
+        pre = k, suf = j;
+        shortest = len < shortest ? len : shortest;
+    }
+    size_t l0 = strlen(names[0]);
+    while (pre > 0 && !name_break(names[0][pre - 1]))
+        pre--;
+    while (suf > 0 && !name_break(names[0][l0 - suf]))
+        suf--;
+    if (n < 2 || pre + suf >= shortest) {
+        snprintf(buf, cap, "%s", names[0]);
+        for (int i = 1; i < n; i++)
+            snprintf(buf + strlen(buf), cap - strlen(buf), ", %s", names[i]);
         return;
     }
-    char shown[PATH_MAX];
-    tui_short_path(md, COLS - 40, shown, sizeof shown);
-    tui_msg(t, TUI_R_GOOD, "table exported: %s and %s", shown, tui_basename(csv));
-    tui_copy(t->last_export, sizeof t->last_export, md);
+    snprintf(buf, cap, "%.*s{", (int)pre, names[0]);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%.*s", i ? "," : "",
+                 (int)(len - pre - suf), names[i] + pre);
+    }
+    snprintf(buf + strlen(buf), cap - strlen(buf), "}%s", names[0] + l0 - suf);
+}
+
+void tui_export_said(struct tui *t, const char *what, const char *const *paths, int n)
+{
+    if (n <= 0 || !paths[0])
+        return;
+    char full[2 * PATH_MAX], shown[2 * PATH_MAX];
+    size_t len = (size_t)snprintf(full, sizeof full, "%.*s",
+                                  (int)(tui_basename(paths[0]) - paths[0]), paths[0]);
+    for (int i = 0; i < n && len < sizeof full;) {
+        /* one group: the names up to the next NULL */
+        const char *names[8] = {0};
+        int k = 0;
+        for (; i < n && paths[i] && k < 8; i++)
+            names[k++] = tui_basename(paths[i]);
+        if (k == 0)
+            break;
+        char folded[PATH_MAX];
+        fold_names(names, k, folded, sizeof folded);
+        len += (size_t)snprintf(full + len, sizeof full - len, "%s%s",
+                                len > (size_t)(tui_basename(paths[0]) - paths[0]) ? ", " : "", folded);
+        while (i < n && !paths[i])
+            i++;
+    }
+    tui_short_path(full, COLS - (int)strlen(what) - 3, shown, sizeof shown);
+    tui_msg(t, TUI_R_GOOD, "%s: %s", what, shown);
+    tui_copy(t->last_export, sizeof t->last_export, paths[0]);
 }
 
 void tui_bar(struct tui *t, int y, int x, int w, double frac, enum tui_role r)

@@ -187,6 +187,12 @@ void tui_run_join(struct tui_run *r);
 void tui_run_free(struct tui_run *r);
 /* "random", "vocab", "text:...", "labels:..." - a short label of the init. */
 void tui_run_describe(const struct tui_run_cfg *c, char *buf, size_t cap);
+/* A run in a legend: "r2" or, with settings (exports for slides), its init,
+ * length, optimiser and learning rate: "r2 text:translate... N8 adafactor lr 0.3". */
+void tui_run_label(const struct tui_run *r, bool settings, char *buf, size_t cap);
+/* A run in a caption: every setting, "r2: prompt tuning, data x.jsonl,
+ * init vocab, 8 rows, adafactor lr 0.3, 60 steps, batch 4, seed 1". */
+void tui_run_settings(const struct tui_run *r, char *buf, size_t cap);
 
 /* ------------------------------------------------------------------------ */
 /* Assets, files, paths (tui_data.c)                                        */
@@ -426,6 +432,20 @@ void tui_heading(struct tui *t, int y, int x, int w, const char *title, bool foc
 /* Export a table as Markdown and CSV (PREFIX-STAMP.md and .csv under
  * tui_export_path) and say where in the status line. */
 void tui_export_table(struct tui *t, const char *prefix, const struct ui_table *tb);
+/* The same without the status line: the two paths into md[cap] and
+ * csv[cap]; 0, or -1 with the error said on the status line. */
+int tui_export_table_to(struct tui *t, const char *prefix, const struct ui_table *tb, char *md,
+                        char *csv, size_t cap);
+/* A chart as SVG at PREFIX-STAMP.svg under tui_export_path, path[cap]; 0, or
+ * -1 with the error said on the status line. */
+int tui_export_chart(struct tui *t, const char *prefix, const struct ui_series *s, int n,
+                     const struct ui_chart_params *p, char *path, size_t cap);
+/* The status line names what an export wrote: "WHAT: DIR/NAMES", for
+ * files in one directory; the names of a group (NULL entries separate
+ * groups) folded shell-style where they share a start and an end
+ * ("promptlab-{loss,metric}-STAMP.svg"), groups joined by ", ", the path
+ * shortened from the left when the line is too wide. */
+void tui_export_said(struct tui *t, const char *what, const char *const *paths, int n);
 void tui_msg(struct tui *t, enum tui_role r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Fill n cells with a bar of frac (0..1) made of eighths. */
@@ -609,6 +629,9 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w);
 bool tui_insp_tick(struct tui *t);
 const char *tui_insp_footer(const struct tui *t);
 void tui_insp_reset(struct tui *t);
+/* E: the nearest tokens of every row as Markdown and CSV, and the melt
+ * chart as SVG when the prompt is a run of this session. */
+void tui_insp_export(struct tui *t);
 
 /* tui_term.c: false, with the reason in why, when the terminal TERM names
  * cannot show the TUI (unknown, generic, hardcopy, no cursor addressing).

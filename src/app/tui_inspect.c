@@ -353,7 +353,7 @@ static void snap(struct tui *t)
 const char *tui_insp_footer(const struct tui *t)
 {
     (void)t;
-    return "Up/Down scroll\t/ search\tn/N next\ts soft prompt\tw snap to words\tc melt chart";
+    return "Up/Down scroll\t/ search\tn/N next\ts soft prompt\tw snap to words\tc melt chart\tE export";
 }
 
 int tui_insp_key(struct tui *t, const struct tui_key *k)
@@ -382,6 +382,7 @@ int tui_insp_key(struct tui *t, const struct tui_key *k)
             tui_msg(t, TUI_R_DIM, "no soft prompt for this model yet: train one in view 2, or m");
             return TUI_REDRAW;
         case 'w': snap(t); return TUI_REDRAW;
+        case 'E': tui_insp_export(t); return TUI_REDRAW;
         case 'c':
             in->melt = !in->melt;
             tui_msg(t, TUI_R_INFO, in->melt ? "melt chart: each row's cosine to its start, per step"
@@ -431,6 +432,166 @@ int tui_insp_find(struct tui *t, const char *q, int dir)
         }
     }
     return -1;
+}
+
+/* Up to 8 rows of v from the selected one as series of cosine to their
+ * start per step, into s[8] (names[8], *mem owned by the caller); returns
+ * how many, 0 when there is nothing to chart. */
+static int melt_series(const struct tui *t, const struct tui_run_view *v, struct ui_series *s,
+                       char (*names)[48], double **mem, int *first)
+{
+    *mem = NULL;
+    *first = t->insp->list.selected < v->n_rows ? t->insp->list.selected : 0;
+    int ns = v->n_rows - *first < 8 ? v->n_rows - *first : 8;
+    if (v->n_melt == 0 || ns <= 0 ||
+        !(*mem = malloc(sizeof **mem * (size_t)v->n_melt * (size_t)(ns + 1))))
+        return 0;
+    double *xs = *mem;
+    for (int m = 0; m < v->n_melt; m++)
+        xs[m] = v->melt_step[m];
+    const tok *tk = lab_tok(t->L);
+    for (int k = 0; k < ns; k++) {
+        double *ys = *mem + (size_t)v->n_melt * (size_t)(k + 1);
+        int row = *first + k;
+        for (int m = 0; m < v->n_melt; m++)
+            ys[m] = v->melt_cos[(size_t)m * v->n_rows + row];
+        const char *pc = v->start_ids[row] >= 0 ? tok_piece(tk, v->start_ids[row]) : NULL;
+        snprintf(names[k], 48, "%d %.20s", row, pc ? pc : "");
+        s[k] = (struct ui_series){.name = names[k], .x = xs, .y = ys, .n = (size_t)v->n_melt,
+                                  .style = k};
+    }
+    return ns;
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static const struct ui_column nb_cols[] = {
+    {"row", 1, 0, 0, UI_ALIGN_LEFT},         {"kind", 1, 0, 0, UI_ALIGN_LEFT},
+    {"nearest 1", 1, 0, 0, UI_ALIGN_LEFT},   {"cos 1", 1, 0, 0, UI_ALIGN_RIGHT},
+    {"nearest 2", 1, 0, 0, UI_ALIGN_LEFT},   {"cos 2", 1, 0, 0, UI_ALIGN_RIGHT},
+    {"nearest 3", 1, 0, 0, UI_ALIGN_LEFT},   {"cos 3", 1, 0, 0, UI_ALIGN_RIGHT},
+    {"norm", 1, 0, 0, UI_ALIGN_RIGHT},       {"x vocabulary norm", 1, 0, 0, UI_ALIGN_RIGHT},
+    {"drift", 1, 0, 0, UI_ALIGN_RIGHT},      {"cos to start", 1, 0, 0, UI_ALIGN_RIGHT},
+    {"first changed at step", 1, 0, 0, UI_ALIGN_RIGHT},
+};
+enum { NB_COLS = sizeof nb_cols / sizeof nb_cols[0] };
+
+static const char *num_or_blank(char *buf, size_t cap, double v, const char *fmt)
+{
+    if (!isfinite(v))
+        return "";
+    snprintf(buf, cap, fmt, v);
+    return buf;
+}
+
+/* One exported row: row i of the answer (soft rows, the control, hard tokens). */
+static const char *nb_cell(void *ctx, int i, int col, char *buf, size_t cap)
+{
+    const struct tui *t = ctx;
+    const struct answer *an = &t->insp->a;
+    const tok *tk = lab_tok(t->L);
+    if (col == 0) {
+        const char *pc = i > an->n_soft ? tok_piece(tk, an->hard_ids[i - an->n_soft - 1]) : NULL;
+        snprintf(buf, cap, "%d", i);
+        return i < an->n_soft ? buf : i == an->n_soft ? "rand" : pc ? pc : "?";
+    }
+    if (col == 1)
+        return i < an->n_soft ? "soft prompt row" : i == an->n_soft ? "random control"
+                                                                    : "hard prompt token";
+    if (col < 8) {
+        const struct soft_neighbor *nb = &an->nb[(size_t)i * K + (size_t)(col - 2) / 2];
+        if (nb->id < 0)
+            return "";
+        if (col % 2 == 0)
+            return tok_piece(tk, nb->id);
+        return num_or_blank(buf, cap, nb->score, "%.3f");
+    }
+    double ratio = t->vocab_norm > 0 ? an->norm[i] / t->vocab_norm : NAN;
+    switch (col) {
+    case 8: return num_or_blank(buf, cap, an->norm[i], "%.3f");
+    case 9: return num_or_blank(buf, cap, ratio, "%.2f");
+    case 10: return num_or_blank(buf, cap, an->drift[i], "%.3f");
+    case 11: return num_or_blank(buf, cap, an->cos0[i], "%.3f");
+    default: break;
+    }
+    struct tui_run *r = current_run(t);
+    const struct tui_run_view *v = r ? tui_run_view(r) : NULL;
+    if (i >= an->n_soft || !v || !v->first_change || i >= v->n_rows)
+        return "";
+    if (v->first_change[i] < 0)
+        return "no";
+    snprintf(buf, cap, "%d", v->first_change[i]);
+    return buf;
+}
+
+/* What the prompt is, for captions: the run's settings or the prompt's name. */
+static void prompt_settings(const struct tui *t, char *buf, size_t cap)
+{
+    struct tui_run *r = current_run(t);
+    const struct tui_soft *s = tui_soft_current(t);
+    if (r) {
+        snprintf(buf, cap, "Run ");
+        tui_run_settings(r, buf + 4, cap - 4);
+    } else {
+        snprintf(buf, cap, "Soft prompt %s", s ? s->name : "none");
+    }
+}
+
+/* The melt chart of the rows shown, as SVG; 1 written, 0 nothing to chart, -1 failed. */
+static int export_melt(struct tui *t, const char *settings, char *path, size_t cap)
+{
+    struct tui_run *r = current_run(t);
+    const struct tui_run_view *v = r ? tui_run_view(r) : NULL;
+    struct ui_series s[8];
+    char names[8][48], title[160], label[96], caption[1024];
+    double *mem = NULL;
+    int first, ns = v ? melt_series(t, v, s, names, &mem, &first) : 0;
+    if (ns == 0) {
+        free(mem);
+        return 0;
+    }
+    tui_run_label(r, true, label, sizeof label);
+    snprintf(title, sizeof title, "Watch the words melt: rows %d-%d of %s", first,
+             first + ns - 1, label);
+    snprintf(caption, sizeof caption,
+             "Cosine of each prompt row to its initial value (1 = unchanged); the legend names "
+             "the row and the token it started at. %s. Made with promptlab on %s.", settings,
+             t->model_name);
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    p.title = title;
+    p.x_label = "step";
+    p.y_label = "cosine to the start";
+    p.y_max = 1.0;
+    p.caption = caption;
+    int rc = tui_export_chart(t, "promptlab-melt", s, ns, &p, path, cap);
+    free(mem);
+    return rc ? -1 : 1;
+}
+
+void tui_insp_export(struct tui *t)
+{
+    const struct answer *an = &t->insp->a;
+    if (an->n_rows == 0 || !an->nb) {
+        tui_msg(t, TUI_R_DIM, "nothing to export yet: the nearest tokens are being computed");
+        return;
+    }
+    char settings[600], caption[1200];
+    prompt_settings(t, settings, sizeof settings);
+    snprintf(caption, sizeof caption,
+             "The nearest vocabulary tokens (cosine) of every row of the soft prompt, a random "
+             "control vector with the vocabulary's typical norm, and the hard prompt's own "
+             "tokens. %s. Made with promptlab on %s.", settings, t->model_name);
+    struct ui_table tb = {.cols = nb_cols, .n_cols = NB_COLS, .n_rows = an->n_rows,
+                          .cell = nb_cell, .ctx = t, .caption = caption};
+    char md[PATH_MAX], csv[PATH_MAX], melt[PATH_MAX];
+    if (tui_export_table_to(t, "promptlab-neighbours", &tb, md, csv, sizeof md))
+        return;
+    int m = export_melt(t, settings, melt, sizeof melt);
+    if (m < 0)
+        return;
+    tui_export_said(t, m ? "exported" : "neighbours exported",
+                    (const char *const[]){md, csv, NULL, melt}, m ? 4 : 2);
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -538,35 +699,18 @@ static void draw_melt(struct tui *t, int y, int x, int h, int w)
     struct tui_insp *in = t->insp;
     struct tui_run *r = current_run(t);
     const struct tui_run_view *v = r ? tui_run_view(r) : NULL;
-    if (!v || v->n_melt == 0) {
+    struct ui_series s[8];
+    char names[8][48];
+    double *mem = NULL;
+    int first, ns = v ? melt_series(t, v, s, names, &mem, &first) : 0;
+    if (ns == 0) {
         tui_text(t, y, x, w, "The melt chart follows a prompt while it trains in this session:",
                  TUI_R_BOLD);
         tui_text(t, y + 1, x, w,
                  "pick a run with s (view 2 starts one, Init text is the classic: watch its words melt).",
                  TUI_R_DIM);
+        free(mem);
         return;
-    }
-    /* up to 8 rows from the selected one, as series of cosine vs step */
-    int first = in->list.selected < v->n_rows ? in->list.selected : 0;
-    int ns = v->n_rows - first < 8 ? v->n_rows - first : 8;
-    struct ui_series s[8];
-    double *mem = malloc(sizeof *mem * (size_t)v->n_melt * (size_t)(ns + 1));
-    char names[8][48];
-    if (!mem)
-        return;
-    double *xs = mem;
-    for (int m = 0; m < v->n_melt; m++)
-        xs[m] = v->melt_step[m];
-    const tok *tk = lab_tok(t->L);
-    for (int k = 0; k < ns; k++) {
-        double *ys = mem + (size_t)v->n_melt * (size_t)(k + 1);
-        int row = first + k;
-        for (int m = 0; m < v->n_melt; m++)
-            ys[m] = v->melt_cos[(size_t)m * v->n_rows + row];
-        const char *pc = v->start_ids[row] >= 0 ? tok_piece(tk, v->start_ids[row]) : NULL;
-        snprintf(names[k], sizeof names[k], "%d %.20s", row, pc ? pc : "");
-        s[k] = (struct ui_series){.name = names[k], .x = xs, .y = ys, .n = (size_t)v->n_melt,
-                                  .style = k};
     }
     struct ui_chart_params p;
     tui_chart_params(t, &p, ns);

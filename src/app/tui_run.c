@@ -53,6 +53,31 @@ void tui_run_describe(const struct tui_run_cfg *c, char *buf, size_t cap)
         snprintf(buf, cap, "%s%s", m, c->method == TR_MODEL ? "every weight" : soft_init_name(c->init));
 }
 
+void tui_run_label(const struct tui_run *r, bool settings, char *buf, size_t cap)
+{
+    const struct tui_run_cfg *c = &r->cfg;
+    char init[64];
+    tui_run_describe(c, init, sizeof init);
+    if (!settings)
+        snprintf(buf, cap, "r%d", r->id);
+    else if (c->method == TR_MODEL)
+        snprintf(buf, cap, "r%d model tuning %s lr %g", r->id, optim_kind_name(c->opt), c->lr);
+    else
+        snprintf(buf, cap, "r%d %.32s N%d %s lr %g", r->id, init, c->length,
+                 optim_kind_name(c->opt), c->lr);
+}
+
+void tui_run_settings(const struct tui_run *r, char *buf, size_t cap)
+{
+    const struct tui_run_cfg *c = &r->cfg;
+    char init[64];
+    tui_run_describe(c, init, sizeof init);
+    snprintf(buf, cap, "r%d: %s, data %s, init %s, %d rows, %s lr %g, %d steps, batch %d, seed %llu",
+             r->id, c->method == TR_MODEL ? "model tuning" : "prompt tuning",
+             c->data[0] ? tui_basename(c->data) : "built-in samples", init, c->length,
+             optim_kind_name(c->opt), c->lr, c->steps, c->batch, (unsigned long long)c->seed);
+}
+
 /* ---- publishing (thread side) ------------------------------------------ */
 
 static void set_msg_locked(struct tui_run *r, const char *fmt, ...)

@@ -524,21 +524,6 @@ static void add_series(struct series_buf *b, const struct tui_run_view *v, int w
     b->s[k] = (struct ui_series){.name = b->names[k], .x = x, .y = y, .n = n, .style = style};
 }
 
-/* "r2 text:translate... N8 adafactor lr 0.3": a run and its settings. */
-static void run_label(const struct tui_run *r, bool settings, char *buf, size_t cap)
-{
-    const struct tui_run_cfg *c = tui_run_config(r);
-    char init[64];
-    tui_run_describe(c, init, sizeof init);
-    if (!settings)
-        snprintf(buf, cap, "r%d", tui_run_id(r));
-    else if (c->method == TR_MODEL)
-        snprintf(buf, cap, "r%d model tuning %s lr %g", tui_run_id(r), optim_kind_name(c->opt), c->lr);
-    else
-        snprintf(buf, cap, "r%d %.32s N%d %s lr %g", tui_run_id(r), init, c->length,
-                 optim_kind_name(c->opt), c->lr);
-}
-
 /* Series `which` (0 train + 1 valid losses, 2 metric) of the visible runs. */
 static void run_series(const struct tui *t, struct series_buf *b, int which)
 {
@@ -550,7 +535,7 @@ static void run_series(const struct tui *t, struct series_buf *b, int which)
         const struct tui_run_view *v = tui_run_view(t->runs[i]);
         char lb[96], nm[128];
         int id = tui_run_id(t->runs[i]);
-        run_label(t->runs[i], b->settings, lb, sizeof lb);
+        tui_run_label(t->runs[i], b->settings, lb, sizeof lb);
         if (which == 2) {
             snprintf(nm, sizeof nm, "%s %s", lb, v->metric);
             add_series(b, v, 2, nm, 2 * (id - 1) % UI_N_SERIES);
@@ -561,6 +546,29 @@ static void run_series(const struct tui *t, struct series_buf *b, int which)
             add_series(b, v, 1, nm, (2 * (id - 1) + 1) % UI_N_SERIES);
         }
         shown++;
+    }
+}
+
+/* The run the health chart follows: the one training, else the selected one. */
+static struct tui_run *health_run(const struct tui *t)
+{
+    struct tui_run *r = active_run(t);
+    return r ? r : selected_run(t);
+}
+
+/* The health of run r: gradient norm, mean row norm, mean drift. */
+static void health_series(struct series_buf *b, const struct tui_run *r)
+{
+    static const char *const what[3] = {"grad norm", "row norm", "drift"};
+    char lb[96], nm[128];
+    b->n = 0;
+    tui_run_label(r, true, lb, sizeof lb);
+    for (int k = 0; k < 3; k++) {
+        if (b->settings)
+            snprintf(nm, sizeof nm, "%s: %s", lb, what[k]);
+        else
+            snprintf(nm, sizeof nm, "%s", k == 0 ? "grad" : what[k]);
+        add_series(b, tui_run_view(r), 3 + k, nm, 4 + k);
     }
 }
 
@@ -592,20 +600,41 @@ static void runs_caption(const struct tui *t, const char *what, char *buf, size_
     for (int i = t->n_runs - 1, shown = 0; i >= 0 && shown < MAX_OVERLAY && n < cap; i--) {
         if (t->train->hidden[i])
             continue;
-        const struct tui_run_cfg *c = tui_run_config(t->runs[i]);
-        char init[64];
-        tui_run_describe(c, init, sizeof init);
-        n += (size_t)snprintf(buf + n, cap - n,
-                              "%s r%d: %s, data %s, init %s, %d rows, %s lr %g, %d steps, batch %d, "
-                              "seed %llu", shown ? ";" : "", tui_run_id(t->runs[i]),
-                              c->method == TR_MODEL ? "model tuning" : "prompt tuning",
-                              c->data[0] ? tui_basename(c->data) : "built-in samples", init,
-                              c->length, optim_kind_name(c->opt), c->lr, c->steps, c->batch,
-                              (unsigned long long)c->seed);
+        n += (size_t)snprintf(buf + n, cap - n, "%s ", shown ? ";" : "");
+        if (n < cap)
+            tui_run_settings(t->runs[i], buf + n, cap - n);
+        n += strlen(buf + n);
         shown++;
     }
     if (n < cap)
         snprintf(buf + n, cap - n, ". Made with promptlab on %s.", t->model_name);
+}
+
+/* The health chart of run r as SVG; 0 or -1 (message said). */
+static int export_health(struct tui *t, const struct tui_run *r, char *path, size_t cap)
+{
+    struct series_buf b = {.settings = true};
+    health_series(&b, r);
+    bool model = tui_run_config(r)->method == TR_MODEL;
+    char settings[512], caption[1024], title[120];
+    tui_run_settings(r, settings, sizeof settings);
+    snprintf(caption, sizeof caption,
+             "grad norm: the norm of the gradient at each step, before clipping; row norm: the "
+             "mean L2 norm of the %s rows; drift: their mean L2 distance from their initial "
+             "values. Run %s. Made with promptlab on %s.", model ? "weights'" : "prompt's",
+             settings, t->model_name);
+    snprintf(title, sizeof title, "Soft prompt training: %s health per step (r%d)",
+             model ? "weights" : "prompt", tui_run_id(r));
+    struct ui_chart_params p;
+    ui_chart_params_default(&p);
+    p.title = title;
+    p.x_label = "step";
+    p.y_label = "norm (L2)";
+    p.y_scale = t->train->scale;
+    p.caption = caption;
+    int rc = tui_export_chart(t, "promptlab-health", b.s, b.n, &p, path, cap);
+    series_free(&b);
+    return rc;
 }
 
 /* One chart of the visible runs as SVG; 0 or -1 (message said). */
@@ -630,33 +659,42 @@ static int export_one(struct tui *t, int which, char *path, size_t cap)
     }
     p.x_label = "step";
     p.caption = caption;
-    struct pl_err e = {0};
-    int rc = tui_export_path(which == 2 ? "promptlab-metric" : "promptlab-loss", ".svg", path, cap, &e);
-    if (!rc)
-        rc = ui_export_chart_svg(path, b.s, (size_t)b.n, &p, 0, 0, &e);
+    int rc = tui_export_chart(t, which == 2 ? "promptlab-metric" : "promptlab-loss", b.s, b.n, &p,
+                              path, cap);
     series_free(&b);
-    if (rc)
-        tui_msg(t, TUI_R_ERROR, "export failed: %s", e.msg);
-    return rc ? -1 : 0;
+    return rc;
 }
 
+/* E: the loss and metric charts of the visible runs and the health chart
+ * of the run it follows, as SVG for slides. */
 void tui_train_export(struct tui *t)
 {
     struct series_buf b = {0};
     loss_series(t, &b);
     int n = b.n;
     series_free(&b);
-    if (n == 0) {
+    struct tui_run *hr = health_run(t);
+    if (n == 0 && !(hr && tui_run_view(hr)->n_pts > 0)) {
         tui_msg(t, TUI_R_DIM, "nothing to export yet: start a run (s)");
         return;
     }
-    char loss[PATH_MAX], metric[PATH_MAX];
-    if (export_one(t, 0, loss, sizeof loss) || export_one(t, 2, metric, sizeof metric))
-        return;
-    char shown[PATH_MAX];
-    tui_short_path(loss, COLS - 50, shown, sizeof shown);
-    tui_msg(t, TUI_R_GOOD, "charts exported: %s (and %.7s...)", shown, tui_basename(metric) + 10);
-    tui_copy(t->last_export, sizeof t->last_export, loss);
+    char path[3][PATH_MAX];
+    const char *done[3];
+    int k = 0;
+    if (n > 0) {
+        if (export_one(t, 0, path[k], sizeof path[k]))
+            return;
+        done[k] = path[k], k++;
+        if (export_one(t, 2, path[k], sizeof path[k]))
+            return;
+        done[k] = path[k], k++;
+    }
+    if (hr && tui_run_view(hr)->n_pts > 0) {
+        if (export_health(t, hr, path[k], sizeof path[k]))
+            return;
+        done[k] = path[k], k++;
+    }
+    tui_export_said(t, k > 1 ? "charts exported" : "chart exported", done, k);
 }
 
 /* ---- keys --------------------------------------------------------------- */
@@ -924,15 +962,9 @@ void tui_train_draw(struct tui *t, int y, int x, int h, int w)
     draw_chart(t, &tr->g_metric, by, gx, bh, mw - 1, b.s, b.n, "Validation metric (chrF)",
                UI_SCALE_LINEAR);
     series_free(&b);
-    struct tui_run *sr = active_run(t);
-    if (!sr)
-        sr = selected_run(t);
-    if (sr) {
-        const struct tui_run_view *v = tui_run_view(sr);
-        add_series(&b, v, 3, "grad", 4);
-        add_series(&b, v, 4, "row norm", 5);
-        add_series(&b, v, 5, "drift", 6);
-    }
+    struct tui_run *sr = health_run(t);
+    if (sr)
+        health_series(&b, sr);
     char ht[80];
     if (sr)
         snprintf(ht, sizeof ht, "%s health (r%d)",

@@ -528,6 +528,11 @@ int ui_export_table_markdown(const char *path, const struct ui_table *t, struct 
         }
         pl_str_puts(&b, "\n");
     }
+    if (t->caption && t->caption[0]) {
+        pl_str_puts(&b, "\n");
+        md_cell(&b, t->caption);
+        pl_str_puts(&b, "\n");
+    }
     return finish(&b, path, e);
 }
 
