@@ -4,7 +4,8 @@
 # footers fitted to 80 and 100 columns, the colour theme switched with T
 # and remembered across a restart (the settings file under
 # XDG_CONFIG_HOME), a bad settings file reported without a crash, and
-# NO_COLOR (no colour at all, whatever the saved theme).
+# NO_COLOR (no colour at all, whatever the saved theme), and a preset that
+# replaces an edited template in view 1 or 3 (u brings the template back).
 #
 # Waits poll capture-pane with a timeout, as in test_tui.sh.
 . tests/lib.sh
@@ -181,5 +182,33 @@ check f "unreadable" "an unreadable settings file is reported"
 keys f T
 check f "not saved" "saving over a directory fails with a message"
 quit f
+
+# ---- a preset never silently replaces an edited template: u brings it back ----
+start g 100 30
+check g "[1 Hard prompt]" "view 1 for the presets"
+keys g e
+keys g C-u
+text g "MY OWN PROMPT {source}"
+keys g Escape
+check g " MY OWN PROMPT {source}" "the edited template"
+keys g p
+keys g Enter
+check g "loaded; u brings back your template" "a preset over an edited template says u brings it back"
+lacks g " MY OWN PROMPT {source}" "the preset replaced the template"
+check g "u your template" "the footer offers u"
+keys g u
+check g "template before the preset is back" "u says the template is back"
+check g " MY OWN PROMPT {source}" "u brings the edited template back"
+keys g u
+lacks g " MY OWN PROMPT {source}" "u again swaps the preset back"
+keys g u
+# view 3's h (next preset) keeps the user's template the same way
+keys g 3
+keys g h
+check g "loaded; u brings back your template" "h in view 3 says u brings it back"
+keys g u
+keys g 1
+check g " MY OWN PROMPT {source}" "u in view 3 brings the template back"
+quit g
 
 finish

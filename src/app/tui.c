@@ -524,6 +524,7 @@ static void teardown(struct tui *t)
     free(t->lat);
     jsonl_free(&t->samples);
     free(t->tmpl);
+    free(t->tmpl_undo);
     lab_close(t->L);
     free(t);
 }

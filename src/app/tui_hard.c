@@ -247,20 +247,23 @@ const char *tui_hard_footer(const struct tui *t)
     const struct tui_hard *h = t->hard;
     if (h->editing)
         return "Esc done\tCtrl-R run\tEnter new line\tCtrl-W/K/U delete\tAlt-B/F word\tF1-F4 views";
+    if (h->focus == F_PRESETS && t->tmpl_undo)
+        return "Enter load preset\tu your template\tr run\tt tokens\tTab focus\te edit";
     if (h->focus == F_PRESETS)
         return "Enter load preset\tr run\tt tokens\tTab focus\te edit";
+    if (t->tmpl_undo)
+        return "Enter/e edit\tr run\tu your template\tv full text\t/ search\tn/N next\tE export\tt tokens\tp presets\tf filter\to sort\tTab focus";
     return "Enter/e edit\tr run\tv full text\t/ search\tn/N next\tE export\tt tokens\tp presets\tf filter\to sort\tTab focus";
 }
 
 /* ---- keys -------------------------------------------------------------- */
 
+/* Preset i into the template and the editor (the user's own template is
+ * kept for u). */
 static void load_preset(struct tui *t, int i)
 {
-    if (i < 0 || i >= t->n_presets)
-        return;
-    tui_template_set(t, t->presets[i].text);
-    tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded (%s): r runs it", t->presets[i].name,
-            t->presets[i].origin);
+    tui_preset_apply(t, i);
+    follow_template(t);
 }
 
 static int editing_key(struct tui *t, const struct tui_key *k)
@@ -425,6 +428,11 @@ static int hard_key(struct tui *t, const struct tui_key *k)
     }
     if (tui_key_is(k, 'E')) {
         export_results(t);
+        return TUI_REDRAW;
+    }
+    if (tui_key_is(k, 'u')) {
+        tui_template_undo(t);
+        follow_template(t);
         return TUI_REDRAW;
     }
     if (tui_key_is(k, 'v')) {

@@ -361,6 +361,7 @@ struct tui {
     /* prompts */
     char *tmpl;                   /* the current hard-prompt template (tui_template) */
     uint64_t template_version;
+    char *tmpl_undo;              /* the user's template a preset replaced (u), or NULL */
     struct tui_preset presets[TUI_MAX_PRESETS];
     int n_presets;
     int literal_preset, idiom_preset; /* demo: indices or -1 */
@@ -556,6 +557,14 @@ bool tui_any_run_active(const struct tui *t);
  * view and the inspector read it. */
 const char *tui_template(const struct tui *t);
 void tui_template_set(struct tui *t, const char *s);
+/* Preset i becomes the template. A template of the user's own (the text
+ * of no preset) that it replaces is kept for tui_template_undo, so a
+ * preset never loses an edit; the status line says so ("u brings back
+ * your template"). */
+void tui_preset_apply(struct tui *t, int i);
+/* u: swap the template and the one kept by tui_preset_apply (u again
+ * swaps back); says what happened. */
+void tui_template_undo(struct tui *t);
 
 /* ---- overlays (tui_overlay.c) ---- */
 

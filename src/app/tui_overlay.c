@@ -323,6 +323,8 @@ static const char *const help_hard[] = {
     "                  (a scrollable pane; / n N search it, Esc closes)",
     "  t               show the tokens the model sees for the selected sample",
     "  p / Tab         presets list; Enter loads the preset into the editor",
+    "  u               after a preset replaced your own template: bring it back",
+    "                  (u again swaps back to the preset)",
     "  Up/Down, PgUp/PgDn  move in the results",
     "  E               export the results table (Markdown and CSV)",
     "",
@@ -353,6 +355,7 @@ static const char *const help_side[] = {
     "  Up/Down         select a sample (details below the table)",
     "  i               type your own sentence; Enter translates it all three ways",
     "  h               next hard prompt preset      s  next soft prompt",
+    "  u               your own template back after h replaced it",
     "  r               decode again      E  export the table (Markdown and CSV)",
     "",
 };

@@ -414,8 +414,10 @@ static void next_preset(struct tui *t)
     /* the demo flips between its literal and idiomatic prompts */
     if (t->demo && t->literal_preset >= 0 && t->idiom_preset >= 0)
         nx = at == t->literal_preset ? t->idiom_preset : t->literal_preset;
-    tui_template_set(t, t->presets[nx].text);
-    tui_msg(t, TUI_R_INFO, "hard prompt: %s: %s", t->presets[nx].name, t->presets[nx].text);
+    bool own = cur[0] && at < 0;
+    tui_preset_apply(t, nx); /* keeps the user's own template for u */
+    if (!own)
+        tui_msg(t, TUI_R_INFO, "hard prompt: %s: %s", t->presets[nx].name, t->presets[nx].text);
 }
 
 static void next_soft(struct tui *t)
@@ -551,6 +553,7 @@ int tui_side_key(struct tui *t, const struct tui_key *k)
         case 'i':
         case '\t': s->typing = true; return TUI_REDRAW;
         case 'h': next_preset(t); return TUI_REDRAW;
+        case 'u': tui_template_undo(t); return TUI_REDRAW;
         case 's': next_soft(t); return TUI_REDRAW;
         case 'o': tui_side_sort(t); return TUI_REDRAW;
         case 'r':

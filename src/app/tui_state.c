@@ -322,3 +322,49 @@ void tui_template_set(struct tui *t, const char *s)
     t->tmpl = c;
     t->template_version++;
 }
+
+static bool is_preset(const struct tui *t, const char *s)
+{
+    for (int i = 0; i < t->n_presets; i++)
+        if (strcmp(t->presets[i].text, s) == 0)
+            return true;
+    return false;
+}
+
+void tui_preset_apply(struct tui *t, int i)
+{
+    if (i < 0 || i >= t->n_presets)
+        return;
+    const char *cur = tui_template(t);
+    if (cur[0] && !is_preset(t, cur)) {
+        /* the user's own template: keep it (the last one replaced) */
+        char *keep = strdup(cur);
+        if (!keep) {
+            tui_msg(t, TUI_R_ERROR, "out of memory: the template stays");
+            return;
+        }
+        free(t->tmpl_undo);
+        t->tmpl_undo = keep;
+    }
+    tui_template_set(t, t->presets[i].text);
+    if (t->tmpl_undo && strcmp(t->tmpl_undo, t->presets[i].text) != 0)
+        tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded; u brings back your template, r runs it",
+                t->presets[i].name);
+    else
+        tui_msg(t, TUI_R_INFO, "preset \"%s\" loaded (%s): r runs it", t->presets[i].name,
+                t->presets[i].origin);
+}
+
+void tui_template_undo(struct tui *t)
+{
+    if (!t->tmpl_undo) {
+        tui_msg(t, TUI_R_DIM, "nothing to bring back: u undoes a preset that replaced your template");
+        return;
+    }
+    char *back = t->tmpl_undo;
+    t->tmpl_undo = t->tmpl ? strdup(t->tmpl) : NULL;
+    tui_template_set(t, back);
+    free(back);
+    tui_msg(t, TUI_R_INFO, "template before the preset is back%s",
+            t->tmpl_undo ? " (u again swaps them)" : "");
+}
