@@ -19,6 +19,17 @@ done
 run $PROMPTLAB tune --data "$D" --out "$TMPD/p" --length 4 --steps 6 --batch 4 --eval-every 3 --seed 2
 expect_status "tune" $rc 0
 expect_contains "tune summary" "$out" "saved $TMPD/p"
+# 12 examples: the held-out tail is 1, too few to judge a run by; one line says so
+expect_contains "few validation examples warned" "$err" \
+    "warning: only 1 validation example (held out from --data, under 5): its loss and chrf are noise; give --valid FILE with 5 or more, or more data"
+expect_eq "the warning is one line" "$(grep -c 'validation example' "$TMPD/err")" 1
+# --valid with 12 examples: no warning; with 3: the warning names --valid
+run $PROMPTLAB tune --data "$D" --valid "$D" --out "$TMPD/v" --length 4 --steps 1 --batch 4
+expect_status "tune with --valid" $rc 0
+case "$err" in *"warning: only"*) bad "warned with 12 validation examples: $err" ;; *) ok ;; esac
+head -n 3 "$D" >"$TMPD/three.jsonl"
+run $PROMPTLAB tune --data "$D" --valid "$TMPD/three.jsonl" --out "$TMPD/v3" --length 4 --steps 1 --batch 4
+expect_contains "a small --valid warned" "$err" "warning: only 3 validation examples (in --valid, under 5)"
 for f in adapter_config.json adapter_model.safetensors promptlab.json; do
     [ -s "$TMPD/p/$f" ] && ok || bad "tune wrote no $f"
 done

@@ -305,6 +305,12 @@ int cmd_tune(int argc, char **argv)
             tr_method_name(in->method), in->n_train, in->n_valid, in->n_trained, in->n_model,
             optim_kind_name(in->tune.opt.kind), in->tune.opt.lr,
             in->fresh_moments ? " (no checkpoint: fresh optimiser moments)" : "");
+    if (tr_valid_too_few(in->n_valid)) /* the TUI's form warns the same way */
+        fprintf(stderr, "promptlab tune: warning: only %d validation example%s (%s, under %d): "
+                        "its loss and %s are noise; give --valid FILE with %d or more, or more data\n",
+                in->n_valid, in->n_valid == 1 ? "" : "s",
+                o.valid ? "in --valid" : "held out from --data", TR_FEW_VALID, in->metric,
+                TR_FEW_VALID);
     struct tr_result res;
     double t0 = pl_now();
     int rc = tr_run(t, &ctl, &res, &e);
