@@ -879,7 +879,7 @@ static const char *const cells4[] = {
 
 static void test_table_layout(void)
 {
-    struct ui_table t = {cols4, 4, 3, NULL, NULL, cells4};
+    struct ui_table t = {cols4, 4, 3, NULL, NULL, cells4, NULL};
     int w[4];
     /* plenty of room: content widths, then the rest by weight 2:1 */
     int used = ui_table_layout(&t, 100, w);
@@ -904,7 +904,7 @@ static void test_table_layout(void)
     /* no weights: columns stop at their content */
     static const struct ui_column fixed[] = {{"a", 1, 0, 0, UI_ALIGN_LEFT}, {"bb", 1, 0, 0, UI_ALIGN_LEFT}};
     static const char *const fc[] = {"xyz", "q"};
-    struct ui_table ft = {fixed, 2, 1, NULL, NULL, fc};
+    struct ui_table ft = {fixed, 2, 1, NULL, NULL, fc, NULL};
     used = ui_table_layout(&ft, 50, w);
     CHECK(w[0] == 3 && w[1] == 2 && used == 6);
 
@@ -952,7 +952,7 @@ static void test_list(void)
     CHECK(l.selected == 0 && l.top == 0);
 
     static const struct ui_column c2[] = {{"n", 1, 0, 0, UI_ALIGN_RIGHT}, {"empty", 1, 0, 0, UI_ALIGN_LEFT}};
-    struct ui_table t = {c2, 2, 3, num_cell, NULL, NULL};
+    struct ui_table t = {c2, 2, 3, num_cell, NULL, NULL, NULL};
     char buf[32];
     CHECK_STR(ui_table_cell(&t, 2, 0, buf, sizeof buf), "20");
     CHECK_STR(ui_table_cell(&t, 2, 1, buf, sizeof buf), "");
@@ -1131,7 +1131,7 @@ static void test_export_tables(void)
         "line1\nline2", " padded ", "esc\x1b[1m",
         "bad\xff", NULL, "back\\slash",
     };
-    struct ui_table t = {cols, 3, 4, NULL, NULL, cells};
+    struct ui_table t = {cols, 3, 4, NULL, NULL, cells, NULL};
     struct pl_err e = {0};
     CHECK(ui_export_table_markdown(tmp_path("t.md"), &t, &e) == 0);
     char *md = read_back("t.md");
@@ -1207,12 +1207,12 @@ static void test_export_tables(void)
 
     /* atomic replace: a second export overwrites, nothing else is left */
     const char *one[] = {"only"};
-    struct ui_table t1 = {cols, 1, 1, NULL, NULL, one};
+    struct ui_table t1 = {cols, 1, 1, NULL, NULL, one, NULL};
     CHECK(ui_export_table_csv(tmp_path("t.csv"), &t1, NULL) == 0);
     csv = read_back("t.csv");
     CHECK(csv && strcmp(csv, "text\r\nonly\r\n") == 0);
     free(csv);
-    struct ui_table none = {cols, 0, 0, NULL, NULL, NULL};
+    struct ui_table none = {cols, 0, 0, NULL, NULL, NULL, NULL};
     CHECK(ui_export_table_markdown(tmp_path("n.md"), &none, &e) == PL_EINVAL);
 }
 
@@ -1271,7 +1271,7 @@ static void test_draw(void)
     CHECK_INT(ed.left, 4);
     ui_editor_free(&ed);
 
-    struct ui_table t = {cols4, 4, 3, NULL, NULL, cells4};
+    struct ui_table t = {cols4, 4, 3, NULL, NULL, cells4, NULL};
     struct ui_list l = {1, 0};
     ui_list_scroll(&l, t.n_rows, 3);
     ui_table_draw(w, 6, 0, 4, 50, &t, &l, true, NULL, 0);

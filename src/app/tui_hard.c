@@ -430,11 +430,6 @@ static int hard_key(struct tui *t, const struct tui_key *k)
         export_results(t);
         return TUI_REDRAW;
     }
-    if (tui_key_is(k, 'u')) {
-        tui_template_undo(t);
-        follow_template(t);
-        return TUI_REDRAW;
-    }
     if (tui_key_is(k, 'v')) {
         show_full(t);
         return TUI_REDRAW;
@@ -737,6 +732,11 @@ static void export_results(struct tui *t)
 int tui_hard_key(struct tui *t, const struct tui_key *k)
 {
     follow_template(t);
+    if (!t->hard->editing && tui_key_is(k, 'u')) { /* the template before a preset */
+        tui_template_undo(t);
+        follow_template(t);
+        return TUI_REDRAW;
+    }
     int rc = hard_key(t, k);
     publish_template(t);
     return rc;
