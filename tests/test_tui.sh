@@ -223,6 +223,8 @@ check a "parameters; the frozen model has" "parameter counts"
 screen a | sed -n '7,12p' | grep -q '▁' && ok || bad "no vocabulary pieces in the inspector"
 keys a w
 check a "Snap to words: \"" "snap to words runs"
+# its last message comes when it finishes (it would replace E's below)
+check a "snap to words: chrF" "snap to words finishes"
 keys a c
 check a "Cosine of rows" "melt chart"
 # E: every row's neighbours as Markdown and CSV, the melt chart as SVG

@@ -330,13 +330,19 @@ int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e)
 
 int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap, struct pl_err *e)
 {
+    return tui_export_path_at(prefix, ext, 0, buf, cap, e);
+}
+
+int tui_export_path_at(const char *prefix, const char *ext, time_t at, char *buf, size_t cap,
+                       struct pl_err *e)
+{
     char dir[PATH_MAX];
     /* never the current directory: inside a source checkout exports would
      * become untracked files, and it may not be writable */
     if (tui_data_home("exports", dir, sizeof dir, e))
         return e ? e->code : PL_EIO;
     char stamp[32];
-    time_t now = time(NULL);
+    time_t now = at ? at : time(NULL);
     struct tm tmv;
     localtime_r(&now, &tmv);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);

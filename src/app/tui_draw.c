@@ -98,7 +98,7 @@ int tui_export_table_to(struct tui *t, const char *prefix, const struct ui_table
                         char *csv, size_t cap)
 {
     struct pl_err e = {0};
-    int rc = tui_export_path(prefix, ".md", md, cap, &e);
+    int rc = tui_export_path_at(prefix, ".md", t->export_at, md, cap, &e);
     if (rc == 0) {
         tui_copy(csv, cap, md);
         size_t n = strlen(csv);
@@ -124,7 +124,7 @@ int tui_export_chart(struct tui *t, const char *prefix, const struct ui_series *
                      const struct ui_chart_params *p, char *path, size_t cap)
 {
     struct pl_err e = {0};
-    int rc = tui_export_path(prefix, ".svg", path, cap, &e);
+    int rc = tui_export_path_at(prefix, ".svg", t->export_at, path, cap, &e);
     if (!rc)
         rc = ui_export_chart_svg(path, s, (size_t)(n > 0 ? n : 0), p, 0, 0, &e);
     if (rc)

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "promptlab/jsonl.h"
 #include "promptlab/lab.h"
@@ -243,7 +244,9 @@ void tui_paths_free(char **p, int n);
  * created when missing. 0 or PL_EIO/PL_ERANGE. */
 int tui_data_home(const char *sub, char *buf, size_t cap, struct pl_err *e);
 /* Where exports go: tui_data_home("exports"), created when missing. Fills
- * buf with dir/prefix-YYYYmmdd-HHMMSS.ext. */
+ * buf with dir/prefix-YYYYmmdd-HHMMSS.ext, the stamp of time `at` (0: now). */
+int tui_export_path_at(const char *prefix, const char *ext, time_t at, char *buf, size_t cap,
+                       struct pl_err *e);
 int tui_export_path(const char *prefix, const char *ext, char *buf, size_t cap,
                     struct pl_err *e);
 /* Copy src into dst[cap], truncated at a UTF-8 boundary, NUL-terminated. */
@@ -405,6 +408,7 @@ struct tui {
     int pager_top, pager_hit;     /* first wrapped line shown; line of the last match, -1 */
 
     char last_export[PATH_MAX];   /* named on the status line */
+    time_t export_at;             /* one key's exports share this stamp (0: now) */
     char search[128];             /* the last / search ("" none), for n and N */
     bool filter;                  /* f: tables keep only the rows matching search */
 

@@ -585,9 +585,11 @@ void tui_insp_export(struct tui *t)
     struct ui_table tb = {.cols = nb_cols, .n_cols = NB_COLS, .n_rows = an->n_rows,
                           .cell = nb_cell, .ctx = t, .caption = caption};
     char md[PATH_MAX], csv[PATH_MAX], melt[PATH_MAX];
-    if (tui_export_table_to(t, "promptlab-neighbours", &tb, md, csv, sizeof md))
-        return;
-    int m = export_melt(t, settings, melt, sizeof melt);
+    t->export_at = time(NULL); /* one stamp for every file */
+    int m = tui_export_table_to(t, "promptlab-neighbours", &tb, md, csv, sizeof md);
+    if (m == 0)
+        m = export_melt(t, settings, melt, sizeof melt);
+    t->export_at = 0;
     if (m < 0)
         return;
     tui_export_said(t, m ? "exported" : "neighbours exported",

@@ -680,21 +680,22 @@ void tui_train_export(struct tui *t)
     }
     char path[3][PATH_MAX];
     const char *done[3];
-    int k = 0;
+    int k = 0, rc = 0;
+    t->export_at = time(NULL); /* one stamp for the three files */
     if (n > 0) {
-        if (export_one(t, 0, path[k], sizeof path[k]))
-            return;
+        rc = export_one(t, 0, path[k], sizeof path[k]);
         done[k] = path[k], k++;
-        if (export_one(t, 2, path[k], sizeof path[k]))
-            return;
-        done[k] = path[k], k++;
-    }
-    if (hr && tui_run_view(hr)->n_pts > 0) {
-        if (export_health(t, hr, path[k], sizeof path[k]))
-            return;
+        if (!rc)
+            rc = export_one(t, 2, path[k], sizeof path[k]);
         done[k] = path[k], k++;
     }
-    tui_export_said(t, k > 1 ? "charts exported" : "chart exported", done, k);
+    if (!rc && hr && tui_run_view(hr)->n_pts > 0) {
+        rc = export_health(t, hr, path[k], sizeof path[k]);
+        done[k] = path[k], k++;
+    }
+    t->export_at = 0;
+    if (!rc)
+        tui_export_said(t, k > 1 ? "charts exported" : "chart exported", done, k);
 }
 
 /* ---- keys --------------------------------------------------------------- */
