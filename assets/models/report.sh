@@ -20,6 +20,8 @@ held() { grep heldout-phrasing || true; }
 for L in vi es fr; do
     pick translate $L | grep -v '"idiom' | seen | head -n $N >"$E/lit_$L.jsonl"
     pick translate $L | grep -v '"idiom' | held | head -n $N >"$E/held_$L.jsonl"
+    pick translate $L | grep -v '"idiom' | seen | grep -v '"casual"' | head -n $N >"$E/clean_$L.jsonl"
+    pick translate $L | grep -v '"idiom' | seen | grep '"casual"' | head -n $N >"$E/casual_$L.jsonl"
     pick meaning $L | grep '"idiom' | seen | head -n $N >"$E/idiom_meaning_$L.jsonl"
     pick meaning $L | grep '"idiom' | held | head -n $N >"$E/idiom_meaning_held_$L.jsonl"
     pick translate $L | grep '"idiom' | seen | head -n $N >"$E/idiom_literal_$L.jsonl"
@@ -46,6 +48,19 @@ echo "## Literal translation, instructions seen in pre-training"
 echo
 echo '```'
 for L in vi es fr; do echo "[$L]"; table "$E/lit_$L.jsonl" --metric chrf,exact; done
+echo '```'
+echo
+echo "## The same, typed carefully and typed casually"
+echo
+echo "The rows above split by how the source sentence was typed: as written,"
+echo "or casually (lowercase, no final punctuation, doubled spaces, contractions"
+echo "changed, British spellings; the reference stays correct)."
+echo
+echo '```'
+for L in vi es fr; do
+    echo "[$L] as written"; table "$E/clean_$L.jsonl" --metric chrf,exact
+    echo "[$L] typed casually"; table "$E/casual_$L.jsonl" --metric chrf,exact
+done
 echo '```'
 echo
 echo "## Held-out instruction phrasings (never in pre-training)"
