@@ -108,7 +108,7 @@ case "$hrow" in *±*) bad "one hard cell has a spread: $hrow" ;; *) ok ;; esac
 expect_eq "summary.csv rows" "$(tail -n +2 "$O/summary.csv" | wc -l)" 12
 
 # Figures: each SVG has the series it names, the CSV their points.
-for f in fig_scale fig_length fig_init fig_params fig_scale.out fig_length.out fig_init.out; do
+for f in fig_scale fig_length fig_init fig_params fig_tests fig_scale.out fig_length.out fig_init.out; do
     s=$O/$f.svg
     [ -s "$s" ] || { bad "no $f.svg"; continue; }
     head -c 100 "$s" | grep -q '^<?xml version="1.0" encoding="UTF-8"?>' && ok || bad "$f.svg: no XML header"
@@ -126,6 +126,15 @@ expect_contains "fig_params log axis" "$(cat "$O/fig_params.svg")" ">1M</text>"
 # fig_scale's model-tuning points are the model cells' means.
 mt=$(awk -F, '$4 == "model" && $2 ~ /base$/ { s += $15; n++ } END { printf "%.4f", s / n }' "$csv")
 expect_eq "fig_scale point" "$(awk -F, '$1 == "fig_scale" && $3 ~ /^model/ && $4 == '"$PB"' { printf "%.4f", $6 }' "$O/figures.csv")" "$mt"
+
+# fig_tests (Table 1): a category per test set, a line per model and method;
+# base's model-tuning point on "out" is the mean of its cells there.
+ft=$(cat "$O/fig_tests.svg")
+expect_contains "fig_tests categories" "$ft" ">in</text>"
+expect_contains "fig_tests categories" "$ft" ">out</text>"
+expect_contains "fig_tests series" "$ft" "base: model tuning"
+mo=$(awk -F, '$4 == "model" && $2 ~ /base$/ { s += $16; n++ } END { printf "%.4f", s / n }' "$csv")
+expect_eq "fig_tests point" "$(awk -F, '$1 == "fig_tests" && $3 == "base: model tuning" && $4 == 1 { printf "%.4f", $6 }' "$O/figures.csv")" "$mo"
 
 # --show: the same summary from results.json, the figures drawn again, nothing run.
 rm "$O/fig_scale.svg"

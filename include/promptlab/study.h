@@ -268,7 +268,7 @@ enum { STUDY_MAX_SERIES = 24, STUDY_MAX_CATEGORIES = STUDY_MAX_INITS };
 /* One figure's data: what the app draws as an SVG file and writes to
  * figures.csv. */
 struct study_figure {
-    char file[64];            /* "fig_scale", "fig_length", "fig_init", "fig_params"; for
+    char file[64];            /* "fig_scale", "fig_length", "fig_init", "fig_tests", "fig_params"; for
                                * test sets after the first ".<test name>" is appended */
     char title[160];
     char caption[640];        /* the settings: test set, metric, seeds, steps, lr, ... */
@@ -289,6 +289,9 @@ struct study_figure {
  *               model, the first init (Figure 3a; two lengths or more);
  *   fig_init    score by initialisation (categories), one line per model, the
  *               longest length (Figure 3b; two inits or more);
+ *   fig_tests   score on each test set (categories), one line per method (per
+ *               model and method with several models): the domain shift of
+ *               Table 1 (two test sets or more; once, not per test set);
  *   fig_params  trained parameters against model parameters (log x and y),
  *               one line per method and prompt length (Figure 4; once, not per
  *               test set).

@@ -416,6 +416,48 @@ static int fig_init(const struct study_result *r, int n, const struct axes *a, i
     return rc;
 }
 
+/* Score on each test set, a line per method (per model and method with
+ * several models): the domain-shift comparison of the paper's Table 1 (two
+ * test sets or more). Prompt tuning as in fig_scale: the longest length,
+ * the first init. */
+static int fig_tests(const struct study_result *r, int n, const struct axes *a,
+                     struct study_figure *f, struct pl_err *e)
+{
+    snprintf(f->title, sizeof f->title, "Score on each test set (cf. Lester et al. 2021, Table 1)");
+    snprintf(f->x_label, sizeof f->x_label, "test set");
+    snprintf(f->y_label, sizeof f->y_label, "%s", r[0].metric);
+    f->n_categories = a->n_tests < STUDY_MAX_CATEGORIES ? a->n_tests : STUDY_MAX_CATEGORIES;
+    for (int t = 0; t < f->n_categories; t++)
+        snprintf(f->categories[t], sizeof f->categories[t], "%s", r[0].test_names[t]);
+    int pl = a->n_lengths ? a->lengths[a->n_lengths - 1] : 0;
+    const char *pi = a->n_inits ? r[a->init[0]].init : "";
+    int rc = 0;
+    for (int j = 0; j < a->n_models && rc == 0; j++)
+        for (int m = 0; m < STUDY_N_METHODS && rc == 0; m++) {
+            bool prompt = m == STUDY_PROMPT;
+            int g = find_group(r, n, a->model[j], (enum study_method)m, prompt ? pl : 0,
+                               prompt ? pi : "");
+            if (g < 0)
+                continue;
+            char b[512], what[64];
+            if (prompt)
+                snprintf(what, sizeof what, "prompt tuning (%d tokens)", pl);
+            else
+                snprintf(what, sizeof what, "%s", m == STUDY_HARD ? "hard prompt" : "model tuning");
+            struct study_series *s =
+                a->n_models > 1
+                    ? new_series(f, "%.100s: %s", pl_path_base(r[a->model[j]].model, b, sizeof b), what)
+                    : new_series(f, "%s", what);
+            if (s)
+                s->style = a->n_models > 1 ? f->n_series - 1 : m;
+            for (int t = 0; s && rc == 0 && t < f->n_categories; t++)
+                rc = group_point(r, n, g, t, t, s, e);
+        }
+    caption(f->caption, sizeof f->caption, r, n, -1, 7u,
+            "Every method trained on the same training set; each test set scored as it is");
+    return rc;
+}
+
 static int fig_params(const struct study_result *r, int n, const struct axes *a,
                       struct study_figure *f, struct pl_err *e)
 {
@@ -469,7 +511,7 @@ int study_figures(const struct study_result *r, int n, struct study_figure **fig
     *n_figs = 0;
     struct axes a;
     find_axes(r, n, &a);
-    int cap = 3 * a.n_tests + 1;
+    int cap = 3 * a.n_tests + 2;
     struct study_figure *f = calloc((size_t)cap, sizeof *f);
     if (!f)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
@@ -482,6 +524,8 @@ int study_figures(const struct study_result *r, int n, struct study_figure **fig
         if (rc == 0 && a.n_inits >= 2)
             rc = fig_init(r, n, &a, t, new_figure(f, &k, "fig_init", t, r), e);
     }
+    if (rc == 0 && a.n_tests >= 2)
+        rc = fig_tests(r, n, &a, new_figure(f, &k, "fig_tests", -1, r), e);
     if (rc == 0 && (a.method[STUDY_PROMPT] || a.method[STUDY_MODEL]))
         rc = fig_params(r, n, &a, new_figure(f, &k, "fig_params", -1, r), e);
     if (rc) {
