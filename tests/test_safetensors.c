@@ -151,7 +151,14 @@ static void test_round_trip(void)
     uint64_t hl = 0;
     for (int i = 7; i >= 0; i--)
         hl = (hl << 8) | f->map[i];
-    CHECK(hl % 8 == 0);
+    CHECK(hl % 8 == 0 && (8 + hl) % 64 == 0);
+    /* every tensor's F32 values sit on a 32-byte boundary, in place or copied
+     * (m.f32 is in place at the data start; a.bf16 and z.f16 are widened) */
+    for (int i = 0; i < st_count(f); i++) {
+        const struct st_tensor *ti = st_at(f, i);
+        CHECKF(!ti->data || ti->n_elems == 0 || (uintptr_t)ti->data % 32 == 0,
+               "tensor %s at %p", ti->name, (const void *)ti->data);
+    }
     const char *h = (const char *)f->map + 8;
     const char *pe = strstr(h, "\"empty\""), *pm = strstr(h, "\"m.f32\""),
                *pa = strstr(h, "\"a.bf16\""), *pz = strstr(h, "\"z.f16\"");

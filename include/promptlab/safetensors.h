@@ -4,8 +4,9 @@
  * is handed out (header length within the file, well-formed JSON, known
  * dtype, data_offsets inside the data area and not overlapping, span equal
  * to product(shape) x dtype size, no duplicate names). F32 tensors that are
- * 4-byte aligned are used in place; F16, BF16 (and unaligned F32) are
- * converted to F32 once, at open. Other dtypes are listed but carry no data
+ * 32-byte aligned are used in place; F16, BF16 (and other F32) are
+ * converted to F32 once, at open, into 64-byte aligned memory. The writer
+ * pads the header so the data starts on a 64-byte boundary. Other dtypes are listed but carry no data
  * (`data` is NULL) so a file with, e.g., an I64 tensor can still be opened.
  * Thread safety: an open st_file is read-only and may be shared by threads. */
 #ifndef PROMPTLAB_SAFETENSORS_H

@@ -17,9 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "promptlab/blas.h"
 #include "t5_impl.h"
 
 #define LOGIT_CHUNK 64 /* rows of vocabulary logits computed at once when scoring */
+#define PART_ROWS 4    /* rows of a decoding batch per parallel part, at least */
+
+/* Parts a decoding step of R rows may be cut into: no more than the
+ * threads, since each part streams every weight once (a row's bits do not
+ * depend on its group, so the cut may depend on the threads). */
+static int row_parts(int R) { return R <= PART_ROWS ? 1 : (R + PART_ROWS - 1) / PART_ROWS; }
 
 struct t5_hyp {
     double score;
@@ -53,7 +60,7 @@ struct t5_state {
     float *sk, *sv;             /* [max_rows, I] this step's keys and values */
     float *sx, *sh, *sq, *sctx; /* [max_rows, d] / [max_rows, I] */
     float *sa0, *sa1;           /* [max_rows, F] */
-    float *sp;                  /* [H * max(max_tgt, max_src)] attention probabilities */
+    float *sp;                  /* [row parts][H * max(max_tgt, max_src)] attention probabilities */
     float *rev_bias;            /* [H][max_tgt]: entry max_tgt-1-n = bias at distance n */
     float *tmp;                 /* [max_rows * max_tgt * I] for reordering */
 
@@ -136,7 +143,7 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
     s->sctx = t5_plan_f(p, R * I);
     s->sa0 = t5_plan_f(p, R * F);
     s->sa1 = c->gated ? t5_plan_f(p, R * F) : NULL;
-    s->sp = t5_plan_f(p, H * SM);
+    s->sp = t5_plan_f(p, (size_t)row_parts((int)R) * H * SM);
     s->rev_bias = t5_plan_f(p, H * M);
     s->tmp = t5_plan_f(p, R * M * I);
 
@@ -305,6 +312,82 @@ int t5_decode_keep(t5_state *s, const int *keep, int n, struct pl_err *e)
 
 int t5_decode_rows(const t5_state *s) { return s->rows; }
 
+/* One decoding step for rows [r0, r1) of the batch, every layer and the
+ * logits: nothing here reads another row, and the few-rows product gives a
+ * row the same bits in any group, so the rows can be cut into groups that
+ * run in parallel. sp is the group's own attention scratch. */
+static void step_rows(struct t5_state *s, int r0, int r1, float *sp)
+{
+    const struct t5_model *m = s->m;
+    const struct t5_config *c = &m->cfg;
+    int d = c->d_model, I = t5_inner(c), F = c->d_ff, H = c->n_heads, dk = c->d_kv;
+    int R = r1 - r0, t = s->t, M = s->max_tgt, Rmax = s->max_batch * s->max_beams;
+    enum kern_act act = t5_kern_act(c->act);
+    float *sx = s->sx + (size_t)r0 * d, *sh = s->sh + (size_t)r0 * d;
+    float *sq = s->sq + (size_t)r0 * I, *sk = s->sk + (size_t)r0 * I;
+    float *sv = s->sv + (size_t)r0 * I, *sctx = s->sctx + (size_t)r0 * I;
+    float *sa0 = s->sa0 + (size_t)r0 * F, *sa1 = c->gated ? s->sa1 + (size_t)r0 * F : NULL;
+    const float *bias_t = s->rev_bias + (M - 1 - t);
+    for (int l = 0; l < c->n_dec_layers; l++) {
+        const struct t5_block *b = &m->w.dec[l];
+        float *kc = s->kc + (size_t)l * Rmax * M * I, *vc = s->vc + (size_t)l * Rmax * M * I;
+
+        kern_rmsnorm(R, d, sx, b->ln_attn, c->eps, sh, NULL);
+        kern_linear(R, d, I, sh, b->q, 0.0f, sq);
+        kern_linear(R, d, I, sh, b->k, 0.0f, sk);
+        kern_linear(R, d, I, sh, b->v, 0.0f, sv);
+        for (int r = 0; r < R; r++) {
+            size_t at = (size_t)s->slot[r0 + r] * M * I;
+            memcpy(kc + at + (size_t)t * I, sk + (size_t)r * I, sizeof(float) * I);
+            memcpy(vc + at + (size_t)t * I, sv + (size_t)r * I, sizeof(float) * I);
+            kern_attention(H, dk, 1, t + 1, sq + (size_t)r * I, I, kc + at, I, vc + at, I,
+                           bias_t, 0, (size_t)M, false, sp, sctx + (size_t)r * I, I);
+        }
+        kern_linear(R, I, d, sctx, b->o, 1.0f, sx);
+
+        kern_rmsnorm(R, d, sx, b->ln_cross, c->eps, sh, NULL);
+        kern_linear(R, d, I, sh, b->cq, 0.0f, sq);
+        for (int r = 0; r < R; r++) {
+            int in = s->row_in[r0 + r];
+            size_t off = (size_t)s->src.off[in] * I;
+            kern_attention(H, dk, 1, s->src.len[in], sq + (size_t)r * I, I, s->ck[l] + off, I,
+                           s->cv[l] + off, I, NULL, 0, 0, false, sp, sctx + (size_t)r * I, I);
+        }
+        kern_linear(R, I, d, sctx, b->co, 1.0f, sx);
+
+        kern_rmsnorm(R, d, sx, b->ln_ff, c->eps, sh, NULL);
+        kern_linear(R, d, F, sh, b->wi, 0.0f, sa0);
+        if (c->gated) {
+            kern_linear(R, d, F, sh, b->wi1, 0.0f, sa1);
+            kern_gated(act, (size_t)R * F, sa0, sa1, sa0);
+        } else {
+            kern_act(act, (size_t)R * F, sa0, sa0);
+        }
+        kern_linear(R, F, d, sa0, b->wo, 1.0f, sx);
+    }
+    kern_rmsnorm(R, d, sx, m->w.dec_final_ln, c->eps, sh, NULL);
+    if (c->scale_decoder_outputs) {
+        float sc = 1.0f / sqrtf((float)d);
+        for (size_t i = 0; i < (size_t)R * d; i++)
+            sh[i] *= sc;
+    }
+    kern_linear(R, d, c->vocab_size, sh, m->w.lm_head, 0.0f, s->logits + (size_t)r0 * c->vocab_size);
+}
+
+struct step_job {
+    struct t5_state *s;
+    size_t sp_len;
+};
+
+static void step_part(void *arg, int part, int n_parts)
+{
+    const struct step_job *j = arg;
+    int R = j->s->rows, per = (R + n_parts - 1) / n_parts;
+    int r0 = part * per, r1 = r0 + per < R ? r0 + per : R;
+    if (r0 < r1)
+        step_rows(j->s, r0, r1, j->s->sp + (size_t)part * j->sp_len);
+}
+
 int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct pl_err *e)
 {
     if (s->rows == 0)
@@ -314,60 +397,22 @@ int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct 
                           s->t, s->max_tgt);
     const struct t5_model *m = s->m;
     const struct t5_config *c = &m->cfg;
-    int d = c->d_model, I = t5_inner(c), F = c->d_ff, H = c->n_heads, dk = c->d_kv;
-    int R = s->rows, t = s->t, M = s->max_tgt, Rmax = s->max_batch * s->max_beams;
-    enum kern_act act = t5_kern_act(c->act);
+    int d = c->d_model, R = s->rows;
     for (int r = 0; r < R; r++) {
         if (tokens[r] < 0 || tokens[r] >= c->vocab_size)
             return pl_err_set(e, PL_EINVAL, "row %d: token id %d outside the vocabulary (%d)", r,
                               tokens[r], c->vocab_size);
         memcpy(s->sx + (size_t)r * d, m->w.shared + (size_t)tokens[r] * d, sizeof(float) * d);
     }
-    const float *bias_t = s->rev_bias + (M - 1 - t);
-    for (int l = 0; l < c->n_dec_layers; l++) {
-        const struct t5_block *b = &m->w.dec[l];
-        float *kc = s->kc + (size_t)l * Rmax * M * I, *vc = s->vc + (size_t)l * Rmax * M * I;
-
-        kern_rmsnorm(R, d, s->sx, b->ln_attn, c->eps, s->sh, NULL);
-        kern_linear(R, d, I, s->sh, b->q, 0.0f, s->sq);
-        kern_linear(R, d, I, s->sh, b->k, 0.0f, s->sk);
-        kern_linear(R, d, I, s->sh, b->v, 0.0f, s->sv);
-        for (int r = 0; r < R; r++) {
-            size_t at = (size_t)s->slot[r] * M * I;
-            memcpy(kc + at + (size_t)t * I, s->sk + (size_t)r * I, sizeof(float) * I);
-            memcpy(vc + at + (size_t)t * I, s->sv + (size_t)r * I, sizeof(float) * I);
-            kern_attention(H, dk, 1, t + 1, s->sq + (size_t)r * I, I, kc + at, I, vc + at, I,
-                           bias_t, 0, (size_t)M, false, s->sp, s->sctx + (size_t)r * I, I);
-        }
-        kern_linear(R, I, d, s->sctx, b->o, 1.0f, s->sx);
-
-        kern_rmsnorm(R, d, s->sx, b->ln_cross, c->eps, s->sh, NULL);
-        kern_linear(R, d, I, s->sh, b->cq, 0.0f, s->sq);
-        for (int r = 0; r < R; r++) {
-            int in = s->row_in[r];
-            size_t off = (size_t)s->src.off[in] * I;
-            kern_attention(H, dk, 1, s->src.len[in], s->sq + (size_t)r * I, I, s->ck[l] + off, I,
-                           s->cv[l] + off, I, NULL, 0, 0, false, s->sp, s->sctx + (size_t)r * I, I);
-        }
-        kern_linear(R, I, d, s->sctx, b->co, 1.0f, s->sx);
-
-        kern_rmsnorm(R, d, s->sx, b->ln_ff, c->eps, s->sh, NULL);
-        kern_linear(R, d, F, s->sh, b->wi, 0.0f, s->sa0);
-        if (c->gated) {
-            kern_linear(R, d, F, s->sh, b->wi1, 0.0f, s->sa1);
-            kern_gated(act, (size_t)R * F, s->sa0, s->sa1, s->sa0);
-        } else {
-            kern_act(act, (size_t)R * F, s->sa0, s->sa0);
-        }
-        kern_linear(R, F, d, s->sa0, b->wo, 1.0f, s->sx);
-    }
-    kern_rmsnorm(R, d, s->sx, m->w.dec_final_ln, c->eps, s->sh, NULL);
-    if (c->scale_decoder_outputs) {
-        float sc = 1.0f / sqrtf((float)d);
-        for (size_t i = 0; i < (size_t)R * d; i++)
-            s->sh[i] *= sc;
-    }
-    kern_linear(R, d, c->vocab_size, s->sh, m->w.lm_head, 0.0f, s->logits);
+    /* Groups of rows, one per part, each through the whole step: one fork
+     * and join per step instead of one per product. A lone row (or a small
+     * group) still has its larger products cut by output features. */
+    int SM = s->max_src > s->max_tgt ? s->max_src : s->max_tgt;
+    struct step_job job = {s, (size_t)c->n_heads * SM};
+    double I = t5_inner(c), per_layer = 6.0 * I * d + (c->gated ? 3.0 : 2.0) * c->d_ff * d;
+    double work = 2.0 * R * (c->n_dec_layers * per_layer + (double)c->vocab_size * d);
+    int parts = row_parts(R), most = pl_threads_max();
+    pl_parallel(work, parts < most ? parts : most, step_part, &job);
     s->t++;
     *logits = s->logits;
     return 0;
