@@ -23,7 +23,7 @@
  * record, and progress.
  *
  * One rule each (all front ends):
- *   - Validation: `valid` when given; else the last 10% of the training
+ *   - Validation: `valid` when given; else the last sixth of the training
  *     set, at least 1 and at most 64 examples, is held out. A set of fewer
  *     than 2 examples cannot be split and is refused (give a validation
  *     file). Validation uses at most max_valid examples.
@@ -67,7 +67,8 @@
 enum tr_method { TR_PROMPT, TR_MODEL, TR_PRETRAIN };
 
 enum {
-    TR_MAX_VALID_SPLIT = 64, /* the held-out tail is at most this long */
+    TR_VALID_SHARE = 6,      /* the held-out tail is 1/this of the examples ... */
+    TR_MAX_VALID_SPLIT = 64, /* ... and at most this long */
     TR_FEW_VALID = 5,        /* fewer validation examples: tr_valid_too_few */
     TR_PT_MAX_SRC = 128,     /* pre-training skips longer pairs (tokens with </s>) */
     TR_PT_MAX_TGT = 96,
@@ -125,7 +126,7 @@ int tr_init_parse(const char *spec, enum soft_init_kind *kind, const char **arg,
 int tr_prompt_init(struct lab *L, enum soft_init_kind kind, const char *arg, uint64_t seed,
                    struct soft_prompt *p, struct pl_err *e);
 /* The sizes the held-out rule gives a set of n examples: *n_valid the
- * tail held out (n/10, at least 1, at most TR_MAX_VALID_SPLIT), *n_train
+ * tail held out (n/6, at least 1, at most TR_MAX_VALID_SPLIT), *n_train
  * the rest; both 0 when n < 2 (the set cannot be split). */
 void tr_split_sizes(int n, int *n_train, int *n_valid);
 /* Whether a validation set of n examples is too small to judge a run by:

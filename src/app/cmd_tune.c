@@ -31,7 +31,7 @@ static void help(void)
         "data, objective, validation and metric, and save a model directory.\n"
         "\n"
         "  --data FILE       training pairs, JSONL: {\"source\": ..., \"target\": ...}\n"
-        "  --valid FILE      validation pairs (default: the last 10%% of --data, 1 to 64\n"
+        "  --valid FILE      validation pairs (default: the last sixth of --data, 1 to 64\n"
         "                    examples; a set of fewer than 2 needs --valid)\n"
         "  --out DIR         where the result goes. prompt: PEFT layout\n"
         "                    (adapter_config.json, adapter_model.safetensors, promptlab.json\n"

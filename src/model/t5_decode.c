@@ -65,7 +65,8 @@ struct t5_state {
     float *tmp;                 /* [max_rows * max_tgt * I] for reordering */
 
     /* generation bookkeeping */
-    float *lsm;                 /* [V] */
+    float *lsm;                 /* [max_rows, V] each row's log-softmax, when step_logp */
+    bool step_logp;             /* decoding steps also fill lsm (greedy with scores, beams) */
     int *tok, *ntok, *nsrc;     /* [max_rows] */
     float *bscore, *nscore;     /* [max_rows] */
     float *nlp;                 /* [max_rows] log-probability of each row's next token */
@@ -147,7 +148,7 @@ static void state_layout(struct t5_state *s, struct t5_plan *p)
     s->rev_bias = t5_plan_f(p, H * M);
     s->tmp = t5_plan_f(p, R * M * I);
 
-    s->lsm = t5_plan_f(p, V);
+    s->lsm = t5_plan_f(p, R * V);
     s->tok = t5_plan_take(p, R * sizeof(int));
     s->ntok = t5_plan_take(p, R * sizeof(int));
     s->nsrc = t5_plan_take(p, R * sizeof(int));
@@ -278,6 +279,7 @@ int t5_decode_begin(t5_state *s, int n_beams, struct pl_err *e)
     s->n_beams = n_beams;
     s->rows = s->src.n * n_beams;
     s->t = 0;
+    s->step_logp = false;
     for (int r = 0; r < s->rows; r++) {
         s->slot[r] = r;
         s->row_in[r] = r / n_beams;
@@ -371,7 +373,11 @@ static void step_rows(struct t5_state *s, int r0, int r1, float *sp)
         for (size_t i = 0; i < (size_t)R * d; i++)
             sh[i] *= sc;
     }
-    kern_linear(R, d, c->vocab_size, sh, m->w.lm_head, 0.0f, s->logits + (size_t)r0 * c->vocab_size);
+    size_t V = (size_t)c->vocab_size;
+    kern_linear(R, d, (int)V, sh, m->w.lm_head, 0.0f, s->logits + r0 * V);
+    if (s->step_logp)
+        for (int r = r0; r < r1; r++)
+            kern_log_softmax((int)V, s->logits + r * V, s->lsm + r * V);
 }
 
 struct step_job {
@@ -510,6 +516,7 @@ static int greedy(t5_state *s, int B, const struct t5_gen_params *p, int *ids, i
             scores[b] = 0;
     }
     bool want_lp = scores || token_logp;
+    s->step_logp = want_lp;
     int R = B;
     for (int step = 0; step < max_new; step++) {
         const float *lg;
@@ -520,11 +527,10 @@ static int greedy(t5_state *s, int B, const struct t5_gen_params *p, int *ids, i
             int b = in[i];
             float *row = s->logits + (size_t)i * V;
             int *out = ids + (size_t)b * max_new;
-            if (want_lp) /* the model's own distribution, before any ban */
-                kern_log_softmax(V, row, s->lsm);
+            /* s->lsm: the model's own distribution, before any ban */
             ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, out, n_ids[b], row);
             int best = argmax(V, row);
-            float lp = want_lp ? s->lsm[best] : 0.0f;
+            float lp = want_lp ? s->lsm[(size_t)i * V + best] : 0.0f;
             if (scores)
                 scores[b] += lp;
             if (best == c->eos_token_id)
@@ -590,6 +596,7 @@ static int beam(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int
     int rc = t5_decode_begin(s, N, e);
     if (rc)
         return rc;
+    s->step_logp = true;
     for (int r = 0; r < R; r++) {
         s->tok[r] = c->decoder_start_token_id;
         s->bscore[r] = r % N == 0 ? 0.0f : -1e9f;
@@ -625,11 +632,11 @@ static int beam(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int
             int n_c = 0;
             for (int j = 0; j < N; j++) {
                 int r = b * N + j;
-                kern_log_softmax(V, lg + (size_t)r * V, s->lsm);
+                float *lsm = s->lsm + (size_t)r * V;
                 ban_ngrams(p->no_repeat_ngram, c->decoder_start_token_id, s->seq + (size_t)r * M,
-                           step, s->lsm);
+                           step, lsm);
                 for (int v = 0; v < V; v++) {
-                    float sc = s->lsm[v] + s->bscore[r];
+                    float sc = lsm[v] + s->bscore[r];
                     if (n_c == K && !(sc > s->cand_score[K - 1]))
                         continue;
                     int at = n_c < K ? n_c++ : K - 1;
@@ -640,7 +647,7 @@ static int beam(t5_state *s, int B, const struct t5_gen_params *p, int *ids, int
                         at--;
                     }
                     s->cand_score[at] = sc;
-                    s->cand_lp[at] = s->lsm[v];
+                    s->cand_lp[at] = lsm[v];
                     s->cand_idx[at] = j * V + v;
                 }
             }

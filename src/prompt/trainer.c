@@ -198,7 +198,7 @@ void tr_split_sizes(int n, int *n_train, int *n_valid)
         *n_train = *n_valid = 0;
         return;
     }
-    int k = n / 10;
+    int k = n / TR_VALID_SHARE; /* 60 examples: 50 to train on, 10 to validate */
     k = k < 1 ? 1 : k > TR_MAX_VALID_SPLIT ? TR_MAX_VALID_SPLIT : k;
     *n_valid = k;
     *n_train = n - k;
