@@ -519,8 +519,18 @@ static void test_batched_greedy(void)
     lab_close(L);
 }
 
+/* The cache size the decoder's row cut is judged by: one core's share, not
+ * a whole socket's (glibc's sysconf reports 256 MB on some EPYC parts). */
+static void test_cache_size(void)
+{
+    size_t c = pl_cache_bytes();
+    CHECKF(c >= ((size_t)64 << 10) && c <= ((size_t)128 << 20), "cache %zu bytes", c);
+    CHECK(pl_cache_bytes() == c);
+}
+
 int main(void)
 {
+    test_cache_size();
     test_parts();
     test_concurrent();
     test_busy_workers();

@@ -8,12 +8,16 @@
 #define PROMPTLAB_BLAS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Name of the kernel OpenBLAS chose ("Cooperlake", "Prescott", ...). */
 const char *pl_blas_core(void);
 
 /* CPU feature flags read from CPUID. */
 bool pl_cpu_has_avx2(void);
+/* Bytes of the largest cache one core sees (its L3 slice; from sysfs, else
+ * sysconf, else 8 MB). */
+size_t pl_cache_bytes(void);
 bool pl_cpu_has_avx512(void);
 
 /* The OPENBLAS_CORETYPE value that would serve this CPU better than the

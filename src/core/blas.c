@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -311,6 +312,47 @@ bool pl_cpu_has_avx512(void)
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
         return false;
     return (b & bit_AVX512F) && os_has_avx_state(0xe6);
+}
+
+/* The largest cache the first CPU has, from sysfs ("32768K"): glibc's
+ * sysconf reports the whole socket's L3 on some AMD parts (256 MB for
+ * eight 32 MB slices), while one core only ever sees its own slice. */
+static size_t sysfs_cache_bytes(void)
+{
+    size_t best = 0;
+    for (int i = 0; i < 8; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        unsigned long n = 0;
+        char unit = 0;
+        if (fscanf(f, "%lu%c", &n, &unit) >= 1) {
+            size_t b = unit == 'K' ? n << 10 : unit == 'M' ? n << 20 : n;
+            best = b > best ? b : best;
+        }
+        fclose(f);
+    }
+    return best;
+}
+
+size_t pl_cache_bytes(void)
+{
+    static _Atomic size_t cached; /* racing first callers compute the same value */
+    size_t bytes = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (bytes)
+        return bytes;
+    size_t n = sysfs_cache_bytes();
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    if (n == 0) {
+        long s = sysconf(_SC_LEVEL3_CACHE_SIZE);
+        n = s > 0 ? (size_t)s : 0;
+    }
+#endif
+    bytes = n ? n : (size_t)8 << 20;
+    atomic_store_explicit(&cached, bytes, memory_order_relaxed);
+    return bytes;
 }
 
 static bool name_in(const char *name, const char *const *list)
