@@ -766,6 +766,8 @@ static void test_review(const struct world *w)
     CHECK_STR(idiom_of(w, "Break a leg!")->literal[L_FR], "Casse une jambe !");
     CHECK_STR(idiom_of(w, "Don't be a chicken!")->literal[L_VI], "Đừng làm một con gà!");
     CHECK_STR(idiom_of(w, "I'm all ears.")->literal[L_VI], "Tôi toàn là tai.");
+    CHECK_STR(idiom_of(w, "He is like a bull in a china shop.")->literal[L_VI],
+              "Anh ấy như một con bò đực trong cửa hàng đồ sứ.");
     CHECK_STR(idiom_of(w, "I'm all ears.")->idiomatic[L_FR], "Je suis tout oreilles.");
     CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_ES], "No vemos ojo a ojo.");
     CHECK_STR(idiom_of(w, "We don't see eye to eye.")->literal[L_FR],
