@@ -69,6 +69,12 @@ void pl_threads_busy_end(void);
 void pl_parallel(double work, int n_parts, void (*fn)(void *arg, int part, int n_parts),
                  void *arg);
 
+/* Helpers a job posted now could get (0 while no core is free, another
+ * job holds the pool, or the policy computes alone after helpers kept it
+ * waiting). Only a hint: the answer may change before the job is posted.
+ * For callers whose cut may depend on it without changing results. */
+int pl_threads_spare(void);
+
 /* Since the process started: parts computed by helper threads and by
  * callers of split jobs, and the periods the policy computed alone because
  * helpers kept callers waiting (another program held the cores). Bench and

@@ -269,6 +269,19 @@ void pl_parallel(double work, int n_parts, void (*fn)(void *arg, int part, int n
     pthread_mutex_unlock(&P.mu);
 }
 
+int pl_threads_spare(void)
+{
+    pthread_once(&pool_once, pool_init);
+    pthread_mutex_lock(&P.mu);
+    int spare = P.free_cores - (busy_depth > 0 ? 0 : 1);
+    if (P.job_open || (P.solo_until > 0 && pl_now() < P.solo_until))
+        spare = 0;
+    if (spare > P.n_max - 1)
+        spare = P.n_max - 1;
+    pthread_mutex_unlock(&P.mu);
+    return spare < 0 ? 0 : spare;
+}
+
 void pl_threads_stats(long *parts_helper, long *parts_caller, long *solo_periods)
 {
     if (solo_periods) {

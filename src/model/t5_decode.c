@@ -26,8 +26,10 @@
 /* Parts a decoding step of R rows may be cut into. Each part reads every
  * weight once, which is free only while the weights sit in cache, so the
  * step cuts by rows only when they fit in half of it, and never into more
- * parts than threads (a row's bits do not depend on its group, so the cut
- * may depend on the threads and the cache). */
+ * parts than there are threads free to take them: alone (another program
+ * holds the other core) one part of all rows keeps the 3-row kernel busy.
+ * A row's bits do not depend on its group, so the cut may depend on the
+ * threads and the cache. */
 static int row_parts(int R) { return R <= PART_ROWS ? 1 : (R + PART_ROWS - 1) / PART_ROWS; }
 
 struct t5_hyp {
@@ -419,7 +421,7 @@ int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct 
     struct step_job job = {s, (size_t)c->n_heads * SM};
     double I = t5_inner(c), per_layer = 6.0 * I * d + (c->gated ? 3.0 : 2.0) * c->d_ff * d;
     double work = 2.0 * R * (c->n_dec_layers * per_layer + (double)c->vocab_size * d);
-    int parts = row_parts(R), most = pl_threads_max();
+    int parts = row_parts(R), most = 1 + pl_threads_spare();
     if (work / R * 2 > (double)pl_cache_bytes()) /* 4 bytes a weight, half the cache */
         parts = 1; /* each part would stream the weights from memory again */
     pl_parallel(work, parts < most ? parts : most, step_part, &job);
