@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "promptlab/blas.h"
 #include "promptlab/jsonl.h"
@@ -109,6 +110,16 @@ static void test_parts(void)
     CHECKF(!away, "a job on 1 thread left the calling thread");
     pl_threads_set_max(2);
     CHECK(run_job(1e9, 8, true, 0, NULL));
+    /* A helper that nests after the caller has run out of parts (the caller
+     * then waits for it): its inner job must run on the helper itself, not
+     * be posted to a pool whose only helper is the one waiting. Two parts of
+     * 1 ms make that the usual order; a hang fails the test by its alarm. */
+    alarm(60);
+    bool all = true;
+    for (int i = 0; i < 40; i++)
+        all &= run_job(1e9, 2, true, 1e-3, NULL);
+    alarm(0);
+    CHECK(all);
 }
 
 static void *hammer(void *arg)
@@ -154,6 +165,16 @@ static void *busy_peer_main(void *arg)
     return NULL;
 }
 
+static void *unmarked_main(void *arg)
+{
+    bool *ok = arg, away = false;
+    for (int i = 0; i < 20; i++) {
+        *ok &= run_job(1e9, 8, false, 0, &away);
+        *ok &= !away;
+    }
+    return NULL;
+}
+
 /* Two busy workers on two cores: each computes alone. */
 static void test_busy_workers(void)
 {
@@ -172,6 +193,13 @@ static void test_busy_workers(void)
         ever |= away;
     }
     CHECKF(!ever, "two busy workers on two cores, yet a job borrowed a helper");
+    /* A third thread, not marked, while both cores are held: it has less
+     * than no core to spare, and must still run its own parts, alone. */
+    bool third_ok = true;
+    pthread_t th3;
+    pthread_create(&th3, NULL, unmarked_main, &third_ok);
+    pthread_join(th3, NULL);
+    CHECKF(third_ok, "an unmarked caller with no core to spare lost parts of its jobs");
     pthread_mutex_lock(&b.mu);
     b.stage = 2;
     pthread_cond_broadcast(&b.cv);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "naive_t5.h"
@@ -1076,6 +1077,51 @@ static void test_threads(void)
     t5_free(m);
 }
 
+/* F16 files: every weight comes back as its nearest half, the file is
+ * about half as large, and a weight beyond F16's range is refused by name. */
+static void test_save_f16(void)
+{
+    struct t5_config c;
+    struct pl_err e = {0};
+    variant_config(&variants[0], &c);
+    t5_model *src = NULL, *m = NULL;
+    CHECK_INT(t5_init_random(&c, 7, &src, &e), 0);
+    char d32[128], d16[128], p[256];
+    snprintf(d32, sizeof d32, "%s/f32", tmp_root);
+    snprintf(d16, sizeof d16, "%s/f16", tmp_root);
+    CHECK_INT(t5_save(src, d32, &e), 0);
+    CHECKF(t5_save_as(src, d16, true, &e) == 0 && t5_open(d16, &m, &e) == 0, "%s", e.msg);
+    if (m) {
+        struct t5_param a[256], b[256];
+        int n = t5_param_list(src, t5_model_weights(src), a, 256);
+        CHECK_INT(t5_param_list(m, t5_model_weights(m), b, 256), n);
+        size_t bad = 0, total = 0;
+        for (int i = 0; i < n; i++)
+            for (size_t k = 0; k < a[i].n; k++, total++)
+                bad += b[i].data[k] != st_f16_to_f32(st_f32_to_f16(a[i].data[k]));
+        CHECKF(bad == 0 && total > 1000, "%zu of %zu weights are not their nearest half", bad,
+               total);
+        t5_free(m);
+    }
+    struct stat s32, s16;
+    snprintf(p, sizeof p, "%s/model.safetensors", d32);
+    CHECK(stat(p, &s32) == 0);
+    snprintf(p, sizeof p, "%s/model.safetensors", d16);
+    CHECK(stat(p, &s16) == 0);
+    CHECKF(s16.st_size * 10 < s32.st_size * 6, "F16 file %lld bytes, F32 %lld",
+           (long long)s16.st_size, (long long)s32.st_size);
+
+    struct t5_param ps[256];
+    t5_param_list(src, t5_model_weights(src), ps, 256);
+    ps[3].data[5] = 70000.0f;
+    snprintf(d16, sizeof d16, "%s/f16_big", tmp_root);
+    CHECK(t5_save_as(src, d16, true, &e) == PL_ERANGE);
+    CHECKF(strstr(e.msg, ps[3].name) && strstr(e.msg, "does not fit in F16"), "%s", e.msg);
+    snprintf(p, sizeof p, "%s/model.safetensors", d16);
+    CHECK(access(p, F_OK) != 0);
+    t5_free(src);
+}
+
 int main(void)
 {
     snprintf(tmp_root, sizeof tmp_root, "/tmp/promptlab_t5_XXXXXX");
@@ -1091,6 +1137,7 @@ int main(void)
     test_open_errors();
     test_params();
     test_threads();
+    test_save_f16();
     rm_rf(tmp_root);
     TEST_END();
 }

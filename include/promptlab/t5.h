@@ -161,6 +161,10 @@ int t5_copy(const t5_model *m, t5_model **out, struct pl_err *e);
  * atomically; creates `dir` if missing. lm_head is written when the model
  * has its own. */
 int t5_save(const t5_model *m, const char *dir, struct pl_err *e);
+/* The same with every tensor stored as F16 when f16 (half the file; the
+ * loader widens it to F32 at open). Refused, naming the tensor, when a
+ * value lies beyond F16's range. */
+int t5_save_as(const t5_model *m, const char *dir, bool f16, struct pl_err *e);
 void t5_free(t5_model *m); /* NULL is fine */
 
 /* Valid until t5_free. */

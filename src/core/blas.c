@@ -217,8 +217,8 @@ void pl_parallel(double work, int n_parts, void (*fn)(void *arg, int part, int n
         helpers = want - 1;
         if (helpers > P.n_max - 1)
             helpers = P.n_max - 1;
-        if (helpers > spare)
-            helpers = spare;
+        if (helpers > spare) /* spare is below 0 when marked workers hold every core */
+            helpers = spare > 0 ? spare : 0;
         if (helpers > 0) {
             grow_locked();
             if (helpers > P.n_helpers)

@@ -363,6 +363,22 @@ int t5_copy(const t5_model *src, t5_model **out, struct pl_err *e)
 
 int t5_save(const t5_model *m, const char *dir, struct pl_err *e)
 {
+    return t5_save_as(m, dir, false, e);
+}
+
+/* A weight F16 cannot hold (its largest finite value is 65504). */
+static int check_half(const char *dir, const struct t5_spec *sp, struct pl_err *e)
+{
+    const float *p = *sp->slot;
+    for (size_t k = 0, n = spec_elems(sp); k < n; k++)
+        if (!(fabsf(p[k]) <= 65504.0f))
+            return pl_err_set(e, PL_ERANGE, "%s: tensor %s: value %g at %zu does not fit in F16",
+                              dir, sp->name, (double)p[k], k);
+    return 0;
+}
+
+int t5_save_as(const t5_model *m, const char *dir, bool f16, struct pl_err *e)
+{
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return pl_err_set(e, PL_EIO, "%s: cannot create directory: %s", dir, strerror(errno));
     struct t5_weights w = m->w;
@@ -374,9 +390,16 @@ int t5_save(const t5_model *m, const char *dir, struct pl_err *e)
         return pl_err_set(e, PL_ENOMEM, "out of memory saving %s", dir);
     }
     t5_specs(&m->cfg, &w, m->has_lm_head, sp);
+    for (int i = 0; f16 && i < n; i++) {
+        int rc = check_half(dir, &sp[i], e);
+        if (rc) {
+            free(sp), free(wt);
+            return rc;
+        }
+    }
     for (int i = 0; i < n; i++) {
         wt[i].name = sp[i].name;
-        wt[i].dtype = ST_F32;
+        wt[i].dtype = f16 ? ST_F16 : ST_F32;
         wt[i].n_dims = sp[i].n_dims;
         wt[i].shape[0] = sp[i].shape[0];
         wt[i].shape[1] = sp[i].shape[1];
