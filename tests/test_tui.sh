@@ -5,20 +5,9 @@
 # training, exports are written, and quitting (q, Ctrl-C, SIGTERM) gives the
 # right exit status, a saved prompt and a restored terminal.
 #
-# Waits poll capture-pane with a timeout instead of sleeping; TUI_WAIT
-# (seconds per wait) defaults to 30, or 120 for a sanitizer build.
+# tests/tui_lib.sh has the model, the tmux server and the waits.
 . tests/lib.sh
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "tmux is missing (make deps installs it)"
-    bad "tmux not installed"
-    finish
-    exit 1
-fi
-MK=${TOOLS:-build/release/tests/tools}/mkmodel
-M=$TMPD/model
-"$MK" "$M" "$TESTDATA/t5/tokenizer.json" gated 7 >/dev/null || { bad "mkmodel failed"; finish; exit 1; }
-case "$PROMPTLAB" in */asan/*) WAIT=${TUI_WAIT:-120} ;; *) WAIT=${TUI_WAIT:-30} ;; esac
-BIN=$(cd "$(dirname "$PROMPTLAB")" && pwd)/$(basename "$PROMPTLAB")
+. tests/tui_lib.sh
 
 # Samples: Vietnamese references, an idiom with its literal rendering, and
 # a source full of terminal escapes that must never reach the terminal raw.
@@ -32,9 +21,6 @@ cat >"$S" <<'EOF'
 {"source": "Evil \u001b[31mred\u001b[0m text\u0007", "target": "Đỏ."}
 EOF
 
-SOCK=$TMPD/tmux.sock
-T() { tmux -S "$SOCK" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
 WORK=$TMPD/work
 mkdir -p "$WORK"
 
@@ -49,23 +35,6 @@ start() {
          PROMPTLAB_MODEL='$M' PROMPTLAB_TUI_STATS='$TMPD/$name.stats' \
          sh -c 'echo \$\$ > $TMPD/$name.pid; exec $BIN tui $*' 2>'$TMPD/$name.err'; \
          echo \$? > '$TMPD/$name.exit'; stty -a > '$TMPD/$name.stty' 2>&1; echo AFTER-EXIT; sleep 600"
-}
-screen() { T capture-pane -p -t "$1"; }
-# wait_for NAME TEXT [SECONDS]: poll until the pane shows TEXT; 0 or 1
-wait_for() {
-    end=$(($(date +%s) + ${3:-$WAIT}))
-    while [ "$(date +%s)" -le "$end" ]; do
-        case "$(screen "$1")" in *"$2"*) return 0 ;; esac
-        sleep 0.1
-    done
-    return 1
-}
-# check NAME TEXT WHAT [SECONDS]: a test that the pane comes to show TEXT
-check() {
-    if wait_for "$1" "$2" "${4:-$WAIT}"; then ok; else
-        bad "$3: the screen never showed [$2]"
-        screen "$1" >&2
-    fi
 }
 # one key; after Esc wait past the TUI's 25 ms escape delay so the next key
 # is not read as Alt+key

@@ -7,18 +7,9 @@
 # NO_COLOR (no colour at all, whatever the saved theme), and a preset that
 # replaces an edited template in view 1 or 3 (u brings the template back).
 #
-# Waits poll capture-pane with a timeout, as in test_tui.sh.
+# tests/tui_lib.sh has the model, the tmux server and the waits.
 . tests/lib.sh
-if ! command -v tmux >/dev/null 2>&1; then
-    bad "tmux not installed (make deps installs it)"
-    finish
-    exit 1
-fi
-MK=${TOOLS:-build/release/tests/tools}/mkmodel
-M=$TMPD/model
-"$MK" "$M" "$TESTDATA/t5/tokenizer.json" gated 7 >/dev/null || { bad "mkmodel failed"; finish; exit 1; }
-case "$PROMPTLAB" in */asan/*) WAIT=${TUI_WAIT:-120} ;; *) WAIT=${TUI_WAIT:-30} ;; esac
-BIN=$(cd "$(dirname "$PROMPTLAB")" && pwd)/$(basename "$PROMPTLAB")
+. tests/tui_lib.sh
 
 # A source and a reference far wider than their table columns, each ending
 # in a word that appears nowhere else.
@@ -29,9 +20,6 @@ cat >"$S" <<'EOF'
 {"source": "Where is the market?", "target": "Chợ ở đâu?"}
 EOF
 
-SOCK=$TMPD/tmux.sock
-T() { tmux -S "$SOCK" -f /dev/null "$@"; }
-trap 'T kill-server 2>/dev/null; rm -rf "$TMPD"' EXIT
 CFG=$TMPD/config
 
 # start NAME COLS ROWS [ENV...]: the TUI in a detached pane of that size
@@ -44,22 +32,7 @@ start() {
          XDG_CONFIG_HOME='$CFG' PROMPTLAB_MODEL='$M' $* $BIN tui --samples '$S' 2>'$TMPD/$name.err'; \
          echo \$? > '$TMPD/$name.exit'; echo AFTER-EXIT; sleep 600"
 }
-screen() { T capture-pane -p -t "$1"; }
 colours() { T capture-pane -p -e -t "$1"; }
-wait_for() {
-    end=$(($(date +%s) + ${3:-$WAIT}))
-    while [ "$(date +%s)" -le "$end" ]; do
-        case "$(screen "$1")" in *"$2"*) return 0 ;; esac
-        sleep 0.1
-    done
-    return 1
-}
-check() {
-    if wait_for "$1" "$2" "${4:-$WAIT}"; then ok; else
-        bad "$3: the screen never showed [$2]"
-        screen "$1" >&2
-    fi
-}
 lacks() { case "$(screen "$1")" in *"$2"*) bad "$3: the screen shows [$2]"; screen "$1" >&2 ;; *) ok ;; esac; }
 keys() { T send-keys -t "$1" "$2"; case "$2" in Escape) sleep 0.15 ;; *) sleep 0.05 ;; esac; }
 text() { T send-keys -t "$1" -l "$2"; sleep 0.1; }
