@@ -19,9 +19,10 @@ done
 run $PROMPTLAB tune --data "$D" --out "$TMPD/p" --length 4 --steps 6 --batch 4 --eval-every 3 --seed 2
 expect_status "tune" $rc 0
 expect_contains "tune summary" "$out" "saved $TMPD/p"
-# 12 examples: the held-out tail is 1, too few to judge a run by; one line says so
+# 12 examples: the held-out tail (a sixth) is 2, too few to judge a run by;
+# one line says so
 expect_contains "few validation examples warned" "$err" \
-    "warning: only 1 validation example (held out from --data, under 5): its loss and chrf are noise; give --valid FILE with 5 or more, or more data"
+    "warning: only 2 validation examples (held out from --data, under 5): its loss and chrf are noise; give --valid FILE with 5 or more, or more data"
 expect_eq "the warning is one line" "$(grep -c 'validation example' "$TMPD/err")" 1
 # --valid with 12 examples: no warning; with 3: the warning names --valid
 run $PROMPTLAB tune --data "$D" --valid "$D" --out "$TMPD/v" --length 4 --steps 1 --batch 4
