@@ -285,4 +285,25 @@ run $PROMPTLAB eval --data "$TMPD/long.jsonl"
 expect_status "100 MB line" $rc 1
 expect_contains "100 MB line message" "$err" "long.jsonl:2: line is longer than the limit of 1048576 bytes"
 
+# pretrain --f16: the model file holds F16, half the size of an F32 run's, and
+# the model opens and translates
+cat >"$TMPD/pt.json" <<'EOF'
+{"model_type": "t5", "vocab_size": 32128, "d_model": 16, "num_heads": 2, "d_kv": 8, "d_ff": 32,
+ "num_layers": 1, "num_decoder_layers": 1, "feed_forward_proj": "relu", "tie_word_embeddings": true}
+EOF
+for w in house tree dog; do printf '{"source": "the %s", "target": "das %s"}\n' "$w" "$w"; done >"$TMPD/pt.jsonl"
+for dt in f32 f16; do
+    flag=
+    [ $dt = f16 ] && flag=--f16
+    run $PROMPTLAB pretrain --data "$TMPD/pt.jsonl" --config "$TMPD/pt.json" --tokenizer "$TESTDATA/t5" \
+        --out "$TMPD/pt_$dt" --steps 2 --batch-tokens 64 --warmup 0 $flag
+    expect_status "pretrain $dt" $rc 0
+done
+run $PROMPTLAB info --model "$TMPD/pt_f16" --json
+expect_contains "pretrain --f16 writes F16" "$out" '"dtype": "F16"'
+s32=$(wc -c <"$TMPD/pt_f32/model.safetensors") s16=$(wc -c <"$TMPD/pt_f16/model.safetensors")
+if [ $((s16 * 10)) -lt $((s32 * 6)) ]; then ok; else bad "F16 file $s16 bytes, F32 $s32"; fi
+run $PROMPTLAB translate --model "$TMPD/pt_f16" "the house"
+expect_status "an F16 model translates" $rc 0
+
 finish

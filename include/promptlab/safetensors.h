@@ -74,6 +74,12 @@ int st_write(const char *path, const struct st_write_tensor *t, int n,
              const char *const *meta_keys, const char *const *meta_vals, int n_meta,
              struct pl_err *e);
 
+/* 0 when every one of the n values is finite and within F16's range
+ * (|x| <= 65504); else PL_ERANGE naming `where`, the tensor and the first
+ * value that is not. */
+int st_check_f16(const char *where, const char *name, const float *x, size_t n,
+                 struct pl_err *e);
+
 /* Half-precision conversions (exposed for tests). */
 float st_f16_to_f32(uint16_t h);
 float st_bf16_to_f32(uint16_t h);

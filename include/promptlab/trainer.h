@@ -101,6 +101,8 @@ struct tr_params {
                                * continues with fresh optimiser moments */
     double checkpoint_s;      /* checkpoint every this many seconds of training; 0 = only
                                * on request and at the end */
+    bool save_f16;            /* TR_MODEL / TR_PRETRAIN: the saved model.safetensors holds
+                               * F16 (half the size); the checkpoint stays F32 */
 };
 
 /* Defaults for method m: TR_PROMPT Adafactor lr 0.3 constant (the paper);

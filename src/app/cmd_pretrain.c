@@ -20,6 +20,7 @@ static void help(void)
         "usage: promptlab pretrain --data FILE --config FILE --tokenizer DIR --out DIR\n"
         "                          [--steps N] [--batch-tokens N] [--lr X] [--warmup N]\n"
         "                          [--seed N] [--checkpoint-minutes M] [--log FILE] [--resume]\n"
+        "                          [--f16]\n"
         "\n"
         "Train every weight of a fresh T5 (config.json given by --config; vocab_size\n"
         "must cover the tokenizer) on JSONL pairs {\"source\", \"target\"}: the same\n"
@@ -40,6 +41,8 @@ static void help(void)
         "                         an uninterrupted run's)\n"
         "  --log FILE             JSONL log: step, loss, lr, tokens/s, elapsed\n"
         "                         (default OUT/train_log.jsonl)\n"
+        "  --f16                  write OUT/model.safetensors as F16: half the size (the\n"
+        "                         loader widens it at open); the checkpoint stays F32\n"
         "\n"
         "The finished model (config.json, model.safetensors, the tokenizer files,\n"
         "promptlab-run.json) is written to OUT.\n",
@@ -101,6 +104,7 @@ static int parse(int argc, char **argv, struct tr_params *p, struct opts *o)
         {"lr", required_argument, 0, 'l'},     {"warmup", required_argument, 0, 'w'},
         {"seed", required_argument, 0, 'S'},   {"checkpoint-minutes", required_argument, 0, 'k'},
         {"log", required_argument, 0, 'L'},    {"resume", no_argument, 0, 'r'},
+        {"f16", no_argument, 0, 'F'},
         {"schedule-steps", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     static const struct { int c; long lo, hi; const char *want; } ints[] = {
@@ -130,6 +134,7 @@ static int parse(int argc, char **argv, struct tr_params *p, struct opts *o)
         case 'o': p->out = optarg; break;
         case 'L': o->log = optarg; break;
         case 'r': o->resume = 1; break;
+        case 'F': p->save_f16 = true; break;
         case 'l':
             if (app_parse_float(optarg, &o->lr) || !(o->lr > 0))
                 return app_usage("pretrain", "--lr wants a positive number, not '%s'", optarg);

@@ -79,6 +79,16 @@ float st_f16_to_f32(uint16_t h)
 
 float st_bf16_to_f32(uint16_t h) { return bits_f32((uint32_t)h << 16); }
 
+int st_check_f16(const char *where, const char *name, const float *x, size_t n,
+                 struct pl_err *e)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!(fabsf(x[k]) <= 65504.0f))
+            return pl_err_set(e, PL_ERANGE, "%s: tensor %s: value %g at %zu does not fit in F16",
+                              where, name, (double)x[k], k);
+    return 0;
+}
+
 uint16_t st_f32_to_f16(float f)
 {
     uint32_t x = f32_bits(f);

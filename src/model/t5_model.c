@@ -366,17 +366,6 @@ int t5_save(const t5_model *m, const char *dir, struct pl_err *e)
     return t5_save_as(m, dir, false, e);
 }
 
-/* A weight F16 cannot hold (its largest finite value is 65504). */
-static int check_half(const char *dir, const struct t5_spec *sp, struct pl_err *e)
-{
-    const float *p = *sp->slot;
-    for (size_t k = 0, n = spec_elems(sp); k < n; k++)
-        if (!(fabsf(p[k]) <= 65504.0f))
-            return pl_err_set(e, PL_ERANGE, "%s: tensor %s: value %g at %zu does not fit in F16",
-                              dir, sp->name, (double)p[k], k);
-    return 0;
-}
-
 int t5_save_as(const t5_model *m, const char *dir, bool f16, struct pl_err *e)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
@@ -391,7 +380,7 @@ int t5_save_as(const t5_model *m, const char *dir, bool f16, struct pl_err *e)
     }
     t5_specs(&m->cfg, &w, m->has_lm_head, sp);
     for (int i = 0; f16 && i < n; i++) {
-        int rc = check_half(dir, &sp[i], e);
+        int rc = st_check_f16(dir, sp[i].name, *sp[i].slot, spec_elems(&sp[i]), e);
         if (rc) {
             free(sp), free(wt);
             return rc;

@@ -223,16 +223,19 @@ static int write_model(trainer *t, const char *dir, int step, struct pl_err *e)
     struct st_write_tensor *w = calloc((size_t)t->np, sizeof *w);
     if (!w)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
-    for (int i = 0; i < t->np; i++) {
+    int rc = 0;
+    for (int i = 0; i < t->np && rc == 0; i++) {
         const struct t5_param *p = &t->wp[i];
         const float *best = tune_best(t->ts, i);
-        w[i] = (struct st_write_tensor){.name = p->name, .dtype = ST_F32, .n_dims = p->n_dims,
+        w[i] = (struct st_write_tensor){.name = p->name, .n_dims = p->n_dims,
+                                        .dtype = t->p.save_f16 ? ST_F16 : ST_F32,
                                         .data = best ? best : p->data};
         w[i].shape[0] = p->shape[0];
         w[i].shape[1] = p->shape[1];
+        if (t->p.save_f16)
+            rc = st_check_f16(t->p.out, p->name, w[i].data, p->n, e);
     }
     static const char *const mk[] = {"format"}, *const mv[] = {"pt"};
-    int rc = 0;
     if (pl_path_join(path, sizeof path, dir, "model.safetensors"))
         rc = pl_err_set(e, PL_ERANGE, "%s: path too long", dir);
     if (rc == 0)
