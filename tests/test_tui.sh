@@ -272,16 +272,6 @@ expect_eq "exit status after SIGTERM" "$st" 143
 grep -q ' icanon' "$TMPD/c.stty" && ok || bad "terminal not restored after SIGTERM"
 grep -q "saved in" "$TMPD/c.err" && ok || bad "SIGTERM lost the prompt: $(cat "$TMPD/c.err")"
 
-# no sanitizer (make san) or UBSan report in any session
-for s in a b c d; do
-    if grep -q -e "Sanitizer" -e "runtime error" "$TMPD/$s.err"; then
-        bad "sanitizer report in session $s"
-        cat "$TMPD/$s.err" >&2
-    else
-        ok
-    fi
-done
-
 # ---- session 4: the classroom (keys, search, sort, themes) -------------------
 start d --samples "'$S'"
 check d "[1 Hard prompt]" "fourth session"
@@ -389,6 +379,8 @@ keys d Up; keys d Up; keys d Enter
 check d "Pick the training data" "the data picker again"
 check d "* classes.jsonl" "the data picker marks the form's data set"
 keys d Escape
+keys d q
+expect_eq "session d quits" "$(wait_exit d)" 0
 
 # ---- terminals that cannot show it, a locale that is not UTF-8 ---------------
 # plain NAME ENV...: the TUI in a pane with these variables; records its
@@ -445,6 +437,19 @@ expect_eq "experiment session quits" "$(wait_exit exp)" 0
 $PROMPTLAB tui --experiment "$TMPD/no-such-dir" </dev/null >"$TMPD/out" 2>"$TMPD/err"
 expect_status "tui --experiment with no experiment there" $? 1
 expect_contains "tui --experiment names the missing file" "$(cat "$TMPD/err")" "$TMPD/no-such-dir"
+
+# no sanitizer (make san) or UBSan report in any session, each one ended (a
+# leak report is written at exit)
+for s in a b c d exp; do
+    if [ ! -f "$TMPD/$s.err" ]; then
+        bad "session $s left no stderr file"
+    elif grep -q -e "Sanitizer" -e "runtime error" "$TMPD/$s.err"; then
+        bad "sanitizer report in session $s"
+        cat "$TMPD/$s.err" >&2
+    else
+        ok
+    fi
+done
 
 # ---- not a terminal ---------------------------------------------------------
 $PROMPTLAB tui --model "$M" </dev/null >"$TMPD/out" 2>"$TMPD/err"
