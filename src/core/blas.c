@@ -198,6 +198,19 @@ void pl_threads_busy_end(void)
     pthread_mutex_unlock(&P.mu);
 }
 
+/* Cores a job posted now by this thread could borrow (mu held): the free
+ * ones, less the caller's own unless it is a marked worker (which holds its
+ * core already); none while another job holds the pool or the policy
+ * computes alone. Never below 0, though free_cores may be when marked
+ * workers hold every core. */
+static int spare_locked(void)
+{
+    int spare = P.free_cores - (busy_depth > 0 ? 0 : 1);
+    if (P.job_open || (P.solo_until > 0 && pl_now() < P.solo_until))
+        spare = 0;
+    return spare > 0 ? spare : 0;
+}
+
 void pl_parallel(double work, int n_parts, void (*fn)(void *arg, int part, int n_parts),
                  void *arg)
 {
@@ -210,15 +223,12 @@ void pl_parallel(double work, int n_parts, void (*fn)(void *arg, int part, int n
     int helpers = 0;
     if (want > 1) {
         pthread_mutex_lock(&P.mu);
-        int own = busy_depth > 0 ? 0 : 1; /* a marked worker holds its core already */
-        int spare = P.free_cores - own;
-        if (P.job_open || (P.solo_until > 0 && pl_now() < P.solo_until))
-            spare = 0;
+        int spare = spare_locked();
         helpers = want - 1;
         if (helpers > P.n_max - 1)
             helpers = P.n_max - 1;
-        if (helpers > spare) /* spare is below 0 when marked workers hold every core */
-            helpers = spare > 0 ? spare : 0;
+        if (helpers > spare)
+            helpers = spare;
         if (helpers > 0) {
             grow_locked();
             if (helpers > P.n_helpers)
@@ -273,13 +283,11 @@ int pl_threads_spare(void)
 {
     pthread_once(&pool_once, pool_init);
     pthread_mutex_lock(&P.mu);
-    int spare = P.free_cores - (busy_depth > 0 ? 0 : 1);
-    if (P.job_open || (P.solo_until > 0 && pl_now() < P.solo_until))
-        spare = 0;
+    int spare = spare_locked();
     if (spare > P.n_max - 1)
         spare = P.n_max - 1;
     pthread_mutex_unlock(&P.mu);
-    return spare < 0 ? 0 : spare;
+    return spare;
 }
 
 void pl_threads_stats(long *parts_helper, long *parts_caller, long *solo_periods)
