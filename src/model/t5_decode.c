@@ -420,9 +420,10 @@ int t5_decode_step(t5_state *s, const int *tokens, const float **logits, struct 
     int SM = s->max_src > s->max_tgt ? s->max_src : s->max_tgt;
     struct step_job job = {s, (size_t)c->n_heads * SM};
     double I = t5_inner(c), per_layer = 6.0 * I * d + (c->gated ? 3.0 : 2.0) * c->d_ff * d;
-    double work = 2.0 * R * (c->n_dec_layers * per_layer + (double)c->vocab_size * d);
+    double weights = c->n_dec_layers * per_layer + (double)c->vocab_size * d;
+    double work = 2.0 * R * weights; /* a multiply-add per weight and row */
     int parts = row_parts(R), most = 1 + pl_threads_spare();
-    if (work / R * 2 > (double)pl_cache_bytes()) /* 4 bytes a weight, half the cache */
+    if (2 * 4.0 * weights > (double)pl_cache_bytes()) /* 4 bytes each: over half the cache */
         parts = 1; /* each part would stream the weights from memory again */
     pl_parallel(work, parts < most ? parts : most, step_part, &job);
     s->t++;
