@@ -1833,7 +1833,7 @@ static void rm_samples(const char *dir)
  * and frames.txt say, classification balanced; and the files are exactly
  * what world_samples_write writes from this world, which keeps the probe
  * set (assets/probe/) out. */
-static void test_samples(const struct world *w)
+static void test_samples(struct world *w)
 {
     struct pl_err e = {0};
     static const int langs[3] = {L_VI, L_ES, L_FR};
@@ -1918,7 +1918,7 @@ static void test_samples(const struct world *w)
     CHECK(mkdtemp(dir) != NULL);
     struct world_samples_params sp;
     world_samples_params_default(&sp);
-    sp.probe_dir = "assets/probe";
+    CHECKF(world_keep_out(w, "assets/probe", &e) == 0, "%s", e.msg);
     struct world_samples_report rep = {0};
     CHECKF(world_samples_write(w, &sp, dir, &rep, &e) == 0, "%s", e.msg);
     CHECK(rep.n_sentences == 60 && rep.n_idioms == 63 && rep.n_demo == 3 &&
@@ -1955,7 +1955,7 @@ static void test_samples(const struct world *w)
         pr[1].source = casual;
         pr[1].target = i0.rec[3].target;
         CHECKF(jsonl_write(ppath, pr, 2, &e) == 0, "%s", e.msg);
-        sp.probe_dir = probe;
+        CHECKF(world_keep_out(w, probe, &e) == 0, "%s", e.msg);
         CHECKF(world_samples_write(w, &sp, dir, &rep, &e) == 0, "%s", e.msg);
         CHECKF(rep.n_excluded >= 2, "%d excluded", rep.n_excluded);
         struct jsonl_set s1 = {0}, i1 = {0};
@@ -1973,8 +1973,8 @@ static void test_samples(const struct world *w)
     jsonl_free(&s0);
     jsonl_free(&i0);
     /* an unreadable probe set is an error, not a silent pass */
-    sp.probe_dir = "/nonexistent/probe";
-    CHECK(world_samples_write(w, &sp, dir, &rep, &e) == PL_EIO);
+    CHECK(world_keep_out(w, "/nonexistent/probe", &e) == PL_EIO);
+    CHECK(strstr(e.msg, "/nonexistent/probe") != NULL);
     unlink(ppath);
     rmdir(probe);
     rm_samples(dir);
@@ -2034,6 +2034,126 @@ static void test_presets(const struct world *w)
     }
 }
 
+/* The naive reference for world_keep_out: lower case, single spaces, no
+ * final punctuation, then strstr. */
+static void ko_norm(const char *s, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++) {
+        if (*s == ' ' && (n == 0 || out[n - 1] == ' '))
+            continue;
+        out[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+    }
+    while (n && strchr(".?! ", out[n - 1]))
+        n--;
+    out[n] = 0;
+}
+
+static bool ko_naive(const struct jsonl_set *probe, const char *text)
+{
+    char t[2048], q[1024];
+    ko_norm(text, t, sizeof t);
+    for (int i = 0; i < probe->n; i++) {
+        bool bare = false;
+        for (int k = 0; k < probe->rec[i].n_tags; k++)
+            bare |= strcmp(probe->rec[i].tags[k], "bare") == 0;
+        ko_norm(probe->rec[i].source, q, sizeof q);
+        if (!bare && strlen(q) >= 2 && strstr(t, q))
+            return true;
+    }
+    return false;
+}
+
+/* Nothing the generator writes holds a probe sentence: the real probe set
+ * against a naive check, and sentences the generator itself made, kept out
+ * once they are a probe set. */
+static void test_keep_out(struct world *w)
+{
+    struct pl_err e = {0};
+    struct jsonl_set all = {0};
+    static const char *const files[] = {"sentences_vi", "sentences_es", "sentences_fr",
+                                        "idioms_vi", "idioms_es", "idioms_fr"};
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        char path[256];
+        struct jsonl_set one = {0};
+        snprintf(path, sizeof path, "assets/probe/%s.jsonl", files[f]);
+        CHECKF(jsonl_read(path, &one, &e) == 0, "%s", e.msg);
+        for (int i = 0; i < one.n && all.n < 4096; i++) {
+            if (!all.rec)
+                all.rec = calloc(4096, sizeof *all.rec);
+            all.rec[all.n] = one.rec[i];
+            memset(&one.rec[i], 0, sizeof one.rec[i]); /* moved */
+            all.n++;
+        }
+        jsonl_free(&one);
+    }
+    CHECK(all.n > 500);
+    CHECKF(world_keep_out(w, "assets/probe", &e) == 0, "%s", e.msg);
+    /* the index agrees with the naive check on the probe's own rows */
+    for (int i = 0; i < all.n; i++) {
+        char typed[1024];
+        snprintf(typed, sizeof typed, "I think that %s", all.rec[i].source);
+        CHECKF(world_keepout_hit(&w->keep_out, typed) == ko_naive(&all, typed), "%s", typed);
+    }
+    CHECK(!world_keepout_hit(&w->keep_out, "The cat is in the kitchen."));
+
+    /* 20000 examples of each split: none holds a probe sentence */
+    for (int split = WORLD_TRAIN; split <= WORLD_TEST; split++) {
+        struct world_gen *g = NULL;
+        CHECK(world_gen_init(w, 11, (enum world_split)split, &g, &e) == 0);
+        int bad = 0;
+        for (int i = 0; g && i < (split == WORLD_TRAIN ? 20000 : 3000); i++) {
+            struct world_example ex;
+            CHECKF(world_gen_next(g, &ex, &e) == 0, "%s", e.msg);
+            if ((ko_naive(&all, ex.source) || ko_naive(&all, ex.text)) && bad++ < 3)
+                CHECKF(false, "split %d: '%s' holds a probe sentence", split, ex.source);
+        }
+        CHECK_INT(bad, 0);
+        world_gen_free(g);
+    }
+
+    /* the generator's own first sentences, made a probe set, never come again */
+    char dir[] = "/tmp/test_world_ko.XXXXXX", path[300];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/p.jsonl", dir);
+    struct world_gen *g = NULL;
+    struct world_example ex;
+    struct jsonl_record rec[3] = {{0}};
+    char text[3][1024], x[] = "x";
+    CHECK(world_gen_init(w, 12, WORLD_TRAIN, &g, &e) == 0);
+    for (int i = 0; g && i < 3; i++) {
+        do
+            CHECK(world_gen_next(g, &ex, &e) == 0);
+        while (strcmp(ex.task, "translate") != 0 || ex.casual);
+        snprintf(text[i], sizeof text[i], "%s", ex.text);
+        rec[i].source = text[i];
+        rec[i].target = x;
+    }
+    world_gen_free(g);
+    CHECKF(jsonl_write(path, rec, 3, &e) == 0, "%s", e.msg);
+    CHECKF(world_keep_out(w, dir, &e) == 0, "%s", e.msg);
+    struct world_corpus_params p;
+    world_corpus_params_default(&p);
+    p.seed = 12;
+    p.n_train = 3000;
+    p.n_valid = p.n_test = 10;
+    struct world_corpus_report r = {0};
+    CHECKF(world_corpus_write(w, &p, dir, &r, &e) == 0, "%s", e.msg);
+    CHECKF(r.n_excluded >= 3, "%ld draws dropped", r.n_excluded);
+    struct jsonl_set train = {0};
+    snprintf(path, sizeof path, "%s/train.jsonl", dir);
+    CHECKF(jsonl_read(path, &train, &e) == 0, "%s", e.msg);
+    CHECK_INT(train.n, 3000);
+    struct jsonl_set kept = {.rec = rec, .n = 3};
+    for (int i = 0; i < train.n; i++)
+        CHECKF(!ko_naive(&kept, train.rec[i].source), "%s", train.rec[i].source);
+    jsonl_free(&train);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    jsonl_free(&all);
+}
+
 int main(void)
 {
     struct world *w = NULL;
@@ -2054,6 +2174,7 @@ int main(void)
     test_pool(w);
     test_casual(w);
     test_new_kinds(w);
+    test_keep_out(w);
     test_samples(w);
     test_presets(w);
     test_corpus(w);

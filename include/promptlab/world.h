@@ -25,6 +25,15 @@ int world_load(const char *dir, struct world **out, struct pl_err *e);
 /* NULL is fine. */
 void world_free(struct world *w);
 
+/* Keep the probe set out: from now on nothing generated from w (the
+ * generator, corpora, sample sets) holds the source sentence of a row of
+ * the *.jsonl files of dir (assets/probe/), compared in lower case with
+ * single spaces and no final punctuation, anywhere in the text.  Rows
+ * tagged "bare" (an idiom's bare phrase, the world's own) are not kept out.
+ * Replaces what an earlier call kept out.  Errors: PL_EIO, PL_EFORMAT (a
+ * file of dir). */
+int world_keep_out(struct world *w, const char *dir, struct pl_err *e);
+
 struct world_stats {
     int n_lemmas;          /* all of the following except phrasings and idioms */
     int n_nouns, n_cities, n_adjectives, n_verbs, n_adverbs, n_numbers, n_times;
@@ -67,6 +76,8 @@ struct world_gen;
  * frees with world_gen_free. */
 int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
                    struct world_gen **out, struct pl_err *e);
+/* The next example; never one whose English holds a sentence kept out
+ * (world_keep_out): such a draw is dropped and counted, and another made. */
 int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e);
 void world_gen_free(struct world_gen *g);
 
@@ -85,6 +96,7 @@ struct world_corpus_report {
     long n_train, n_valid, n_test;
     long n_softa_train, n_softa_test, n_softb_train, n_softb_test;
     long n_classify_train, n_classify_valid;
+    long n_excluded;     /* examples drawn and dropped: they held a sentence kept out */
 };
 
 /* Write into out_dir (created if missing): train.jsonl, valid.jsonl,
@@ -104,10 +116,8 @@ int world_corpus_write(const struct world *w, const struct world_corpus_params *
 struct world_samples_params {
     uint64_t seed;
     int n;                 /* held-out rows per set (default 60) */
-    const char *probe_dir; /* a hand-written probe set (assets/probe/), or NULL: no sample
-                            * row contains one of its sources (bare idiom phrases aside) */
 };
-/* seed 1, 60 rows, no probe set. */
+/* seed 1, 60 rows. */
 void world_samples_params_default(struct world_samples_params *p);
 
 struct world_samples_report {
@@ -133,8 +143,9 @@ struct world_samples_report {
  *     half;
  *   classify.jsonl: p->n sentences, the same number for every label (round
  *     robin), target and "label" the topic word.
- * Deterministic from the data, p->seed and the probe set.  Errors: PL_EIO,
- * PL_EFORMAT (the probe set), PL_ERANGE (the world yields too few rows). */
+ * No row holds a sentence world_keep_out keeps out.  Deterministic from
+ * the data, p->seed and what is kept out.  Errors: PL_EIO, PL_ERANGE (the
+ * world yields too few rows). */
 int world_samples_write(const struct world *w, const struct world_samples_params *p,
                         const char *out_dir, struct world_samples_report *rep,
                         struct pl_err *e);

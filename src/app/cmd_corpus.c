@@ -59,8 +59,12 @@ static void usage(FILE *out)
             "idioms_fr.jsonl: the lesson's three demo idioms as written (tag \"demo\";\n"
             "taught in pre-training), then 60 idiom forms inside test-split frames\n"
             "(\"literal\": the word-for-word rendering; tag \"unseen\": an idiom of soft\n"
-            "prompt B's test half); classify.jsonl: 60 sentences, 12 per topic.  No\n"
-            "row holds a sentence of the probe set (ASSETS/probe/), when there is one.\n");
+            "prompt B's test half); classify.jsonl: 60 sentences, 12 per topic.\n"
+            "\n"
+            "The probe set (ASSETS/probe/, or probe/ beside the world folder) is kept\n"
+            "out of everything written: no example of any file, corpus or sample set,\n"
+            "holds one of its sentences (compared in lower case, without final\n"
+            "punctuation); a draw that does is dropped and counted.\n");
 }
 
 static bool is_file(const char *path)
@@ -114,34 +118,38 @@ static void print_report(const char *out, const struct world_corpus_params *p,
         app_json_string(stdout, out);
         printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
                "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
-               "\"classify_train\":%ld,\"classify_valid\":%ld,\"seconds\":%.2f}\n",
+               "\"classify_train\":%ld,\"classify_valid\":%ld,\"excluded\":%ld,"
+               "\"seconds\":%.2f}\n",
                (unsigned long long)p->seed, r->n_train, r->n_valid, r->n_test, r->n_softa_train,
                r->n_softa_test, r->n_softb_train, r->n_softb_test, r->n_classify_train,
-               r->n_classify_valid, dt);
+               r->n_classify_valid, r->n_excluded, dt);
     } else {
         printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
-               "classify %ld/%ld (seed %llu, %.1f s)\n",
+               "classify %ld/%ld (seed %llu, %.1f s; %ld draws dropped: probe set)\n",
                out, r->n_train, r->n_valid, r->n_test, r->n_softa_train, r->n_softa_test,
                r->n_softb_train, r->n_softb_test, r->n_classify_train, r->n_classify_valid,
-               (unsigned long long)p->seed, dt);
+               (unsigned long long)p->seed, dt, r->n_excluded);
     }
 }
 
-/* The sample sets into `out`, keeping out the probe set beside the world
- * folder (ASSETS/probe) when there is one. Frees w. */
-static int write_samples(struct world *w, uint64_t seed, const char *assets, const char *world,
-                         const char *out, bool json)
+/* The probe set beside the world folder (WORLD/../probe) or in ASSETS/probe,
+ * into `out`; false when there is none. */
+static bool find_probe(const char *assets, const char *world, char *out, size_t cap)
+{
+    struct stat st;
+    snprintf(out, cap, "%s/../probe", world);
+    if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    snprintf(out, cap, "%s/probe", assets);
+    return stat(out, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The sample sets into `out`. Frees w. */
+static int write_samples(struct world *w, uint64_t seed, bool probe, const char *out, bool json)
 {
     struct world_samples_params sp;
     world_samples_params_default(&sp);
     sp.seed = seed;
-    char probe[4300];
-    snprintf(probe, sizeof probe, "%s/../probe", world);
-    struct stat st;
-    if (stat(probe, &st) != 0 || !S_ISDIR(st.st_mode))
-        snprintf(probe, sizeof probe, "%s/probe", assets);
-    if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
-        sp.probe_dir = probe;
     struct pl_err e = {0};
     struct world_samples_report r;
     int rc = world_samples_write(w, &sp, out, &r, &e);
@@ -154,12 +162,12 @@ static int write_samples(struct world *w, uint64_t seed, const char *assets, con
         printf(",\"seed\":%llu,\"sentences\":%d,\"idioms\":%d,\"demo\":%d,\"classify\":%d,"
                "\"probe\":%s,\"excluded\":%d}\n",
                (unsigned long long)seed, r.n_sentences, r.n_idioms, r.n_demo, r.n_classify,
-               sp.probe_dir ? "true" : "false", r.n_excluded);
+               probe ? "true" : "false", r.n_excluded);
     } else {
         printf("%s: sentences %d (vi, es, fr), idioms %d (%d demo rows + %d framed), "
                "classify %d (seed %llu; %s, %d candidates dropped)\n",
                out, r.n_sentences, r.n_idioms, r.n_demo, r.n_idioms - r.n_demo, r.n_classify,
-               (unsigned long long)seed, sp.probe_dir ? "probe set kept out" : "no probe set found",
+               (unsigned long long)seed, probe ? "probe set kept out" : "no probe set found",
                r.n_excluded);
     }
     return 0;
@@ -231,8 +239,14 @@ int cmd_corpus(int argc, char **argv)
         world_free(w);
         return 0;
     }
+    char probe[4300];
+    bool has_probe = find_probe(assets ? assets : app_data_dir(), dir, probe, sizeof probe);
+    if (has_probe && world_keep_out(w, probe, &e) != 0) {
+        world_free(w);
+        return app_fail(CMD, &e);
+    }
     if (samples)
-        return write_samples(w, p.seed, assets ? assets : app_data_dir(), dir, samples, json);
+        return write_samples(w, p.seed, has_probe, samples, json);
     double t0 = pl_now();
     struct world_corpus_report r;
     int rc = world_corpus_write(w, &p, out, &r, &e);

@@ -88,6 +88,8 @@ struct world_gen {
     struct sentence s;
     char text[1024], source[2048], target[1024], literal[1024];
     bool casual;                 /* g->text was typed casually */
+    char clean[1024];            /* g->text before maybe_casual */
+    long kept_out;               /* examples dropped by world_keep_out */
 };
 
 static int pick(struct pl_rng *r, int n)
@@ -329,6 +331,7 @@ void world_casual(struct pl_rng *r, char *s, size_t cap)
 /* Type g->text casually CASUAL_PERCENT of the time. */
 static void maybe_casual(struct world_gen *g)
 {
+    snprintf(g->clean, sizeof g->clean, "%s", g->text);
     g->casual = pick(&g->rng, 100) < CASUAL_PERCENT;
     if (g->casual)
         world_casual(&g->rng, g->text, sizeof g->text);
@@ -353,6 +356,10 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
         enum world_split sp = g->s.fixed ? WORLD_TRAIN : world_sentence_split(g->s.text[L_EN]);
         if (sp != g->split)
             continue;
+        if (world_keepout_hit(&g->w->keep_out, g->s.text[L_EN])) {
+            g->kept_out++;
+            continue;
+        }
         if (picky) {
             g->rng = before;
             world_sentence(g->w, &g->rng, -1, 0, &g->s);
@@ -423,7 +430,7 @@ static unsigned form_frames(const struct widiom *id, int which)
     return which == 0 ? (unsigned)id->kind : which == 1 ? 0u : (unsigned)IK_CLAUSE;
 }
 
-int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e)
+static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err *e)
 {
     const struct world *w = g->w;
     memset(ex, 0, sizeof *ex);
@@ -541,6 +548,18 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
     ex->heldout = heldout;
     ex->casual = g->casual;
     return 0;
+}
+
+int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err *e)
+{
+    for (int tries = 0; tries < 10000; tries++) {
+        int rc = gen_one(g, ex, e);
+        if (rc || !(world_keepout_hit(&g->w->keep_out, g->clean) ||
+                    world_keepout_hit(&g->w->keep_out, g->text)))
+            return rc;
+        g->kept_out++;
+    }
+    return pl_err_set(e, PL_ERANGE, "every example drawn holds a sentence kept out");
 }
 
 /* ---- JSONL files ---- */
@@ -700,7 +719,8 @@ static void set_idiom_share(struct world_gen *g, int permille)
 
 /* train.jsonl, valid.jsonl or test.jsonl. */
 static int write_split(const struct world *w, uint64_t seed, enum world_split split, long n,
-                       int idiom_permille, const char *dir, long *written, struct pl_err *e)
+                       int idiom_permille, const char *dir, long *written, long *excluded,
+                       struct pl_err *e)
 {
     static const char *const names[] = {"train.jsonl", "valid.jsonl", "test.jsonl"};
     struct out o;
@@ -735,6 +755,8 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
         write_line(&o, &l);
     }
     *written = o.n;
+    if (g)
+        *excluded += g->kept_out;
     world_gen_free(g);
     free(seen.v);
     int rc2 = out_close(&o, rc == 0, e);
@@ -744,7 +766,8 @@ static int write_split(const struct world *w, uint64_t seed, enum world_split sp
 /* softA_*: English -> Vietnamese sentences of one split, no instruction; a
  * sentence with a topic carries it as its label. */
 static int write_soft_a(const struct world *w, uint64_t seed, enum world_split split, long n,
-                        const char *dir, const char *name, long *written, struct pl_err *e)
+                        const char *dir, const char *name, long *written, long *excluded,
+                        struct pl_err *e)
 {
     struct out o;
     struct world_gen *g = NULL;
@@ -766,6 +789,8 @@ static int write_soft_a(const struct world *w, uint64_t seed, enum world_split s
         write_line(&o, &l);
     }
     *written = o.n;
+    if (g)
+        *excluded += g->kept_out;
     world_gen_free(g);
     free(seen.v);
     int rc2 = out_close(&o, rc == 0, e);
@@ -774,7 +799,7 @@ static int write_soft_a(const struct world *w, uint64_t seed, enum world_split s
 
 /* softB_*: idioms -> idiomatic Vietnamese, alone and once inside a frame. */
 static int write_soft_b(const struct world *w, uint64_t seed, bool test, const char *dir,
-                        const char *name, long *written, struct pl_err *e)
+                        const char *name, long *written, long *excluded, struct pl_err *e)
 {
     struct out o;
     struct world_gen *g = NULL;
@@ -792,6 +817,10 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
         if (!f)
             continue;
         world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+        if (world_keepout_hit(&w->keep_out, g->text)) {
+            g->kept_out++;
+            continue;
+        }
         world_framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
         world_framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
         struct line lf = {g->text, g->target, "meaning", "vi", g->literal, NULL,
@@ -799,6 +828,8 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
         write_line(&o, &lf);
     }
     *written = o.n;
+    if (g)
+        *excluded += g->kept_out;
     world_gen_free(g);
     int rc2 = out_close(&o, rc == 0, e);
     return rc ? rc : rc2;
@@ -807,7 +838,7 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
 /* classify_*: sentence -> topic word, the same number for every label. */
 static int write_classify(const struct world *w, uint64_t seed, enum world_split split,
                           long per_label, const char *dir, const char *name, long *written,
-                          struct pl_err *e)
+                          long *excluded, struct pl_err *e)
 {
     struct out o;
     struct world_gen *g = NULL;
@@ -830,6 +861,8 @@ static int write_classify(const struct world *w, uint64_t seed, enum world_split
             write_line(&o, &l);
         }
     *written = o.n;
+    if (g)
+        *excluded += g->kept_out;
     world_gen_free(g);
     free(seen.v);
     int rc2 = out_close(&o, rc == 0, e);
@@ -849,21 +882,24 @@ int world_corpus_write(const struct world *w, const struct world_corpus_params *
     if (p->idiom_permille < 0 || p->idiom_permille > 1000)
         return pl_err_set(e, PL_EINVAL, "idiom share %d per mille is outside 0..1000",
                           p->idiom_permille);
+    long *x = &r.n_excluded;
     if ((rc = write_split(w, p->seed, WORLD_TRAIN, p->n_train, p->idiom_permille, out_dir,
-                          &r.n_train, e)) ||
-        (rc = write_split(w, p->seed, WORLD_VALID, p->n_valid, dflt, out_dir, &r.n_valid, e)) ||
-        (rc = write_split(w, p->seed, WORLD_TEST, p->n_test, dflt, out_dir, &r.n_test, e)) ||
+                          &r.n_train, x, e)) ||
+        (rc = write_split(w, p->seed, WORLD_VALID, p->n_valid, dflt, out_dir, &r.n_valid, x,
+                          e)) ||
+        (rc = write_split(w, p->seed, WORLD_TEST, p->n_test, dflt, out_dir, &r.n_test, x, e)) ||
         (rc = write_soft_a(w, p->seed, WORLD_TRAIN, 100, out_dir, "softA_train.jsonl",
-                           &r.n_softa_train, e)) ||
+                           &r.n_softa_train, x, e)) ||
         (rc = write_soft_a(w, p->seed, WORLD_TEST, 100, out_dir, "softA_test.jsonl",
-                           &r.n_softa_test, e)) ||
+                           &r.n_softa_test, x, e)) ||
         (rc = write_soft_b(w, p->seed, false, out_dir, "softB_train.jsonl", &r.n_softb_train,
+                           x, e)) ||
+        (rc = write_soft_b(w, p->seed, true, out_dir, "softB_test.jsonl", &r.n_softb_test, x,
                            e)) ||
-        (rc = write_soft_b(w, p->seed, true, out_dir, "softB_test.jsonl", &r.n_softb_test, e)) ||
         (rc = write_classify(w, p->seed, WORLD_TRAIN, 100, out_dir, "classify_train.jsonl",
-                             &r.n_classify_train, e)) ||
+                             &r.n_classify_train, x, e)) ||
         (rc = write_classify(w, p->seed, WORLD_VALID, 20, out_dir, "classify_valid.jsonl",
-                             &r.n_classify_valid, e)))
+                             &r.n_classify_valid, x, e)))
         return rc;
     if (rep)
         *rep = r;
@@ -876,110 +912,6 @@ void world_samples_params_default(struct world_samples_params *p)
 {
     p->seed = 1;
     p->n = 60;
-    p->probe_dir = NULL;
-}
-
-/* Text compared with the probe set: ASCII lower case, single spaces, no
- * final punctuation (a probe row may be typed casually). */
-static void probe_norm(const char *s, char *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *s && n + 1 < cap; s++) {
-        char c = *s;
-        if (c == ' ' && (n == 0 || out[n - 1] == ' '))
-            continue;
-        out[n++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-    }
-    while (n && strchr(".?! ", out[n - 1]))
-        n--;
-    out[n] = 0;
-}
-
-struct probe {
-    char **v;
-    int n, cap;
-};
-
-static void probe_free(struct probe *p)
-{
-    for (int i = 0; i < p->n; i++)
-        free(p->v[i]);
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
-static bool has_tag_(const struct jsonl_record *r, const char *tag)
-{
-    for (int i = 0; i < r->n_tags; i++)
-        if (strcmp(r->tags[i], tag) == 0)
-            return true;
-    return false;
-}
-
-/* The sources of every *.jsonl of dir, normalised, bare idiom phrases aside
- * (they are pieces of the world's idioms on purpose). */
-static int probe_load(const char *dir, struct probe *p, struct pl_err *e)
-{
-    memset(p, 0, sizeof *p);
-    if (!dir)
-        return 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return pl_err_set(e, PL_EIO, "%s: cannot open the probe set: %s", dir, strerror(errno));
-    int rc = 0;
-    for (struct dirent *de; !rc && (de = readdir(d));) {
-        size_t k = strlen(de->d_name);
-        if (de->d_name[0] == '.' || k < 7 || strcmp(de->d_name + k - 6, ".jsonl") != 0)
-            continue;
-        char path[4096];
-        if (pl_path_join(path, sizeof path, dir, de->d_name) != 0) {
-            rc = pl_err_set(e, PL_ERANGE, "%s/%s: path too long", dir, de->d_name);
-            break;
-        }
-        struct jsonl_set s = {0};
-        if ((rc = jsonl_read(path, &s, e)) != 0)
-            break;
-        for (int i = 0; !rc && i < s.n; i++) {
-            if (has_tag_(&s.rec[i], "bare"))
-                continue;
-            char buf[1024];
-            probe_norm(s.rec[i].source, buf, sizeof buf);
-            if (!buf[0])
-                continue;
-            if (p->n == p->cap) {
-                int cap = p->cap ? 2 * p->cap : 256;
-                char **nv = realloc(p->v, (size_t)cap * sizeof *nv);
-                if (!nv) {
-                    rc = pl_err_set(e, PL_ENOMEM, "out of memory");
-                    break;
-                }
-                p->v = nv;
-                p->cap = cap;
-            }
-            if (!(p->v[p->n] = strdup(buf)))
-                rc = pl_err_set(e, PL_ENOMEM, "out of memory");
-            else
-                p->n++;
-        }
-        jsonl_free(&s);
-    }
-    closedir(d);
-    if (rc)
-        probe_free(p);
-    return rc;
-}
-
-/* Whether English text s holds a probe sentence. */
-static bool probe_hit(const struct probe *p, const char *s)
-{
-    if (!p->n)
-        return false;
-    char buf[1024];
-    probe_norm(s, buf, sizeof buf);
-    for (int i = 0; i < p->n; i++)
-        if (strstr(buf, p->v[i]))
-            return true;
-    return false;
 }
 
 /* One sample row in the four languages. */
@@ -1011,7 +943,7 @@ static int write_rows(const struct world *w, const struct srow *rows, int n, int
 /* p->n distinct test sentences, at most a few of each kind (variety), or
  * of label `want` for each row in turn (classification: round robin). */
 static int sample_sentences(const struct world *w, const struct world_samples_params *p,
-                            const struct probe *pr, bool classify, struct srow *rows,
+                            bool classify, struct srow *rows,
                             int *excluded, struct pl_err *e)
 {
     struct world_gen *g = NULL;
@@ -1029,7 +961,7 @@ static int sample_sentences(const struct world *w, const struct world_samples_pa
         const char *en = g->s.text[L_EN];
         if (!classify && per_kind[g->s.kind] >= cap_kind && tries < 100L * p->n)
             continue;
-        if (probe_hit(pr, en)) {
+        if (world_keepout_hit(&w->keep_out, en)) {
             ++*excluded;
             continue;
         }
@@ -1044,6 +976,8 @@ static int sample_sentences(const struct world *w, const struct world_samples_pa
         r->label = classify ? g->s.label : -1;
         per_kind[g->s.kind]++;
     }
+    if (g)
+        *excluded += (int)g->kept_out; /* dropped by draw_sentence itself */
     world_gen_free(g);
     free(seen.v);
     if (!rc && got < p->n)
@@ -1075,7 +1009,7 @@ enum { N_DEMO = 3 };
  * candidate per idiom in turn (idioms in a random order), again while
  * rows are missing. */
 static int sample_idioms(const struct world *w, const struct world_samples_params *p,
-                         const struct probe *pr, struct srow *rows, int *n_rows, int *excluded,
+                         struct srow *rows, int *n_rows, int *excluded,
                          struct pl_err *e)
 {
     int n = 0;
@@ -1117,7 +1051,7 @@ static int sample_idioms(const struct world *w, const struct world_samples_param
                 world_framed(w, &w->frames[f], fm.en, L_EN, buf, sizeof buf);
                 if (world_sentence_split(buf) != WORLD_TEST)
                     continue;
-                if (probe_hit(pr, buf)) {
+                if (world_keepout_hit(&w->keep_out, buf)) {
                     ++*excluded;
                     continue;
                 }
@@ -1202,20 +1136,15 @@ int world_samples_write(const struct world *w, const struct world_samples_params
     int rc = pl_mkdirs(out_dir, e);
     if (rc)
         return rc;
-    struct probe pr;
-    if ((rc = probe_load(p->probe_dir, &pr, e)) != 0)
-        return rc;
     struct srow *rows = malloc((size_t)(p->n + N_DEMO) * sizeof *rows);
-    if (!rows) {
-        probe_free(&pr);
+    if (!rows)
         return pl_err_set(e, PL_ENOMEM, "out of memory");
-    }
     static const struct { int lang; const char *sentences, *idioms; } files[] = {
         {L_VI, "sentences.jsonl", "idioms.jsonl"},
         {L_ES, "sentences_es.jsonl", "idioms_es.jsonl"},
         {L_FR, "sentences_fr.jsonl", "idioms_fr.jsonl"},
     };
-    rc = sample_sentences(w, p, &pr, false, rows, &r.n_excluded, e);
+    rc = sample_sentences(w, p, false, rows, &r.n_excluded, e);
     for (size_t k = 0; !rc && k < sizeof files / sizeof *files; k++)
         rc = write_rows(w, rows, p->n, files[k].lang, out_dir, files[k].sentences, "translate",
                         e);
@@ -1223,7 +1152,7 @@ int world_samples_write(const struct world *w, const struct world_samples_params
         r.n_sentences = p->n;
     int n = 0;
     if (!rc)
-        rc = sample_idioms(w, p, &pr, rows, &n, &r.n_excluded, e);
+        rc = sample_idioms(w, p, rows, &n, &r.n_excluded, e);
     for (size_t k = 0; !rc && k < sizeof files / sizeof *files; k++)
         rc = write_rows(w, rows, n, files[k].lang, out_dir, files[k].idioms, "meaning", e);
     if (!rc) {
@@ -1231,13 +1160,12 @@ int world_samples_write(const struct world *w, const struct world_samples_params
         r.n_demo = n < N_DEMO ? n : N_DEMO;
     }
     if (!rc)
-        rc = sample_sentences(w, p, &pr, true, rows, &r.n_excluded, e);
+        rc = sample_sentences(w, p, true, rows, &r.n_excluded, e);
     if (!rc)
         rc = write_rows(w, rows, p->n, L_EN, out_dir, "classify.jsonl", "classify", e);
     if (!rc)
         r.n_classify = p->n;
     free(rows);
-    probe_free(&pr);
     if (!rc && rep)
         *rep = r;
     return rc;

@@ -1769,6 +1769,7 @@ void world_free(struct world *w)
     free(w->fr_hasp);
     free(w->en_a);
     free(w->en_an);
+    world_keepout_free(&w->keep_out);
     free(w);
 }
 

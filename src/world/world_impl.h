@@ -311,6 +311,19 @@ struct wcache {
     int n_proper[N_LANG];
 };
 
+/* keepout.c: the sentences of a probe set, normalised, indexed by their
+ * first two bytes (head[] and next[] chain indices into v). */
+struct wkeepout {
+    char **v;
+    int n, cap;
+    int *next;
+    int *head;           /* [65536], or NULL when nothing is kept out */
+};
+int world_keepout_load(struct wkeepout *k, const char *dir, struct pl_err *e);
+void world_keepout_free(struct wkeepout *k);
+/* Whether text holds one of k's sentences (compared normalised). */
+bool world_keepout_hit(const struct wkeepout *k, const char *text);
+
 struct world {
     struct wfile *files;
     int n_files;
@@ -341,6 +354,7 @@ struct world {
     /* Indices the grammar needs. */
     int v_ser, v_estar, v_there;
     struct wcache c;
+    struct wkeepout keep_out; /* world_keep_out */
 };
 
 /* load.c: lookups by id; -1 when absent. */
