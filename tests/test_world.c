@@ -552,6 +552,31 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "Does the cat eat fish?", "¿El gato come pescado?",
                  "Est-ce que le chat mange du poisson ?", "Con mèo có ăn cá không?");
 
+    /* "have" in a question: "có" once, never "có có" */
+    clause_init(&c, V(w, "have"));
+    c.s.pron = P(w, "you");
+    c.tense = T_PRES;
+    c.question = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "truck"), D_INDEF, false, -1);
+    check_clause(w, &c, "Do you have a truck?", "¿Tienes un camión?",
+                 "Est-ce que tu as un camion ?", "Bạn có một chiếc xe tải không?");
+
+    /* where it happens, after the object, before the time; the place
+     * holds the object for a verb of use atobj */
+    clause_init(&c, V(w, "lose"));
+    c.s.pron = i;
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "umbrella"), D_POSS, false, -1);
+    c.obj.poss = i;
+    c.loc = world_place_index(w, "station");
+    c.time = world_time_index(w, "yesterday");
+    check_clause(w, &c, "I lost my umbrella at the station yesterday.",
+                 "Perdí mi paraguas en la estación ayer.",
+                 "J'ai perdu mon parapluie à la gare hier.",
+                 "Hôm qua tôi đã làm mất cái ô của tôi ở nhà ga.");
+
     /* never: ne ... jamais de, không bao giờ */
     clause_init(&c, V(w, "drink"));
     c.s.np = np_make(N(w, "father"), D_POSS, false, -1);

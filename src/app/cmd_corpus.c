@@ -144,6 +144,24 @@ static bool find_probe(const char *assets, const char *world, char *out, size_t 
     return stat(out, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The world of ASSETS, keeping out the probe set when `keep` and there is
+ * one (*has_probe says whether). 0, or 1 after an error message. */
+static int load(const char *assets, bool keep, struct world **w, bool *has_probe)
+{
+    char dir[4200], probe[4300];
+    world_dir(assets, dir, sizeof dir);
+    struct pl_err e = {0};
+    *has_probe = false;
+    if (world_load(dir, w, &e) != 0)
+        return app_fail(CMD, &e);
+    *has_probe = keep && find_probe(assets, dir, probe, sizeof probe);
+    if (*has_probe && world_keep_out(*w, probe, &e) != 0) {
+        world_free(*w);
+        return app_fail(CMD, &e);
+    }
+    return 0;
+}
+
 /* The sample sets into `out`. Frees w. */
 static int write_samples(struct world *w, uint64_t seed, bool probe, const char *out, bool json)
 {
@@ -226,12 +244,10 @@ int cmd_corpus(int argc, char **argv)
     if (optind < argc)
         return app_usage(CMD, "unexpected argument '%s'", argv[optind]);
 
-    char dir[4200];
-    world_dir(assets ? assets : app_data_dir(), dir, sizeof dir);
-    struct pl_err e = {0};
     struct world *w;
-    if (world_load(dir, &w, &e) != 0)
-        return app_fail(CMD, &e);
+    bool has_probe;
+    if (load(assets ? assets : app_data_dir(), !stats, &w, &has_probe) != 0)
+        return 1;
     if (stats) {
         struct world_stats st;
         world_get_stats(w, &st);
@@ -239,14 +255,9 @@ int cmd_corpus(int argc, char **argv)
         world_free(w);
         return 0;
     }
-    char probe[4300];
-    bool has_probe = find_probe(assets ? assets : app_data_dir(), dir, probe, sizeof probe);
-    if (has_probe && world_keep_out(w, probe, &e) != 0) {
-        world_free(w);
-        return app_fail(CMD, &e);
-    }
     if (samples)
         return write_samples(w, p.seed, has_probe, samples, json);
+    struct pl_err e = {0};
     double t0 = pl_now();
     struct world_corpus_report r;
     int rc = world_corpus_write(w, &p, out, &r, &e);

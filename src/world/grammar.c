@@ -831,8 +831,12 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     vi_front(w, c, b);
     world_subj(w, &c->s, L_VI, false, b);
+    const char *verb = !c->has_obj && v->vi_intr ? v->vi_intr : v->vi;
     if (c->question) {
-        world_sb_add(b, "có");
+        /* "Chúng tôi có quyển từ điển không?": the verb "có" is its own
+         * question marker, never "có có" */
+        if (strcmp(verb, "có") != 0 || c->tense == T_PROG)
+            world_sb_add(b, "có");
         if (c->tense == T_PROG)
             world_sb_add(b, "đang");
     } else {
@@ -858,7 +862,7 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
             break;
         }
     }
-    world_sb_add(b, !c->has_obj && v->vi_intr ? v->vi_intr : v->vi);
+    world_sb_add(b, verb);
     object(w, c, L_VI, b);
     tail(w, c, L_VI, b);
     if (c->question)

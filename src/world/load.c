@@ -1243,17 +1243,18 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                 return bad(e, f, first, "verb '%s': '%s' is missing", v->id, need[k]);
         struct kv *x;
         if ((x = get(kv, n, "uses"))) {
-            char *u[16];
-            int nu = split_words(x->val, u, 16);
-            for (int i = 0; i < nu && i < 16; i++) {
+            char *u[24];
+            int nu = split_words(x->val, u, 24);
+            for (int i = 0; i < nu && i < 24; i++) {
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
                                                     "copula", "exist", "own", "request",
-                                                    "ask", "lets", "placed"};
+                                                    "ask", "lets", "placed", "atobj"};
+                const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
-                while (k < 16 && strcmp(names[k], u[i]) != 0)
+                while (k < n_names && strcmp(names[k], u[i]) != 0)
                     k++;
-                if (k == 16)
+                if (k == n_names)
                     return bad(e, f, x->line, "verb '%s': unknown use '%s'", v->id, u[i]);
                 v->uses |= 1u << k;
             }

@@ -1065,8 +1065,30 @@ static int subject_pronoun(const struct world *w, const struct subj *s)
     return any >= 0 ? any : 0;
 }
 
+/* A place where verb v can happen.  People go wherever the verb says ("He
+ * fishes in the river"); an animal only where it can be ("The dog sleeps in
+ * the garden", never "in the hotel").  With an object (obj >= 0) a verb of
+ * use atobj needs a place that holds it ("buys bread at the bakery"). */
+static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
+                     const struct subj *s, int obj)
+{
+    if (!v->place.n)
+        return -1;
+    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
+    for (int t = 0; t < 12; t++) {
+        int p = pick_set(r, &v->place);
+        if (obj >= 0 && (v->uses & VU_ATOBJ) && !w->places[p].holds.has[obj])
+            continue;
+        if (person || w->places[p].holds.has[s->np.noun])
+            return p;
+    }
+    return -1;
+}
+
 /* A verb clause with an object: statements (action, frequency,
- * progressive) and yes/no questions. */
+ * progressive) and yes/no questions; PLACE_PCT of them say where, when the
+ * verb has places. */
+enum { PLACE_PCT = 35 };
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
 {
     const struct wverb *v = &w->verbs[verb];
@@ -1094,6 +1116,9 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
             person != P_3SG)
             return -1; /* "They love their wife" */
     }
+    /* where it happens: "I lost my umbrella at the station" */
+    if (v->place.n && chance(r, PLACE_PCT))
+        c->loc = place_for(w, r, v, &c->s, obj);
     return 0;
 }
 
@@ -1118,23 +1143,6 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
-}
-
-/* A place where verb v can happen.  People go wherever the verb says ("He
- * fishes in the river"); an animal only where it can be ("The dog sleeps in
- * the garden", never "in the hotel"). */
-static int place_for(const struct world *w, struct pl_rng *r, const struct wverb *v,
-                     const struct subj *s)
-{
-    if (!v->place.n)
-        return -1;
-    bool person = s->pron >= 0 || is_person(&w->nouns[s->np.noun]);
-    for (int t = 0; t < 12; t++) {
-        int p = pick_set(r, &v->place);
-        if (person || w->places[p].holds.has[s->np.noun])
-            return p;
-    }
-    return -1;
 }
 
 static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence *out)
@@ -1162,7 +1170,7 @@ static int k_frequency(const struct world *w, struct pl_rng *r, struct sentence 
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
         if (v->uses & VU_PLACED)
-            c.loc = place_for(w, r, v, &c.s);
+            c.loc = place_for(w, r, v, &c.s, -1);
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
@@ -1191,7 +1199,7 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
                 c.adv = a;
         }
     } else if (what < 8 || placed) {
-        c.loc = place_for(w, r, v, &c.s);
+        c.loc = place_for(w, r, v, &c.s, -1);
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
@@ -1236,7 +1244,7 @@ static int k_progressive(const struct world *w, struct pl_rng *r, struct sentenc
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
         if (chance(r, 50) || (v->uses & VU_PLACED))
-            c.loc = place_for(w, r, v, &c.s);
+            c.loc = place_for(w, r, v, &c.s, -1);
     }
     if (chance(r, 35))
         c.time = pick_list(r, &w->c.t_now);
@@ -1562,7 +1570,7 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
             return -1;
         pick_tense(w, r, &w->verbs[verb], 20, true, &c);
         if (chance(r, 50) || (w->verbs[verb].uses & VU_PLACED))
-            c.loc = place_for(w, r, &w->verbs[verb], &c.s);
+            c.loc = place_for(w, r, &w->verbs[verb], &c.s, -1);
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
@@ -2119,7 +2127,7 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
         return c->dest < 0 ? -1 : 0;
     }
     if (chance(r, 50) || (v->uses & VU_PLACED))
-        c->loc = place_for(w, r, v, &c->s);
+        c->loc = place_for(w, r, v, &c->s, -1);
     return 0;
 }
 
@@ -2954,6 +2962,7 @@ static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out
         c.tense = T_PRES;
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
+    c.loc = -1; /* the place would split the pair: "bread in the kitchen and cheese" */
     if (form == 1 && c.s.pron < 0 && is_group(&w->nouns[c.s.np.noun]))
         return -1; /* "but he does not": no pronoun for a family */
     int o2 = -1;

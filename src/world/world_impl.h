@@ -93,6 +93,8 @@ enum verb_use {
     VU_ASK = 1 << 13,        /* said in requests: "Can you open the window?" */
     VU_LETS = 1 << 14,       /* said after "let's" */
     VU_PLACED = 1 << 15,     /* always said with its place: "She stays at home" */
+    VU_ATOBJ = 1 << 16,      /* with an object, only at a place that holds it: "buys bread
+                              * at the bakery", never "at the bookshop" */
 };
 
 struct wverb {
