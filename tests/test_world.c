@@ -562,6 +562,18 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "Do you have a truck?", "¿Tienes un camión?",
                  "Est-ce que tu as un camion ?", "Bạn có một chiếc xe tải không?");
 
+    /* how one goes, after the destination */
+    clause_init(&c, V(w, "go"));
+    c.s.pron = we;
+    c.tense = T_PRES;
+    c.dest = world_place_index(w, "school");
+    for (int a = 0; a < w->n_advs; a++)
+        if (strcmp(w->advs[a].id, "by_bus") == 0)
+            c.adv = a;
+    CHECK(c.adv >= 0 && w->advs[c.adv].kind == ADV_MEANS);
+    check_clause(w, &c, "We go to school by bus.", "Vamos a la escuela en autobús.",
+                 "Nous allons à l'école en bus.", "Chúng tôi đi đến trường bằng xe buýt.");
+
     /* where it happens, after the object, before the time; the place
      * holds the object for a verb of use atobj */
     clause_init(&c, V(w, "lose"));
@@ -667,6 +679,44 @@ static void test_kinds(const struct world *w)
             CHECK_STR(s2.text[L_EN], s.text[L_EN]);
         }
     CHECKF(ok > N_KIND * 45, "%d sentences built", ok);
+}
+
+/* Common sense of the composed sentences: nobody goes to a room by bus, a
+ * verb of use atobj happens where its object is ("buy bread at the bakery",
+ * never "at the bookshop"); the place comes before the time. */
+static void test_composed(const struct world *w)
+{
+    static const char *const rooms[] = {"the kitchen by", "the bedroom by", "the bathroom by",
+                                        "the living room by", "the garden by", "the garage by",
+                                        "the house by"};
+    static const char *const shops[][2] = {{"at the bookshop", "bread"},
+                                           {"at the bakery", "book"},
+                                           {"at the market", "shirt"},
+                                           {"in the kitchen", "bicycle"}};
+    struct pl_rng r;
+    pl_rng_seed(&r, 7);
+    int means = 0, placed = 0, bad = 0;
+    for (int i = 0; i < 40000; i++) {
+        struct sentence s;
+        int k = i % 2 ? K_MOTION : K_ACTION;
+        if (world_sentence(w, &r, k, 1u << L_EN, &s) != 0)
+            continue;
+        const char *en = s.text[L_EN];
+        means += strstr(en, " by ") != NULL;
+        placed += k == K_ACTION && (strstr(en, " at the ") || strstr(en, " in the "));
+        bool trade = strstr(en, "buy") || strstr(en, "bought") || strstr(en, "sell") ||
+                     strstr(en, "sold") || strstr(en, "wash");
+        bool wrong = false;
+        for (size_t j = 0; j < sizeof rooms / sizeof *rooms; j++)
+            wrong |= strstr(en, rooms[j]) != NULL;
+        for (size_t j = 0; j < sizeof shops / sizeof *shops; j++)
+            wrong |= trade && strstr(en, shops[j][0]) && strstr(en, shops[j][1]);
+        if (wrong && bad++ < 3)
+            CHECKF(false, "'%s'", en);
+    }
+    CHECK_INT(bad, 0);
+    CHECKF(means > 1000, "%d motion sentences say how", means);
+    CHECKF(placed > 1000, "%d action sentences say where", placed);
 }
 
 /* ---- the native speakers' review (issue 11) ---- */
@@ -2195,6 +2245,7 @@ int main(void)
     test_finish(w);
     test_clauses(w);
     test_kinds(w);
+    test_composed(w);
     test_review(w);
     test_pool(w);
     test_casual(w);

@@ -629,12 +629,15 @@ static unsigned obj_role(const struct world *w, const struct clause *c)
 static void tail(const struct world *w, const struct clause *c, int lang, struct wsb *b)
 {
     bool habit = c->tense == T_PRES;
-    if (c->adv >= 0 && w->advs[c->adv].kind >= ADV_MANNER)
+    int kind = c->adv >= 0 ? w->advs[c->adv].kind : -1;
+    if (kind == ADV_MANNER || kind == ADV_PLACE)
         world_sb_add(b, w->advs[c->adv].text[lang]);
     if (c->loc >= 0)
         world_sb_add(b, w->places[c->loc].at[lang]);
     if (c->dest >= 0)
         world_sb_add(b, w->places[c->dest].to[lang]);
+    if (kind == ADV_MEANS) /* "to school by bus", "a la escuela en autobús" */
+        world_sb_add(b, w->advs[c->adv].text[lang]);
     if (c->clock >= 0) {
         const struct wnum *h = &w->nums[c->clock];
         char buf[64];

@@ -1400,14 +1400,14 @@ static int load_adverbs(struct world *w, const char *dir, struct pl_err *e)
             return rc;
         struct wadv *a = &w->advs[w->n_advs++];
         a->id = fl[0];
-        static const char *const kinds[] = {"freq", "never", "manner", "place"};
+        static const char *const kinds[] = {"freq", "never", "manner", "place", "means"};
         a->kind = -1;
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if (strcmp(kinds[k], fl[1]) == 0)
                 a->kind = k;
         if (a->kind < 0)
-            return bad(e, f, c.line, "adverb '%s': kind must be freq, never, manner or place",
-                       a->id);
+            return bad(e, f, c.line,
+                       "adverb '%s': kind must be freq, never, manner, place or means", a->id);
         if ((rc = set_alloc(&a->verbs, w->n_verbs, e)))
             return rc;
         if (strcmp(fl[2], "all") == 0) {

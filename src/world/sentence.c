@@ -1195,7 +1195,8 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
         for (int t = 0; t < 16 && c.adv < 0; t++) {
             int a = pick(r, w->n_advs);
             const struct wadv *ad = &w->advs[a];
-            if (ad->kind >= ADV_MANNER && ad->verbs.has[verb] && (ad->tenses & (1u << c.tense)))
+            if ((ad->kind == ADV_MANNER || ad->kind == ADV_PLACE) && ad->verbs.has[verb] &&
+                (ad->tenses & (1u << c.tense)))
                 c.adv = a;
         }
     } else if (what < 8 || placed) {
@@ -1203,6 +1204,36 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
     }
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+/* Where a verb of motion goes: any place that has a destination phrase;
+ * MEANS_PCT of the time also how, when the place is beyond the house ("to
+ * school by bus", "home by taxi", never "to the kitchen by bus").  -1 when
+ * no place was found. */
+enum { MEANS_PCT = 30 };
+static int draw_dest(const struct world *w, struct pl_rng *r, struct clause *c)
+{
+    for (int t = 0; t < 16 && c->dest < 0; t++) {
+        int p = pick(r, w->n_places);
+        if (w->places[p].to[L_EN])
+            c->dest = p;
+    }
+    if (c->dest < 0)
+        return -1;
+    const struct wplace *pl = &w->places[c->dest];
+    bool indoors = false;
+    for (int i = 0; i < pl->n_tags; i++)
+        indoors |= strcmp(pl->tags[i], "household") == 0 || strcmp(pl->tags[i], "room") == 0;
+    if ((indoors && strcmp(pl->id, "home") != 0) || !chance(r, MEANS_PCT))
+        return 0;
+    for (int t = 0; t < 16; t++) {
+        int a = pick(r, w->n_advs);
+        if (w->advs[a].kind == ADV_MEANS && w->advs[a].verbs.has[c->verb]) {
+            c->adv = a;
+            break;
+        }
+    }
     return 0;
 }
 
@@ -1214,13 +1245,7 @@ static int k_motion(const struct world *w, struct pl_rng *r, struct sentence *ou
     c.verb = verb;
     if (!pick_subj(w, r, verb, &c.s))
         return -1;
-    /* people go to any place that has a destination phrase */
-    for (int t = 0; t < 16 && c.dest < 0; t++) {
-        int p = pick(r, w->n_places);
-        if (w->places[p].to[L_EN])
-            c.dest = p;
-    }
-    if (c.dest < 0)
+    if (draw_dest(w, r, &c) != 0)
         return -1;
     c.neg = chance(r, 20);
     pick_tense(w, r, &w->verbs[verb], 60, false, &c);
@@ -1555,12 +1580,7 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
         c.verb = verb;
         if (!pick_subj(w, r, verb, &c.s))
             return -1;
-        for (int t = 0; t < 16 && c.dest < 0; t++) {
-            int p = pick(r, w->n_places);
-            if (w->places[p].to[L_EN])
-                c.dest = p;
-        }
-        if (c.dest < 0)
+        if (draw_dest(w, r, &c) != 0)
             return -1;
         pick_tense(w, r, &w->verbs[verb], 40, true, &c);
     } else {
@@ -2118,14 +2138,8 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
         }
         return 0;
     }
-    if (v->uses & VU_MOTION) {
-        for (int t = 0; t < 16 && c->dest < 0; t++) {
-            int p = pick(r, w->n_places);
-            if (w->places[p].to[L_EN])
-                c->dest = p;
-        }
-        return c->dest < 0 ? -1 : 0;
-    }
+    if (v->uses & VU_MOTION)
+        return draw_dest(w, r, c);
     if (chance(r, 50) || (v->uses & VU_PLACED))
         c->loc = place_for(w, r, v, &c->s, -1);
     return 0;

@@ -180,7 +180,7 @@ struct wtime {
     bool vi_front;
 };
 
-enum { ADV_FREQ, ADV_NEVER, ADV_MANNER, ADV_PLACE };
+enum { ADV_FREQ, ADV_NEVER, ADV_MANNER, ADV_PLACE, ADV_MEANS };
 
 struct wadv {
     const char *id;
