@@ -562,6 +562,34 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "Do you have a truck?", "¿Tienes un camión?",
                  "Est-ce que tu as un camion ?", "Bạn có một chiếc xe tải không?");
 
+    /* the future with "going to": ir a, aller; Vietnamese keeps sẽ */
+    clause_init(&c, V(w, "visit"));
+    c.s.pron = i;
+    c.tense = T_FUT;
+    c.going = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "grandmother"), D_POSS, false, -1);
+    c.obj.poss = i;
+    c.time = world_time_index(w, "tomorrow");
+    check_clause(w, &c, "I am going to visit my grandmother tomorrow.",
+                 "Voy a visitar a mi abuela mañana.", "Je vais rendre visite à ma grand-mère demain.",
+                 "Ngày mai tôi sẽ thăm bà tôi.");
+    c.s.pron = she;
+    c.neg = true;
+    c.obj.poss = she;
+    check_clause(w, &c, "She is not going to visit her grandmother tomorrow.",
+                 "Ella no va a visitar a su abuela mañana.",
+                 "Elle ne va pas rendre visite à sa grand-mère demain.",
+                 "Ngày mai cô ấy sẽ không thăm bà của cô ấy.");
+    c.neg = false;
+    c.question = true;
+    c.s.pron = P(w, "you");
+    c.obj.poss = P(w, "you");
+    check_clause(w, &c, "Are you going to visit your grandmother tomorrow?",
+                 "¿Vas a visitar a tu abuela mañana?",
+                 "Est-ce que tu vas rendre visite à ta grand-mère demain ?",
+                 "Ngày mai bạn có thăm bà của bạn không?");
+
     /* how one goes, after the destination */
     clause_init(&c, V(w, "go"));
     c.s.pron = we;
@@ -1031,7 +1059,7 @@ static void test_new_kinds(const struct world *w)
     clause_init(&c, V(w, "sleep"));
     c.s.np = np_make(N(w, "girl"), D_DEF, true, -1);
     c.tense = T_PROG;
-    world_reason(w, R(w, "tired_sleep"), &c, false, false, &s);
+    world_reason(w, R(w, "tired_sleep"), &c, RS_BECAUSE, false, &s);
     check_sentence(&s, "The girls are sleeping because they are tired.",
                    "Las niñas están durmiendo porque están cansadas.",
                    "Les filles dorment parce qu'elles sont fatiguées.",
@@ -1041,7 +1069,7 @@ static void test_new_kinds(const struct world *w)
     c.tense = T_PAST;
     c.has_obj = true;
     c.obj = np_make(N(w, "soup"), D_BARE, false, -1);
-    world_reason(w, R(w, "hungry_eat"), &c, false, true, &s);
+    world_reason(w, R(w, "hungry_eat"), &c, RS_BECAUSE, true, &s);
     check_sentence(&s, "She ate soup because she was very hungry.",
                    "Ella comió sopa porque tenía mucha hambre.",
                    "Elle a mangé de la soupe parce qu'elle avait très faim.",
@@ -1049,16 +1077,29 @@ static void test_new_kinds(const struct world *w)
     clause_init(&c, V(w, "stay"));
     c.s.pron = P(w, "we");
     c.loc = world_place_index(w, "home");
-    world_reason(w, R(w, "rain_home"), &c, true, false, &s);
+    world_reason(w, R(w, "rain_home"), &c, RS_WHEN, false, &s);
     check_sentence(&s, "When it rains, we stay at home.", "Cuando llueve, nos quedamos en casa.",
                    "Quand il pleut, nous restons à la maison.", "Khi trời mưa, chúng tôi ở nhà.");
     clause_init(&c, V(w, "drink"));
     c.s = i;
     c.has_obj = true;
     c.obj = np_make(N(w, "water"), D_BARE, false, -1);
-    world_reason(w, R(w, "thirsty_drink"), &c, true, false, &s);
+    world_reason(w, R(w, "thirsty_drink"), &c, RS_WHEN, false, &s);
     check_sentence(&s, "When I am thirsty, I drink water.", "Cuando tengo sed, bebo agua.",
                    "Quand j'ai soif, je bois de l'eau.", "Khi khát, tôi uống nước.");
+    /* if: the effect in the future; S'il */
+    c.tense = T_FUT;
+    world_reason(w, R(w, "thirsty_drink"), &c, RS_IF, false, &s);
+    check_sentence(&s, "If I am thirsty, I will drink water.", "Si tengo sed, beberé agua.",
+                   "Si j'ai soif, je boirai de l'eau.", "Nếu khát, tôi sẽ uống nước.");
+    clause_init(&c, V(w, "stay"));
+    c.s.pron = P(w, "we");
+    c.loc = world_place_index(w, "home");
+    c.tense = T_FUT;
+    world_reason(w, R(w, "rain_home"), &c, RS_IF, false, &s);
+    check_sentence(&s, "If it rains, we will stay at home.", "Si llueve, nos quedaremos en casa.",
+                   "S'il pleut, nous resterons à la maison.",
+                   "Nếu trời mưa, chúng tôi sẽ ở nhà.");
     /* a reflexive verb keeps its pronoun in the perfect; "ở" is not said twice */
     clause_init(&c, V(w, "stay"));
     c.s = she;

@@ -698,11 +698,14 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     if (c->question) {
         static const char *const aux[] = {NULL, "did", "will"};
-        if (c->tense == T_PROG)
+        bool be = c->tense == T_PROG || (c->tense == T_FUT && c->going);
+        if (be)
             world_sb_add(b, en_be_pres[p]);
         else
             world_sb_add(b, c->tense == T_PRES ? (third ? "does" : "do") : aux[c->tense]);
         world_subj(w, &c->s, L_EN, false, b);
+        if (c->tense == T_FUT && c->going)
+            world_sb_add(b, "going to");
         world_sb_add(b, c->tense == T_PROG ? v->en[3] : v->en[0]);
     } else {
         world_subj(w, &c->s, L_EN, false, b);
@@ -723,7 +726,12 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
             world_sb_add(b, c->neg ? v->en[0] : v->en[2]);
             break;
         case T_FUT:
-            world_sb_add(b, c->neg ? "will not" : "will");
+            if (c->going) {
+                world_sb_add(b, en_be_pres[p]);
+                world_sb_add(b, c->neg ? "not going to" : "going to");
+            } else {
+                world_sb_add(b, c->neg ? "will not" : "will");
+            }
             world_sb_add(b, v->en[0]);
             break;
         default:
@@ -754,6 +762,11 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
     if (c->tense == T_PROG) {
         world_sb_add(b, w->verbs[w->v_estar].es[VT_PRES][p]);
         world_sb_add(b, v->es_ger);
+    } else if (c->tense == T_FUT && c->going) {
+        /* "voy a visitar" */
+        world_sb_add(b, w->verbs[w->v_go].es[VT_PRES][p]);
+        world_sb_add(b, "a");
+        world_sb_add(b, v->es_inf);
     } else {
         char group[160];
         world_es_verb(w, c->verb, c->tense, p, c->time, group, sizeof group);
@@ -804,7 +817,12 @@ static void clause_fr(const struct world *w, const struct clause *c, struct wsb 
         world_sb_add(b, "est-ce que");
     world_subj(w, &c->s, L_FR, false, b);
     char group[160];
-    world_fr_verb(w, c->verb, c->tense, &c->s, group, sizeof group);
+    if (c->tense == T_FUT && c->going) /* "vais visiter": ne ... pas go around "vais" */
+        snprintf(group, sizeof group, "%s %s",
+                 w->verbs[w->v_go].fr[VT_PRES][world_subj_person(w, &c->s)],
+                 w->verbs[c->verb].fr_inf);
+    else
+        world_fr_verb(w, c->verb, c->tense, &c->s, group, sizeof group);
     /* Split the first word of the verb group off: "ne" goes before it and
      * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé");
      * an object pronoun stays with its verb ("ne se lève pas", "ne s'est pas

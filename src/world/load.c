@@ -1374,9 +1374,10 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     w->v_ser = world_verb_index(w, "ser");
     w->v_estar = world_verb_index(w, "estar");
     w->v_there = world_verb_index(w, "there_is");
-    if (w->v_ser < 0 || w->v_estar < 0 || w->v_there < 0)
-        return pl_err_set(e, PL_EFORMAT, "%s: the verbs ser, estar and there_is are required",
-                          f->path);
+    w->v_go = world_verb_index(w, "go");
+    if (w->v_ser < 0 || w->v_estar < 0 || w->v_there < 0 || w->v_go < 0)
+        return pl_err_set(e, PL_EFORMAT,
+                          "%s: the verbs ser, estar, there_is and go are required", f->path);
     return 0;
 }
 

@@ -480,6 +480,7 @@ static bool time_fits(const struct world *w, const struct wverb *v, int t)
 /* A tense the verb allows: present, past or future, with a matching time
  * phrase `time_pct` percent of the time (past and future always get one
  * when `need_time`). */
+enum { GOING_PCT = 35 }; /* future statements said "going to" */
 static void pick_tense(const struct world *w, struct pl_rng *r, const struct wverb *v,
                        int time_pct, bool need_time, struct clause *c)
 {
@@ -514,6 +515,12 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     }
     if (c->time >= 0 && !time_fits(w, v, c->time))
         c->time = -1; /* no "She will have breakfast tonight" */
+    /* "I am going to visit ...": not for pronominal verbs, whose pronoun
+     * would have to follow the person ("voy a levantarme", "je vais me
+     * lever") */
+    bool pronominal = strncmp(v->fr_inf, "se ", 3) == 0 || strncmp(v->fr_inf, "s'", 2) == 0;
+    if (c->tense == T_FUT && !pronominal && !(v->uses & VU_STATE) && chance(r, GOING_PCT))
+        c->going = true;
 }
 
 /* ---- rendering helpers for the kinds without a full verb ---- */
@@ -2544,7 +2551,7 @@ static void sub_clause(const struct world *w, const char *s, int lang, char *out
 
 /* A reason drawn for "because" (when = false) or "when": the person, the
  * effect clause and the tense of the cause; -1 when it cannot be built. */
-static int draw_reason(const struct world *w, struct pl_rng *r, bool when, struct clause *c,
+static int draw_reason(const struct world *w, struct pl_rng *r, int mode, struct clause *c,
                        const struct wreason **out_reason)
 {
     if (!w->n_reasons)
@@ -2585,36 +2592,43 @@ static int draw_reason(const struct world *w, struct pl_rng *r, bool when, struc
     } else if (x->with.n) {
         c->loc = x->with.ix[pick(r, x->with.n)];
     }
-    /* when: a habit; because: now (in the progressive where Spanish and the
-     * verb allow it), or in the past for a state ("She slept because she
-     * was tired") */
+    /* when: a habit; if: the future; because: now (in the progressive
+     * where Spanish and the verb allow it), or in the past for a state
+     * ("She slept because she was tired") */
     size_t k = strlen(v->es_inf);
     bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
     c->tense = T_PRES;
-    if (!when && x->adj >= 0 && chance(r, 40) && (v->tenses & (1u << T_PAST)))
+    if (mode == RS_IF)
+        c->tense = T_FUT; /* "If it rains, we will stay at home." */
+    else if (mode == RS_BECAUSE && x->adj >= 0 && chance(r, 40) &&
+             (v->tenses & (1u << T_PAST)))
         c->tense = T_PAST;
-    else if (!when && !refl && (v->tenses & (1u << T_PROG)))
+    else if (mode == RS_BECAUSE && !refl && (v->tenses & (1u << T_PROG)))
         c->tense = T_PROG;
+    if (!(v->tenses & (1u << c->tense)) && c->tense == T_FUT)
+        return -1;
     *out_reason = x;
     return 0;
 }
 
 /* "I am eating bread because I am hungry.", "Cô ấy đã ngủ vì mệt.";
- * "When it rains, we stay at home.", "Khi đói, tôi ăn bánh mì." */
-static int k_reason(const struct world *w, struct pl_rng *r, bool when, struct sentence *out)
+ * "When it rains, we stay at home.", "Khi đói, tôi ăn bánh mì."; "If it
+ * rains, we will stay at home." */
+static int k_reason(const struct world *w, struct pl_rng *r, int mode, struct sentence *out)
 {
     struct clause c;
     const struct wreason *x = NULL;
-    if (draw_reason(w, r, when, &c, &x) != 0)
+    if (draw_reason(w, r, mode, &c, &x) != 0)
         return -1;
-    world_reason(w, (int)(x - w->reasons), &c, when, chance(r, 30), out);
+    world_reason(w, (int)(x - w->reasons), &c, mode, chance(r, 30), out);
     topic_clause(w, &c, &out->label);
     return 0;
 }
 
-void world_reason(const struct world *w, int reason, const struct clause *cl, bool when,
+void world_reason(const struct world *w, int reason, const struct clause *cl, int mode,
                   bool very, struct sentence *out)
 {
+    bool when = mode != RS_BECAUSE; /* the cause is a habit: "When/If it rains" */
     const struct wreason *x = &w->reasons[reason];
     struct clause c = *cl;
     struct sentence effect, cause;
@@ -2648,9 +2662,15 @@ void world_reason(const struct world *w, int reason, const struct clause *cl, bo
         sub_clause(w, k, l, kc, sizeof kc);
         snprintf(e, sizeof e, "%s", effect.text[l]);
         if (when) {
-            static const char *const conj[N_LANG] = {"When", "Cuando", "Quand", "Khi"};
+            static const char *const conj[2][N_LANG] = {{"When", "Cuando", "Quand", "Khi"},
+                                                        {"If", "Si", "Si", "Nếu"}};
             sub_clause(w, e, l, ec, sizeof ec);
-            snprintf(out->text[l], sizeof out->text[l], "%s %s, %s.", conj[l], kc, ec);
+            const char *cj = conj[mode == RS_IF][l];
+            if (l == L_FR && mode == RS_IF &&
+                (strncmp(kc, "il ", 3) == 0 || strncmp(kc, "ils ", 4) == 0))
+                cj = "S'"; /* "S'il pleut" */
+            snprintf(out->text[l], sizeof out->text[l], "%s%s%s, %s.", cj,
+                     cj[strlen(cj) - 1] == '\'' ? "" : " ", kc, ec);
         } else {
             static const char *const conj[N_LANG] = {"because", "porque", "parce que", "vì"};
             size_t n = strlen(e);
@@ -2662,14 +2682,16 @@ void world_reason(const struct world *w, int reason, const struct clause *cl, bo
     }
 }
 
+enum { IF_PCT = 40 }; /* the "when" kind's share of "if" sentences */
+
 static int k_because(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
-    return k_reason(w, r, false, out);
+    return k_reason(w, r, RS_BECAUSE, out);
 }
 
 static int k_when(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
-    return k_reason(w, r, true, out);
+    return k_reason(w, r, chance(r, IF_PCT) ? RS_IF : RS_WHEN, out);
 }
 
 void world_compare(const struct world *w, int form, const struct subj *a, const struct np *bnp,

@@ -354,7 +354,7 @@ struct world {
     const char **en_a;       int n_en_a;
     const char **en_an;      int n_en_an;
     /* Indices the grammar needs. */
-    int v_ser, v_estar, v_there;
+    int v_ser, v_estar, v_there, v_go;
     struct wcache c;
     struct wkeepout keep_out; /* world_keep_out */
 };
@@ -423,6 +423,8 @@ struct clause {
     int clock;           /* number index of the hour or -1 */
     int time;            /* time index or -1 */
     int day;             /* time index of a day (with clock) or -1 */
+    bool going;          /* T_FUT said "going to": "I am going to visit", "voy a
+                          * visitar", "je vais visiter" (Vietnamese: sẽ) */
 };
 
 struct sentence {
@@ -542,10 +544,14 @@ void world_lets(const struct world *w, const struct clause *c, struct sentence *
  * unused, n the noun). */
 void world_compare(const struct world *w, int form, const struct subj *a, const struct np *b,
                    int adj, bool neg, int group, int noun, struct sentence *out);
-/* "EFFECT because CAUSE." or "When CAUSE, EFFECT." for reason `reason` of
- * reasons.txt: c is the effect (its subject is the person of a state
- * cause); `very`: "because she is very tired". */
-void world_reason(const struct world *w, int reason, const struct clause *c, bool when,
+/* How world_reason joins a cause and its effect. */
+enum { RS_BECAUSE, RS_WHEN, RS_IF };
+/* "EFFECT because CAUSE." (RS_BECAUSE), "When CAUSE, EFFECT." (RS_WHEN: a
+ * habit) or "If CAUSE, EFFECT." (RS_IF: the effect in the future, "If it
+ * rains, we will stay at home.") for reason `reason` of reasons.txt: c is
+ * the effect (its subject is the person of a state cause); `very`:
+ * "because she is very tired". */
+void world_reason(const struct world *w, int reason, const struct clause *c, int mode,
                   bool very, struct sentence *out);
 /* Coordination of clause c's object with `other` (an object of the same
  * verb): "He eats bread and cheese." (form 0), "He eats fish, but he does
