@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* Per mille of each kind of example, in the order of enum example_kind. */
@@ -276,6 +277,43 @@ static bool swap_words(char *s, size_t cap, const char *const (*pairs)[2], size_
     return changed;
 }
 
+/* "dont", "im", "whats": the apostrophe of a contraction left out, as
+ * people type on a phone. A possessive ("the teacher's") keeps its own, and
+ * so does a contraction that would become another word ("we're": were,
+ * "I'll": ill, "she'll": shell). */
+static void drop_apostrophes(char *s)
+{
+    static const char *const keep[] = {"we're", "we'll", "he'll", "she'll", "i'll"};
+    static const char *const tails[] = {"n't", "'m", "'re", "'ll", "'ve"};
+    static const char *const is_s[] = {"it's", "he's", "she's", "that's", "there's",
+                                       "what's", "where's", "let's", "who's"};
+    char in[1024];
+    snprintf(in, sizeof in, "%s", s);
+    char *out = s;
+    for (const char *p = in; *p; p++) {
+        bool drop = false;
+        if (*p == '\'') {
+            const char *w0 = p, *w1 = p + 1;
+            while (w0 > in && word_char(w0[-1]))
+                w0--;
+            while (word_char(*w1))
+                w1++;
+            size_t k = (size_t)(w1 - w0);
+            for (size_t i = 0; i < sizeof tails / sizeof *tails && !drop; i++) {
+                size_t t = strlen(tails[i]);
+                drop = k >= t && strncasecmp(w1 - t, tails[i], t) == 0;
+            }
+            for (size_t i = 0; i < sizeof is_s / sizeof *is_s && !drop; i++)
+                drop = k == strlen(is_s[i]) && strncasecmp(w0, is_s[i], k) == 0;
+            for (size_t i = 0; i < sizeof keep / sizeof *keep && drop; i++)
+                drop = !(k == strlen(keep[i]) && strncasecmp(w0, keep[i], k) == 0);
+        }
+        if (!drop)
+            *out++ = *p;
+    }
+    *out = 0;
+}
+
 void world_casual(struct pl_rng *r, char *s, size_t cap)
 {
     static const char *const contractions[][2] = {
@@ -311,6 +349,8 @@ void world_casual(struct pl_rng *r, char *s, size_t cap)
             while (k && strchr(".?! ", s[k - 1]))
                 s[--k] = 0;
         }
+        if (pick(r, 4) == 0)
+            drop_apostrophes(s);
         if (pick(r, 10) < 3) {
             /* a doubled space somewhere */
             int n = 0;
