@@ -211,7 +211,7 @@ static void test_bad_data(void)
         "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
         "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
         "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
-        "modals.txt", "reasons.txt", "favorites.txt",
+        "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
     };
     size_t nf = sizeof files / sizeof *files;
     for (size_t i = 0; i < nf; i++) {
@@ -290,7 +290,7 @@ static void test_bad_selector(void)
         "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
         "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
         "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
-        "modals.txt", "reasons.txt", "favorites.txt",
+        "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
     };
     size_t nf = sizeof files / sizeof *files;
     for (size_t i = 0; i < nf; i++) {
@@ -749,6 +749,34 @@ static void test_composed(const struct world *w)
     }
     CHECK_INT(bad, 0);
     CHECKF(means > 1000, "%d motion sentences say how", means);
+    /* beside the furniture: the article after the preposition, contracted
+     * where the language does (del, du); Vietnamese without a classifier */
+    static const char *const beside[][4] = {
+        {"under the bed", "debajo de la cama", "sous le lit", "ở dưới giường"},
+        {"next to the sofa", "al lado del sofá", "à côté du canapé", "ở bên cạnh ghế sofa"},
+        {"on the table", "sobre la mesa", "sur la table", "ở trên bàn"},
+        {"in front of the chair", "delante de la silla", "devant la chaise", "ở trước ghế"},
+    };
+    int found[4] = {0}, wrong = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        s.langs = 0;
+        if (world_sentence(w, &r, K_LOCATION, 0, &s) != 0)
+            continue;
+        for (int j = 0; j < 4; j++) {
+            if (!strstr(s.text[L_EN], beside[j][0]))
+                continue;
+            found[j]++;
+            bool ok = strstr(s.text[L_ES], beside[j][1]) && strstr(s.text[L_FR], beside[j][2]) &&
+                      strstr(s.text[L_VI], beside[j][3]);
+            if (!ok && wrong++ < 3)
+                CHECKF(false, "'%s' / '%s' / '%s' / '%s'", s.text[L_EN], s.text[L_ES],
+                       s.text[L_FR], s.text[L_VI]);
+        }
+    }
+    CHECK_INT(wrong, 0);
+    CHECKF(found[0] > 5 && found[1] > 5 && found[2] > 5 && found[3] > 5, "%d %d %d %d",
+           found[0], found[1], found[2], found[3]);
     CHECKF(placed > 1000, "%d action sentences say where", placed);
 }
 

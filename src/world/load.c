@@ -1205,6 +1205,35 @@ static int forms5(struct kv *v, const char **out, bool impersonal, const struct 
     return 0;
 }
 
+static int load_positions(struct world *w, const char *dir, struct pl_err *e)
+{
+    struct wfile *f;
+    int rc = read_file(w, dir, "positions.txt", &f, e);
+    if (rc)
+        return rc;
+    struct cursor c = {f->text, 0};
+    int cap = 0;
+    char *line;
+    while ((line = next_line(&c))) {
+        if (blank_or_comment(line))
+            continue;
+        char *fl[6];
+        int nf = split(line, '|', fl, 6);
+        if (nf != 5)
+            return bad(e, f, c.line, "%d fields, expected 5", nf);
+        if ((rc = grow((void **)&w->pos, &cap, w->n_pos, sizeof *w->pos, e)))
+            return rc;
+        struct wpos *p = &w->pos[w->n_pos++];
+        p->id = fl[0];
+        for (int l = 0; l < N_LANG; l++) { /* the columns are in enum order */
+            p->text[l] = fl[1 + l];
+            if (!*fl[1 + l])
+                return bad(e, f, c.line, "position '%s': a form is missing", p->id);
+        }
+    }
+    return 0;
+}
+
 static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
 {
     struct wfile *f;
@@ -1702,6 +1731,7 @@ int world_load(const char *dir, struct world **out, struct pl_err *e)
         (rc = load_idioms(w, dir, e)) || (rc = load_phrasings(w, dir, e)) ||
         (rc = load_templates(w, dir, e)) || (rc = load_labels(w, dir, e)) ||
         (rc = load_phrases(w, dir, e)) || (rc = load_names(w, dir, e)) ||
+        (rc = load_positions(w, dir, e)) ||
         (rc = load_modals(w, dir, e)) || (rc = load_reasons(w, dir, e)) ||
         (rc = load_favorites(w, dir, e)) ||
         (rc = derive(w, e)) || (rc = world_prepare(w, e))) {
@@ -1768,6 +1798,7 @@ void world_free(struct world *w)
         set_free(&w->favorites[i].nouns);
     free(w->favorites);
     free(w->names);
+    free(w->pos);
     free(w->fr_hasp);
     free(w->en_a);
     free(w->en_an);

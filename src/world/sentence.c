@@ -50,7 +50,8 @@ void world_cache_free(struct wcache *c)
                            &c->vp, &c->request, &c->lets, &c->sites,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
-                           &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
+                           &c->colored, &c->countable, &c->showable, &c->owners, &c->owned,
+                           &c->furniture, &c->put};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->ix);
         all[i]->ix = NULL;
@@ -232,6 +233,21 @@ int world_prepare(struct world *w, struct pl_err *e)
         if (!rc && subj && own && countable(n) && !(n->flags & NF_NOPOSS) &&
             (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
+        /* positions.txt: "The keys are on the table.", "The cat is under the
+         * bed."; things (not a story or an email) and pets out of the water */
+        static const char *const put[] = {"small", "toy", "readable", "stationery", "pet"};
+        bool putable = false, furniture = false, aquatic = false;
+        bool thing = strcmp(n->cat, "objects") == 0 || strcmp(n->cat, "animals") == 0;
+        for (int k = 0; k < n->n_tags; k++) {
+            furniture |= strcmp(n->tags[k], "furniture") == 0;
+            aquatic |= strcmp(n->tags[k], "aquatic") == 0;
+            for (size_t j = 0; j < sizeof put / sizeof *put; j++)
+                putable |= strcmp(n->tags[k], put[j]) == 0;
+        }
+        if (!rc && furniture && countable(n))
+            rc = list_add(&c->furniture, i, e);
+        if (!rc && subj && thing && putable && !aquatic && countable(n) && !furniture)
+            rc = list_add(&c->put, i, e);
     }
     /* names are proper nouns in every language ("Je pense que Lan ...") */
     for (int i = 0; i < w->n_names && !rc; i++)
@@ -745,10 +761,11 @@ static void render_describe(const struct world *w, const struct subj *s, int adj
 }
 
 /* "S is (not) in the kitchen (time)." - also "Is S in the kitchen?". */
-static void render_location(const struct world *w, const struct subj *s, int place, int tense,
-                            int time, bool neg, bool question, struct sentence *out)
+/* "The cat is in the kitchen.", "The keys are on the table.": subject s,
+ * then the copula, then at[lang] (a location phrase). */
+static void render_at(const struct world *w, const struct subj *s, const char *const *at,
+                      int tense, int time, bool neg, bool question, struct sentence *out)
 {
-    const struct wplace *pl = &w->places[place];
     int p = world_subj_person(w, s);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
@@ -799,13 +816,40 @@ static void render_location(const struct world *w, const struct subj *s, int pla
                 world_sb_add(&b, "không");
             break;
         }
-        world_sb_add(&b, pl->at[l]);
+        world_sb_add(&b, at[l]);
         sb_time(w, &b, time, false, l, false);
         if (question && l == L_VI)
             world_sb_add(&b, "không");
         world_sb_add(&b, question ? "?" : ".");
     }
     finish_all(w, out);
+}
+
+static void render_location(const struct world *w, const struct subj *s, int place, int tense,
+                            int time, bool neg, bool question, struct sentence *out)
+{
+    render_at(w, s, w->places[place].at, tense, time, neg, question, out);
+}
+
+/* "on the table", "debajo de la cama", "à côté du lit", "ở dưới giường":
+ * position pos of positions.txt before the furniture noun `furn`. */
+static void position_phrases(const struct world *w, int pos, int furn,
+                             char at[N_LANG][128])
+{
+    struct np np;
+    np_clear(&np, furn);
+    np.det = D_DEF;
+    for (int l = 0; l < N_LANG; l++) {
+        struct wsb b;
+        world_sb_init(&b, at[l], sizeof at[l]);
+        if (l == L_VI)
+            world_sb_add(&b, "ở");
+        world_sb_add(&b, w->pos[pos].text[l]);
+        if (l == L_VI)
+            world_sb_add(&b, w->nouns[furn].vi); /* no classifier: "ở trên bàn" */
+        else
+            sb_np(w, &b, &np, l, 0, NULL);
+    }
 }
 
 /* ---- the kinds ---- */
@@ -869,10 +913,25 @@ static int k_describe(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
+enum { POSITION_PCT = 25 }; /* location sentences beside furniture */
+
 static int k_location(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
     int proxy;
+    if (w->n_pos && w->c.furniture.n && w->c.put.n && chance(r, POSITION_PCT)) {
+        /* "The keys are on the table." */
+        proxy = pick_list(r, &w->c.put);
+        np_subject(w, r, proxy, 20, &s.np);
+        topic_np(w, &s.np, &out->label);
+        char at[N_LANG][128];
+        position_phrases(w, pick(r, w->n_pos), pick_list(r, &w->c.furniture), at);
+        const char *const ats[N_LANG] = {at[0], at[1], at[2], at[3]};
+        bool past = chance(r, 25);
+        render_at(w, &s, ats, past ? T_PAST : T_PRES,
+                  past ? pick_list(r, &w->c.t_past) : -1, chance(r, 20), false, out);
+        return 0;
+    }
     if (chance(r, 25)) {
         proxy = pronoun_subject(w, r, &s);
     } else {

@@ -260,6 +260,11 @@ struct wname {
     int gender;
 };
 
+/* positions.txt: "on", "sobre", "sur", "trên" */
+struct wpos {
+    const char *id, *text[N_LANG];
+};
+
 enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
 
 struct wphrasing {
@@ -306,6 +311,7 @@ struct wcache {
     struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
+    struct wlist furniture, put;    /* positions.txt: the furniture, and what is put there */
     int like, man, woman, have, feel;
     /* Words written with a capital letter inside the idioms, per language
      * (proper nouns: "Dios", "Rome"); each allocated. */
@@ -347,6 +353,7 @@ struct world {
     struct wreason *reasons; int n_reasons;
     struct wfavorite *favorites; int n_favorites;
     struct wname *names;     int n_names;
+    struct wpos *pos;        int n_pos;
     int weight[N_KIND];
     /* French words before which there is no elision (h aspiré, "yaourt"). */
     const char **fr_hasp;    int n_fr_hasp;
