@@ -777,6 +777,35 @@ static void test_composed(const struct world *w)
     CHECK_INT(wrong, 0);
     CHECKF(found[0] > 5 && found[1] > 5 && found[2] > 5 && found[3] > 5, "%d %d %d %d",
            found[0], found[1], found[2], found[3]);
+    /* ages of relatives: young ones and siblings only, capitalised */
+    static const char *const elders[] = {"mother", "father", "mom", "dad", "grand", "uncle",
+                                         "aunt", "husband", "wife"};
+    int ages = 0, bad_age = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        s.langs = 0;
+        if (world_sentence(w, &r, K_GREETING, 0, &s) != 0)
+            continue;
+        const char *en = s.text[L_EN];
+        static const char *const poss[] = {"My ", "Your ", "His ", "Her ", "Our ", "Their "};
+        bool kin = false;
+        for (size_t j = 0; j < sizeof poss / sizeof *poss; j++)
+            kin |= strncmp(en, poss[j], strlen(poss[j])) == 0;
+        if (!strstr(en, "How old is") && !(kin && strstr(en, "years old")))
+            continue;
+        ages++;
+        bool ok = world_upper_first(s.text[L_VI]) && world_upper_first(s.text[L_FR]);
+        for (size_t j = 0; j < sizeof elders / sizeof *elders; j++)
+            ok &= !strstr(en, elders[j]);
+        if (strstr(en, "How old is"))
+            ok &= strstr(s.text[L_ES], "¿Cuántos años tiene") && strstr(s.text[L_FR], "Quel âge a") &&
+                  strstr(s.text[L_VI], "bao nhiêu tuổi?");
+        if (!ok && bad_age++ < 3)
+            CHECKF(false, "'%s' / '%s' / '%s' / '%s'", en, s.text[L_ES], s.text[L_FR],
+                   s.text[L_VI]);
+    }
+    CHECK_INT(bad_age, 0);
+    CHECKF(ages > 20, "%d ages of relatives", ages);
     CHECKF(placed > 1000, "%d action sentences say where", placed);
 }
 

@@ -882,13 +882,15 @@ static int load_labels(struct world *w, const char *dir, struct pl_err *e)
 /* The placeholders of a phrase; -1 for an unknown one. */
 static int holes(const char *s, unsigned *out)
 {
-    static const char *const names[] = {"{name}", "{name_m}", "{name_f}", "{day}", "{num}"};
+    static const char *const names[] = {"{name}", "{name_m}", "{name_f}", "{day}", "{num}",
+                                        "{kin}"};
+    const size_t n_names = sizeof names / sizeof *names;
     *out = 0;
     for (const char *p = s; (p = strchr(p, '{')); p++) {
         size_t k = 0;
-        while (k < 5 && strncmp(p, names[k], strlen(names[k])) != 0)
+        while (k < n_names && strncmp(p, names[k], strlen(names[k])) != 0)
             k++;
-        if (k == 5)
+        if (k == n_names)
             return -1;
         *out |= 1u << k;
     }

@@ -2139,15 +2139,34 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
                 num = k;
         }
     }
-    if (((ph->holes & PH_DAY) && day < 0) || ((ph->holes & PH_NUM) && num < 0))
+    /* {kin}: a young relative or a sibling with a possessor, "my brother",
+     * "tu hermana" (the ages are two to twenty: no "my mother is eight") */
+    struct np kin;
+    np_clear(&kin, -1);
+    for (int t = 0; t < 256 && (ph->holes & PH_KIN) && kin.noun < 0; t++) {
+        const struct wnoun *n = &w->nouns[pick(r, w->n_nouns)];
+        bool young = strcmp(n->id, "brother") == 0 || strcmp(n->id, "sister") == 0 ||
+                     strcmp(n->id, "cousin") == 0;
+        for (int k = 0; k < n->n_tags; k++)
+            young |= strcmp(n->tags[k], "young") == 0;
+        if (strcmp(n->cat, "family") == 0 && young)
+            kin.noun = (int)(n - w->nouns);
+    }
+    if (((ph->holes & PH_DAY) && day < 0) || ((ph->holes & PH_NUM) && num < 0) ||
+        ((ph->holes & PH_KIN) && kin.noun < 0))
         return -1;
+    if (ph->holes & PH_KIN) {
+        kin.det = D_POSS;
+        kin.poss = pick_poss(w, r, kin.noun);
+        topic_np(w, &kin, &out->label);
+    }
     /* too few to spare any for valid and test: the model must know them */
     out->fixed = ph->holes == 0;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
         size_t n = 0, cap = sizeof out->text[l];
-        char *d = out->text[l];
+        char *d = out->text[l], kin_text[160];
         for (const char *p = ph->text[l]; *p && n + 1 < cap;) {
             const char *put = NULL;
             if (*p == '{') {
@@ -2157,6 +2176,9 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
                 else if (strncmp(p, "{num}", k) == 0)
                     put = l == L_EN ? w->nums[num].en : l == L_ES ? w->nums[num].es
                         : l == L_FR ? w->nums[num].fr : w->nums[num].vi;
+                else if (strncmp(p, "{kin}", k) == 0)
+                    put = world_np(w, &kin, l, 0, NULL, kin_text, sizeof kin_text) >= 0
+                              ? kin_text : "";
                 else
                     put = w->names[name].text;
                 p += k;
@@ -2172,6 +2194,8 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
             }
         }
         d[n] = 0;
+        if (strncmp(ph->text[l], "{kin}", 5) == 0)
+            world_case_first(d, true); /* "My brother is twelve years old." */
     }
     return 0;
 }

@@ -247,7 +247,7 @@ struct widiom {
 };
 
 /* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
-enum { PH_NAME = 1, PH_NAME_M = 2, PH_NAME_F = 4, PH_DAY = 8, PH_NUM = 16 };
+enum { PH_NAME = 1, PH_NAME_M = 2, PH_NAME_F = 4, PH_DAY = 8, PH_NUM = 16, PH_KIN = 32 };
 
 struct wphrase {
     const char *id;
