@@ -860,6 +860,8 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
             world_sb_add(b, "có");
         if (c->tense == T_PROG)
             world_sb_add(b, "đang");
+        else if (c->tense == T_FUT && c->going)
+            world_sb_add(b, "định"); /* "Bạn có định thăm bà không?": an intention */
     } else {
         switch (c->tense) {
         case T_PRES:

@@ -767,6 +767,7 @@ static void render_at(const struct world *w, const struct subj *s, const char *c
                       int tense, int time, bool neg, bool question, struct sentence *out)
 {
     int p = world_subj_person(w, s);
+    bool thing = s->pron < 0 && !is_person(&w->nouns[s->np.noun]);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -793,7 +794,10 @@ static void render_at(const struct world *w, const struct subj *s, const char *c
             sb_subj(w, &b, s, l, true);
             if (neg)
                 world_sb_add(&b, "no");
-            copula(w, w->v_estar, tense, p, l, time, &b);
+            /* where a thing or an animal was is a state: "La llave estaba
+             * sobre la mesa ayer" (a person's stay is bounded: "Ayer estuve
+             * en casa") */
+            copula(w, w->v_estar, tense, p, l, thing ? -1 : time, &b);
             break;
         case L_FR:
             if (question)
