@@ -177,7 +177,8 @@ clean:
 # hand-written probe set of assets/probe/). Stage 1 trains on the full task
 # mix; stage 2 continues on a corpus where idiom tasks are 40% of the examples,
 # because telling "translate" from "translate the meaning" on idioms is what
-# the model learns last. Each stage is a file target and pre-training
+# the model learns last. The finished model is stored as F16 (half the
+# file, the same scores: README). Each stage is a file target and pre-training
 # resumes from its checkpoint, so an interrupted run continues where it
 # stopped: run it again. Work files go to build/world. 63 minutes in all
 # on 2 cores (2026-12-03), 59 of them pre-training.
@@ -215,7 +216,7 @@ $(W)/model/stage1.done: $(W)/tok/spiece.model assets/models/promptlab-tiny.confi
 
 $(W)/model/stage2.done: $(W)/model/stage1.done $(W)/corpus2/train.jsonl
 	$(PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(MODEL_STEPS) \
-	  --schedule-steps $(MODEL_STEPS) --resume
+	  --schedule-steps $(MODEL_STEPS) --resume --f16
 	touch $@
 
 $(MODEL)/REPORT.md: $(W)/model/stage2.done

@@ -605,6 +605,29 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "She bought an expensive car.", "Ella compró un coche caro.",
                  "Elle a acheté une voiture chère.", "Cô ấy đã mua một chiếc ô tô đắt tiền.");
 
+    /* who it goes to, after the object: a, à (+ el, le contracted); cho,
+     * or the verb's own Vietnamese ("đọc ... cho ... nghe") */
+    clause_init(&c, V(w, "write"));
+    c.s.pron = she;
+    c.tense = T_PAST;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "letter"), D_INDEF, false, -1);
+    c.has_to = true;
+    c.to = np_make(N(w, "friend"), D_POSS, false, -1);
+    c.to.poss = she;
+    check_clause(w, &c, "She wrote a letter to her friend.", "Ella escribió una carta a su amigo.",
+                 "Elle a écrit une lettre à son ami.",
+                 "Cô ấy đã viết một lá thư cho người bạn của cô ấy.");
+    clause_init(&c, V(w, "read"));
+    c.s.pron = i;
+    c.tense = T_PRES;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "story"), D_INDEF, false, -1);
+    c.has_to = true;
+    c.to = np_make(N(w, "teacher"), D_DEF, false, -1);
+    check_clause(w, &c, "I read a story to the teacher.", "Leo un cuento al profesor.",
+                 "Je lis une histoire au professeur.", "Tôi đọc một câu chuyện cho giáo viên nghe.");
+
     /* how one goes, after the destination */
     clause_init(&c, V(w, "go"));
     c.s.pron = we;
@@ -738,7 +761,7 @@ static void test_composed(const struct world *w)
                                            {"in the kitchen", "bicycle"}};
     struct pl_rng r;
     pl_rng_seed(&r, 7);
-    int means = 0, placed = 0, bad = 0;
+    int means = 0, placed = 0, bad = 0, recipients = 0;
     for (int i = 0; i < 40000; i++) {
         struct sentence s;
         int k = i % 2 ? K_MOTION : K_ACTION;
@@ -747,9 +770,14 @@ static void test_composed(const struct world *w)
         const char *en = s.text[L_EN];
         means += strstr(en, " by ") != NULL;
         placed += k == K_ACTION && (strstr(en, " at the ") || strstr(en, " in the "));
+        /* letters are written to someone, books and songs are not */
+        bool wrote = strstr(en, "write") || strstr(en, "wrote") || strstr(en, "writing");
+        bool to_book = wrote && (strstr(en, "book to ") || strstr(en, "books to ") ||
+                                 strstr(en, "song to ") || strstr(en, "songs to "));
+        recipients += strstr(en, " letter to ") || strstr(en, " letters to ");
         bool trade = strstr(en, "buy") || strstr(en, "bought") || strstr(en, "sell") ||
                      strstr(en, "sold") || strstr(en, "wash");
-        bool wrong = false;
+        bool wrong = to_book;
         for (size_t j = 0; j < sizeof rooms / sizeof *rooms; j++)
             wrong |= strstr(en, rooms[j]) != NULL;
         for (size_t j = 0; j < sizeof shops / sizeof *shops; j++)
@@ -759,6 +787,7 @@ static void test_composed(const struct world *w)
     }
     CHECK_INT(bad, 0);
     CHECKF(means > 1000, "%d motion sentences say how", means);
+    CHECKF(recipients > 10, "%d letters to someone", recipients);
     /* beside the furniture: the article after the preposition, contracted
      * where the language does (del, du); Vietnamese without a classifier */
     static const char *const beside[][4] = {

@@ -688,6 +688,21 @@ static void object(const struct world *w, const struct clause *c, int lang, stru
     default: prep = v->vi_obj; break;
     }
     np_build(w, &c->obj, lang, obj_role(w, c), prep, b);
+    if (!c->has_to)
+        return;
+    /* the recipient: "to her friend", "a su amiga", "à son amie", "cho bạn
+     * của cô ấy" (a, à + el, le contract when the sentence is finished) */
+    if (lang != L_VI) {
+        np_build(w, &c->to, lang, 0, lang == L_EN ? "to" : lang == L_ES ? "a" : "à", b);
+        return;
+    }
+    char who[256], out[320];
+    struct wsb t;
+    world_sb_init(&t, who, sizeof who);
+    np_build(w, &c->to, L_VI, 0, NULL, &t);
+    const char *x = strstr(v->vi_to, "{x}");
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(x - v->vi_to), v->vi_to, who, x + 3);
+    world_sb_add(b, out);
 }
 
 static void clause_en(const struct world *w, const struct clause *c, struct wsb *b)

@@ -1246,9 +1246,10 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     int cap = 0, n, first = 0;
     struct kv kv[32];
     static const char *const keys[] = {
-        "verb", "subject", "object", "place", "tenses", "uses", "en", "en.obj", "es",
-        "es.pres", "es.past", "es.fut", "es.pp", "es.pret", "es.imp", "es.obj", "fr", "fr.pres", "fr.past",
-        "fr.fut", "fr.imp", "fr.obj", "fr.neg", "vi", "vi.intr", "vi.obj", "me", "not",
+        "verb",   "subject", "object",  "place",   "to",     "to.with", "vi.to",  "tenses",
+        "uses",   "en",      "en.obj",  "es",      "es.pres", "es.past", "es.fut", "es.pp",
+        "es.pret", "es.imp", "es.obj",  "fr",      "fr.pres", "fr.past", "fr.fut", "fr.imp",
+        "fr.obj", "fr.neg",  "vi",      "vi.intr", "vi.obj",  "me",      "not",
     };
     static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
                                        "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
@@ -1314,6 +1315,25 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             snprintf(what, sizeof what, "verb '%s': place", v->id);
             if ((rc = place_set(w, x->val, &v->place, f, x->line, what, e)))
                 return rc;
+        }
+        if ((x = get(kv, n, "to"))) {
+            snprintf(what, sizeof what, "verb '%s': to", v->id);
+            if ((rc = noun_set(w, x->val, &v->to, f, x->line, what, e)))
+                return rc;
+            v->vi_to = "cho {x}";
+        }
+        if ((x = get(kv, n, "to.with"))) {
+            snprintf(what, sizeof what, "verb '%s': to.with", v->id);
+            if (!v->to.n)
+                return bad(e, f, x->line, "verb '%s': to.with needs a 'to' line", v->id);
+            if ((rc = noun_set(w, x->val, &v->to_with, f, x->line, what, e)))
+                return rc;
+        }
+        if ((x = get(kv, n, "vi.to"))) {
+            if (!v->to.n || !strstr(x->val, "{x}"))
+                return bad(e, f, x->line, "verb '%s': vi.to needs a 'to' line and {x}",
+                           v->id);
+            v->vi_to = x->val;
         }
         x = get(kv, n, "en");
         if (split(x->val, ',', (char **)v->en, 4) != 4)
@@ -1765,6 +1785,8 @@ void world_free(struct world *w)
         set_free(&w->verbs[i].subj);
         set_free(&w->verbs[i].obj);
         set_free(&w->verbs[i].place);
+        set_free(&w->verbs[i].to);
+        set_free(&w->verbs[i].to_with);
     }
     for (int i = 0; i < w->n_advs; i++)
         set_free(&w->advs[i].verbs);

@@ -1157,8 +1157,9 @@ static int place_for(const struct world *w, struct pl_rng *r, const struct wverb
 
 /* A verb clause with an object: statements (action, frequency,
  * progressive) and yes/no questions; PLACE_PCT of them say where, when the
- * verb has places. */
-enum { PLACE_PCT = 35 };
+ * verb has places, and of the others TO_PCT say who it goes to, when the
+ * verb has recipients. */
+enum { PLACE_PCT = 35, TO_PCT = 40 };
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
 {
     const struct wverb *v = &w->verbs[verb];
@@ -1189,6 +1190,23 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
     /* where it happens: "I lost my umbrella at the station" */
     if (v->place.n && chance(r, PLACE_PCT))
         c->loc = place_for(w, r, v, &c->s, obj);
+    /* or who it goes to: "She wrote a letter to her friend" */
+    bool with = !v->to_with.n || v->to_with.has[obj]; /* letters, not books, are written to */
+    if (c->loc < 0 && v->to.n && with && chance(r, TO_PCT)) {
+        int to = pick_set(r, &v->to);
+        if (to != c->obj.noun && (c->s.pron >= 0 || to != c->s.np.noun)) {
+            np_clear(&c->to, to);
+            c->to.det = D_DEF;
+            /* "to her friend", "to my mother"; "to the teacher", never "to my
+             * writer" */
+            const struct wnoun *tn = &w->nouns[to];
+            if ((tn->flags & NF_POSSONLY) || ((tn->flags & NF_VDIRECT) && chance(r, 70))) {
+                c->to.det = D_POSS;
+                c->to.poss = pick_poss(w, r, to);
+            }
+            c->has_to = true;
+        }
+    }
     return 0;
 }
 

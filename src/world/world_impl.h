@@ -101,6 +101,10 @@ struct wverb {
     const char *id;
     struct wset subj, obj;   /* over nouns; obj.n == 0: no object */
     struct wset place;       /* over places; where it can happen without an object */
+    struct wset to;          /* over nouns: who it goes to ("writes a letter to her
+                              * friend"); to.n == 0: nobody */
+    struct wset to_with;     /* over nouns: the objects that take a recipient; n == 0: all */
+    const char *vi_to;       /* the Vietnamese of "to {x}": "cho {x}", "cho {x} nghe" */
     unsigned tenses;         /* bit T_PRES, T_PAST, T_FUT, T_PROG */
     unsigned uses;           /* enum verb_use */
     const char *en[4];       /* base, 3sg, past, -ing */
@@ -430,6 +434,8 @@ struct clause {
     int clock;           /* number index of the hour or -1 */
     int time;            /* time index or -1 */
     int day;             /* time index of a day (with clock) or -1 */
+    bool has_to;         /* a recipient after the object: "to her friend" */
+    struct np to;
     bool going;          /* T_FUT said "going to": "I am going to visit", "voy a
                           * visitar", "je vais visiter" (Vietnamese: sẽ) */
 };
