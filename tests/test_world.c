@@ -845,6 +845,30 @@ static void test_composed(const struct world *w)
     }
     CHECK_INT(bad_age, 0);
     CHECKF(ages > 20, "%d ages of relatives", ages);
+    /* two phrases joined as people say them */
+    static const char *const joined[][4] = {
+        {"Hello, how are you?", "Hola, ¿cómo estás?", "Bonjour, comment vas-tu ?",
+         "Xin chào, bạn có khỏe không?"},
+        {"Goodbye, see you tomorrow!", "¡Adiós, hasta mañana!", "Au revoir, à demain !",
+         "Tạm biệt, hẹn gặp lại ngày mai!"},
+        {"I'm sorry, I don't understand.", "Lo siento, no entiendo.",
+         "Je suis désolé, je ne comprends pas.", "Tôi xin lỗi, tôi không hiểu."},
+    };
+    int seen_joined[3] = {0};
+    for (int i = 0; i < 40000; i++) {
+        struct sentence s;
+        s.langs = 0;
+        if (world_sentence(w, &r, K_GREETING, 0, &s) != 0)
+            continue;
+        for (int j = 0; j < 3; j++)
+            if (strcmp(s.text[L_EN], joined[j][0]) == 0 && !seen_joined[j]++) {
+                CHECK_STR(s.text[L_ES], joined[j][1]);
+                CHECK_STR(s.text[L_FR], joined[j][2]);
+                CHECK_STR(s.text[L_VI], joined[j][3]);
+            }
+    }
+    CHECKF(seen_joined[0] && seen_joined[1] && seen_joined[2], "joined phrases: %d %d %d",
+           seen_joined[0], seen_joined[1], seen_joined[2]);
     CHECKF(placed > 1000, "%d action sentences say where", placed);
 }
 

@@ -909,14 +909,17 @@ static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[6];
-        int nf = split(line, '|', fl, 6);
-        if (nf != 5)
-            return bad(e, f, c.line, "%d fields, expected 5", nf);
+        char *fl[7];
+        int nf = split(line, '|', fl, 7);
+        if (nf != 5 && nf != 6)
+            return bad(e, f, c.line, "%d fields, expected 5 or 6", nf);
         if ((rc = grow((void **)&w->phrases, &cap, w->n_phrases, sizeof *w->phrases, e)))
             return rc;
         struct wphrase *p = &w->phrases[w->n_phrases++];
+        memset(p, 0, sizeof *p);
         p->id = fl[0];
+        p->then = nf == 6 && strcmp(fl[5], "-") != 0 ? fl[5] : NULL;
+        p->then_line = c.line;
         if (find_id(w->phrases, w->n_phrases - 1, sizeof *w->phrases, p->id) >= 0)
             return bad(e, f, c.line, "phrase '%s' defined twice", p->id);
         for (int l = 0; l < N_LANG; l++) {
@@ -930,6 +933,25 @@ static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
             else if (h != p->holes)
                 return bad(e, f, c.line, "phrase '%s': the %s text has other placeholders "
                            "than the English", p->id, world_lang_names[l]);
+        }
+    }
+    /* "then": the phrases that may follow, each without placeholders */
+    for (int i = 0; i < w->n_phrases; i++) {
+        struct wphrase *p = &w->phrases[i];
+        if (!p->then)
+            continue;
+        char copy[256], *ids[PHRASE_NEXT + 1];
+        snprintf(copy, sizeof copy, "%s", p->then);
+        int n = split_words(copy, ids, PHRASE_NEXT + 1);
+        if (n > PHRASE_NEXT)
+            return bad(e, f, p->then_line, "phrase '%s': more than %d phrases after it", p->id,
+                       PHRASE_NEXT);
+        for (int k = 0; k < n; k++) {
+            int j = find_id(w->phrases, w->n_phrases, sizeof *w->phrases, ids[k]);
+            if (j < 0 || w->phrases[j].holes)
+                return bad(e, f, p->then_line, "phrase '%s': then '%s' is no phrase without "
+                           "placeholders", p->id, ids[k]);
+            p->next[p->n_next++] = j;
         }
     }
     return 0;

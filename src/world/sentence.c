@@ -2144,6 +2144,70 @@ static int pick_name(const struct world *w, struct pl_rng *r, int g)
 }
 
 /* A greeting or courtesy phrase of phrases.txt, its placeholders filled. */
+/* Phrase ph with its placeholders filled, in every language of out. */
+static void fill_phrase(const struct world *w, const struct wphrase *ph, int name, int day,
+                        int num, const struct np *kin, struct sentence *out)
+{
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        size_t n = 0, cap = sizeof out->text[l];
+        char *d = out->text[l], kin_text[160];
+        for (const char *p = ph->text[l]; *p && n + 1 < cap;) {
+            const char *put = NULL;
+            if (*p == '{') {
+                size_t k = strcspn(p, "}") + 1;
+                if (strncmp(p, "{day}", k) == 0)
+                    put = w->times[day].text[l];
+                else if (strncmp(p, "{num}", k) == 0)
+                    put = l == L_EN ? w->nums[num].en : l == L_ES ? w->nums[num].es
+                        : l == L_FR ? w->nums[num].fr : w->nums[num].vi;
+                else if (strncmp(p, "{kin}", k) == 0)
+                    put = world_np(w, kin, l, 0, NULL, kin_text, sizeof kin_text) >= 0
+                              ? kin_text : "";
+                else
+                    put = w->names[name].text;
+                p += k;
+            }
+            if (put) {
+                size_t k = strlen(put);
+                if (n + k + 1 >= cap)
+                    break;
+                memcpy(d + n, put, k);
+                n += k;
+            } else {
+                d[n++] = *p++;
+            }
+        }
+        d[n] = 0;
+        if (strncmp(ph->text[l], "{kin}", 5) == 0)
+            world_case_first(d, true); /* "My brother is twelve years old." */
+    }
+}
+
+/* "Hello!" + "How are you?" -> "Hello, how are you?"; "¡Adiós!" + "¡Hasta
+ * mañana!" -> "¡Adiós, hasta mañana!"; "Hola" + "¿cómo estás?"; "I'm sorry,
+ * I don't understand." (English keeps its capital I). */
+static void join_phrases(int lang, char *a, size_t cap, const char *b)
+{
+    static const char inv_excl[] = "\xc2\xa1", inv_q[] = "\xc2\xbf"; /* ¡ ¿ */
+    bool excl = strncmp(a, inv_excl, 2) == 0;
+    char first[384], second[384];
+    snprintf(first, sizeof first, "%s", excl ? a + 2 : a);
+    size_t k = strlen(first);
+    while (k && strchr("!.? ", first[k - 1]))
+        first[--k] = 0;
+    bool b_excl = strncmp(b, inv_excl, 2) == 0;
+    snprintf(second, sizeof second, "%s", b_excl && excl ? b + 2 : b);
+    size_t lead = strncmp(second, inv_q, 2) == 0 || strncmp(second, inv_excl, 2) == 0 ? 2 : 0;
+    bool keep_i = lang == L_EN && second[0] == 'I' && (second[1] == ' ' || second[1] == '\'');
+    if (!keep_i)
+        world_case_first(second + lead, false);
+    snprintf(a, cap, "%s%s, %s", excl && (b_excl || lang != L_ES) ? inv_excl : "", first, second);
+}
+
+enum { THEN_PCT = 30 }; /* greetings followed by another phrase */
+
 static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     if (!w->n_phrases || !w->n_names)
@@ -2184,40 +2248,14 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     }
     /* too few to spare any for valid and test: the model must know them */
     out->fixed = ph->holes == 0;
-    for (int l = 0; l < N_LANG; l++) {
-        if (!(out->langs & (1u << l)))
-            continue;
-        size_t n = 0, cap = sizeof out->text[l];
-        char *d = out->text[l], kin_text[160];
-        for (const char *p = ph->text[l]; *p && n + 1 < cap;) {
-            const char *put = NULL;
-            if (*p == '{') {
-                size_t k = strcspn(p, "}") + 1;
-                if (strncmp(p, "{day}", k) == 0)
-                    put = w->times[day].text[l];
-                else if (strncmp(p, "{num}", k) == 0)
-                    put = l == L_EN ? w->nums[num].en : l == L_ES ? w->nums[num].es
-                        : l == L_FR ? w->nums[num].fr : w->nums[num].vi;
-                else if (strncmp(p, "{kin}", k) == 0)
-                    put = world_np(w, &kin, l, 0, NULL, kin_text, sizeof kin_text) >= 0
-                              ? kin_text : "";
-                else
-                    put = w->names[name].text;
-                p += k;
-            }
-            if (put) {
-                size_t k = strlen(put);
-                if (n + k + 1 >= cap)
-                    break;
-                memcpy(d + n, put, k);
-                n += k;
-            } else {
-                d[n++] = *p++;
-            }
-        }
-        d[n] = 0;
-        if (strncmp(ph->text[l], "{kin}", 5) == 0)
-            world_case_first(d, true); /* "My brother is twelve years old." */
+    fill_phrase(w, ph, name, day, num, &kin, out);
+    if (ph->n_next && chance(r, THEN_PCT)) {
+        struct sentence then;
+        then.langs = out->langs;
+        fill_phrase(w, &w->phrases[ph->next[pick(r, ph->n_next)]], -1, -1, -1, NULL, &then);
+        for (int l = 0; l < N_LANG; l++)
+            if (out->langs & (1u << l))
+                join_phrases(l, out->text[l], sizeof out->text[l], then.text[l]);
     }
     return 0;
 }

@@ -253,10 +253,15 @@ struct widiom {
 /* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
 enum { PH_NAME = 1, PH_NAME_M = 2, PH_NAME_F = 4, PH_DAY = 8, PH_NUM = 16, PH_KIN = 32 };
 
+enum { PHRASE_NEXT = 8 };
 struct wphrase {
     const char *id;
     const char *text[N_LANG];
     unsigned holes;          /* PH_* the texts hold */
+    const char *then;        /* ids of the phrases that may follow it, or NULL */
+    int next[PHRASE_NEXT];   /* their indices ("Hello, how are you?") */
+    int n_next;
+    int then_line;           /* phrases.txt line, for errors */
 };
 
 struct wname {
