@@ -278,6 +278,23 @@ run $PROMPTLAB corpus --assets "$TMPD/assets" --size 100 --out "$TMPD/corpus"
 expect_status "empty adverbs" $rc 1
 expect_contains "empty adverbs message" "$err" "$TMPD/assets/world/adverbs.txt:1: no adverbs"
 
+# corpus keeps the probe set beside the world out, and says whether it found
+# one: a sentence the world writes, made a probe row, is written no more
+mkdir -p "$TMPD/pw" && cp -r assets/world "$TMPD/pw/world"
+run $PROMPTLAB corpus --assets "$TMPD/pw" --size 2000 --json --out "$TMPD/pc1"
+expect_status "corpus, no probe" $rc 0
+expect_contains "corpus, no probe json" "$out" '"probe":false'
+first=$(grep -m1 '"source":"translate English to [A-Za-z]*: [A-Z][^"]*\.","target"' \
+    "$TMPD/pc1/train.jsonl" | sed 's/.*"source":"[^:]*: \([^"]*\)","target".*/\1/')
+expect_eq "corpus, a sentence to keep out" "${first:+found}" found
+mkdir -p "$TMPD/pw/probe"
+printf '{"source":"%s","target":"x","tags":["known"]}\n' "$first" >"$TMPD/pw/probe/p.jsonl"
+run $PROMPTLAB corpus --assets "$TMPD/pw" --size 2000 --json --out "$TMPD/pc2"
+expect_contains "corpus, probe json" "$out" '"probe":true'
+expect_eq "corpus, probe row written no more" \
+    "$(grep -cF "$first" "$TMPD/pc2/train.jsonl")" 0
+expect_contains "corpus, probe row was there" "$(cat "$TMPD/pc1/train.jsonl")" "$first"
+
 # a data set with a 100 MB line (a sparse file)
 { echo '{"source": "Hello", "target": "Hallo"}'; printf '{"source": "'; } >"$TMPD/long.jsonl"
 truncate -s 100M "$TMPD/long.jsonl"

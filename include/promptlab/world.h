@@ -28,10 +28,12 @@ void world_free(struct world *w);
 /* Keep the probe set out: from now on nothing generated from w (the
  * generator, corpora, sample sets) holds the source sentence of a row of
  * the *.jsonl files of dir (assets/probe/), compared in lower case with
- * single spaces and no final punctuation, anywhere in the text.  Rows
- * tagged "bare" (an idiom's bare phrase, the world's own) are not kept out.
- * Replaces what an earlier call kept out.  Errors: PL_EIO, PL_EFORMAT (a
- * file of dir). */
+ * single spaces and no final punctuation, as whole words anywhere in the
+ * text (sources, and English targets).  Rows tagged "bare" (an idiom's bare
+ * phrase, the world's own) are not kept out, and neither are the three demo
+ * rows of the idiom sample sets (the lesson's idioms as written).  Replaces
+ * what an earlier call kept out; dir NULL keeps nothing out.  Errors:
+ * PL_EIO, PL_EFORMAT (a file of dir). */
 int world_keep_out(struct world *w, const char *dir, struct pl_err *e);
 
 struct world_stats {

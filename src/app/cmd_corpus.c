@@ -111,24 +111,28 @@ static void print_stats(const struct world_stats *st, bool json)
 }
 
 static void print_report(const char *out, const struct world_corpus_params *p,
-                         const struct world_corpus_report *r, double dt, bool json)
+                         const struct world_corpus_report *r, double dt, bool probe, bool json)
 {
     if (json) {
         printf("{\"out\":");
         app_json_string(stdout, out);
         printf(",\"seed\":%llu,\"train\":%ld,\"valid\":%ld,\"test\":%ld,\"softA_train\":%ld,"
                "\"softA_test\":%ld,\"softB_train\":%ld,\"softB_test\":%ld,"
-               "\"classify_train\":%ld,\"classify_valid\":%ld,\"excluded\":%ld,"
-               "\"seconds\":%.2f}\n",
+               "\"classify_train\":%ld,\"classify_valid\":%ld,\"probe\":%s,"
+               "\"excluded\":%ld,\"seconds\":%.2f}\n",
                (unsigned long long)p->seed, r->n_train, r->n_valid, r->n_test, r->n_softa_train,
                r->n_softa_test, r->n_softb_train, r->n_softb_test, r->n_classify_train,
-               r->n_classify_valid, r->n_excluded, dt);
+               r->n_classify_valid, probe ? "true" : "false", r->n_excluded, dt);
     } else {
         printf("%s: train %ld, valid %ld, test %ld; softA %ld/%ld, softB %ld/%ld, "
-               "classify %ld/%ld (seed %llu, %.1f s; %ld draws dropped: probe set)\n",
+               "classify %ld/%ld (seed %llu, %.1f s; ",
                out, r->n_train, r->n_valid, r->n_test, r->n_softa_train, r->n_softa_test,
                r->n_softb_train, r->n_softb_test, r->n_classify_train, r->n_classify_valid,
-               (unsigned long long)p->seed, dt, r->n_excluded);
+               (unsigned long long)p->seed, dt);
+        if (probe)
+            printf("probe set kept out, %ld draws dropped)\n", r->n_excluded);
+        else
+            printf("no probe set found)\n");
     }
 }
 
@@ -264,7 +268,7 @@ int cmd_corpus(int argc, char **argv)
     world_free(w);
     if (rc != 0)
         return app_fail(CMD, &e);
-    print_report(out, &p, &r, pl_now() - t0, json);
+    print_report(out, &p, &r, pl_now() - t0, has_probe, json);
     if (r.n_valid < p.n_valid || r.n_test < p.n_test)
         app_warn(CMD, "the data yields fewer distinct valid/test examples than asked for");
     return 0;

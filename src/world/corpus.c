@@ -278,9 +278,10 @@ static bool swap_words(char *s, size_t cap, const char *const (*pairs)[2], size_
 }
 
 /* "dont", "im", "whats": the apostrophe of a contraction left out, as
- * people type on a phone. A possessive ("the teacher's") keeps its own, and
- * so does a contraction that would become another word ("we're": were,
- * "I'll": ill, "she'll": shell). */
+ * people type on a phone ("its", "lets", "cant" too: that is how they are
+ * typed). A possessive ("the teacher's") keeps its own, and so do the few
+ * contractions whose apostrophe people keep because the word changes
+ * ("we're": were, "I'll": ill, "she'll": shell). */
 static void drop_apostrophes(char *s)
 {
     static const char *const keep[] = {"we're", "we'll", "he'll", "she'll", "i'll"};
@@ -288,7 +289,9 @@ static void drop_apostrophes(char *s)
     static const char *const is_s[] = {"it's", "he's", "she's", "that's", "there's",
                                        "what's", "where's", "let's", "who's"};
     char in[1024];
-    snprintf(in, sizeof in, "%s", s);
+    if (strlen(s) >= sizeof in)
+        return; /* longer than any sentence of the world: left as it is */
+    memcpy(in, s, strlen(s) + 1);
     char *out = s;
     for (const char *p = in; *p; p++) {
         bool drop = false;
@@ -594,8 +597,10 @@ int world_gen_next(struct world_gen *g, struct world_example *ex, struct pl_err 
 {
     for (int tries = 0; tries < 10000; tries++) {
         int rc = gen_one(g, ex, e);
+        bool english_target = strcmp(ex->lang, "en") == 0 && strcmp(ex->task, "classify") != 0;
         if (rc || !(world_keepout_hit(&g->w->keep_out, g->clean) ||
-                    world_keepout_hit(&g->w->keep_out, g->text)))
+                    world_keepout_hit(&g->w->keep_out, g->text) ||
+                    (english_target && world_keepout_hit(&g->w->keep_out, g->target))))
             return rc;
         g->kept_out++;
     }
@@ -852,7 +857,10 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
             continue;
         struct line l = {id->en, id->idiomatic[L_VI], "meaning", "vi", id->literal[L_VI], NULL,
                          {"idiom", NULL, NULL}};
-        write_line(&o, &l);
+        if (world_keepout_hit(&w->keep_out, id->en))
+            g->kept_out++;
+        else
+            write_line(&o, &l);
         const struct wframe *f = pick_frame(g, id);
         if (!f)
             continue;
@@ -1001,10 +1009,6 @@ static int sample_sentences(const struct world *w, const struct world_samples_pa
         const char *en = g->s.text[L_EN];
         if (!classify && per_kind[g->s.kind] >= cap_kind && tries < 100L * p->n)
             continue;
-        if (world_keepout_hit(&w->keep_out, en)) {
-            ++*excluded;
-            continue;
-        }
         if (!hset_add(&seen, world_hash(en)))
             continue;
         struct srow *r = &rows[got++];

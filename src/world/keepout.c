@@ -6,7 +6,8 @@
  * spaces, no final punctuation: a probe row may be typed casually), and a
  * text holds a probe sentence when the sentence occurs anywhere in it ("I
  * think that my mother is cooking dinner" holds "my mother is cooking
- * dinner"). The generator asks this for every example it draws, so the
+ * dinner"), as whole words ("she is tired" does not hold "he is tired").
+ * The generator asks this for every example it draws, so the
  * sentences are indexed by their first two bytes: a text of n bytes costs n
  * lookups and a comparison for the few sentences that start there, not a
  * scan per sentence. */
@@ -32,6 +33,14 @@ static void norm(const char *s, char *out, size_t cap)
     while (n && strchr(".?! ", out[n - 1]))
         n--;
     out[n] = 0;
+}
+
+/* Letters, digits, apostrophes and any byte of a multi-byte character
+ * belong to a word. */
+static bool word_byte(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '\'' || (c & 0x80);
 }
 
 static unsigned key(const char *s)
@@ -129,15 +138,24 @@ bool world_keepout_hit(const struct wkeepout *k, const char *text)
         return false;
     char buf[1024];
     norm(text, buf, sizeof buf);
-    for (const char *p = buf; p[0] && p[1]; p++)
-        for (int i = k->head[key(p)]; i >= 0; i = k->next[i])
-            if (strncmp(p, k->v[i], strlen(k->v[i])) == 0)
+    for (const char *p = buf; p[0] && p[1]; p++) {
+        if (p > buf && word_byte(p[-1]))
+            continue; /* "he is tired" is not held by "she is tired" */
+        for (int i = k->head[key(p)]; i >= 0; i = k->next[i]) {
+            size_t n = strlen(k->v[i]);
+            if (strncmp(p, k->v[i], n) == 0 && !word_byte(p[n]))
                 return true;
+        }
+    }
     return false;
 }
 
 int world_keep_out(struct world *w, const char *dir, struct pl_err *e)
 {
+    if (!dir) {
+        world_keepout_free(&w->keep_out);
+        return 0;
+    }
     struct wkeepout k;
     int rc = world_keepout_load(&k, dir, e);
     if (rc)

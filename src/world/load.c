@@ -940,8 +940,10 @@ static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
         struct wphrase *p = &w->phrases[i];
         if (!p->then)
             continue;
-        char copy[256], *ids[PHRASE_NEXT + 1];
-        snprintf(copy, sizeof copy, "%s", p->then);
+        char copy[512], *ids[PHRASE_NEXT + 1];
+        if (strlen(p->then) >= sizeof copy)
+            return bad(e, f, p->then_line, "phrase '%s': the then list is too long", p->id);
+        memcpy(copy, p->then, strlen(p->then) + 1);
         int n = split_words(copy, ids, PHRASE_NEXT + 1);
         if (n > PHRASE_NEXT)
             return bad(e, f, p->then_line, "phrase '%s': more than %d phrases after it", p->id,

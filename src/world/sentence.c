@@ -534,7 +534,9 @@ static void pick_tense(const struct world *w, struct pl_rng *r, const struct wve
     /* "I am going to visit ...": not for pronominal verbs, whose pronoun
      * would have to follow the person ("voy a levantarme", "je vais me
      * lever") */
-    bool pronominal = strncmp(v->fr_inf, "se ", 3) == 0 || strncmp(v->fr_inf, "s'", 2) == 0;
+    size_t es_n = strlen(v->es_inf);
+    bool pronominal = strncmp(v->fr_inf, "se ", 3) == 0 || strncmp(v->fr_inf, "s'", 2) == 0 ||
+                      (es_n > 2 && strcmp(v->es_inf + es_n - 2, "se") == 0); /* quedarse */
     if (c->tense == T_FUT && !pronominal && !(v->uses & VU_STATE) && chance(r, GOING_PCT))
         c->going = true;
 }
@@ -3142,6 +3144,7 @@ static int k_coord(const struct world *w, struct pl_rng *r, struct sentence *out
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
     c.loc = -1; /* the place would split the pair: "bread in the kitchen and cheese" */
+    c.has_to = false; /* and so would a recipient */
     if (form == 1 && c.s.pron < 0 && is_group(&w->nouns[c.s.np.noun]))
         return -1; /* "but he does not": no pronoun for a family */
     int o2 = -1;

@@ -2,7 +2,8 @@
  * assets/world) with one of them replaced by the input: byte 0 picks the
  * file, the rest is its new content. The other files are the real ones,
  * copied once into the scratch directory, so references between files
- * still resolve and the checks behind them are reached. A world that loads
+ * still resolve and the checks behind them are reached (every file
+ * world_load reads is listed, or no world would load). A world that loads
  * generates a few examples of each split. */
 #include "fuzz.h"
 
@@ -14,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char *const files[] = {
     "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt",
     "numbers.txt", "times.txt", "pronouns.txt", "weather.txt", "frames.txt",
-    "idioms.txt", "phrasings.txt", "templates.txt", "labels.txt",
+    "idioms.txt", "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt",
+    "names.txt", "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
 };
 enum { N_FILES = sizeof files / sizeof files[0] };
 static char *orig[N_FILES];

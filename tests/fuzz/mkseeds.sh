@@ -87,7 +87,7 @@ printf '# comment\r\nit\xe2\x80\x99s\t3\r\ncaf\xc3\xa9\t2\nthe\t10\n' >"$C/words
 # world: byte 0 = the file (the order of fuzz_world.c)
 i=0
 for f in nouns places adjectives verbs adverbs numbers times pronouns weather frames idioms phrasings \
-    templates labels; do
+    templates labels phrases names modals reasons favorites positions; do
     { byte "$i"; cat "assets/world/$f.txt"; } >"$C/world/$f"
     i=$((i + 1))
 done
