@@ -105,7 +105,8 @@ static void canon(char *s)
         "grey", "neighbours", "neighbour", "favourite", "travelled", "travelling", "theatre",
         "centre", "jewellery", "mum", "dont", "doesnt", "didnt", "wont", "isnt", "arent",
         "wasnt", "werent", "cant", "mustnt", "im", "youre", "theyre", "its", "hes", "shes",
-        "thats", "theres", "whats", "youll", "theyll", "lets"};
+        "thats", "theres", "whats", "youll", "theyll", "lets", "haven't", "hasn't", "havent",
+        "hasnt"};
     static const char *const to[] = {
         "do not", "does not", "did not", "will not", "is not", "are not", "was not",
         "were not", "cannot", "must not", "i am", "you are", "we are", "they are", "it is",
@@ -114,7 +115,8 @@ static void canon(char *s)
         "traveled", "traveling", "theater", "center", "jewelry", "mom", "do not", "does not",
         "did not", "will not", "is not", "are not", "was not", "were not", "can not", "must not",
         "i am", "you are", "they are", "it is", "he is", "she is", "that is", "there is",
-        "what is", "you will", "they will", "let's"};
+        "what is", "you will", "they will", "let's", "have not", "has not", "have not",
+        "has not"};
     char *d = s;
     for (char *p = s; *p; p++) {
         if (*p == ' ' && (d == s || d[-1] == ' '))
@@ -629,6 +631,35 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "I read a story to the teacher.", "Leo un cuento al profesor.",
                  "Je lis une histoire au professeur.", "Tôi đọc một câu chuyện cho giáo viên nghe.");
 
+    /* the present perfect: have + participle, haber + participio, the passé
+     * composé; already / never / not yet / ever in each language's place */
+    clause_init(&c, V(w, "eat"));
+    c.s.pron = i;
+    c.tense = T_PERF;
+    c.perf = PF_ALREADY;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "apple"), D_DEF, false, -1);
+    check_clause(w, &c, "I have already eaten the apple.", "Ya he comido la manzana.",
+                 "J'ai déjà mangé la pomme.", "Tôi đã ăn quả táo rồi.");
+    c.perf = PF_NEVER;
+    c.neg = true;
+    c.s.pron = she;
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "She has never eaten fish.", "Ella nunca ha comido pescado.",
+                 "Elle n'a jamais mangé de poisson.", "Cô ấy chưa bao giờ ăn cá.");
+    c.perf = PF_YET;
+    c.s.pron = we;
+    c.obj = np_make(N(w, "apple"), D_DEF, false, -1);
+    check_clause(w, &c, "We have not eaten the apple yet.", "Todavía no hemos comido la manzana.",
+                 "Nous n'avons pas encore mangé la pomme.", "Chúng tôi chưa ăn quả táo.");
+    c.perf = PF_EVER;
+    c.neg = false;
+    c.question = true;
+    c.s.pron = P(w, "you");
+    c.obj = np_make(N(w, "fish_food"), D_BARE, false, -1);
+    check_clause(w, &c, "Have you ever eaten fish?", "¿Has comido alguna vez pescado?",
+                 "Est-ce que tu as déjà mangé du poisson ?", "Bạn đã bao giờ ăn cá chưa?");
+
     /* how one goes, after the destination */
     clause_init(&c, V(w, "go"));
     c.s.pron = we;
@@ -762,7 +793,7 @@ static void test_composed(const struct world *w)
                                            {"in the kitchen", "bicycle"}};
     struct pl_rng r;
     pl_rng_seed(&r, 7);
-    int means = 0, placed = 0, bad = 0, recipients = 0;
+    int means = 0, placed = 0, bad = 0, recipients = 0, perfects = 0;
     for (int i = 0; i < 40000; i++) {
         struct sentence s;
         int k = i % 4 == 0 ? K_MOTION : i % 4 == 1 ? K_ACTION : i % 4 == 2 ? K_COORD : K_INTRANSITIVE;
@@ -780,13 +811,20 @@ static void test_composed(const struct world *w)
         means += strstr(en, " by ") != NULL;
         placed += k == K_ACTION && (strstr(en, " at the ") || strstr(en, " in the "));
         /* letters are written to someone, books and songs are not */
-        bool wrote = strstr(en, "write") || strstr(en, "wrote") || strstr(en, "writing");
+        bool wrote = strstr(en, " write ") || strstr(en, " writes ") || strstr(en, " wrote ") ||
+                     strstr(en, " writing ") || strstr(en, " written ");
         bool to_book = wrote && (strstr(en, "book to ") || strstr(en, "books to ") ||
                                  strstr(en, "song to ") || strstr(en, "songs to "));
         recipients += strstr(en, " letter to ") || strstr(en, " letters to ");
         bool trade = strstr(en, "buy") || strstr(en, "bought") || strstr(en, "sell") ||
                      strstr(en, "sold") || strstr(en, "wash");
         bool wrong = to_book;
+        /* the perfect takes no past time: never "I have eaten yesterday" */
+        const char *es = s.text[L_ES];
+        bool haber = strstr(es, " he ") || strstr(es, " has ") || strstr(es, " ha ") ||
+                     strstr(es, " hemos ") || strstr(es, " han ");
+        perfects += haber && (strstr(en, " have ") || strstr(en, " has "));
+        wrong |= haber && (strstr(es, "ayer") || strstr(es, "pasad"));
         /* a recipient said once, never after each of two objects */
         const char *t1 = strstr(en, " to the ");
         wrong |= t1 && strstr(t1 + 1, " to the ") && (strstr(en, " and ") || strstr(en, " or "));
@@ -800,6 +838,7 @@ static void test_composed(const struct world *w)
     CHECK_INT(bad, 0);
     CHECKF(means > 1000, "%d motion sentences say how", means);
     CHECKF(recipients > 10, "%d letters to someone", recipients);
+    CHECKF(perfects > 100, "%d present perfects", perfects);
     /* beside the furniture: the article after the preposition, contracted
      * where the language does (del, du); Vietnamese without a classifier */
     static const char *const beside[][4] = {

@@ -327,7 +327,7 @@ void world_casual(struct pl_rng *r, char *s, size_t cap)
         {"they are", "they're"}, {"it is", "it's"}, {"he is", "he's"}, {"she is", "she's"},
         {"that is", "that's"}, {"there is", "there's"}, {"what is", "what's"},
         {"I will", "I'll"}, {"you will", "you'll"}, {"we will", "we'll"},
-        {"they will", "they'll"},
+        {"they will", "they'll"}, {"have not", "haven't"}, {"has not", "hasn't"},
     };
     static const char *const british[][2] = {
         {"color", "colour"}, {"colors", "colours"}, {"gray", "grey"},

@@ -589,7 +589,8 @@ void world_es_verb(const struct world *w, int verb, int tense, int person, int t
 {
     static const char *const haber[N_PERSON] = {"he", "has", "ha", "hemos", "han"};
     const struct wverb *v = &w->verbs[verb];
-    if (tense == T_PAST && world_time_today(w, time) && !(v->uses & VU_STATE)) {
+    if ((tense == T_PAST && world_time_today(w, time) && !(v->uses & VU_STATE)) ||
+        tense == T_PERF) {
         /* Spain: what happened today is said in the perfect ("hoy ha ido");
          * a reflexive keeps its pronoun in front ("se ha quedado") */
         const char *pres = v->es[VT_PRES][person], *sp = strchr(pres, ' ');
@@ -711,7 +712,14 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
     int p = world_subj_person(w, &c->s);
     bool third = p == P_3SG;
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
-    if (c->question) {
+    if (c->question && c->tense == T_PERF) {
+        /* "Have you ever eaten sushi?" */
+        world_sb_add(b, third ? "has" : "have");
+        world_subj(w, &c->s, L_EN, false, b);
+        if (c->perf == PF_EVER)
+            world_sb_add(b, "ever");
+        world_sb_add(b, v->en_pp);
+    } else if (c->question) {
         static const char *const aux[] = {NULL, "did", "will"};
         bool be = c->tense == T_PROG || (c->tense == T_FUT && c->going);
         if (be)
@@ -749,6 +757,16 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
             }
             world_sb_add(b, v->en[0]);
             break;
+        case T_PERF: {
+            /* "I have already eaten", "I have never eaten", "I have not eaten
+             * ... yet" */
+            static const char *const mid[] = {NULL, "already", "never", "not", NULL};
+            world_sb_add(b, third ? "has" : "have");
+            if (mid[c->perf])
+                world_sb_add(b, mid[c->perf]);
+            world_sb_add(b, v->en_pp);
+            break;
+        }
         default:
             world_sb_add(b, en_be_pres[p]);
             if (c->neg)
@@ -759,6 +777,8 @@ static void clause_en(const struct world *w, const struct clause *c, struct wsb 
     }
     object(w, c, L_EN, b);
     tail(w, c, L_EN, b);
+    if (c->tense == T_PERF && c->perf == PF_YET)
+        world_sb_add(b, "yet");
     world_sb_add(b, c->question ? "?" : ".");
 }
 
@@ -770,10 +790,16 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
     if (c->question)
         world_sb_add(b, "¿");
     world_subj(w, &c->s, L_ES, c->question, b); /* "¿Come pescado?" */
-    if (adv && adv->kind <= ADV_NEVER && !c->question)
+    if (c->tense == T_PERF) {
+        /* "Ya he comido", "Nunca he comido", "Todavía no he comido" */
+        static const char *const pre[] = {NULL, "ya", "nunca", "todavía no", NULL};
+        if (pre[c->perf])
+            world_sb_add(b, pre[c->perf]);
+    } else if (adv && adv->kind <= ADV_NEVER && !c->question) {
         world_sb_add(b, adv->text[L_ES]);
-    else if (c->neg)
+    } else if (c->neg) {
         world_sb_add(b, "no");
+    }
     if (c->tense == T_PROG) {
         world_sb_add(b, w->verbs[w->v_estar].es[VT_PRES][p]);
         world_sb_add(b, v->es_ger);
@@ -786,6 +812,8 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
         char group[160];
         world_es_verb(w, c->verb, c->tense, p, c->time, group, sizeof group);
         world_sb_add(b, group);
+        if (c->tense == T_PERF && c->perf == PF_EVER)
+            world_sb_add(b, "alguna vez"); /* "¿Has comido alguna vez sushi?" */
     }
     object(w, c, L_ES, b);
     tail(w, c, L_ES, b);
@@ -836,8 +864,9 @@ static void clause_fr(const struct world *w, const struct clause *c, struct wsb 
         snprintf(group, sizeof group, "%s %s",
                  w->verbs[w->v_go].fr[VT_PRES][world_subj_person(w, &c->s)],
                  w->verbs[c->verb].fr_inf);
-    else
-        world_fr_verb(w, c->verb, c->tense, &c->s, group, sizeof group);
+    else /* the present perfect is the passé composé */
+        world_fr_verb(w, c->verb, c->tense == T_PERF ? T_PAST : c->tense, &c->s, group,
+                      sizeof group);
     /* Split the first word of the verb group off: "ne" goes before it and
      * "pas" (or an adverb) after it ("ne rend pas visite", "n'a pas mangé");
      * an object pronoun stays with its verb ("ne se lève pas", "ne s'est pas
@@ -846,15 +875,25 @@ static void clause_fr(const struct world *w, const struct clause *c, struct wsb 
     if (rest)
         *rest++ = 0;
     bool never = adv && adv->kind == ADV_NEVER && !c->question;
-    if ((c->neg || never) && !c->question)
+    /* the perfect's word after the auxiliary: "J'ai déjà mangé", "Je n'ai
+     * jamais mangé", "Je n'ai pas encore mangé", "Est-ce que tu as déjà
+     * mangé ... ?" */
+    static const char *const perf[] = {NULL, "déjà", "jamais", "pas encore", "déjà"};
+    const char *after = c->tense == T_PERF ? perf[c->perf] : NULL;
+    bool perf_neg = c->tense == T_PERF && (c->perf == PF_NEVER || c->perf == PF_YET);
+    if (((c->neg || never) && !c->question) || perf_neg)
         world_sb_add(b, "ne");
     world_sb_add(b, group);
-    if (never)
+    if (c->tense == T_PERF) {
+        if (after)
+            world_sb_add(b, after);
+    } else if (never) {
         world_sb_add(b, adv->text[L_FR]);
-    else if (c->neg && !c->question)
+    } else if (c->neg && !c->question) {
         world_sb_add(b, "pas");
-    else if (adv && adv->kind == ADV_FREQ && !c->question)
+    } else if (adv && adv->kind == ADV_FREQ && !c->question) {
         world_sb_add(b, adv->text[L_FR]);
+    }
     world_sb_add(b, rest);
     object(w, c, L_FR, b);
     tail(w, c, L_FR, b);
@@ -868,7 +907,12 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     vi_front(w, c, b);
     world_subj(w, &c->s, L_VI, false, b);
     const char *verb = !c->has_obj && v->vi_intr ? v->vi_intr : v->vi;
-    if (c->question) {
+    if (c->tense == T_PERF) {
+        /* "Tôi đã ăn ... rồi", "Tôi chưa bao giờ ăn", "Tôi chưa ăn", "Bạn đã
+         * (bao giờ) ăn ... chưa?" */
+        static const char *const pre[] = {"đã", "đã", "chưa bao giờ", "chưa", "đã bao giờ"};
+        world_sb_add(b, pre[c->perf]);
+    } else if (c->question) {
         /* "Chúng tôi có quyển từ điển không?": the verb "có" is its own
          * question marker, never "có có" */
         if (strcmp(verb, "có") != 0 || c->tense == T_PROG)
@@ -903,7 +947,11 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     world_sb_add(b, verb);
     object(w, c, L_VI, b);
     tail(w, c, L_VI, b);
-    if (c->question)
+    if (c->tense == T_PERF && c->question)
+        world_sb_add(b, "chưa");
+    else if (c->tense == T_PERF && c->perf == PF_ALREADY)
+        world_sb_add(b, "rồi");
+    else if (c->question)
         world_sb_add(b, "không");
     world_sb_add(b, c->question ? "?" : ".");
 }

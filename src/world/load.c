@@ -1270,10 +1270,10 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     int cap = 0, n, first = 0;
     struct kv kv[32];
     static const char *const keys[] = {
-        "verb",   "subject", "object",  "place",   "to",     "to.with", "vi.to",  "tenses",
-        "uses",   "en",      "en.obj",  "es",      "es.pres", "es.past", "es.fut", "es.pp",
-        "es.pret", "es.imp", "es.obj",  "fr",      "fr.pres", "fr.past", "fr.fut", "fr.imp",
-        "fr.obj", "fr.neg",  "vi",      "vi.intr", "vi.obj",  "me",      "not",
+        "verb",    "subject", "object", "place",   "to",      "to.with", "vi.to",  "tenses",
+        "uses",    "en",      "en.obj", "en.pp",   "es",      "es.pres", "es.past", "es.fut",
+        "es.pp",   "es.pret", "es.imp", "es.obj",  "fr",      "fr.pres", "fr.past", "fr.fut",
+        "fr.imp",  "fr.obj",  "fr.neg", "vi",      "vi.intr", "vi.obj",  "me",      "not",
     };
     static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
                                        "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
@@ -1365,6 +1365,9 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                        v->id);
         if ((x = get(kv, n, "en.obj")))
             v->en_obj = x->val;
+        v->en_pp = v->en[2];
+        if ((x = get(kv, n, "en.pp")))
+            v->en_pp = x->val;
         x = get(kv, n, "es");
         const char *es2[2];
         if (split(x->val, ',', (char **)es2, 2) != 2)

@@ -1221,6 +1221,26 @@ static void topic_clause(const struct world *w, const struct clause *c, int *lab
     topic_place(w, c->dest, label);
 }
 
+/* Make clause c a present perfect, PERF_PCT of the time, when verb v has
+ * a past and is no state: "I have already eaten", "Have you ever seen a
+ * panda?" (no time phrase: never "I have eaten yesterday"). */
+enum { PERF_PCT = 12 };
+static void maybe_perfect(const struct wverb *v, struct pl_rng *r, struct clause *c)
+{
+    if (!(v->tenses & (1u << T_PAST)) || (v->uses & VU_STATE) || !chance(r, PERF_PCT))
+        return;
+    c->tense = T_PERF;
+    c->time = c->day = c->clock = -1;
+    c->going = false;
+    if (c->question) {
+        c->perf = chance(r, 50) ? PF_EVER : PF_PLAIN;
+    } else {
+        static const int kinds[] = {PF_PLAIN, PF_ALREADY, PF_ALREADY, PF_NEVER, PF_YET};
+        c->perf = kinds[pick(r, 5)];
+        c->neg = c->perf == PF_NEVER || c->perf == PF_YET; /* "ne ... pas de pain" */
+    }
+}
+
 static int k_action(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct clause c;
@@ -1228,6 +1248,7 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     int verb = pick_list(r, &w->c.transitive);
     c.neg = chance(r, 25);
     pick_tense(w, r, &w->verbs[verb], 40, false, &c);
+    maybe_perfect(&w->verbs[verb], r, &c);
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
     world_clause(w, &c, out);
@@ -1663,6 +1684,8 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
         pick_tense(w, r, &w->verbs[verb], 20, true, &c);
         if (chance(r, 15) && (w->verbs[verb].tenses & (1u << T_PROG)))
             c.tense = T_PROG, c.time = -1;
+        else
+            maybe_perfect(&w->verbs[verb], r, &c);
         if (transitive_clause(w, r, verb, &c) != 0)
             return -1;
     } else if (what < 8) {
@@ -2194,7 +2217,7 @@ static void join_phrases(int lang, char *a, size_t cap, const char *b)
 {
     static const char inv_excl[] = "\xc2\xa1", inv_q[] = "\xc2\xbf"; /* ¡ ¿ */
     bool excl = strncmp(a, inv_excl, 2) == 0;
-    char first[384], second[384];
+    char first[300], second[300]; /* a phrase is a few words: both fit in a sentence */
     snprintf(first, sizeof first, "%s", excl ? a + 2 : a);
     size_t k = strlen(first);
     while (k && strchr("!.? ", first[k - 1]))

@@ -19,7 +19,10 @@ enum { G_M, G_F };
 /* The verb tenses of the data (es.pres / es.past / es.fut ...). */
 enum { VT_PRES, VT_PAST, VT_FUT, N_VTENSE };
 /* Clause tenses: the three above and the present progressive. */
-enum { T_PRES, T_PAST, T_FUT, T_PROG };
+enum { T_PRES, T_PAST, T_FUT, T_PROG,
+       T_PERF };   /* the present perfect: "I have already eaten", "ya he comido" */
+/* What a present perfect says besides the verb (struct clause.perf). */
+enum { PF_PLAIN, PF_ALREADY, PF_NEVER, PF_YET /* not yet */, PF_EVER /* questions */ };
 
 /* A set of nouns (or places, or verbs), resolved from a list of words when
  * the data is loaded: membership by index and a list to draw from. */
@@ -108,6 +111,7 @@ struct wverb {
     unsigned tenses;         /* bit T_PRES, T_PAST, T_FUT, T_PROG */
     unsigned uses;           /* enum verb_use */
     const char *en[4];       /* base, 3sg, past, -ing */
+    const char *en_pp;       /* past participle ("eaten"; the past where it is the same) */
     const char *en_obj;
     const char *es_inf, *es_ger, *es_pp;
     const char *es[N_VTENSE][N_PERSON];
@@ -443,6 +447,7 @@ struct clause {
     struct np to;
     bool going;          /* T_FUT said "going to": "I am going to visit", "voy a
                           * visitar", "je vais visiter" (Vietnamese: sẽ) */
+    int perf;            /* PF_*: with T_PERF, "already", "never", "not ... yet", "ever" */
 };
 
 struct sentence {
