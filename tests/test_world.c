@@ -660,6 +660,19 @@ static void test_clauses(const struct world *w)
     check_clause(w, &c, "Have you ever eaten fish?", "¿Has comido alguna vez pescado?",
                  "Est-ce que tu as déjà mangé du poisson ?", "Bạn đã bao giờ ăn cá chưa?");
 
+    /* asked of the listener, "we" is the inclusive chúng ta; ever takes the
+     * bare noun in Vietnamese */
+    clause_init(&c, V(w, "drive"));
+    c.s.pron = we;
+    c.tense = T_PERF;
+    c.perf = PF_EVER;
+    c.question = true;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "bus"), D_INDEF, false, -1);
+    check_clause(w, &c, "Have we ever driven a bus?", "¿Hemos conducido alguna vez un autobús?",
+                 "Est-ce que nous avons déjà conduit un bus ?",
+                 "Chúng ta đã bao giờ lái xe buýt chưa?");
+
     /* how one goes, after the destination */
     clause_init(&c, V(w, "go"));
     c.s.pron = we;
@@ -825,6 +838,19 @@ static void test_composed(const struct world *w)
                      strstr(es, " hemos ") || strstr(es, " han ");
         perfects += haber && (strstr(en, " have ") || strstr(en, " has "));
         wrong |= haber && (strstr(es, "ayer") || strstr(es, "pasad"));
+        /* ever and never ask about a kind of thing: "Have you ever eaten
+         * rice?", never "... ever eaten the rice?" */
+        const char *ev = strstr(en, " ever ") ? strstr(en, " ever ") + 6
+                       : strstr(en, " never ") ? strstr(en, " never ") + 7 : NULL;
+        if (ev && haber) {
+            const char *next = strchr(ev, ' '); /* after the participle */
+            if (strncmp(ev, "played ", 7) == 0 || strncmp(ev, "taken ", 6) == 0)
+                next = NULL; /* a generic "the": "played the drum", "taken the boat" */
+            static const char *const dets[] = {"the ", "my ", "your ", "his ", "her ", "our ",
+                                               "their "};
+            for (size_t j = 0; next && j < sizeof dets / sizeof *dets; j++)
+                wrong |= strncmp(next + 1, dets[j], strlen(dets[j])) == 0;
+        }
         /* a recipient said once, never after each of two objects */
         const char *t1 = strstr(en, " to the ");
         wrong |= t1 && strstr(t1 + 1, " to the ") && (strstr(en, " and ") || strstr(en, " or "));

@@ -680,6 +680,18 @@ static void object(const struct world *w, const struct clause *c, int lang, stru
 {
     if (!c->has_obj)
         return;
+    /* "Bạn đã bao giờ lái xe buýt chưa?": ever and never take the bare noun
+     * in Vietnamese, not "một chiếc" */
+    struct np bare;
+    if (lang == L_VI && c->tense == T_PERF && (c->perf == PF_EVER || c->perf == PF_NEVER) &&
+        c->obj.det == D_INDEF) {
+        bare = c->obj;
+        bare.det = D_BARE;
+        struct clause cb = *c;
+        cb.obj = bare;
+        object(w, &cb, lang, b);
+        return;
+    }
     const struct wverb *v = &w->verbs[c->verb];
     const char *prep = NULL;
     switch (lang) {
@@ -905,7 +917,10 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     const struct wverb *v = &w->verbs[c->verb];
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     vi_front(w, c, b);
-    world_subj(w, &c->s, L_VI, false, b);
+    if (c->question && c->s.pron >= 0 && w->prons[c->s.pron].person == P_1PL)
+        world_sb_add(b, "chúng ta"); /* asked of the listener: the inclusive we */
+    else
+        world_subj(w, &c->s, L_VI, false, b);
     const char *verb = !c->has_obj && v->vi_intr ? v->vi_intr : v->vi;
     if (c->tense == T_PERF) {
         /* "Tôi đã ăn ... rồi", "Tôi chưa bao giờ ăn", "Tôi chưa ăn", "Bạn đã

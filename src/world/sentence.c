@@ -1241,6 +1241,20 @@ static void maybe_perfect(const struct wverb *v, struct pl_rng *r, struct clause
     }
 }
 
+/* "Have you ever eaten the rice?" asks about one thing that happens once:
+ * ever and never go with a kind of thing ("Have you ever eaten rice?", "I
+ * have never built a house"). */
+static void perfect_object(const struct world *w, struct clause *c)
+{
+    if (c->tense != T_PERF || !c->has_obj || (c->perf != PF_EVER && c->perf != PF_NEVER))
+        return;
+    if (c->obj.det == D_DEF || c->obj.det == D_POSS || c->obj.det == D_OWNER ||
+        c->obj.det == D_NUM) {
+        c->obj.det = (w->nouns[c->obj.noun].flags & NF_MASS) || c->obj.pl ? D_BARE : D_INDEF;
+        c->obj.refl = false;
+    }
+}
+
 static int k_action(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct clause c;
@@ -1251,6 +1265,7 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     maybe_perfect(&w->verbs[verb], r, &c);
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
+    perfect_object(w, &c);
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
@@ -1688,6 +1703,7 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
             maybe_perfect(&w->verbs[verb], r, &c);
         if (transitive_clause(w, r, verb, &c) != 0)
             return -1;
+        perfect_object(w, &c);
     } else if (what < 8) {
         int verb = pick_list(r, &w->c.motion);
         c.verb = verb;
