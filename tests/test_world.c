@@ -2410,21 +2410,32 @@ static bool ko_word(char c)
     return isalnum((unsigned char)c) || c == '\'' || (c & 0x80);
 }
 
+/* Normalise every source of set in place, once; a "bare" row becomes "". */
+static void ko_prepare(struct jsonl_set *set)
+{
+    for (int i = 0; i < set->n; i++) {
+        bool bare = false;
+        for (int k = 0; k < set->rec[i].n_tags; k++)
+            bare |= strcmp(set->rec[i].tags[k], "bare") == 0;
+        char q[1024];
+        ko_norm(set->rec[i].source, q, sizeof q);
+        strcpy(set->rec[i].source, bare ? "" : q); /* never longer than before */
+    }
+}
+
+/* Whether text holds a source of probe (ko_prepare'd) as whole words. */
 static bool ko_naive(const struct jsonl_set *probe, const char *text)
 {
-    char t[2048], q[1024];
+    char t[2048];
     ko_norm(text, t, sizeof t);
     for (int i = 0; i < probe->n; i++) {
-        bool bare = false;
-        for (int k = 0; k < probe->rec[i].n_tags; k++)
-            bare |= strcmp(probe->rec[i].tags[k], "bare") == 0;
-        ko_norm(probe->rec[i].source, q, sizeof q);
+        const char *q = probe->rec[i].source;
         size_t n = strlen(q);
-        if (bare || n < 2)
+        if (n < 2)
             continue;
         for (const char *p = t; (p = strstr(p, q)); p++)
             if ((p == t || !ko_word(p[-1])) && !ko_word(p[n]))
-                return true; /* as whole words */
+                return true;
     }
     return false;
 }
@@ -2453,6 +2464,7 @@ static void test_keep_out(struct world *w)
         jsonl_free(&one);
     }
     CHECK(all.n > 500);
+    ko_prepare(&all);
     CHECKF(world_keep_out(w, "assets/probe", &e) == 0, "%s", e.msg);
     /* the index agrees with the naive check on the probe's own rows */
     for (int i = 0; i < all.n; i++) {
@@ -2461,6 +2473,7 @@ static void test_keep_out(struct world *w)
         CHECKF(world_keepout_hit(&w->keep_out, typed) == ko_naive(&all, typed), "%s", typed);
     }
     CHECK(!world_keepout_hit(&w->keep_out, "The cat is in the kitchen."));
+    CHECK(!world_keepout_hit(&w->keep_out, "Hit the sack.")); /* bare phrases stay */
     /* whole words: "she is tired" does not hold "he is tired" */
     CHECK(world_keepout_hit(&w->keep_out, "Why are you late?"));
     CHECK(!world_keepout_hit(&w->keep_out, "Why are you later?"));
@@ -2513,6 +2526,7 @@ static void test_keep_out(struct world *w)
     CHECKF(jsonl_read(path, &train, &e) == 0, "%s", e.msg);
     CHECK_INT(train.n, 3000);
     struct jsonl_set kept = {.rec = rec, .n = 3};
+    ko_prepare(&kept);
     for (int i = 0; i < train.n; i++)
         CHECKF(!ko_naive(&kept, train.rec[i].source), "%s", train.rec[i].source);
     jsonl_free(&train);
