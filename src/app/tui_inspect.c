@@ -28,6 +28,7 @@ struct tui_insp {
     /* the request in flight (pend) and the last answer (the fields below) */
     struct tui_job *job;
     uint64_t job_key, key;
+    uint64_t who, job_who;        /* prompt_id() of the answer shown and of the one in flight */
     struct answer {
         int n_soft, n_hard, n_rows;   /* rows: soft rows, 1 control, hard tokens */
         int n_hard_all;               /* the template's tokens before the cap of 64 */
@@ -41,6 +42,7 @@ struct tui_insp {
     /* snap to words */
     struct tui_job *snap;
     uint64_t snap_key;            /* key of the rows it snapped */
+    uint64_t snap_who;            /* prompt_id() of the prompt it snapped */
     char *snap_text;
     int snap_rows;
     double snap_chrf, soft_chrf;
@@ -60,6 +62,21 @@ static struct tui_run *current_run(const struct tui *t)
 {
     const struct tui_soft *s = tui_soft_current(t);
     return s && s->run_id > 0 ? tui_run_by_id(t, s->run_id) : NULL;
+}
+
+/* Which prompt the view is about: the selected soft prompt of the loaded
+ * model. A training run's rows change under one identity; picking another
+ * prompt or model changes it, and the last answer then belongs to another
+ * prompt: it is not drawn, snapped or exported as this one's. */
+static uint64_t prompt_id(const struct tui *t)
+{
+    return (uint64_t)(t->soft_sel + 1) ^ (t->model_version << 32);
+}
+
+/* Whether the answer on hand is the current prompt's. */
+static bool answer_current(const struct tui *t)
+{
+    return t->insp->a.n_rows > 0 && t->insp->who == prompt_id(t);
 }
 
 /* What the view shows now: the soft rows (live rows of a training run),
@@ -220,6 +237,7 @@ static void request(struct tui *t, uint64_t key)
     tui_job_release(in->job);
     in->job = tui_job_nearest(t->worker, rows, n, d, K);
     in->job_key = key;
+    in->job_who = prompt_id(t);
     in->last_req = pl_now();
     /* the answer replaces the shown one when it arrives */
     clear_answer(&in->pend);
@@ -239,6 +257,7 @@ bool tui_insp_tick(struct tui *t)
                 memcpy(in->pend.nb, v->nb, sizeof *in->pend.nb * (size_t)in->pend.n_rows * K);
                 clear_answer(&in->a);
                 in->a = in->pend;
+                in->who = in->job_who;
                 memset(&in->pend, 0, sizeof in->pend);
             } else if (!v->nb) {
                 tui_msg(t, TUI_R_ERROR, "nearest tokens: %s", v->err);
@@ -267,8 +286,9 @@ bool tui_insp_tick(struct tui *t)
         in->snap_done = done;
         free(hs), free(hn), free(ref);
         if (v->finished) {
-            tui_msg(t, TUI_R_GOOD, "snap to words: chrF %.1f, the soft prompt itself %.1f (%d samples)",
-                    in->snap_chrf, in->soft_chrf, done);
+            if (in->snap_who == prompt_id(t))
+                tui_msg(t, TUI_R_GOOD, "snap to words: chrF %.1f, the soft prompt itself %.1f (%d samples)",
+                        in->snap_chrf, in->soft_chrf, done);
             tui_job_release(in->snap);
             in->snap = NULL;
         }
@@ -297,7 +317,7 @@ static void snap(struct tui *t)
         tui_msg(t, TUI_R_DIM, "no soft prompt to snap (s picks one; view 2 trains one)");
         return;
     }
-    if (!in->a.nb) {
+    if (!in->a.nb || !answer_current(t)) {
         tui_msg(t, TUI_R_DIM, "nearest tokens are still being computed; try again in a moment");
         return;
     }
@@ -339,6 +359,7 @@ static void snap(struct tui *t)
         tui_job_release(in->snap);
         in->snap = tui_job_translate(t->worker, &sp);
         in->snap_key = in->key;
+        in->snap_who = in->who;
         in->snap_chrf = in->soft_chrf = NAN;
         in->snap_done = 0;
         in->snap_rows = t->samples.n;
@@ -572,7 +593,7 @@ static int export_melt(struct tui *t, const char *settings, char *path, size_t c
 void tui_insp_export(struct tui *t)
 {
     const struct answer *an = &t->insp->a;
-    if (an->n_rows == 0 || !an->nb) {
+    if (!answer_current(t) || !an->nb) {
         tui_msg(t, TUI_R_DIM, "nothing to export yet: the nearest tokens are being computed");
         return;
     }
@@ -760,14 +781,15 @@ static int draw_header(struct tui *t, int y, int x, int w)
              s->p.n_tokens, s->p.d, a, b, 100.0 * np / (double)(t->n_params ? t->n_params : 1),
              fsz, t->vocab_norm);
     tui_text(t, y + 1, x, w, line, TUI_R_NORMAL);
-    if (in->snap || isfinite(in->snap_chrf))
+    if ((in->snap || isfinite(in->snap_chrf)) && in->snap_who == prompt_id(t))
         snprintf(line, sizeof line, "Snap to words: \"%.80s\"  chrF %.1f  vs the soft prompt %.1f  (%d/%d samples)",
                  in->snap_text ? in->snap_text : "", in->snap_chrf, in->soft_chrf, in->snap_done,
                  in->snap_rows);
     else
         snprintf(line, sizeof line,
                  "w: snap to words - replace each row by its nearest token and score it as a hard prompt");
-    tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) ? TUI_R_GOOD : TUI_R_DIM);
+    bool snapped = isfinite(in->snap_chrf) && in->snap_who == prompt_id(t);
+    tui_text(t, y + 2, x, w, line, snapped ? TUI_R_GOOD : TUI_R_DIM);
     return 3;
 }
 
@@ -814,8 +836,9 @@ void tui_insp_draw(struct tui *t, int y, int x, int h, int w)
     const struct answer *an = &in->a;
     int lines = an->n_rows + 2; /* two separators: before the control and the hard tokens */
     ui_list_scroll(&in->list, lines, h - 1);
-    if (an->n_rows == 0) {
-        tui_text(t, y + 1, x, w, in->job ? "computing nearest tokens..." : "nothing to show", TUI_R_DIM);
+    if (!answer_current(t)) {
+        tui_text(t, y + 1, x, w, in->job || an->n_rows ? "computing nearest tokens..." : "nothing to show",
+                 TUI_R_DIM);
         return;
     }
     for (int r = 0; r < h - 1 && in->list.top + r < lines; r++)

@@ -612,17 +612,17 @@ static const char *screen_cell(void *vctx, int pos, int col, char *buf, size_t c
         return r->marked ? r->marked : r->source;
     int c = col - 2;
     const char *o = out_text(x->t, r, c, key[c]);
-    if (r->key[c] && r->state[c] == TUI_CELL_DONE && isfinite(r->score[c])) {
+    if (r->key[c] && r->key[c] != key[c]) {
+        /* the previous prompt's output, until this one's is decoded: said
+         * first, where a narrow column cannot cut it off, and unscored */
+        snprintf(buf, cap, "(old) %s", o);
+    } else if (r->key[c] && r->state[c] == TUI_CELL_DONE && isfinite(r->score[c])) {
         enum tui_role role;
         snprintf(buf, cap, "%s%3.0f %s", tui_score_glyph(x->t, r->score[c], &role), r->score[c], o);
     } else if (r->key[c] && r->state[c] == TUI_CELL_FAILED) {
         snprintf(buf, cap, "%s %s", x->t->g->cross, o);
     } else {
         snprintf(buf, cap, "%s", o);
-    }
-    if (r->key[c] && r->key[c] != key[c]) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, cap - n, " (old)");
     }
     return buf;
 }
@@ -706,13 +706,19 @@ static void draw_detail(struct tui *t, int y, int x, int h, int w)
         char label[40];
         snprintf(label, sizeof label, "%s", col_names[c]);
         tui_text(t, ly, x, 5, label, TUI_R_BOLD);
+        const char *o = out_text(t, r, c, key[c]);
+        if (r->key[c] && r->key[c] != key[c]) {
+            tui_text(t, ly, x + 5, 5, "  -", TUI_R_NORMAL);
+            snprintf(buf, sizeof buf, "(old: the previous prompt's output) %s", o);
+            tui_text(t, ly, x + 11, w - 11, buf, TUI_R_DIM);
+            continue;
+        }
         char sc[32];
         tui_score_cell(t, r->score[c], r->key[c] ? r->state[c] : TUI_CELL_PENDING, sc, sizeof sc);
         if ((!r->ref && r->key[c] && r->state[c] == TUI_CELL_DONE) || (c == COL_SOFT && !key[c]))
             snprintf(sc, sizeof sc, "  -");
         tui_text(t, ly, x + 5, 5, sc, TUI_R_NORMAL);
         tui_score_paint(t, ly, x + 5, r->score[c], r->key[c] ? r->state[c] : TUI_CELL_PENDING);
-        const char *o = out_text(t, r, c, key[c]);
         char sure[32] = "";
         if (r->key[c] && isfinite(r->conf[c]))
             snprintf(sure, sizeof sure, "   sure %.0f%%", 100.0 * r->conf[c]);
@@ -749,7 +755,9 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
     ui_list_scroll(&s->list, s->n_order, th - 1);
     ui_table_draw(stdscr, y + 1, x, th, w, &tb, &s->list, !s->typing, t->color ? &t->colors : NULL,
                   t->tflags);
-    /* colour the score glyphs */
+    /* colour the score glyphs of the current prompts' outputs */
+    uint64_t key[N_COLS];
+    current_keys(t, key);
     for (int c = 0; c < N_COLS; c++) {
         int cw, ox = tui_table_col_x(&tb, w, 2 + c, &cw);
         for (int r = 0; r < th - 1 && cw > 0; r++) {
@@ -757,7 +765,8 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
             if (row < 0)
                 break;
             const struct row *rw = &s->rows[row];
-            if (rw->key[c] && rw->state[c] == TUI_CELL_DONE && isfinite(rw->score[c]))
+            if (rw->key[c] && rw->key[c] == key[c] && rw->state[c] == TUI_CELL_DONE &&
+                isfinite(rw->score[c]))
                 tui_score_paint(t, y + 2 + r, x + ox, rw->score[c], TUI_CELL_DONE);
         }
     }
