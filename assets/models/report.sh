@@ -117,6 +117,7 @@ echo "training on this machine; the sources carry no instruction."
 echo
 "$PL" tune --data "$C/softA_train.jsonl" --out "$P/soft-a-vietnamese" --length 20 --init vocab \
     --steps 3000 --eval-every 20 --max-seconds 60 --seed 1 >"$E/softA.out" 2>"$E/softA.log"
+rm -rf "$P/soft-a-vietnamese/checkpoint" # the trainer's state: not shipped
 echo '```'
 grep '^step\|time limit' "$E/softA.log" | tail -n 4
 table "$C/softA_test.jsonl" --soft "$P/soft-a-vietnamese" \
@@ -135,6 +136,7 @@ echo "## Soft prompt B: idioms to natural Vietnamese, generalising to held-out i
 echo
 "$PL" tune --data "$C/softB_train.jsonl" --out "$P/soft-b-idioms" --length 20 --init vocab \
     --steps 400 --eval-every 50 --seed 1 >"$E/softB.out" 2>"$E/softB.log"
+rm -rf "$P/soft-b-idioms/checkpoint"
 echo "Trained on $(wc -l <"$C/softB_train.jsonl") idiom pairs; tested on the"
 echo "$(wc -l <"$C/softB_test.jsonl") pairs of the other idioms (exact match with the idiomatic reference):"
 echo
