@@ -5,7 +5,9 @@
 # and remembered across a restart (the settings file under
 # XDG_CONFIG_HOME), a bad settings file reported without a crash, and
 # NO_COLOR (no colour at all, whatever the saved theme), and a preset that
-# replaces an edited template in view 1 or 3 (u brings the template back).
+# replaces an edited template in view 1 or 3 (u brings the template back),
+# and the inspector on the embedded model's shipped soft prompts (--demo)
+# never drawing one prompt's neighbours under another's name.
 #
 # tests/tui_lib.sh has the model, the tmux server and the waits.
 . tests/lib.sh
@@ -183,5 +185,32 @@ keys g u
 keys g 1
 check g " MY OWN PROMPT {source}" "u in view 3 brings the template back"
 quit g
+
+# ---- the inspector never shows one prompt's neighbours under another's name ----
+# The shipped soft prompts A and B on the embedded model (--demo). s, then s
+# again before the next search may start (at most two a second): B's answer
+# arrives while A is selected again. It must not be drawn under A's name
+# (nor snapped or exported as A's); the view says it is computing until
+# A's own answer is in.
+T new-session -d -s h -x 100 -y 32 \
+    "cd '$TMPD' && env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_DATA_HOME='$TMPD/xdg' \
+     XDG_CONFIG_HOME='$CFG' $BIN tui --demo 2>'$TMPD/h.err'; echo \$? > '$TMPD/h.exit'; sleep 600"
+check h "[3 Side by side]" "the demo on the embedded model"
+keys h 4
+check h "Soft prompt: shipped soft-a" "the inspector opens on soft prompt A"
+check h "rand " "A's neighbours are shown"
+sleep 1
+keys h s
+sleep 0.15
+keys h s
+seen=0 end=$(($(date +%s) + 3))
+while [ "$(date +%s)" -le "$end" ]; do
+    case "$(screen h)" in *"computing nearest tokens"*) seen=1; break ;; esac
+    sleep 0.02
+done
+[ "$seen" = 1 ] && ok || { bad "B's neighbours were drawn under A's name"; screen h >&2; }
+check h "rand " "A's own neighbours come back"
+case "$(screen h)" in *"Soft prompt: shipped soft-a"*) ok ;; *) bad "the header left soft prompt A"; screen h >&2 ;; esac
+keys h q
 
 finish
