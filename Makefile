@@ -14,6 +14,7 @@
 #   make WERROR=1   warnings are errors (CI)
 #   make model      rebuild the embedded model from scratch (about an hour)
 #   make ladder     pre-train the two smaller models of the model ladder
+#   make captures   retake the README's TUI screens (build/captures, tmux)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -63,7 +64,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 LIB     := $(B)/libpromptlab.a
 
-.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build samples
+.PHONY: all test san tsan valgrind tests deps install uninstall clean model ladder fuzz fuzz-build samples captures
 
 all: $(BIN)
 
@@ -230,6 +231,12 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 
 # The TUI's sample sets (assets/samples/): 60 held-out rows per set from the
 # world's test split, the probe set kept out (promptlab corpus --help).
+# The README's TUI screens retaken on the embedded model through tmux
+# (tests/captures.sh: about 2 minutes, three short trainings): every screen
+# the tour and the lesson show, and summary.txt with the figures they quote.
+captures: $(BIN)
+	sh tests/captures.sh ./$(BIN) build/captures
+
 samples: promptlab
 	$(PL) corpus --seed 1 --samples assets/samples
 
