@@ -106,7 +106,7 @@ static void canon(char *s)
         "centre", "jewellery", "mum", "dont", "doesnt", "didnt", "wont", "isnt", "arent",
         "wasnt", "werent", "cant", "mustnt", "im", "youre", "theyre", "its", "hes", "shes",
         "thats", "theres", "whats", "youll", "theyll", "lets", "haven't", "hasn't", "havent",
-        "hasnt"};
+        "hasnt", "shouldn't", "shouldnt"};
     static const char *const to[] = {
         "do not", "does not", "did not", "will not", "is not", "are not", "was not",
         "were not", "cannot", "must not", "i am", "you are", "we are", "they are", "it is",
@@ -116,7 +116,7 @@ static void canon(char *s)
         "did not", "will not", "is not", "are not", "was not", "were not", "can not", "must not",
         "i am", "you are", "they are", "it is", "he is", "she is", "that is", "there is",
         "what is", "you will", "they will", "let's", "have not", "has not", "have not",
-        "has not"};
+        "has not", "should not", "should not"};
     char *d = s;
     for (char *p = s; *p; p++) {
         if (*p == ' ' && (d == s || d[-1] == ' '))
@@ -1217,6 +1217,17 @@ static void test_new_kinds(const struct world *w)
     world_modal(w, M(w, "need"), &c, &s);
     check_sentence(&s, "She does not need to buy bread.", "Ella no necesita comprar pan.",
                    "Elle n'a pas besoin d'acheter de pain.", "Cô ấy không cần mua bánh mì.");
+    clause_init(&c, V(w, "drink"));
+    c.s = you;
+    c.has_obj = true;
+    c.obj = np_make(N(w, "water"), D_BARE, false, -1);
+    world_modal(w, M(w, "should"), &c, &s);
+    check_sentence(&s, "You should drink water.", "Deberías beber agua.", "Tu devrais boire de l'eau.",
+                   "Bạn nên uống nước.");
+    c.neg = true;
+    world_modal(w, M(w, "should"), &c, &s);
+    check_sentence(&s, "You should not drink water.", "No deberías beber agua.",
+                   "Tu ne devrais pas boire d'eau.", "Bạn không nên uống nước.");
 
     /* requests: "me" glued to the Spanish infinitive, before the French one */
     clause_init(&c, V(w, "help"));

@@ -323,7 +323,7 @@ void world_casual(struct pl_rng *r, char *s, size_t cap)
         {"do not", "don't"}, {"does not", "doesn't"}, {"did not", "didn't"},
         {"will not", "won't"}, {"is not", "isn't"}, {"are not", "aren't"},
         {"was not", "wasn't"}, {"were not", "weren't"}, {"cannot", "can't"},
-        {"must not", "mustn't"}, {"I am", "I'm"}, {"you are", "you're"}, {"we are", "we're"},
+        {"must not", "mustn't"}, {"should not", "shouldn't"}, {"I am", "I'm"}, {"you are", "you're"}, {"we are", "we're"},
         {"they are", "they're"}, {"it is", "it's"}, {"he is", "he's"}, {"she is", "she's"},
         {"that is", "that's"}, {"there is", "there's"}, {"what is", "what's"},
         {"I will", "I'll"}, {"you will", "you'll"}, {"we will", "we'll"},
