@@ -231,14 +231,14 @@ $(MODEL)/REPORT.md: $(W)/model/stage2.done
 
 # The TUI's sample sets (assets/samples/): 60 held-out rows per set from the
 # world's test split, the probe set kept out (promptlab corpus --help).
+samples: promptlab
+	$(PL) corpus --seed 1 --samples assets/samples
+
 # The README's TUI screens retaken on the embedded model through tmux
 # (tests/captures.sh: about 2 minutes, three short trainings): every screen
 # the tour and the lesson show, and summary.txt with the figures they quote.
 captures: $(BIN)
 	sh tests/captures.sh ./$(BIN) build/captures
-
-samples: promptlab
-	$(PL) corpus --seed 1 --samples assets/samples
 
 # ---- the model ladder ----------------------------------------------------
 # `make ladder` pre-trains the two smaller rungs of the ladder the

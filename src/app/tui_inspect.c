@@ -781,15 +781,15 @@ static int draw_header(struct tui *t, int y, int x, int w)
              s->p.n_tokens, s->p.d, a, b, 100.0 * np / (double)(t->n_params ? t->n_params : 1),
              fsz, t->vocab_norm);
     tui_text(t, y + 1, x, w, line, TUI_R_NORMAL);
-    if ((in->snap || isfinite(in->snap_chrf)) && in->snap_who == prompt_id(t))
+    bool mine = in->snap_who == prompt_id(t); /* the snap line is this prompt's */
+    if ((in->snap || isfinite(in->snap_chrf)) && mine)
         snprintf(line, sizeof line, "Snap to words: \"%.80s\"  chrF %.1f  vs the soft prompt %.1f  (%d/%d samples)",
                  in->snap_text ? in->snap_text : "", in->snap_chrf, in->soft_chrf, in->snap_done,
                  in->snap_rows);
     else
         snprintf(line, sizeof line,
                  "w: snap to words - replace each row by its nearest token and score it as a hard prompt");
-    bool snapped = isfinite(in->snap_chrf) && in->snap_who == prompt_id(t);
-    tui_text(t, y + 2, x, w, line, snapped ? TUI_R_GOOD : TUI_R_DIM);
+    tui_text(t, y + 2, x, w, line, isfinite(in->snap_chrf) && mine ? TUI_R_GOOD : TUI_R_DIM);
     return 3;
 }
 

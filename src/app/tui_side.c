@@ -585,6 +585,13 @@ struct ctx {
     struct tui *t;
 };
 
+/* Whether column c of row r still shows the previous prompt's output (its
+ * key is not the column's current one) until this prompt's is decoded. */
+static bool stale(const struct row *r, int c, uint64_t key)
+{
+    return r->key[c] && r->key[c] != key;
+}
+
 static const char *out_text(const struct tui *t, const struct row *r, int c, uint64_t key)
 {
     if (c == COL_SOFT && key == 0)
@@ -612,9 +619,8 @@ static const char *screen_cell(void *vctx, int pos, int col, char *buf, size_t c
         return r->marked ? r->marked : r->source;
     int c = col - 2;
     const char *o = out_text(x->t, r, c, key[c]);
-    if (r->key[c] && r->key[c] != key[c]) {
-        /* the previous prompt's output, until this one's is decoded: said
-         * first, where a narrow column cannot cut it off, and unscored */
+    if (stale(r, c, key[c])) {
+        /* said first, where a narrow column cannot cut it off, and unscored */
         snprintf(buf, cap, "(old) %s", o);
     } else if (r->key[c] && r->state[c] == TUI_CELL_DONE && isfinite(r->score[c])) {
         enum tui_role role;
@@ -707,7 +713,7 @@ static void draw_detail(struct tui *t, int y, int x, int h, int w)
         snprintf(label, sizeof label, "%s", col_names[c]);
         tui_text(t, ly, x, 5, label, TUI_R_BOLD);
         const char *o = out_text(t, r, c, key[c]);
-        if (r->key[c] && r->key[c] != key[c]) {
+        if (stale(r, c, key[c])) {
             tui_text(t, ly, x + 5, 5, "  -", TUI_R_NORMAL);
             snprintf(buf, sizeof buf, "(old: the previous prompt's output) %s", o);
             tui_text(t, ly, x + 11, w - 11, buf, TUI_R_DIM);
@@ -765,7 +771,7 @@ void tui_side_draw(struct tui *t, int y, int x, int h, int w)
             if (row < 0)
                 break;
             const struct row *rw = &s->rows[row];
-            if (rw->key[c] && rw->key[c] == key[c] && rw->state[c] == TUI_CELL_DONE &&
+            if (rw->key[c] && !stale(rw, c, key[c]) && rw->state[c] == TUI_CELL_DONE &&
                 isfinite(rw->score[c]))
                 tui_score_paint(t, y + 2 + r, x + ox, rw->score[c], TUI_CELL_DONE);
         }
