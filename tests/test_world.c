@@ -1534,6 +1534,30 @@ static void test_copy_and_that(const struct world *w)
     CHECK_STR(en, "Do you think it is cold?");
     check_kind(w, K_THINK, "I think it is raining.", "Creo que está lloviendo.",
                "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
+    /* two clauses kept ("I can swim, but I can't dance." lost its second) */
+    int pairs = 0, bad_pair = 0, i_can = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, K_MODAL, 0, &s) != 0 || !strstr(s.text[L_EN], ", but "))
+            continue;
+        pairs++;
+        bool ok = strstr(s.text[L_ES], ", pero ") && strstr(s.text[L_FR], ", mais ") &&
+                  strstr(s.text[L_VI], ", nhưng ");
+        if (strncmp(s.text[L_EN], "I can ", 6) == 0 && strstr(s.text[L_EN], "but I cannot ")) {
+            i_can++;
+            ok &= strncmp(s.text[L_ES], "Puedo ", 6) == 0 && strstr(s.text[L_ES], "pero no puedo ") &&
+                  strncmp(s.text[L_FR], "Je peux ", 8) == 0 &&
+                  strstr(s.text[L_FR], "mais je ne peux pas ") &&
+                  strstr(s.text[L_VI], "ôi có thể ") && /* "Bây giờ tôi có thể" */
+                  strstr(s.text[L_VI], "nhưng không thể ") && !strstr(s.text[L_VI], "nhưng tôi");
+        }
+        if (!ok && bad_pair++ < 3)
+            CHECKF(false, "'%s' / '%s' / '%s' / '%s'", s.text[L_EN], s.text[L_ES], s.text[L_FR],
+                   s.text[L_VI]);
+    }
+    CHECK_INT(bad_pair, 0);
+    CHECKF(pairs > 500 && i_can > 0, "%d modal pairs, %d \"I can ..., but I cannot ...\"", pairs,
+           i_can);
 }
 
 /* Whether phrase occurs in s as whole words (the first letter of s in
@@ -1639,7 +1663,9 @@ static void test_pool(const struct world *w)
         family_pron = 0;
     for (int i = 0; i < 40000; i++) {
         struct sentence s;
-        if (world_sentence(w, &r, -1, 0, &s) != 0)
+        /* every eighth a location, so that the rare "estaba ... ayer" of a
+         * thing shows up however the other kinds draw */
+        if (world_sentence(w, &r, i % 8 ? -1 : K_LOCATION, 0, &s) != 0)
             continue;
         const char *en = s.text[L_EN], *es = s.text[L_ES], *fr = s.text[L_FR], *vi = s.text[L_VI];
         /* no snow in Hanoi or Ho Chi Minh City, none in summer */

@@ -2372,6 +2372,84 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
     return 0;
 }
 
+/* s without its final punctuation (and the space before a French one). */
+static void chop_stop(char *s)
+{
+    size_t n = strlen(s);
+    while (n && strchr(".?! ", s[n - 1]))
+        s[--n] = 0;
+}
+
+/* Sentence `text`, whose subject is s (a pronoun), added to b as the
+ * second clause after a conjunction: its stop dropped, its subject too in
+ * Spanish and Vietnamese ("pero no come carne", "nhưng không ăn thịt"). */
+static void second_clause(const struct world *w, const struct subj *s, int l, const char *text,
+                          struct wsb *b)
+{
+    char b2[512];
+    snprintf(b2, sizeof b2, "%s", text);
+    chop_stop(b2);
+    char *rest = b2;
+    if (l == L_VI || l == L_ES) {
+        char head[200];
+        struct wsb h;
+        world_sb_init(&h, head, sizeof head);
+        world_subj(w, s, l, false, &h);
+        world_case_first(head, true);
+        size_t k = strlen(head);
+        if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
+            rest = b2 + k + 1;
+    }
+    if (rest == b2 && !(l == L_EN && w->prons[s->pron].en[0] == 'I' && w->prons[s->pron].en[1] == 0))
+        world_case_first(rest, false);
+    world_sb_add(b, rest);
+}
+
+/* Clause c with modal m, and after "but" the same modal with another verb
+ * and the other polarity: "I can swim, but I cannot dance.", "Mi hermano
+ * quiere comer pan, pero no quiere beber leche.", "Tôi có thể bơi, nhưng
+ * không thể nhảy." */
+enum { PAIR_PCT = 25 };
+static int modal_pair(const struct world *w, struct pl_rng *r, int m, const struct clause *c,
+                      struct sentence *out)
+{
+    static const char *const but[N_LANG] = {"but", "pero", "mais", "nhưng"};
+    if (c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
+        return -1; /* no pronoun for a family */
+    struct clause c2;
+    clause_clear(&c2);
+    c2.s = c->s;
+    if (c->s.pron < 0) {
+        c2.s.pron = subject_pronoun(w, &c->s);
+        c2.s.stands_for = &c->s.np;
+    }
+    c2.neg = !c->neg;
+    int verb = pick_list(r, &w->c.vp);
+    if (verb < 0 || verb == c->verb || !w->verbs[verb].person_subj ||
+        draw_vp(w, r, verb, false, &c2) != 0)
+        return -1;
+    struct sentence a, b2;
+    a.langs = b2.langs = out->langs;
+    world_modal(w, m, c, &a);
+    world_modal(w, m, &c2, &b2);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        chop_stop(a.text[l]);
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        world_sb_add(&b, a.text[l]);
+        world_sb_cat(&b, ",");
+        world_sb_add(&b, but[l]);
+        second_clause(w, &c2.s, l, b2.text[l], &b);
+        world_sb_add(&b, ".");
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+    topic_clause(w, c, &out->label);
+    topic_clause(w, &c2, &out->label);
+    return 0;
+}
+
 /* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
  * mercado.", "Tôi không được ăn kẹo." */
 static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
@@ -2397,6 +2475,8 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
         c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
     if (c.time >= 0 && !time_fits(w, &w->verbs[verb], c.time))
         c.time = -1;
+    if (md->en_not && chance(r, PAIR_PCT) && modal_pair(w, r, m, &c, out) == 0)
+        return 0;
     world_modal(w, m, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
@@ -3129,14 +3209,6 @@ static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
-/* s without its final punctuation (and the space before a French one). */
-static void chop_stop(char *s)
-{
-    size_t n = strlen(s);
-    while (n && strchr(".?! ", s[n - 1]))
-        s[--n] = 0;
-}
-
 void world_coord(const struct world *w, int form, const struct clause *cl, const struct np *other,
                  struct sentence *out)
 {
@@ -3166,7 +3238,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
-        char a[sizeof out->text[0] + 32], b2[sizeof out->text[0] + 32];
+        char a[sizeof out->text[0] + 32];
         snprintf(a, sizeof a, "%s", form == 2 && l == L_VI ? vi_first.text[l] : first.text[l]);
         chop_stop(a);
         struct wsb b;
@@ -3175,24 +3247,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
         if (form == 1) {
             world_sb_cat(&b, ",");
             world_sb_add(&b, conj[1][l]);
-            snprintf(b2, sizeof b2, "%s", second.text[l]);
-            chop_stop(b2);
-            char *rest = b2;
-            if (l == L_VI || l == L_ES) {
-                /* "pero no come carne", "nhưng không ăn thịt" */
-                char head[200];
-                struct wsb h;
-                world_sb_init(&h, head, sizeof head);
-                world_subj(w, &c2.s, l, false, &h);
-                world_case_first(head, true);
-                size_t k = strlen(head);
-                if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
-                    rest = b2 + k + 1;
-            }
-            if (rest == b2 && !(l == L_EN && w->prons[c2.s.pron].en[0] == 'I' &&
-                                w->prons[c2.s.pron].en[1] == 0))
-                world_case_first(rest, false);
-            world_sb_add(&b, rest);
+            second_clause(w, &c2.s, l, second.text[l], &b);
         } else {
             world_sb_add(&b, conj[form][l]);
             world_object(w, &c2, l, &b);
