@@ -1485,9 +1485,10 @@ static void test_new_kinds(const struct world *w)
                "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
 }
 
-/* Names the model must copy and the "that" English leaves out (the probe's
- * "My name is Marco." and "I think he is right." came out wrong). */
-static void test_copy_and_that(const struct world *w)
+/* What the shipped model got wrong on sentences typed by hand: a name it
+ * must copy, the "that" English leaves out, a second clause after "but",
+ * a polite "Do you know where ...?". */
+static void test_typed_shapes(const struct world *w)
 {
     struct pl_rng r;
     pl_rng_seed(&r, 5);
@@ -1534,6 +1535,10 @@ static void test_copy_and_that(const struct world *w)
     CHECK_STR(en, "Do you think it is cold?");
     check_kind(w, K_THINK, "I think it is raining.", "Creo que está lloviendo.",
                "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
+    check_kind(w, K_WHERE, "Do you know where the cat is?", "¿Sabes dónde está el gato?",
+               "Tu sais où est le chat ?", "Bạn có biết con mèo ở đâu không?");
+    check_kind(w, K_WHERE, "Where is the cat?", "¿Dónde está el gato?", "Où est le chat ?",
+               "Con mèo ở đâu?");
     /* two clauses kept ("I can swim, but I can't dance." lost its second) */
     int pairs = 0, bad_pair = 0, i_can = 0;
     for (int i = 0; i < 20000; i++) {
@@ -2646,7 +2651,7 @@ int main(void)
     test_pool(w);
     test_casual(w);
     test_new_kinds(w);
-    test_copy_and_that(w);
+    test_typed_shapes(w);
     test_keep_out(w);
     test_samples(w);
     test_presets(w);

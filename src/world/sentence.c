@@ -1752,16 +1752,20 @@ static int k_yes_no_be(const struct world *w, struct pl_rng *r, struct sentence 
     return 0;
 }
 
+enum { KNOW_WHERE_PCT = 30 };
 static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
     if (!w->c.locatable.n)
         return -1;
     if (chance(r, 50) || !w->c.where.n) {
-        /* "Where is the cat?" */
+        /* "Where is the cat?", and asked politely, "Do you know where the
+         * cat is?", "¿Sabes dónde está el gato?", "Tu sais où est le chat ?",
+         * "Bạn có biết con mèo ở đâu không?" */
         int noun = pick_list(r, &w->c.locatable);
         np_subject(w, r, noun, 15, &s.np);
         int p = world_subj_person(w, &s);
+        bool know = chance(r, KNOW_WHERE_PCT);
         for (int l = 0; l < N_LANG; l++) {
             if (!(out->langs & (1u << l)))
                 continue;
@@ -1769,30 +1773,32 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
             world_sb_init(&b, out->text[l], sizeof out->text[l]);
             switch (l) {
             case L_EN:
-                world_sb_add(&b, "where");
-                world_sb_add(&b, en_be[0][p]);
+                world_sb_add(&b, know ? "do you know where" : "where");
+                if (!know)
+                    world_sb_add(&b, en_be[0][p]);
                 sb_subj(w, &b, &s, l, true);
-                world_sb_add(&b, "?");
+                if (know)
+                    world_sb_add(&b, en_be[0][p]);
                 break;
             case L_ES:
                 world_sb_add(&b, "¿");
-                world_sb_add(&b, "dónde");
+                world_sb_add(&b, know ? "sabes dónde" : "dónde");
                 copula(w, w->v_estar, T_PRES, p, l, -1, &b);
                 sb_subj(w, &b, &s, l, true);
-                world_sb_add(&b, "?");
                 break;
             case L_FR:
-                world_sb_add(&b, "où");
+                world_sb_add(&b, know ? "tu sais où" : "où");
                 copula(w, w->v_estar, T_PRES, p, l, -1, &b);
                 sb_subj(w, &b, &s, l, true);
-                world_sb_add(&b, "?");
                 break;
             default:
+                if (know)
+                    world_sb_add(&b, "bạn có biết");
                 sb_subj(w, &b, &s, l, true);
-                world_sb_add(&b, "ở đâu");
-                world_sb_add(&b, "?");
+                world_sb_add(&b, know ? "ở đâu không" : "ở đâu");
                 break;
             }
+            world_sb_add(&b, "?");
         }
         finish_all(w, out);
         topic_np(w, &s.np, &out->label);
