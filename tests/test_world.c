@@ -1539,6 +1539,23 @@ static void test_typed_shapes(const struct world *w)
                "Tu sais où est le chat ?", "Bạn có biết con mèo ở đâu không?");
     check_kind(w, K_WHERE, "Where is the cat?", "¿Dónde está el gato?", "Où est le chat ?",
                "Con mèo ở đâu?");
+    /* the clock: a quarter to, after "It is" and after "at" */
+    check_kind(w, K_TIME, "It is a quarter to nine.", "Son las nueve menos cuarto.",
+               "Il est neuf heures moins le quart.", "Bây giờ là chín giờ kém mười lăm.");
+    int clocks = 0, bad_clock = 0;
+    for (int i = 0; i < 4000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, K_CLOCK, 0, &s) != 0 || !strstr(s.text[L_EN], "a quarter to "))
+            continue;
+        clocks++;
+        bool ok = strstr(s.text[L_ES], " menos cuarto") && strstr(s.text[L_FR], " moins le quart") &&
+                  strstr(s.text[L_VI], " kém mười lăm") && strstr(s.text[L_VI], "lúc ");
+        if (!ok && bad_clock++ < 3)
+            CHECKF(false, "'%s' / '%s' / '%s' / '%s'", s.text[L_EN], s.text[L_ES], s.text[L_FR],
+                   s.text[L_VI]);
+    }
+    CHECK_INT(bad_clock, 0);
+    CHECKF(clocks > 50, "%d clock sentences at a quarter to", clocks);
     /* two clauses kept ("I can swim, but I can't dance." lost its second) */
     int pairs = 0, bad_pair = 0, i_can = 0;
     for (int i = 0; i < 20000; i++) {

@@ -626,6 +626,27 @@ static unsigned obj_role(const struct world *w, const struct clause *c)
     return role;
 }
 
+void world_clock(const struct world *w, int h, int part, int lang, char *buf, size_t cap)
+{
+    static const char *const en[N_CLOCK_PART] = {"%s o'clock", "half past %s",
+                                                 "a quarter past %s", "a quarter to %s"};
+    static const char *const tail[N_CLOCK_PART][N_LANG] = {
+        {"", "", "", ""},
+        {"", " y media", " et demie", " rưỡi"},
+        {"", " y cuarto", " et quart", " mười lăm"},
+        {"", " menos cuarto", " moins le quart", " kém mười lăm"}};
+    const struct wnum *n = &w->nums[h];
+    bool one = n->value == 1;
+    switch (lang) {
+    case L_EN: snprintf(buf, cap, en[part], n->en); break;
+    case L_ES: snprintf(buf, cap, "%s %s%s", one ? "la" : "las", n->es_f, tail[part][lang]); break;
+    case L_FR:
+        snprintf(buf, cap, "%s %s%s", n->fr_f, one ? "heure" : "heures", tail[part][lang]);
+        break;
+    default: snprintf(buf, cap, "%s giờ%s", n->vi, tail[part][lang]); break;
+    }
+}
+
 /* What follows the verb and its object: adverb, place, clock, day, time. */
 static void tail(const struct world *w, const struct clause *c, int lang, struct wsb *b)
 {
@@ -640,18 +661,10 @@ static void tail(const struct world *w, const struct clause *c, int lang, struct
     if (kind == ADV_MEANS) /* "to school by bus", "a la escuela en autobús" */
         world_sb_add(b, w->advs[c->adv].text[lang]);
     if (c->clock >= 0) {
-        const struct wnum *h = &w->nums[c->clock];
-        char buf[64];
-        switch (lang) {
-        case L_EN: snprintf(buf, sizeof buf, "at %s o'clock", h->en); break;
-        case L_ES:
-            snprintf(buf, sizeof buf, h->value == 1 ? "a la %s" : "a las %s", h->es_f);
-            break;
-        case L_FR:
-            snprintf(buf, sizeof buf, h->value == 1 ? "à %s heure" : "à %s heures", h->fr_f);
-            break;
-        default: snprintf(buf, sizeof buf, "lúc %s giờ", h->vi); break;
-        }
+        static const char *const at[N_LANG] = {"at", "a", "à", "lúc"};
+        char buf[96];
+        world_clock(w, c->clock, c->clock_part, lang, buf, sizeof buf);
+        world_sb_add(b, at[lang]);
         world_sb_add(b, buf);
     }
     int ts[2] = {c->day, c->time};

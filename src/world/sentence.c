@@ -1681,6 +1681,8 @@ static int k_clock(const struct world *w, struct pl_rng *r, struct sentence *out
         return -1;
     pick_tense(w, r, &w->verbs[verb], 0, false, &c);
     c.clock = pick_list(r, &w->c.hours);
+    if (chance(r, 40)) /* "at half past seven", "at a quarter to nine" */
+        c.clock_part = 1 + pick(r, N_CLOCK_PART - 1);
     if (chance(r, 35))
         c.day = pick_list(r, &w->c.t_day);
     c.neg = chance(r, 15);
@@ -2715,6 +2717,7 @@ static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out
 static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     int form = pick(r, 12), h = -1, day = -1, month = -1;
+    int part = form == 4 && chance(r, 50) ? CP_QUARTER_TO : form - 2; /* form 2-4: the clock */
     for (int t = 0; t < 32 && h < 0; t++) {
         int k = pick(r, w->n_nums);
         if (w->nums[k].value >= 1 && w->nums[k].value <= 12)
@@ -2779,21 +2782,15 @@ static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
         case 2:
         case 3:
         case 4: {
-            /* o'clock, half past, a quarter past */
-            static const char *const en[] = {"It is %s o'clock.", "It is half past %s.",
-                                             "It is a quarter past %s."};
-            static const char *const es[] = {"", " y media", " y cuarto"};
-            static const char *const fr[] = {"", " et demie", " et quart"};
-            static const char *const vi[] = {"", " rưỡi", " mười lăm"};
-            int k = form - 2;
-            if (l == L_EN)
-                snprintf(o, cap, en[k], n->en);
-            else if (l == L_ES)
-                snprintf(o, cap, one ? "Es la %s%s." : "Son las %s%s.", n->es_f, es[k]);
-            else if (l == L_FR)
-                snprintf(o, cap, one ? "Il est %s heure%s." : "Il est %s heures%s.", n->fr_f, fr[k]);
+            /* "It is half past seven.", "Son las nueve menos cuarto." */
+            static const char *const fmt[N_LANG] = {"It is %s.", "%s %s.", "Il est %s.",
+                                                    "Bây giờ là %s."};
+            char clock[96];
+            world_clock(w, h, part, l, clock, sizeof clock);
+            if (l == L_ES)
+                snprintf(o, cap, fmt[l], one ? "Es" : "Son", clock);
             else
-                snprintf(o, cap, "Bây giờ là %s giờ%s.", n->vi, vi[k]);
+                snprintf(o, cap, fmt[l], clock);
             break;
         }
         case 5:

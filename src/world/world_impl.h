@@ -441,6 +441,7 @@ struct clause {
     int loc;             /* place index for a location ("in the park") or -1 */
     int dest;            /* place index for a destination ("to the park") or -1 */
     int clock;           /* number index of the hour or -1 */
+    int clock_part;      /* CP_*: o'clock, half past, a quarter past or to */
     int time;            /* time index or -1 */
     int day;             /* time index of a day (with clock) or -1 */
     bool has_to;         /* a recipient after the object: "to her friend" */
@@ -510,6 +511,13 @@ bool world_fr_elides(const struct world *w, const char *word);
  * with `habit`: "on Mondays", "los lunes", "le lundi", "vào mỗi thứ Hai").
  * world_time_front: whether the Vietnamese phrase opens the sentence. */
 void world_time_phrase(const struct world *w, int t, bool habit, int lang, char *buf, size_t cap);
+
+/* The clock: hour h (a number index, 1 to 12) and a part of it, said as
+ * after "It is" or "at": "half past seven", "las siete y media", "sept
+ * heures et demie", "bảy giờ rưỡi"; "a quarter to nine", "las nueve menos
+ * cuarto", "neuf heures moins le quart", "chín giờ kém mười lăm". */
+enum { CP_OCLOCK, CP_HALF, CP_QUARTER_PAST, CP_QUARTER_TO, N_CLOCK_PART };
+void world_clock(const struct world *w, int h, int part, int lang, char *buf, size_t cap);
 bool world_time_front(const struct world *w, int t, bool habit);
 
 /* A subject in one language; Spanish drops it when `es_drop` (questions,
