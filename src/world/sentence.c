@@ -10,6 +10,7 @@
  * there is, questions with "be") are written here. */
 #include "world_impl.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2184,9 +2185,36 @@ static int pick_name(const struct world *w, struct pl_rng *r, int g)
     return 0;
 }
 
-/* A greeting or courtesy phrase of phrases.txt, its placeholders filled. */
+/* A first name nobody in names.txt has, built from syllables ("Dravo",
+ * "Kelisun"): the model must learn to copy a name it has never read into
+ * its translation ("My name is Marco." -> "Me llamo Marco."), not swap in
+ * one it knows. */
+enum { MADE_NAME_PCT = 50 };
+static void make_name(struct pl_rng *r, char *out, size_t cap)
+{
+    static const char *const onset[] = {"", "b", "d", "f", "g", "h", "j", "k", "l", "m", "n",
+                                        "p", "r", "s", "t", "v", "z", "br", "ch", "dr", "fr",
+                                        "gr", "kr", "sh", "st", "th", "tr", "y", "w", "c"};
+    static const char *const vowel[] = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ia",
+                                        "ie", "ou", "ea", "y"};
+    static const char *const coda[] = {"", "", "", "", "n", "l", "r", "s", "m", "k", "t",
+                                       "x", "nd", "rt"};
+    int n = 2 + pick(r, 2);
+    size_t k = 0;
+    out[0] = 0;
+    for (int i = 0; i < n && k + 8 < cap; i++) {
+        const char *o = onset[pick(r, (int)(sizeof onset / sizeof *onset))];
+        if (i > 0 && !*o)
+            o = "l"; /* no vowel clash inside the name */
+        k += (size_t)snprintf(out + k, cap - k, "%s%s%s", o,
+                              vowel[pick(r, (int)(sizeof vowel / sizeof *vowel))],
+                              i == n - 1 ? coda[pick(r, (int)(sizeof coda / sizeof *coda))] : "");
+    }
+    out[0] = (char)toupper((unsigned char)out[0]);
+}
+
 /* Phrase ph with its placeholders filled, in every language of out. */
-static void fill_phrase(const struct world *w, const struct wphrase *ph, int name, int day,
+static void fill_phrase(const struct world *w, const struct wphrase *ph, const char *name, int day,
                         int num, const struct np *kin, struct sentence *out)
 {
     for (int l = 0; l < N_LANG; l++) {
@@ -2207,7 +2235,7 @@ static void fill_phrase(const struct world *w, const struct wphrase *ph, int nam
                     put = world_np(w, kin, l, 0, NULL, kin_text, sizeof kin_text) >= 0
                               ? kin_text : "";
                 else
-                    put = w->names[name].text;
+                    put = name ? name : "";
                 p += k;
             }
             if (put) {
@@ -2254,9 +2282,17 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     if (!w->n_phrases || !w->n_names)
         return -1;
     const struct wphrase *ph = &w->phrases[pick(r, w->n_phrases)];
-    int name = -1, day = -1, num = -1;
-    if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F))
-        name = pick_name(w, r, ph->holes & PH_NAME_M ? G_M : ph->holes & PH_NAME_F ? G_F : -1);
+    int day = -1, num = -1;
+    char made[32];
+    const char *name = NULL;
+    if ((ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) && chance(r, MADE_NAME_PCT)) {
+        make_name(r, made, sizeof made);
+        name = made;
+    } else if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) {
+        name = w->names[pick_name(w, r, ph->holes & PH_NAME_M   ? G_M
+                                        : ph->holes & PH_NAME_F ? G_F
+                                                                : -1)].text;
+    }
     if (ph->holes & PH_DAY)
         day = pick_list(r, &w->c.t_day);
     if (ph->holes & PH_NUM) {
@@ -2293,7 +2329,7 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     if (ph->n_next && chance(r, THEN_PCT)) {
         struct sentence then;
         then.langs = out->langs;
-        fill_phrase(w, &w->phrases[ph->next[pick(r, ph->n_next)]], -1, -1, -1, NULL, &then);
+        fill_phrase(w, &w->phrases[ph->next[pick(r, ph->n_next)]], NULL, -1, -1, NULL, &then);
         for (int l = 0; l < N_LANG; l++)
             if (out->langs & (1u << l))
                 join_phrases(l, out->text[l], sizeof out->text[l], then.text[l]);
@@ -2336,6 +2372,84 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
     return 0;
 }
 
+/* s without its final punctuation (and the space before a French one). */
+static void chop_stop(char *s)
+{
+    size_t n = strlen(s);
+    while (n && strchr(".?! ", s[n - 1]))
+        s[--n] = 0;
+}
+
+/* Sentence `text`, whose subject is s (a pronoun), added to b as the
+ * second clause after a conjunction: its stop dropped, its subject too in
+ * Spanish and Vietnamese ("pero no come carne", "nhưng không ăn thịt"). */
+static void second_clause(const struct world *w, const struct subj *s, int l, const char *text,
+                          struct wsb *b)
+{
+    char b2[512];
+    snprintf(b2, sizeof b2, "%s", text);
+    chop_stop(b2);
+    char *rest = b2;
+    if (l == L_VI || l == L_ES) {
+        char head[200];
+        struct wsb h;
+        world_sb_init(&h, head, sizeof head);
+        world_subj(w, s, l, false, &h);
+        world_case_first(head, true);
+        size_t k = strlen(head);
+        if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
+            rest = b2 + k + 1;
+    }
+    if (rest == b2 && !(l == L_EN && w->prons[s->pron].en[0] == 'I' && w->prons[s->pron].en[1] == 0))
+        world_case_first(rest, false);
+    world_sb_add(b, rest);
+}
+
+/* Clause c with modal m, and after "but" the same modal with another verb
+ * and the other polarity: "I can swim, but I cannot dance.", "Mi hermano
+ * quiere comer pan, pero no quiere beber leche.", "Tôi có thể bơi, nhưng
+ * không thể nhảy." */
+enum { PAIR_PCT = 25 };
+static int modal_pair(const struct world *w, struct pl_rng *r, int m, const struct clause *c,
+                      struct sentence *out)
+{
+    static const char *const but[N_LANG] = {"but", "pero", "mais", "nhưng"};
+    if (c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
+        return -1; /* no pronoun for a family */
+    struct clause c2;
+    clause_clear(&c2);
+    c2.s = c->s;
+    if (c->s.pron < 0) {
+        c2.s.pron = subject_pronoun(w, &c->s);
+        c2.s.stands_for = &c->s.np;
+    }
+    c2.neg = !c->neg;
+    int verb = pick_list(r, &w->c.vp);
+    if (verb < 0 || verb == c->verb || !w->verbs[verb].person_subj ||
+        draw_vp(w, r, verb, false, &c2) != 0)
+        return -1;
+    struct sentence a, b2;
+    a.langs = b2.langs = out->langs;
+    world_modal(w, m, c, &a);
+    world_modal(w, m, &c2, &b2);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        chop_stop(a.text[l]);
+        struct wsb b;
+        world_sb_init(&b, out->text[l], sizeof out->text[l]);
+        world_sb_add(&b, a.text[l]);
+        world_sb_cat(&b, ",");
+        world_sb_add(&b, but[l]);
+        second_clause(w, &c2.s, l, b2.text[l], &b);
+        world_sb_add(&b, ".");
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
+    topic_clause(w, c, &out->label);
+    topic_clause(w, &c2, &out->label);
+    return 0;
+}
+
 /* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
  * mercado.", "Tôi không được ăn kẹo." */
 static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
@@ -2361,6 +2475,8 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
         c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
     if (c.time >= 0 && !time_fits(w, &w->verbs[verb], c.time))
         c.time = -1;
+    if (md->en_not && chance(r, PAIR_PCT) && modal_pair(w, r, m, &c, out) == 0)
+        return 0;
     world_modal(w, m, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
@@ -2581,6 +2697,8 @@ static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out
     for (int l = 0; l < N_LANG; l++)
         if (out->langs & (1u << l))
             world_framed(w, f, in.text[l], l, out->text[l], sizeof out->text[l]);
+    if (chance(r, 40))
+        world_frame_drop_that(f, out->text[L_EN]); /* "I think he is tired." */
     out->label = in.label;
     return 0;
 }
@@ -3091,14 +3209,6 @@ static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *o
     return 0;
 }
 
-/* s without its final punctuation (and the space before a French one). */
-static void chop_stop(char *s)
-{
-    size_t n = strlen(s);
-    while (n && strchr(".?! ", s[n - 1]))
-        s[--n] = 0;
-}
-
 void world_coord(const struct world *w, int form, const struct clause *cl, const struct np *other,
                  struct sentence *out)
 {
@@ -3128,7 +3238,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
-        char a[sizeof out->text[0] + 32], b2[sizeof out->text[0] + 32];
+        char a[sizeof out->text[0] + 32];
         snprintf(a, sizeof a, "%s", form == 2 && l == L_VI ? vi_first.text[l] : first.text[l]);
         chop_stop(a);
         struct wsb b;
@@ -3137,24 +3247,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
         if (form == 1) {
             world_sb_cat(&b, ",");
             world_sb_add(&b, conj[1][l]);
-            snprintf(b2, sizeof b2, "%s", second.text[l]);
-            chop_stop(b2);
-            char *rest = b2;
-            if (l == L_VI || l == L_ES) {
-                /* "pero no come carne", "nhưng không ăn thịt" */
-                char head[200];
-                struct wsb h;
-                world_sb_init(&h, head, sizeof head);
-                world_subj(w, &c2.s, l, false, &h);
-                world_case_first(head, true);
-                size_t k = strlen(head);
-                if (k && strncmp(b2, head, k) == 0 && b2[k] == ' ')
-                    rest = b2 + k + 1;
-            }
-            if (rest == b2 && !(l == L_EN && w->prons[c2.s.pron].en[0] == 'I' &&
-                                w->prons[c2.s.pron].en[1] == 0))
-                world_case_first(rest, false);
-            world_sb_add(&b, rest);
+            second_clause(w, &c2.s, l, second.text[l], &b);
         } else {
             world_sb_add(&b, conj[form][l]);
             world_object(w, &c2, l, &b);
