@@ -1603,6 +1603,105 @@ static bool ends_with_phrase(const char *s, const char *tail)
     return n >= k + 2 && s[n - k - 2] == ' ' && strncmp(s + n - k - 1, tail, k) == 0;
 }
 
+/* Whether s holds any of the words (or phrases) of a NULL-ended list. */
+static bool has_any(const char *s, const char *const *words)
+{
+    if (strncmp(s, "¿", strlen("¿")) == 0) /* "¿Apagaste ...?": the word after it */
+        s += strlen("¿");
+    for (; *words; words++)
+        if (has_phrase(s, *words))
+            return true;
+    return false;
+}
+
+/* The everyday verbs added for the next model, in drawn sentences: where
+ * the English has a form of the verb, each language has a right form of it
+ * and never a wrong one (a false friend, the wrong auxiliary, a made-up
+ * form). */
+static void test_common_verbs(const struct world *w)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 23);
+    struct vcheck {
+        const char *const *en; /* the English forms that select a sentence */
+        int lang;
+        const char *const *good; /* one of these must appear */
+        const char *bad;         /* this must not (a substring) */
+        const char *also;        /* and the English holds this too */
+        int seen, wrong;
+    };
+    static const char *const en_come[] = {"comes", "came", "has come", "have come", NULL};
+    static const char *const es_come[] = {"viene", "vienen", "vino", "vinieron", "vine", "viniste", "vinimos",
+                     "ha venido", "han venido", "he venido", "has venido", "hemos venido", NULL};
+    static const char *const fr_come[] = {"vient", "viennent", "venu", "venue", "venus", "venues", NULL};
+    static const char *const en_fell[] = {"fell", NULL};
+    static const char *const fr_fell[] = {"tombé", "tombée", "tombés", "tombées", NULL};
+    static const char *const en_off[] = {"turned off", "turns off", "turn off", NULL};
+    static const char *const es_off[] = {"apagué", "apagaste", "apagó", "apagamos", "apagaron", "apagado", "apaga",
+                    "apagas", "apagan", "apago", "apagar", "no apagues", "apagaré", "apagarás", "apagará",
+                    "apagaremos", "apagarán", NULL};
+    static const char *const vi_off[] = {"tắt", NULL};
+    static const char *const en_chose[] = {"chose", NULL};
+    static const char *const es_chose[] = {"elegí", "elegiste", "eligió", "elegimos", "eligieron", "elegido", NULL};
+    static const char *const en_pass[] = {"passed", "passes", NULL};
+    static const char *const fr_pass[] = {"réussi", "réussit", "réussissent", NULL};
+    static const char *const es_pass[] = {"aprobó", "aprobaron", "aprobé", "aprobaste", "aprobamos", "aprobado",
+                     "aprueba", "aprueban", "apruebo", "apruebas", NULL};
+    static const char *const en_tell[] = {"tell", "tells", "told", "telling", NULL};
+    static const char *const vi_tell[] = {"nghe", NULL};
+    static const char *const en_taught[] = {"taught", "teaches", NULL};
+    static const char *const vi_taught[] = {"dạy học", NULL};
+    struct vcheck ck[] = {
+        {en_come, L_ES, es_come, "venió", NULL, 0, 0},
+        {en_come, L_FR, fr_come, "a venu", NULL, 0, 0},
+        {en_fell, L_FR, fr_fell, "a tombé", NULL, 0, 0},
+        {en_off, L_ES, es_off, "apagé", NULL, 0, 0},
+        {en_off, L_VI, vi_off, "bật", NULL, 0, 0},
+        {en_chose, L_ES, es_chose, "elegió", NULL, 0, 0},
+        {en_pass, L_FR, fr_pass, "passé l'examen", NULL, 0, 0},
+        {en_pass, L_ES, es_pass, "pasó el examen", NULL, 0, 0},
+        {en_tell, L_VI, vi_tell, "kể cho bạn câu", "story to", 0, 0},
+        {en_taught, L_VI, vi_taught, "dạy dạy", NULL, 0, 0},
+    };
+    const int n_ck = (int)(sizeof ck / sizeof *ck);
+    int fr_unelided = 0, fr_worry = 0;
+    for (int i = 0; i < 60000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 0, &s) != 0)
+            continue;
+        for (int k = 0; k < n_ck; k++) {
+            if (!has_any(s.text[L_EN], ck[k].en) || (ck[k].also && !has_phrase(s.text[L_EN], ck[k].also)))
+                continue;
+            ck[k].seen++;
+            const char *t = s.text[ck[k].lang];
+            if (!has_any(t, ck[k].good) || strstr(t, ck[k].bad)) {
+                ck[k].wrong++;
+                if (ck[k].wrong <= 3)
+                    fprintf(stderr, "common verb: %s / %s\n", s.text[L_EN], t);
+            }
+        }
+        /* "s'inquiéter": the pronoun elides ("il s'inquiète", "elle s'est
+         * inquiétée") */
+        const char *fr = s.text[L_FR];
+        if (strstr(fr, "inquièt") || strstr(fr, "inquiét")) {
+            fr_worry++;
+            if (strstr(fr, " me inqui") || strstr(fr, " te inqui") || strstr(fr, " se inqui") ||
+                strstr(fr, "a inquiété") || strstr(fr, "ai inquiété")) {
+                fr_unelided++;
+                fprintf(stderr, "s'inquiéter: %s\n", fr);
+            }
+        }
+    }
+    for (int k = 0; k < n_ck; k++) {
+        CHECKF(ck[k].seen >= 5, "common verb check %d (%s): only %d sentences", k, ck[k].en[0],
+               ck[k].seen);
+        CHECKF(ck[k].wrong == 0, "common verb check %d (%s, lang %d): %d of %d wrong", k,
+               ck[k].en[0], ck[k].lang, ck[k].wrong, ck[k].seen);
+    }
+    CHECKF(fr_worry >= 5 && fr_unelided == 0, "s'inquiéter: %d of %d without elision",
+           fr_unelided, fr_worry);
+}
+
 /* Text as people type it: always changed, always the same sentence. */
 static void test_casual(const struct world *w)
 {
@@ -2666,6 +2765,7 @@ int main(void)
     test_composed(w);
     test_review(w);
     test_pool(w);
+    test_common_verbs(w);
     test_casual(w);
     test_new_kinds(w);
     test_typed_shapes(w);
