@@ -1485,6 +1485,57 @@ static void test_new_kinds(const struct world *w)
                "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
 }
 
+/* Names the model must copy and the "that" English leaves out (the probe's
+ * "My name is Marco." and "I think he is right." came out wrong). */
+static void test_copy_and_that(const struct world *w)
+{
+    struct pl_rng r;
+    pl_rng_seed(&r, 5);
+    int made = 0, known = 0, bad = 0;
+    char first[64] = "";
+    bool differ = false;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, K_GREETING, 0, &s) != 0)
+            continue;
+        char name[64];
+        if (sscanf(s.text[L_EN], "My name is %63[^.].", name) != 1)
+            continue;
+        bool listed = false;
+        for (int k = 0; k < w->n_names; k++)
+            listed |= strcmp(w->names[k].text, name) == 0;
+        known += listed;
+        made += !listed;
+        if (!listed && !first[0])
+            snprintf(first, sizeof first, "%s", name);
+        differ |= !listed && strcmp(first, name) != 0;
+        char es[96], fr[96], vi[96];
+        snprintf(es, sizeof es, "Me llamo %s.", name);
+        snprintf(fr, sizeof fr, "Je m'appelle %s.", name);
+        snprintf(vi, sizeof vi, "Tôi tên là %s.", name);
+        bool ok = strcmp(s.text[L_ES], es) == 0 && strcmp(s.text[L_FR], fr) == 0 &&
+                  strcmp(s.text[L_VI], vi) == 0 && isupper((unsigned char)name[0]);
+        if (!ok && bad++ < 3)
+            CHECKF(false, "'%s' / '%s' / '%s' / '%s'", s.text[L_EN], s.text[L_ES],
+                   s.text[L_FR], s.text[L_VI]);
+    }
+    CHECK_INT(bad, 0);
+    CHECKF(made > 20 && known > 20 && differ, "names: %d made up, %d from names.txt", made, known);
+    /* "that" dropped in English only, and only where the frame has one */
+    char en[256];
+    snprintf(en, sizeof en, "%s", framed_text(w, "think", "He is right.", L_EN));
+    world_frame_drop_that(frame_of(w, "think"), en);
+    CHECK_STR(en, "I think he is right.");
+    snprintf(en, sizeof en, "%s", framed_text(w, "maybe", "He is right.", L_EN));
+    world_frame_drop_that(frame_of(w, "maybe"), en);
+    CHECK_STR(en, "Maybe he is right.");
+    snprintf(en, sizeof en, "%s", framed_text(w, "youthink", "It is cold.", L_EN));
+    world_frame_drop_that(frame_of(w, "youthink"), en);
+    CHECK_STR(en, "Do you think it is cold?");
+    check_kind(w, K_THINK, "I think it is raining.", "Creo que está lloviendo.",
+               "Je pense qu'il pleut.", "Tôi nghĩ là trời đang mưa.");
+}
+
 /* Whether phrase occurs in s as whole words (the first letter of s in
  * either case). */
 static bool has_phrase(const char *s, const char *phrase)
@@ -2647,6 +2698,7 @@ int main(void)
     test_pool(w);
     test_casual(w);
     test_new_kinds(w);
+    test_copy_and_that(w);
     test_common_words(w);
     test_keep_out(w);
     test_samples(w);

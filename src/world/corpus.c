@@ -43,6 +43,8 @@ static const int mix[N_EX] = {620, 200, 40, 50, 30, 60};
 #define HELDOUT_PERCENT 30
 /* The share of idiom examples that put the idiom inside a frame. */
 #define FRAME_PERCENT 60
+/* The share of framed idioms whose English drops the frame's "that". */
+#define DROP_THAT_PERCENT 40
 /* The share of sources typed casually (every split; tagged "casual"). */
 #define CASUAL_PERCENT 25
 
@@ -536,6 +538,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
                 if (!f)
                     continue;
                 world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
+                if (pick(&g->rng, 100) < DROP_THAT_PERCENT)
+                    world_frame_drop_that(f, g->text);
                 if (world_sentence_split(g->text) == g->split)
                     break;
                 f = NULL;
@@ -548,6 +552,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
                 f = pick_frame_for(g, form_frames(id, which));
                 if (f) {
                     world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
+                    if (pick(&g->rng, 100) < DROP_THAT_PERCENT)
+                        world_frame_drop_that(f, g->text);
                     if (world_sentence_split(g->text) != WORLD_TRAIN)
                         f = NULL; /* that sentence belongs to valid or test */
                 }

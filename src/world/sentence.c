@@ -10,6 +10,7 @@
  * there is, questions with "be") are written here. */
 #include "world_impl.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2197,9 +2198,36 @@ static int pick_name(const struct world *w, struct pl_rng *r, int g)
     return 0;
 }
 
-/* A greeting or courtesy phrase of phrases.txt, its placeholders filled. */
+/* A first name nobody in names.txt has, built from syllables ("Dravo",
+ * "Kelisun"): the model must learn to copy a name it has never read into
+ * its translation ("My name is Marco." -> "Me llamo Marco."), not swap in
+ * one it knows. */
+enum { MADE_NAME_PCT = 50 };
+static void make_name(struct pl_rng *r, char *out, size_t cap)
+{
+    static const char *const onset[] = {"", "b", "d", "f", "g", "h", "j", "k", "l", "m", "n",
+                                        "p", "r", "s", "t", "v", "z", "br", "ch", "dr", "fr",
+                                        "gr", "kr", "sh", "st", "th", "tr", "y", "w", "c"};
+    static const char *const vowel[] = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ia",
+                                        "ie", "ou", "ea", "y"};
+    static const char *const coda[] = {"", "", "", "", "n", "l", "r", "s", "m", "k", "t",
+                                       "x", "nd", "rt"};
+    int n = 2 + pick(r, 2);
+    size_t k = 0;
+    out[0] = 0;
+    for (int i = 0; i < n && k + 8 < cap; i++) {
+        const char *o = onset[pick(r, (int)(sizeof onset / sizeof *onset))];
+        if (i > 0 && !*o)
+            o = "l"; /* no vowel clash inside the name */
+        k += (size_t)snprintf(out + k, cap - k, "%s%s%s", o,
+                              vowel[pick(r, (int)(sizeof vowel / sizeof *vowel))],
+                              i == n - 1 ? coda[pick(r, (int)(sizeof coda / sizeof *coda))] : "");
+    }
+    out[0] = (char)toupper((unsigned char)out[0]);
+}
+
 /* Phrase ph with its placeholders filled, in every language of out. */
-static void fill_phrase(const struct world *w, const struct wphrase *ph, int name, int day,
+static void fill_phrase(const struct world *w, const struct wphrase *ph, const char *name, int day,
                         int num, const struct np *kin, struct sentence *out)
 {
     for (int l = 0; l < N_LANG; l++) {
@@ -2220,7 +2248,7 @@ static void fill_phrase(const struct world *w, const struct wphrase *ph, int nam
                     put = world_np(w, kin, l, 0, NULL, kin_text, sizeof kin_text) >= 0
                               ? kin_text : "";
                 else
-                    put = w->names[name].text;
+                    put = name ? name : "";
                 p += k;
             }
             if (put) {
@@ -2267,9 +2295,17 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     if (!w->n_phrases || !w->n_names)
         return -1;
     const struct wphrase *ph = &w->phrases[pick(r, w->n_phrases)];
-    int name = -1, day = -1, num = -1;
-    if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F))
-        name = pick_name(w, r, ph->holes & PH_NAME_M ? G_M : ph->holes & PH_NAME_F ? G_F : -1);
+    int day = -1, num = -1;
+    char made[32];
+    const char *name = NULL;
+    if ((ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) && chance(r, MADE_NAME_PCT)) {
+        make_name(r, made, sizeof made);
+        name = made;
+    } else if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) {
+        name = w->names[pick_name(w, r, ph->holes & PH_NAME_M   ? G_M
+                                        : ph->holes & PH_NAME_F ? G_F
+                                                                : -1)].text;
+    }
     if (ph->holes & PH_DAY)
         day = pick_list(r, &w->c.t_day);
     if (ph->holes & PH_NUM) {
@@ -2306,7 +2342,7 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     if (ph->n_next && chance(r, THEN_PCT)) {
         struct sentence then;
         then.langs = out->langs;
-        fill_phrase(w, &w->phrases[ph->next[pick(r, ph->n_next)]], -1, -1, -1, NULL, &then);
+        fill_phrase(w, &w->phrases[ph->next[pick(r, ph->n_next)]], NULL, -1, -1, NULL, &then);
         for (int l = 0; l < N_LANG; l++)
             if (out->langs & (1u << l))
                 join_phrases(l, out->text[l], sizeof out->text[l], then.text[l]);
@@ -2594,6 +2630,8 @@ static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out
     for (int l = 0; l < N_LANG; l++)
         if (out->langs & (1u << l))
             world_framed(w, f, in.text[l], l, out->text[l], sizeof out->text[l]);
+    if (chance(r, 40))
+        world_frame_drop_that(f, out->text[L_EN]); /* "I think he is tired." */
     out->label = in.label;
     return 0;
 }

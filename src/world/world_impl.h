@@ -537,6 +537,11 @@ int world_subj_gender(const struct world *w, const struct subj *s);
 void world_framed(const struct world *w, const struct wframe *f, const char *clause, int lang,
                   char *out, size_t cap);
 
+/* English leaves "that" out as often as not ("I think he is right"): drop
+ * the "that" of frame f from en, the English sentence world_framed made with
+ * it.  Does nothing for a frame without "that" before its clause. */
+void world_frame_drop_that(const struct wframe *f, char *en);
+
 /* ---- sentence.c ---- */
 
 /* Fill w->c; called once by world_load after every file is read. */
