@@ -1761,6 +1761,82 @@ static void test_casual(const struct world *w)
 
 /* Many random sentences of every kind: nothing the review or common sense
  * ruled out appears, and what it asked for does. */
+/* Common words of everyday and classroom English (vocab3): a known form in
+ * each language, and the wrong form never drawn. */
+static int ADV(const struct world *w, const char *id)
+{
+    for (int a = 0; a < w->n_advs; a++)
+        if (strcmp(w->advs[a].id, id) == 0)
+            return a;
+    CHECKF(false, "no adverb '%s'", id);
+    return -1;
+}
+
+static void test_common_words(const struct world *w)
+{
+    struct sentence s = {.langs = (1u << N_LANG) - 1};
+    struct subj i = {.pron = P(w, "i")}, she = {.pron = P(w, "she")};
+    world_describe(w, &i, A(w, "tired"), T_PRES, -1, false, false, false, VERY_SO, &s);
+    check_sentence(&s, "I am so tired.", "Estoy tan cansado.", "Je suis tellement fatigué.",
+                   "Tôi mệt quá.");
+    world_describe(w, &she, A(w, "hungry"), T_PRES, -1, false, false, false, VERY_SO, &s);
+    check_sentence(&s, "She is so hungry.", "Tiene tanta hambre.", "Elle a tellement faim.",
+                   "Cô ấy đói quá.");
+    world_describe(w, &i, A(w, "afraid"), T_PRES, -1, false, false, false, VERY_REALLY, &s);
+    check_sentence(&s, "I am really afraid.", "Tengo mucho miedo.", "J'ai vraiment peur.",
+                   "Tôi thật sự sợ.");
+
+    struct clause c;
+    clause_init(&c, V(w, "sing"));
+    c.s.pron = she.pron;
+    c.tense = T_PRES;
+    c.adv = ADV(w, "well");
+    check_clause(w, &c, "She sings well.", "Ella canta bien.", "Elle chante bien.",
+                 "Cô ấy hát hay.");
+    clause_init(&c, V(w, "go"));
+    c.s.pron = P(w, "we");
+    c.tense = T_FUT;
+    c.dest = world_place_index(w, "party");
+    c.time = world_time_index(w, "tomorrow");
+    check_clause(w, &c, "We will go to the party tomorrow.", "Iremos a la fiesta mañana.",
+                 "Nous irons à la fête demain.", "Ngày mai chúng tôi sẽ đi dự tiệc.");
+
+    check_kind(w, K_FAVORITE, "My favorite subject is history.",
+               "Mi asignatura favorita es la historia.", "Ma matière préférée est l'histoire.",
+               "Môn học yêu thích của tôi là lịch sử.");
+
+    /* drawn: "again" never negated ("not ... again" is "no longer"), "the
+     * present" a cadeau and never a "presente", "a high mountain" une haute
+     * montagne */
+    struct pl_rng r;
+    pl_rng_seed(&r, 5);
+    int again = 0, again_neg = 0, present = 0, present_bad = 0, high = 0, high_bad = 0;
+    for (int k = 0; k < 60000; k++) {
+        if (world_sentence(w, &r, -1, 0, &s) != 0)
+            continue;
+        const char *en = s.text[L_EN], *es = s.text[L_ES], *fr = s.text[L_FR];
+        if (strstr(en, " again")) {
+            again++;
+            again_neg += strstr(en, " not ") || strstr(es, "No ") || strstr(es, " no ");
+        }
+        if (strstr(en, " present")) {
+            present++;
+            present_bad += !strstr(es, "regalo") || !strstr(fr, "cadeau") ||
+                           !strstr(s.text[L_VI], "quà");
+        }
+        if (strstr(en, "high")) {
+            high++;
+            high_bad += !strstr(fr, "haut");
+        }
+    }
+    CHECKF(again > 0 && again_neg == 0, "%d sentences say again, %d of them negated", again,
+           again_neg);
+    CHECKF(present > 0 && present_bad == 0, "%d sentences say present, %d of them wrongly",
+           present, present_bad);
+    CHECKF(high > 0 && high_bad == 0, "%d sentences say high, %d of them without haut", high,
+           high_bad);
+}
+
 static void test_pool(const struct world *w)
 {
     struct pl_rng r;
@@ -1905,8 +1981,10 @@ static void test_pool(const struct world *w)
             es_ayer_estuve += strstr(es, "estuv") != NULL;
         }
         if (s.kind == K_LOCATION && strstr(es, "ayer") &&
-            (strstr(en, "on the table") || strstr(en, "under the bed") ||
-             strstr(en, "next to the sofa")))
+            (strstr(en, "on the table") || strstr(en, "on the bed") || strstr(en, "on the sofa") ||
+             strstr(en, "on the chair") || strstr(en, "under the ") ||
+             strstr(en, "next to the ") || strstr(en, "behind the ") ||
+             strstr(en, "in front of the ")))
             es_thing_estaba += strstr(es, "estaba") && !strstr(es, "estuv");
         fr_courses += strstr(fr, "les courses") != NULL;
         /* no pronoun stands for a family ("My family eats because she is hungry") */
@@ -2769,6 +2847,7 @@ int main(void)
     test_casual(w);
     test_new_kinds(w);
     test_typed_shapes(w);
+    test_common_words(w);
     test_keep_out(w);
     test_samples(w);
     test_presets(w);

@@ -646,7 +646,9 @@ static void fr_negated(struct wsb *b, const char *form)
 }
 
 /* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?"; with
- * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?". */
+ * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?".  very_how:
+ * 0 none, VERY_REALLY "really" (muy, vraiment, thật sự), VERY_SO "so" (tan /
+ * tanta hambre, tellement, "mệt quá"), any other value "very". */
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
                     bool neg, bool question, bool feel, int very_how, struct sentence *out)
 {
@@ -654,6 +656,7 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
     int p = world_subj_person(w, s);
     bool pl = p == P_1PL || p == P_3PL;
     bool very = very_how != 0 && (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
+    bool really = very && very_how == VERY_REALLY, so = very && very_how == VERY_SO;
     const struct wverb *fv = feel ? &w->verbs[w->c.feel] : NULL;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
@@ -685,7 +688,7 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
                     world_sb_add(&b, "not");
             }
             if (very)
-                world_sb_add(&b, "very");
+                world_sb_add(&b, really ? "really" : so ? "so" : "very");
             world_sb_add(&b, a->en);
             break;
         case L_ES:
@@ -699,13 +702,18 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
             } else if (a->es_tener) {
                 /* "tengo (mucha) hambre" */
                 world_sb_add(&b, have_form(w, tense, p, l));
-                world_sb_add(&b, very ? a->es[4] : a->es[0]);
+                if (so) { /* "mucha hambre" -> "tanta hambre", "mucho frío" -> "tanto frío" */
+                    world_sb_add(&b, strncmp(a->es[4], "mucha ", 6) == 0 ? "tanta" : "tanto");
+                    world_sb_add(&b, a->es[0]);
+                } else {
+                    world_sb_add(&b, very ? a->es[4] : a->es[0]);
+                }
                 break;
             } else {
                 copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
             }
             if (very)
-                world_sb_add(&b, "muy");
+                world_sb_add(&b, so ? "tan" : "muy");
             world_sb_add(&b, a->es[g + 2 * pl]);
             break;
         case L_FR: {
@@ -727,7 +735,7 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
             else
                 world_sb_add(&b, form);
             if (very)
-                world_sb_add(&b, "très");
+                world_sb_add(&b, really ? "vraiment" : so ? "tellement" : "très");
             world_sb_add(&b, a->fr[g + 2 * pl]);
             break;
         }
@@ -742,10 +750,12 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
                 world_sb_add(&b, a->kind == AK_COLOR ? "không phải" : "không");
             if (feel)
                 world_sb_add(&b, fv->vi); /* "tôi (không) thấy mệt" */
-            if (very)
-                world_sb_add(&b, "rất");
+            if (very && !so)
+                world_sb_add(&b, really ? "thật sự" : "rất");
             /* "rất vui", "không vui" (not "vui vẻ"), "bị hỏng" */
             world_sb_add(&b, a->vi_pred ? a->vi_pred : a->vi);
+            if (so)
+                world_sb_add(&b, "quá"); /* "Tôi mệt quá." */
             if (question)
                 world_sb_add(&b, "không");
             break;
@@ -1322,8 +1332,9 @@ static int k_intransitive(const struct world *w, struct pl_rng *r, struct senten
         for (int t = 0; t < 16 && c.adv < 0; t++) {
             int a = pick(r, w->n_advs);
             const struct wadv *ad = &w->advs[a];
+            /* "not ... again" means "no longer" (no volver a, ne ... plus): not said */
             if ((ad->kind == ADV_MANNER || ad->kind == ADV_PLACE) && ad->verbs.has[verb] &&
-                (ad->tenses & (1u << c.tense)))
+                (ad->tenses & (1u << c.tense)) && !(c.neg && strcmp(ad->id, "again") == 0))
                 c.adv = a;
         }
     } else if (what < 8 || placed) {
@@ -2178,7 +2189,9 @@ static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out
     bool question = form < 3, neg = form >= 3 && form < 5;
     bool feel = w->c.feel >= 0 && adj_felt(&w->adjs[adj]) && chance(r, 35);
     int time = chance(r, 30) ? pick_list(r, &w->c.t_now) : -1;
-    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, chance(r, 50), out);
+    /* half the statements intensified: "very" twice as often as "really" or "so" */
+    int how = chance(r, 50) ? 0 : (int[]){1, 1, VERY_REALLY, VERY_SO}[pick(r, 4)];
+    world_describe(w, &s, adj, T_PRES, time, neg, question, feel, how, out);
     return 0;
 }
 

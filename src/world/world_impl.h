@@ -594,6 +594,7 @@ void world_reason(const struct world *w, int reason, const struct clause *c, int
  * not eat meat." (form 1), "Does he play tennis or football?" (form 2). */
 void world_coord(const struct world *w, int form, const struct clause *c, const struct np *other,
                  struct sentence *out);
+enum { VERY_REALLY = 2, VERY_SO = 3 }; /* world_describe's very: "really", "so" */
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
                     bool neg, bool question, bool feel, int very, struct sentence *out);
 /* "My head hurts." for pronoun `pron` and a noun of the body (pl: "My eyes
