@@ -2298,6 +2298,27 @@ static void join_phrases(int lang, char *a, size_t cap, const char *b)
 
 enum { THEN_PCT = 30 }; /* greetings followed by another phrase */
 
+/* A greeting followed by a sentence, as people type a message: "Hello! I am
+ * hungry.", "¡Hola! Tengo hambre.", "Chào bạn! Tôi đói."  The model must
+ * translate both, not stop at the first. */
+enum { MORE_PCT = 20 };
+static void say_more(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    static const int kinds[] = {K_STATE, K_DESCRIBE, K_MODAL, K_LIKES, K_LETS, K_WEATHER,
+                                K_FAVORITE, K_TIME, K_REQUEST, K_ACTION, K_YES_NO};
+    struct sentence more;
+    int kind = kinds[pick(r, (int)(sizeof kinds / sizeof *kinds))];
+    if (world_sentence(w, r, kind, out->langs, &more) != 0)
+        return;
+    out->fixed = out->fixed && more.fixed; /* "Hello! I am hungry." may be a test sentence */
+    for (int l = 0; l < N_LANG; l++)
+        if (out->langs & (1u << l)) {
+            size_t n = strlen(out->text[l]);
+            snprintf(out->text[l] + n, sizeof out->text[l] - n, " %s", more.text[l]);
+        }
+    out->label = world_topic_merge(out->label, more.label);
+}
+
 static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     if (!w->n_phrases || !w->n_names)
@@ -2355,6 +2376,8 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
             if (out->langs & (1u << l))
                 join_phrases(l, out->text[l], sizeof out->text[l], then.text[l]);
     }
+    if (chance(r, MORE_PCT))
+        say_more(w, r, out);
     return 0;
 }
 
