@@ -1676,7 +1676,28 @@ static void test_common_verbs(const struct world *w)
     static const char *const vi_tell[] = {"nghe", NULL};
     static const char *const en_taught[] = {"taught", "teaches", NULL};
     static const char *const vi_taught[] = {"dạy học", NULL};
+    /* the native speakers' review of these verbs */
+    static const char *const en_teach[] = {"teach", "teaches", "taught", "teaching", NULL};
+    static const char *const es_teach[] = {"clases", NULL};
+    static const char *const en_finished[] = {"finished", NULL};
+    static const char *const fr_finished[] = {"s'est terminé", "s'est terminée", "se sont terminés",
+                                              "se sont terminées", NULL};
+    static const char *const en_move[] = {"move", "moves", "moved", "moving", NULL};
+    static const char *const vi_move[] = {"chuyển", NULL};
+    static const char *const en_exam[] = {"exam", "exams", NULL};
+    static const char *const vi_exam[] = {"kỳ thi", NULL};
+    static const char *const en_won[] = {"won", "wins", "win", NULL};
+    static const char *const es_match[] = {"partido", "partidos", NULL};
+    static const char *const en_careful[] = {"careful", NULL};
+    static const char *const es_careful[] = {"cuidadoso", "cuidadosa", "cuidadosos", "cuidadosas",
+                                             NULL};
     struct vcheck ck[] = {
+        {en_teach, L_ES, es_teach, "enseñ", NULL, 0, 0},
+        {en_finished, L_FR, fr_finished, "a fini", NULL, 0, 0},
+        {en_move, L_VI, vi_move, "di chuyển", NULL, 0, 0},
+        {en_exam, L_VI, vi_exam, "bài kiểm tra", NULL, 0, 0},
+        {en_won, L_ES, es_match, "ganó el juego", "match", 0, 0},
+        {en_careful, L_ES, es_careful, "prudente", NULL, 0, 0},
         {en_come, L_ES, es_come, "venió", NULL, 0, 0},
         {en_come, L_FR, fr_come, "a venu", NULL, 0, 0},
         {en_fell, L_FR, fr_fell, "a tombé", NULL, 0, 0},
@@ -1802,10 +1823,10 @@ static void test_common_words(const struct world *w)
     struct sentence s = {.langs = (1u << N_LANG) - 1};
     struct subj i = {.pron = P(w, "i")}, she = {.pron = P(w, "she")};
     world_describe(w, &i, A(w, "tired"), T_PRES, -1, false, false, false, VERY_SO, &s);
-    check_sentence(&s, "I am so tired.", "Estoy tan cansado.", "Je suis tellement fatigué.",
+    check_sentence(&s, "I am so tired.", "Estoy muy cansado.", "Je suis tellement fatigué.",
                    "Tôi mệt quá.");
     world_describe(w, &she, A(w, "hungry"), T_PRES, -1, false, false, false, VERY_SO, &s);
-    check_sentence(&s, "She is so hungry.", "Tiene tanta hambre.", "Elle a tellement faim.",
+    check_sentence(&s, "She is so hungry.", "Tiene mucha hambre.", "Elle a tellement faim.",
                    "Cô ấy đói quá.");
     world_describe(w, &i, A(w, "afraid"), T_PRES, -1, false, false, false, VERY_REALLY, &s);
     check_sentence(&s, "I am really afraid.", "Tengo mucho miedo.", "J'ai vraiment peur.",

@@ -647,8 +647,8 @@ static void fr_negated(struct wsb *b, const char *form)
 
 /* "S is (not) (very) ADJ (time)." - also the question "Is S ADJ?"; with
  * `feel` (the present only): "S feels ADJ.", "Do you feel ADJ?".  very_how:
- * 0 none, VERY_REALLY "really" (muy, vraiment, thật sự), VERY_SO "so" (tan /
- * tanta hambre, tellement, "mệt quá"), any other value "very". */
+ * 0 none, VERY_REALLY "really" (muy, vraiment, thật sự), VERY_SO "so" (muy /
+ * mucha hambre, tellement, "mệt quá"), any other value "very". */
 void world_describe(const struct world *w, const struct subj *s, int adj, int tense, int time,
                     bool neg, bool question, bool feel, int very_how, struct sentence *out)
 {
@@ -702,18 +702,13 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
             } else if (a->es_tener) {
                 /* "tengo (mucha) hambre" */
                 world_sb_add(&b, have_form(w, tense, p, l));
-                if (so) { /* "mucha hambre" -> "tanta hambre", "mucho frío" -> "tanto frío" */
-                    world_sb_add(&b, strncmp(a->es[4], "mucha ", 6) == 0 ? "tanta" : "tanto");
-                    world_sb_add(&b, a->es[0]);
-                } else {
-                    world_sb_add(&b, very ? a->es[4] : a->es[0]);
-                }
+                world_sb_add(&b, very ? a->es[4] : a->es[0]);
                 break;
             } else {
                 copula(w, a->es_estar ? w->v_estar : w->v_ser, tense, p, l, time, &b);
             }
-            if (very)
-                world_sb_add(&b, so ? "tan" : "muy");
+            if (very) /* "so" too: "tan" in a statement waits for a "que ..." */
+                world_sb_add(&b, "muy");
             world_sb_add(&b, a->es[g + 2 * pl]);
             break;
         case L_FR: {
@@ -1173,6 +1168,25 @@ static int place_for(const struct world *w, struct pl_rng *r, const struct wverb
  * verb has places, and of the others TO_PCT say who it goes to, when the
  * verb has recipients. */
 enum { PLACE_PCT = 35, TO_PCT = 40 };
+/* A verb of use `own` gives its object the subject's possessor: "She loves
+ * her mother", "He failed his exam", never "She loves your husband". */
+static int own_object(const struct world *w, const struct wverb *v, struct clause *c)
+{
+    if (!(v->uses & VU_OWN))
+        return 0;
+    if (c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
+        return -1; /* no pronoun for a family */
+    if (c->obj.det != D_POSS)
+        return 0;
+    c->obj.poss = subject_pronoun(w, &c->s);
+    c->obj.refl = true;
+    int person = w->prons[c->obj.poss].person;
+    if ((w->nouns[c->obj.noun].flags & NF_SGPOSS) && person != P_1SG && person != P_2SG &&
+        person != P_3SG)
+        return -1; /* "They love their wife" */
+    return 0;
+}
+
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
 {
     const struct wverb *v = &w->verbs[verb];
@@ -1189,17 +1203,8 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
         return -1;
     c->has_obj = true;
     np_object(w, r, verb, obj, c->neg, &c->obj);
-    if ((v->uses & VU_OWN) && c->s.pron < 0 && is_group(&w->nouns[c->s.np.noun]))
-        return -1; /* no pronoun for a family */
-    if ((v->uses & VU_OWN) && c->obj.det == D_POSS) {
-        /* "She loves her mother", never "She loves your husband" */
-        c->obj.poss = subject_pronoun(w, &c->s);
-        c->obj.refl = true;
-        int person = w->prons[c->obj.poss].person;
-        if ((w->nouns[obj].flags & NF_SGPOSS) && person != P_1SG && person != P_2SG &&
-            person != P_3SG)
-            return -1; /* "They love their wife" */
-    }
+    if (own_object(w, v, c) != 0)
+        return -1;
     /* where it happens: "I lost my umbrella at the station" */
     if (v->place.n && chance(r, PLACE_PCT))
         c->loc = place_for(w, r, v, &c->s, obj);
@@ -1692,7 +1697,8 @@ static int k_clock(const struct world *w, struct pl_rng *r, struct sentence *out
         return -1;
     pick_tense(w, r, &w->verbs[verb], 0, false, &c);
     c.clock = pick_list(r, &w->c.hours);
-    if (chance(r, 40)) /* "at half past seven", "at a quarter to nine" */
+    if (c.clock >= 0 && w->nums[c.clock].value != 12 && chance(r, 40))
+        /* "at half past seven", "at a quarter to nine" (twelve: "midi et quart") */
         c.clock_part = 1 + pick(r, N_CLOCK_PART - 1);
     if (chance(r, 35))
         c.day = pick_list(r, &w->c.t_day);
@@ -2402,6 +2408,8 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
             return -1;
         c->has_obj = true;
         np_object(w, r, verb, obj, c->neg, &c->obj);
+        if (own_object(w, v, c) != 0)
+            return -1; /* "You should pass your exam", never "her exam" */
         if (me && c->obj.det != D_GENERIC && c->obj.det != D_KIND) {
             /* "give me the salt", "show me a photo" */
             c->obj.det = (w->nouns[obj].flags & NF_MASS) || chance(r, 60) ? D_DEF : D_INDEF;
@@ -2759,6 +2767,8 @@ static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
         if (w->nums[k].value >= 1 && w->nums[k].value <= 12)
             h = k;
     }
+    if (h >= 0 && w->nums[h].value == 12)
+        part = CP_OCLOCK; /* twelve: "midi et quart", not "douze heures et quart" */
     day = pick_list(r, &w->c.t_day);
     month = pick_list(r, &w->c.t_month);
     if (h < 0 || day < 0 || month < 0)
