@@ -1691,7 +1691,12 @@ static void test_common_verbs(const struct world *w)
     static const char *const en_careful[] = {"careful", NULL};
     static const char *const es_careful[] = {"cuidadoso", "cuidadosa", "cuidadosos", "cuidadosas",
                                              NULL};
+    static const char *const en_starts[] = {"starts", "started", "begins", "began", NULL};
+    static const char *const fr_cours[] = {"cours", NULL};
+    static const char *const vi_class[] = {"buổi học", NULL};
     struct vcheck ck[] = {
+        {en_starts, L_FR, fr_cours, "leçon", "lesson", 0, 0},
+        {en_starts, L_VI, vi_class, "bài học", "lesson", 0, 0},
         {en_teach, L_ES, es_teach, "enseñ", NULL, 0, 0},
         {en_finished, L_FR, fr_finished, "a fini", NULL, 0, 0},
         {en_move, L_VI, vi_move, "di chuyển", NULL, 0, 0},
