@@ -250,8 +250,10 @@ captures: $(BIN)
 # `make model`, and promptlab-tiny's own tokenizer (its 5,000 pieces, not a
 # new spm_train run), so the rungs differ only in width.
 # Each stage is a file target and resumes from its checkpoint: an
-# interrupted run continues where it stopped. Each model gets words.tsv and
-# a model card (assets/models/card.sh) in assets/models/promptlab-NAME.
+# interrupted run continues where it stopped. The models are stored as F16
+# like promptlab-tiny (half of what each retrain adds to history). Each
+# model gets words.tsv and a model card (assets/models/card.sh) in
+# assets/models/promptlab-NAME.
 LADDER       := mini small
 LADDER_CARDS := $(LADDER:%=assets/models/promptlab-%/README.md)
 LADDER_S1    := $(LADDER:%=$(W)/ladder/%/stage1.done)
@@ -270,7 +272,7 @@ $(LADDER_S1): $(W)/ladder/%/stage1.done: $(W)/corpus/train.jsonl $(MODEL)/spiece
 
 $(LADDER_S2): $(W)/ladder/%/stage2.done: $(W)/ladder/%/stage1.done $(W)/corpus2/train.jsonl
 	$(LADDER_PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(MODEL_STEPS) \
-	  --schedule-steps $(MODEL_STEPS) --resume
+	  --schedule-steps $(MODEL_STEPS) --resume --f16
 	touch $@
 
 $(LADDER_CARDS): assets/models/promptlab-%/README.md: $(W)/ladder/%/stage2.done

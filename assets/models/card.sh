@@ -11,6 +11,9 @@ info=$("$PL" info --model "$DIR")
 field() { printf '%s\n' "$info" | sed -n "s/^$1  *//p"; }
 shape=$(field shape)
 params=$(field parameters)
+weights=$(field weights)
+bytes=$(printf '%s\n' "$info" | sed -n 's/^file  *model.safetensors  *\([0-9]*\) bytes/\1/p')
+size=$(awk -v b="${bytes:-0}" 'BEGIN { printf "%.1f", b / 1e6 }')
 log=$DIR/train_log.jsonl
 steps=$(tail -n 1 "$log" | sed -n 's/.*"step": \([0-9]*\).*/\1/p')
 elapsed=$(tail -n 1 "$log" | sed -n 's/.*"elapsed": \([0-9.]*\).*/\1/p')
@@ -36,7 +39,8 @@ promptlab $("$PL" --version | cut -d' ' -f2).
 - **Architecture:** T5 v1.1 style, as promptlab-tiny: gated-GELU
   feed-forward, RMS norm, tied embeddings, relative position buckets (32,
   max distance 128); $shape.
-- **Parameters:** $params.
+- **Parameters:** $params; the file stores them as $weights
+  ($size MB).
 - **Vocabulary:** promptlab-tiny's SentencePiece Unigram vocabulary of 5,000
   pieces (the same \`spiece.model\` and \`tokenizer.json\`), so prompts,
   data sets and words move between the rungs unchanged.
