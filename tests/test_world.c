@@ -1526,6 +1526,20 @@ static void test_typed_shapes(const struct world *w)
     }
     CHECK_INT(bad, 0);
     CHECKF(made > 20 && known > 20 && differ, "names: %d made up, %d from names.txt", made, known);
+    /* a made-up name is no word of the world ("My name is Water.") */
+    CHECK(world_name_taken(w, "Water") && world_name_taken(w, "lan") &&
+          world_name_taken(w, "Swims") && world_name_taken(w, "Tall") &&
+          !world_name_taken(w, "Dravo"));
+    int taken = 0, fails = 0;
+    for (int i = 0; i < 30000; i++) {
+        char nm[32];
+        if (world_make_name(w, &r, nm, sizeof nm) != 0)
+            fails++;
+        else
+            taken += world_name_taken(w, nm);
+    }
+    CHECK_INT(taken, 0);
+    CHECKF(fails < 10, "%d of 30000 made-up names failed", fails);
     /* "that" dropped in English only, and only where the frame has one */
     char en[256];
     snprintf(en, sizeof en, "%s", framed_text(w, "think", "He is right.", L_EN));
@@ -1558,6 +1572,14 @@ static void test_typed_shapes(const struct world *w)
             continue;
         two++;
         bool ok = breaks[L_ES] && breaks[L_FR] && breaks[L_VI];
+        /* only after an opening (phrases.txt "+"), never "What is your name?
+         * What time is it?"; and in the split of the sentence itself, or
+         * the sentence of a test row would reach train inside a greeting */
+        ok &= strncmp(s.text[L_EN], "What is your name? ", 19) != 0 &&
+              strncmp(s.text[L_EN], "How old are you? ", 17) != 0;
+        const char *bang = strstr(s.text[L_EN], "! ");
+        if (bang && !s.fixed)
+            ok &= world_sentence_split(s.text[L_EN]) == world_sentence_split(bang + 2);
         if (!ok && bad_two++ < 3)
             CHECKF(false, "'%s' / '%s' / '%s' / '%s'", s.text[L_EN], s.text[L_ES], s.text[L_FR],
                    s.text[L_VI]);
@@ -1603,6 +1625,13 @@ static void test_typed_shapes(const struct world *w)
                    s.text[L_VI]);
     }
     CHECK_INT(bad_pair, 0);
+    int fail_modal = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, K_MODAL, 1u << L_EN, &s) == 0 && strstr(s.text[L_EN], " fail"))
+            fail_modal++; /* "I would like to fail my exam" (verbs.txt nomodal) */
+    }
+    CHECK_INT(fail_modal, 0);
     CHECKF(pairs > 500 && i_can > 0, "%d modal pairs, %d \"I can ..., but I cannot ...\"", pairs,
            i_can);
 }
@@ -2350,6 +2379,33 @@ static void test_corpus(const struct world *w)
     CHECK_INT(unmatched, 0);
     CHECK_INT(leaks, 0);
     CHECKF(explains > 10, "%d explanations in valid and test", explains);
+
+    /* an explanation keeps the frame as it was said: "I think he is in hot
+     * water." -> "I think he is in trouble.", with no "that" put back */
+    int dropped = 0, put_back = 0;
+    for (int i = 0; i < train.n; i++) {
+        const struct jsonl_record *rc = &train.rec[i];
+        char en[1024];
+        bool held;
+        if (!is_explain(rc) || !has_tag(rc, "idiom-frame") ||
+            !english_of(w, rc->source, en, sizeof en, &held))
+            continue;
+        for (int k = 0; k < w->n_frames; k++) {
+            char head[256], bare[256];
+            const char *t = w->frames[k].text[L_EN], *at = strstr(t, "that {clause}");
+            if (!at || (w->frames[k].kinds & IK_KEEP_THAT))
+                continue;
+            snprintf(head, sizeof head, "%.*s", (int)(at - t) + 5, t); /* "I think that " */
+            snprintf(bare, sizeof bare, "%.*s", (int)(at - t), t);     /* "I think " */
+            if (strncmp(en, bare, strlen(bare)) != 0 || strncmp(en, head, strlen(head)) == 0)
+                continue;
+            dropped++;
+            if (strncmp(rc->target, head, strlen(head)) == 0 && put_back++ < 3)
+                fprintf(stderr, "that put back: %s -> %s\n", en, rc->target);
+        }
+    }
+    CHECK_INT(put_back, 0);
+    CHECKF(dropped > 20, "%d explanations of frames said without \"that\"", dropped);
     CHECKF(held_elsewhere > 100, "%d held-out phrasings in valid and test", held_elsewhere);
 
     /* every idiom is known to pre-training: each occurs in train in one of

@@ -529,6 +529,7 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
         const struct wframe *f = NULL;
         struct iform fm;
         int which = 0;
+        bool no_that = false; /* the English dropped the frame's "that" */
         if (g->split != WORLD_TRAIN) {
             /* valid/test: an idiom in a frame whose sentence is of this split */
             for (int tries = 0; tries < 1000; tries++) {
@@ -538,7 +539,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
                 if (!f)
                     continue;
                 world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
-                if (pick(&g->rng, 100) < DROP_THAT_PERCENT)
+                no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
+                if (no_that)
                     world_frame_drop_that(f, g->text);
                 if (world_sentence_split(g->text) == g->split)
                     break;
@@ -552,7 +554,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
                 f = pick_frame_for(g, form_frames(id, which));
                 if (f) {
                     world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
-                    if (pick(&g->rng, 100) < DROP_THAT_PERCENT)
+                    no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
+                    if (no_that)
                         world_frame_drop_that(f, g->text);
                     if (world_sentence_split(g->text) != WORLD_TRAIN)
                         f = NULL; /* that sentence belongs to valid or test */
@@ -566,6 +569,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
              * trouble.": the frame stays, the idiom becomes its meaning; a
              * bare phrase becomes its bare meaning ("tell the secret"). */
             placed(w, f, fm.meaning, L_EN, g->target, sizeof g->target);
+            if (f && no_that)
+                world_frame_drop_that(f, g->target); /* the frame stays as it was said */
             g->literal[0] = 0;
             ph = phrasing(g, TASK_EXPLAIN, &heldout);
             maybe_casual(g);

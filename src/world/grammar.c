@@ -1083,7 +1083,8 @@ void world_frame_drop_that(const struct wframe *f, char *en)
 {
     const char *tmpl = f->text[L_EN];
     size_t h = (size_t)(strstr(tmpl, "{clause}") - tmpl), n = strlen(en);
-    if (h < 5 || h > n || memcmp(tmpl + h - 5, "that ", 5) != 0 || memcmp(en, tmpl, h) != 0)
+    if ((f->kinds & IK_KEEP_THAT) || h < 5 || h > n || memcmp(tmpl + h - 5, "that ", 5) != 0 ||
+        memcmp(en, tmpl, h) != 0)
         return;
     memmove(en + h - 5, en + h, n - h + 1);
 }

@@ -735,9 +735,11 @@ static int load_frames(struct world *w, const char *dir, struct pl_err *e)
                 fr->kinds |= IK_PROVERB;
             else if (strcmp(k[i], "sentence") == 0)
                 fr->kinds |= IK_SENTENCE;
+            else if (strcmp(k[i], "that") == 0)
+                fr->kinds |= IK_KEEP_THAT;
             else
-                return bad(e, f, c.line, "frame '%s': 'for' takes clause, proverb and sentence",
-                           fr->id);
+                return bad(e, f, c.line,
+                           "frame '%s': 'for' takes clause, proverb, sentence and that", fr->id);
         }
         for (int l = 0; l < N_LANG; l++) {
             fr->text[l] = fl[2 + l];
@@ -949,6 +951,10 @@ static int load_phrases(struct world *w, const char *dir, struct pl_err *e)
             return bad(e, f, p->then_line, "phrase '%s': more than %d phrases after it", p->id,
                        PHRASE_NEXT);
         for (int k = 0; k < n; k++) {
+            if (strcmp(ids[k], "+") == 0) {
+                p->more = true;
+                continue;
+            }
             int j = find_id(w->phrases, w->n_phrases, sizeof *w->phrases, ids[k]);
             if (j < 0 || w->phrases[j].holes)
                 return bad(e, f, p->then_line, "phrase '%s': then '%s' is no phrase without "
@@ -1305,7 +1311,8 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                 static const char *const names[] = {"imp", "intr", "clock", "motion", "state",
                                                     "like", "generic", "massdef", "massbare",
                                                     "copula", "exist", "own", "request",
-                                                    "ask", "lets", "placed", "atobj"};
+                                                    "ask", "lets", "placed", "atobj",
+                                                    "nomodal"};
                 const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
                 while (k < n_names && strcmp(names[k], u[i]) != 0)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- lists ---- */
 
@@ -135,7 +136,7 @@ int world_prepare(struct world *w, struct pl_err *e)
         size_t k = strlen(v->es_inf);
         bool refl = k > 2 && strcmp(v->es_inf + k - 2, "se") == 0;
         bool doing = v->person_subj && !refl && !(v->uses & (VU_STATE | VU_LIKE));
-        if (doing && !(v->uses & VU_REQUEST))
+        if (doing && !(v->uses & (VU_REQUEST | VU_NOMODAL)))
             rc = list_add(&c->vp, i, e);
         if (!rc && doing && (v->uses & (VU_ASK | VU_REQUEST)))
             rc = list_add(&c->request, i, e);
@@ -2212,32 +2213,53 @@ static int pick_name(const struct world *w, struct pl_rng *r, int g)
     return 0;
 }
 
-/* A first name nobody in names.txt has, built from syllables ("Dravo",
- * "Kelisun"): the model must learn to copy a name it has never read into
- * its translation ("My name is Marco." -> "Me llamo Marco."), not swap in
- * one it knows. */
-enum { MADE_NAME_PCT = 50 };
-static void make_name(struct pl_rng *r, char *out, size_t cap)
+bool world_name_taken(const struct world *w, const char *s)
+{
+    for (int i = 0; i < w->n_names; i++)
+        if (strcasecmp(w->names[i].text, s) == 0)
+            return true;
+    for (int i = 0; i < w->n_nouns; i++)
+        for (int k = 0; k < 2; k++)
+            if (w->nouns[i].en[k] && strcasecmp(w->nouns[i].en[k], s) == 0)
+                return true;
+    for (int i = 0; i < w->n_adjs; i++)
+        if (strcasecmp(w->adjs[i].en, s) == 0)
+            return true;
+    for (int i = 0; i < w->n_verbs; i++)
+        for (int k = 0; k < 4; k++)
+            if (w->verbs[i].en[k] && strcasecmp(w->verbs[i].en[k], s) == 0)
+                return true;
+    return false;
+}
+
+enum { MADE_NAME_PCT = 50 }; /* greetings with a name that take a made-up one */
+int world_make_name(const struct world *w, struct pl_rng *r, char *out, size_t cap)
 {
     static const char *const onset[] = {"", "b", "d", "f", "g", "h", "j", "k", "l", "m", "n",
                                         "p", "r", "s", "t", "v", "z", "br", "ch", "dr", "fr",
                                         "gr", "kr", "sh", "st", "th", "tr", "y", "w", "c"};
     static const char *const vowel[] = {"a", "e", "i", "o", "u", "a", "e", "o", "ai", "ia",
-                                        "ie", "ou", "ea", "y"};
+                                        "ie", "ou", "ea"};
     static const char *const coda[] = {"", "", "", "", "n", "l", "r", "s", "m", "k", "t",
                                        "x", "nd", "rt"};
-    int n = 2 + pick(r, 2);
-    size_t k = 0;
-    out[0] = 0;
-    for (int i = 0; i < n && k + 8 < cap; i++) {
-        const char *o = onset[pick(r, (int)(sizeof onset / sizeof *onset))];
-        if (i > 0 && !*o)
-            o = "l"; /* no vowel clash inside the name */
-        k += (size_t)snprintf(out + k, cap - k, "%s%s%s", o,
-                              vowel[pick(r, (int)(sizeof vowel / sizeof *vowel))],
-                              i == n - 1 ? coda[pick(r, (int)(sizeof coda / sizeof *coda))] : "");
+    for (int tries = 0; tries < 8; tries++) {
+        int n = 2 + pick(r, 2);
+        size_t k = 0;
+        out[0] = 0;
+        for (int i = 0; i < n && k + 8 < cap; i++) {
+            const char *o = onset[pick(r, (int)(sizeof onset / sizeof *onset))];
+            if (i > 0 && !*o)
+                o = "l"; /* no vowel clash inside the name */
+            k += (size_t)snprintf(out + k, cap - k, "%s%s%s", o,
+                                  vowel[pick(r, (int)(sizeof vowel / sizeof *vowel))],
+                                  i == n - 1 ? coda[pick(r, (int)(sizeof coda / sizeof *coda))]
+                                             : "");
+        }
+        out[0] = (char)toupper((unsigned char)out[0]);
+        if (!world_name_taken(w, out))
+            return 0;
     }
-    out[0] = (char)toupper((unsigned char)out[0]);
+    return -1;
 }
 
 /* Phrase ph with its placeholders filled, in every language of out. */
@@ -2306,22 +2328,33 @@ enum { THEN_PCT = 30 }; /* greetings followed by another phrase */
 
 /* A greeting followed by a sentence, as people type a message: "Hello! I am
  * hungry.", "¡Hola! Tengo hambre.", "Chào bạn! Tôi đói."  The model must
- * translate both, not stop at the first. */
+ * translate both, not stop at the first.  Only after the phrases that
+ * allow it (phrases.txt "+"). */
 enum { MORE_PCT = 20 };
 static void say_more(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     static const int kinds[] = {K_STATE, K_DESCRIBE, K_MODAL, K_LIKES, K_LETS, K_WEATHER,
                                 K_FAVORITE, K_TIME, K_REQUEST, K_ACTION, K_YES_NO};
-    struct sentence more;
+    struct sentence more, joined;
     int kind = kinds[pick(r, (int)(sizeof kinds / sizeof *kinds))];
     if (world_sentence(w, r, kind, out->langs, &more) != 0)
         return;
-    out->fixed = out->fixed && more.fixed; /* "Hello! I am hungry." may be a test sentence */
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        int n = snprintf(joined.text[l], sizeof joined.text[l], "%s %s", out->text[l],
+                         more.text[l]);
+        if (n < 0 || (size_t)n >= sizeof joined.text[l])
+            return; /* too long: the greeting alone, in every language */
+    }
+    /* the sentence of another split would reach it through the greeting */
+    if ((out->langs & 1u) && !more.fixed &&
+        world_sentence_split(joined.text[L_EN]) != world_sentence_split(more.text[L_EN]))
+        return;
     for (int l = 0; l < N_LANG; l++)
-        if (out->langs & (1u << l)) {
-            size_t n = strlen(out->text[l]);
-            snprintf(out->text[l] + n, sizeof out->text[l] - n, " %s", more.text[l]);
-        }
+        if (out->langs & (1u << l))
+            memcpy(out->text[l], joined.text[l], sizeof out->text[l]);
+    out->fixed = out->fixed && more.fixed; /* "Hello! I am hungry." may be a test sentence */
     out->label = world_topic_merge(out->label, more.label);
 }
 
@@ -2333,8 +2366,8 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     int day = -1, num = -1;
     char made[32];
     const char *name = NULL;
-    if ((ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) && chance(r, MADE_NAME_PCT)) {
-        make_name(r, made, sizeof made);
+    if ((ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) && chance(r, MADE_NAME_PCT) &&
+        world_make_name(w, r, made, sizeof made) == 0) {
         name = made;
     } else if (ph->holes & (PH_NAME | PH_NAME_M | PH_NAME_F)) {
         name = w->names[pick_name(w, r, ph->holes & PH_NAME_M   ? G_M
@@ -2382,7 +2415,7 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
             if (out->langs & (1u << l))
                 join_phrases(l, out->text[l], sizeof out->text[l], then.text[l]);
     }
-    if (chance(r, MORE_PCT))
+    if (ph->more && chance(r, MORE_PCT))
         say_more(w, r, out);
     return 0;
 }
@@ -2438,7 +2471,7 @@ static void chop_stop(char *s)
 static void second_clause(const struct world *w, const struct subj *s, int l, const char *text,
                           struct wsb *b)
 {
-    char b2[512];
+    char b2[sizeof ((struct sentence *)0)->text[0]];
     snprintf(b2, sizeof b2, "%s", text);
     chop_stop(b2);
     char *rest = b2;
@@ -2478,8 +2511,9 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
     c2.neg = !c->neg;
     int verb = pick_list(r, &w->c.vp);
     if (verb < 0 || verb == c->verb || !w->verbs[verb].person_subj ||
+        (c->s.pron < 0 && !w->verbs[verb].subj.has[c->s.np.noun]) ||
         draw_vp(w, r, verb, false, &c2) != 0)
-        return -1;
+        return -1; /* not "Their son wants to ..., but he does not want to grow the corn" */
     struct sentence a, b2;
     a.langs = b2.langs = out->langs;
     world_modal(w, m, c, &a);
@@ -2608,8 +2642,10 @@ static int k_request(const struct world *w, struct pl_rng *r, struct sentence *o
     c.s.pron = world_pron_index(w, may_i ? "i" : "you");
     if (c.s.pron < 0 || draw_vp(w, r, verb, me, &c) != 0)
         return -1;
-    if (c.has_obj && c.obj.det == D_POSS)
+    if (c.has_obj && c.obj.det == D_POSS) {
         c.obj.poss = world_pron_index(w, may_i ? "you" : "i"); /* "use your phone", "help my son" */
+        c.obj.refl = false;
+    }
     if (c.has_obj && c.obj.det == D_NUM)
         c.obj.det = D_DEF, c.obj.pl = false; /* no "Could you fix seven dolls?" */
     world_request(w, form >= 4 && form < 9 ? could : can, may_i, please, me, &c, out);

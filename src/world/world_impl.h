@@ -98,6 +98,7 @@ enum verb_use {
     VU_PLACED = 1 << 15,     /* always said with its place: "She stays at home" */
     VU_ATOBJ = 1 << 16,      /* with an object, only at a place that holds it: "buys bread
                               * at the bakery", never "at the bookshop" */
+    VU_NOMODAL = 1 << 17,    /* never after a modal: "I would like to fail my exam" */
 };
 
 struct wverb {
@@ -225,7 +226,8 @@ struct wweather {
     unsigned not_times;          /* TU_SUMMER, TU_WINTER: when it does not happen */
 };
 
-enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4, IK_SENTENCE = 8 };
+enum { IK_CLAUSE = 1, IK_PROVERB = 2, IK_STANDALONE = 4, IK_SENTENCE = 8,
+       IK_KEEP_THAT = 16 /* a frame whose English keeps its "that" ("Remember that ...") */ };
 
 struct wframe {
     const char *id;
@@ -265,6 +267,7 @@ struct wphrase {
     const char *then;        /* ids of the phrases that may follow it, or NULL */
     int next[PHRASE_NEXT];   /* their indices ("Hello, how are you?") */
     int n_next;
+    bool more;               /* "+" in then: a sentence may follow ("Hello! I am hungry.") */
     int then_line;           /* phrases.txt line, for errors */
 };
 
@@ -551,6 +554,17 @@ void world_framed(const struct world *w, const struct wframe *f, const char *cla
 void world_frame_drop_that(const struct wframe *f, char *en);
 
 /* ---- sentence.c ---- */
+
+/* Whether s is a name of names.txt or an English noun, adjective or verb
+ * form of the world ("Water", "Lemon": a made-up name must not be a word
+ * the model translates), case aside. */
+bool world_name_taken(const struct world *w, const char *s);
+
+/* A first name nobody in the world has, built from syllables ("Dravo",
+ * "Kelisun"): the model must learn to copy a name it has never read into
+ * its translation ("My name is Marco." -> "Me llamo Marco."), not swap in
+ * one it knows.  Returns -1 when eight draws made only taken names. */
+int world_make_name(const struct world *w, struct pl_rng *r, char *out, size_t cap);
 
 /* Fill w->c; called once by world_load after every file is read. */
 int world_prepare(struct world *w, struct pl_err *e);
