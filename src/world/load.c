@@ -986,9 +986,11 @@ static int load_modals(struct world *w, const char *dir, struct pl_err *e)
         struct wmodal *m = &w->modals[w->n_modals++];
         m->id = fl[0];
         m->use = strcmp(fl[1], "say") == 0 ? MU_SAY : strcmp(fl[1], "ask") == 0 ? MU_ASK
-               : strcmp(fl[1], "both") == 0 ? MU_SAY | MU_ASK : 0;
+               : strcmp(fl[1], "both") == 0 ? MU_SAY | MU_ASK
+               : strncmp(fl[1], "skill:", 6) == 0 ? MU_SKILL : 0;
         if (!m->use)
-            return bad(e, f, c.line, "modal '%s': use is say, ask or both", m->id);
+            return bad(e, f, c.line, "modal '%s': use is say, ask, both or skill:ID", m->id);
+        m->skill = -1;
         m->en = fl[2];
         m->en3 = fl[3];
         m->en_not = opt(fl[4]);
@@ -1004,6 +1006,14 @@ static int load_modals(struct world *w, const char *dir, struct pl_err *e)
         if (!m->en_not != !m->en_not3 || (!m->en_not && m->vi_not) || !*m->en || !*m->vi)
             return bad(e, f, c.line, "modal '%s': a form is missing (negated in every language "
                        "or in none)", m->id);
+        if (m->use & MU_SKILL) {
+            /* "skill:can": said instead of "can" (an earlier row) for a skill */
+            int base = find_id(w->modals, w->n_modals - 1, sizeof *w->modals, fl[1] + 6);
+            if (base < 0)
+                return bad(e, f, c.line, "modal '%s': skill of '%s', which no earlier row is",
+                           m->id, fl[1] + 6);
+            w->modals[base].skill = w->n_modals - 1;
+        }
     }
     return 0;
 }
@@ -1312,7 +1322,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                                                     "like", "generic", "massdef", "massbare",
                                                     "copula", "exist", "own", "request",
                                                     "ask", "lets", "placed", "atobj",
-                                                    "nomodal"};
+                                                    "nomodal", "skill"};
                 const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
                 while (k < n_names && strcmp(names[k], u[i]) != 0)

@@ -2568,11 +2568,23 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
     return 0;
 }
 
+/* Whether clause c says a skill: a skill verb with no time, place or
+ * destination, and no object or a generic one ("I can swim", "She can play
+ * the guitar", "He can speak French"; not "I can swim in the sea today"). */
+static bool skill_clause(const struct world *w, const struct clause *c)
+{
+    return (w->verbs[c->verb].uses & VU_SKILL) && c->time < 0 && c->loc < 0 && c->dest < 0 &&
+           c->adv < 0 && (!c->has_obj || c->obj.det == D_GENERIC);
+}
+
 void world_modal(const struct world *w, int m, const struct clause *cl, struct sentence *out)
 {
     const struct wmodal *md = &w->modals[m];
     struct clause c = *cl;
     int p = world_subj_person(w, &c.s);
+    /* "I can swim": "Sé nadar", "Je sais nager", "Tôi biết bơi" (English
+     * stays "can") */
+    const struct wmodal *said = md->skill >= 0 && skill_clause(w, &c) ? &w->modals[md->skill] : md;
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -2598,19 +2610,19 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
                 if (c.neg)
                     world_sb_add(&b, "no");
             }
-            world_sb_add(&b, md->es[p]);
+            world_sb_add(&b, said->es[p]);
             break;
         case L_FR:
             sb_subj(w, &b, &c.s, l, false);
             if (c.neg)
-                fr_negated(&b, md->fr[p]);
+                fr_negated(&b, said->fr[p]);
             else
-                world_sb_add(&b, md->fr[p]);
+                world_sb_add(&b, said->fr[p]);
             break;
         default:
             sb_time(w, &b, c.time, false, l, true);
             sb_subj(w, &b, &c.s, l, false);
-            world_sb_add(&b, c.neg ? md->vi_not : md->vi);
+            world_sb_add(&b, c.neg ? said->vi_not : said->vi);
             break;
         }
         world_vp(w, &c, l, NULL, false, &b); /* with the time phrase */

@@ -99,6 +99,7 @@ enum verb_use {
     VU_ATOBJ = 1 << 16,      /* with an object, only at a place that holds it: "buys bread
                               * at the bakery", never "at the bookshop" */
     VU_NOMODAL = 1 << 17,    /* never after a modal: "I would like to fail my exam" */
+    VU_SKILL = 1 << 18,      /* a skill: "I can swim" is "Sé nadar" (modals.txt skill) */
 };
 
 struct wverb {
@@ -154,11 +155,14 @@ struct wfavorite {
 };
 
 /* A verb that takes another verb (modals.txt). */
-enum { MU_SAY = 1, MU_ASK = 2 };
+/* MU_SKILL: never drawn; said instead of "can" for a skill ("I can swim":
+ * "Sé nadar", "Je sais nager", "Tôi biết bơi") */
+enum { MU_SAY = 1, MU_ASK = 2, MU_SKILL = 4 };
 
 struct wmodal {
     const char *id;
     unsigned use;            /* MU_* */
+    int skill;               /* the modal said for a skill instead of this one, or -1 */
     const char *en, *en3, *en_not, *en_not3; /* en_not NULL: never negated */
     bool es_dat;             /* "me gustaría" */
     const char *es[N_PERSON], *fr[N_PERSON];
