@@ -182,10 +182,11 @@ static void test_load(const struct world *w)
               strcmp(w->phr[i].text, "translate English to {language}: {source}") == 0;
     CHECK(t5);
 
-    /* every verb has every person in every tense, in Spanish and French */
+    /* every verb has every person in every tense, in Spanish and French (an
+     * idiom's meaning is said in English only) */
     for (int i = 0; i < w->n_verbs; i++) {
         const struct wverb *v = &w->verbs[i];
-        for (int t = 0; t < N_VTENSE; t++)
+        for (int t = 0; t < N_VTENSE && !(v->uses & VU_MEANING); t++)
             for (int p = 0; p < N_PERSON; p++) {
                 CHECKF(v->es[t][p] && *v->es[t][p], "verb %s es %d/%d", v->id, t, p);
                 bool compound = t == VT_PAST && !v->fr[t][p];
@@ -205,53 +206,85 @@ static void test_load(const struct world *w)
     CHECKF(with_cl > w->n_nouns / 2, "%d nouns with a classifier", with_cl);
 }
 
-/* A data file with a mistake is refused with the file and line. */
-static void test_bad_data(void)
+static const char *const world_files[] = {
+    "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
+    "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
+    "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
+    "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
+};
+#define N_WORLD_FILES (sizeof world_files / sizeof *world_files)
+
+/* Copy the world into dir (made by the caller), with the first `from` of
+ * file `name` replaced by `to` (name NULL: an exact copy). */
+static void copy_world(const char *dir, const char *name, const char *from, const char *to)
 {
-    char dir[] = "/tmp/test_world.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    static const char *const files[] = {
-        "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
-        "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
-        "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
-        "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
-    };
-    size_t nf = sizeof files / sizeof *files;
-    for (size_t i = 0; i < nf; i++) {
+    for (size_t i = 0; i < N_WORLD_FILES; i++) {
         char src[256], dst[256], *text;
         size_t len;
-        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, world_files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, world_files[i]);
         CHECK(pl_read_file(src, &text, &len, NULL) == 0);
-        if (strcmp(files[i], "verbs.txt") == 0) {
-            /* drop one Spanish past form of "eat" */
-            char *p = strstr(text, "comí, comiste, ");
-            CHECK(p != NULL);
-            if (p)
-                memmove(p, p + strlen("comí, "), strlen(p + strlen("comí, ")) + 1);
+        char *p = name && strcmp(world_files[i], name) == 0 ? strstr(text, from) : NULL;
+        CHECKF(!name || strcmp(world_files[i], name) != 0 || p, "no '%s' in %s", from, name);
+        if (p) {
+            size_t head = (size_t)(p - text), nf = strlen(from), nt = strlen(to);
+            char *edited = malloc(len - nf + nt + 1);
+            CHECK(edited != NULL);
+            memcpy(edited, text, head);
+            memcpy(edited + head, to, nt);
+            memcpy(edited + head + nt, p + nf, len - head - nf + 1);
+            free(text);
+            text = edited;
             len = strlen(text);
         }
         CHECK(pl_write_file_atomic(dst, text, len, NULL) == 0);
         free(text);
     }
+}
+
+static void remove_world(const char *dir)
+{
+    for (size_t i = 0; i < N_WORLD_FILES; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", dir, world_files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* Whether a copy of the world with one edit (copy_world) is refused with a
+ * message that names a file and line and holds `want`. */
+static void check_refused(const char *name, const char *from, const char *to, const char *want)
+{
+    char dir[] = "/tmp/test_world_bad.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    copy_world(dir, name, from, to);
     struct world *w = NULL;
     struct pl_err e = {0};
-    int rc = world_load(dir, &w, &e);
-    CHECK_INT(rc, PL_EFORMAT);
+    CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
     CHECK(w == NULL);
-    CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'eat'") && strstr(e.msg, "es.past"),
-           "message: %s", e.msg);
+    CHECKF(strstr(e.msg, ".txt:") && strstr(e.msg, want), "message: %s (want %s)", e.msg, want);
+    world_free(w);
+    remove_world(dir);
+}
+
+/* A data file with a mistake is refused with the file and line. */
+static void test_bad_data(void)
+{
+    /* one Spanish past form of "eat" missing */
+    check_refused("verbs.txt", "comí, comiste, ", "comiste, ", "verbs.txt:");
+    check_refused("verbs.txt", "comí, comiste, ", "comiste, ", "verb 'eat': es.past");
 
     /* lists the generator draws from may not be empty (an empty adverbs.txt
      * or weather.txt loaded, and `promptlab corpus` then crashed: found by
      * fuzz_world, tests/data/fuzz-regress/world/) */
+    char dir[] = "/tmp/test_world.XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    copy_world(dir, NULL, NULL, NULL);
     char path[300], *text;
     size_t len;
-    snprintf(path, sizeof path, "%s/verbs.txt", DIR_WORLD);
-    CHECK(pl_read_file(path, &text, &len, NULL) == 0);
-    snprintf(path, sizeof path, "%s/verbs.txt", dir);
-    CHECK(pl_write_file_atomic(path, text, len, NULL) == 0);
-    free(text);
+    struct world *w = NULL;
+    struct pl_err e = {0};
     static const char *const listed[2][2] = {{"adverbs.txt", "adverbs.txt:1: no adverbs"},
                                              {"weather.txt", "weather.txt:1: no weather"}};
     for (int k = 0; k < 2; k++) {
@@ -266,19 +299,10 @@ static void test_bad_data(void)
     CHECKF(world_load(dir, &w, &e) == 0, "%s", e.msg);
     world_free(w);
     w = NULL;
+    remove_world(dir);
 
-    /* a missing file */
-    char gone[300];
-    snprintf(gone, sizeof gone, "%s/labels.txt", dir);
-    unlink(gone);
-    rc = world_load("/nonexistent/world", &w, &e);
-    CHECK_INT(rc, PL_EIO);
-    for (size_t i = 0; i < nf; i++) {
-        char p[300];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    /* a missing folder */
+    CHECK_INT(world_load("/nonexistent/world", &w, &e), PL_EIO);
 }
 
 /* A selector word that is both a noun and another noun's tag is refused
@@ -287,45 +311,10 @@ static void test_bad_data(void)
  * animals that swim. */
 static void test_bad_selector(void)
 {
-    char dir[] = "/tmp/test_world_sel.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    static const char *const files[] = {
-        "nouns.txt", "places.txt", "adjectives.txt", "verbs.txt", "adverbs.txt", "numbers.txt",
-        "times.txt", "pronouns.txt", "weather.txt", "frames.txt", "idioms.txt",
-        "phrasings.txt", "templates.txt", "labels.txt", "phrases.txt", "names.txt",
-        "modals.txt", "reasons.txt", "favorites.txt", "positions.txt",
-    };
-    size_t nf = sizeof files / sizeof *files;
-    for (size_t i = 0; i < nf; i++) {
-        char src[256], dst[256], *text;
-        size_t len;
-        snprintf(src, sizeof src, "%s/%s", DIR_WORLD, files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
-        CHECK(pl_read_file(src, &text, &len, NULL) == 0);
-        if (strcmp(files[i], "verbs.txt") == 0) {
-            const char *from = "subject  people marine aquatic dog", *to = "subject  people rain";
-            char *p = strstr(text, from);
-            CHECK(p != NULL);
-            if (p) {
-                memcpy(p, to, strlen(to));
-                memset(p + strlen(to), ' ', strlen(from) - strlen(to));
-            }
-        }
-        CHECK(pl_write_file_atomic(dst, text, len, NULL) == 0);
-        free(text);
-    }
-    struct world *w = NULL;
-    struct pl_err e = {0};
-    CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
-    CHECKF(strstr(e.msg, "verbs.txt:") && strstr(e.msg, "'rain' is the noun"), "message: %s",
-           e.msg);
-    world_free(w);
-    for (size_t i = 0; i < nf; i++) {
-        char p[300];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    check_refused("verbs.txt", "subject  people marine aquatic dog", "subject  people rain",
+                  "'rain' is the noun");
+    check_refused("verbs.txt", "subject  people marine aquatic dog", "subject  people rain",
+                  "verbs.txt:");
 }
 
 /* ---- grammar ---- */
@@ -2146,6 +2135,165 @@ static void test_pool(const struct world *w)
     }
 }
 
+/* ---- idioms as verb phrases (idioms.txt vp) ---- */
+
+/* Whether s holds one of the four English forms of verb v. */
+static bool has_verb_form(const struct wverb *v, const char *s)
+{
+    for (int k = 0; k < 4; k++)
+        if (has_phrase(s, v->en[k]))
+            return true;
+    return false;
+}
+
+/* An idiom said as a verb phrase is conjugated like any verb: the same
+ * clause with its idiomatic, literal and meaning verbs. */
+static void test_idiom_vp(const struct world *w)
+{
+    struct clause c;
+    clause_init(&c, V(w, "kick_bucket"));
+    c.s.np = np_make(N(w, "grandfather"), D_POSS, false, -1);
+    c.s.np.poss = P(w, "i");
+    c.tense = T_PAST;
+    c.time = world_time_index(w, "last_year");
+    check_clause(w, &c, "My grandfather kicked the bucket last year.",
+                 "Mi abuelo estiró la pata el año pasado.",
+                 "Mon grand-père a cassé sa pipe l'année dernière.",
+                 "Năm ngoái ông tôi đã ngỏm củ tỏi.");
+    /* French forms that change with the person, also in the passé composé */
+    clause_init(&c, V(w, "kick_bucket"));
+    c.s.pron = P(w, "i");
+    c.tense = T_PAST;
+    c.neg = true;
+    check_clause(w, &c, "I did not kick the bucket.", "No estiré la pata.",
+                 "Je n'ai pas cassé ma pipe.", "Tôi đã không ngỏm củ tỏi.");
+    /* a Spanish reflexive in the perfect of today; French être agrees */
+    clause_init(&c, V(w, "let_cat_out"));
+    c.s.pron = P(w, "i");
+    c.tense = T_PAST;
+    c.time = world_time_index(w, "this_morning");
+    check_clause(w, &c, "I let the cat out of the bag this morning.",
+                 "Me he ido de la lengua esta mañana.", "J'ai vendu la mèche ce matin.",
+                 "Sáng nay tôi đã lỡ miệng để lộ bí mật.");
+    clause_init(&c, V(w, "cold_feet"));
+    c.s.pron = P(w, "she");
+    c.tense = T_PAST;
+    c.neg = true;
+    check_clause(w, &c, "She did not get cold feet.", "Ella no se echó atrás.",
+                 "Elle ne s'est pas dégonflée.", "Cô ấy đã không chùn bước.");
+    clause_init(&c, V(w, "hit_sack_lit"));
+    c.s.pron = P(w, "we");
+    c.tense = T_FUT;
+    check_clause(w, &c, "We will hit the sack.", "Golpearemos el saco.",
+                 "Nous frapperons le sac.", "Chúng tôi sẽ đánh cái bao.");
+    /* a meaning is English only: nothing else is written */
+    clause_init(&c, V(w, "kick_bucket_meaning"));
+    c.s.pron = P(w, "he");
+    c.tense = T_PAST;
+    struct sentence m;
+    m.langs = (1u << N_LANG) - 1;
+    world_clause(w, &c, &m);
+    CHECK_STR(m.text[L_EN], "He died.");
+    CHECK_STR(m.text[L_ES], "");
+
+    /* world_idiom_use: one subject, tense and time, three verbs */
+    struct pl_rng r;
+    pl_rng_seed(&r, 5);
+    int n_vp = 0, tenses = 0;
+    for (int i = 0; i < w->n_idioms; i++) {
+        const struct widiom *id = &w->idioms[i];
+        if (id->vp[0] < 0)
+            continue;
+        n_vp++;
+        for (int k = 0; k < 100; k++) {
+            struct sentence u[3];
+            CHECK(world_idiom_use(w, &r, id->vp, u) == 0);
+            const char *en = u[0].text[L_EN], *mean = u[2].text[L_EN];
+            CHECKF(has_verb_form(&w->verbs[id->vp[0]], en) ||
+                       strstr(en, w->verbs[id->vp[0]].en[0] + strcspn(en, " ")),
+                   "%s: %s", id->en, en);
+            CHECKF(has_verb_form(&w->verbs[id->vp[2]], mean) ||
+                       strstr(mean, w->verbs[id->vp[2]].en[0]),
+                   "%s: %s -> %s", id->en, en, mean);
+            size_t subj = strcspn(en, " ");
+            CHECKF(strncmp(en, mean, subj) == 0, "%s -> %s", en, mean);
+            for (int l = L_ES; l < N_LANG; l++)
+                CHECKF(*u[0].text[l] && *u[1].text[l] && strcmp(u[0].text[l], u[1].text[l]),
+                       "%s: '%s' / '%s'", en, u[0].text[l], u[1].text[l]);
+            tenses |= strstr(en, " will ") ? 1 : strstr(en, " did not ") ? 2 : 4;
+        }
+    }
+    CHECKF(n_vp >= 10, "%d idioms with a verb phrase", n_vp);
+    CHECK_INT(tenses, 7);
+
+    /* ordinary sentences never use an idiom's verbs */
+    int leaks = 0;
+    for (int i = 0; i < 20000; i++) {
+        struct sentence s;
+        if (world_sentence(w, &r, -1, 1u << L_EN, &s) != 0)
+            continue;
+        for (int k = 0; k < w->n_idioms; k++)
+            for (int j = 0; j < 3 && w->idioms[k].vp[0] >= 0; j++)
+                if (has_verb_form(&w->verbs[w->idioms[k].vp[j]], s.text[L_EN]) && leaks++ < 3)
+                    fprintf(stderr, "idiom verb in: %s\n", s.text[L_EN]);
+    }
+    CHECK_INT(leaks, 0);
+
+    /* the corpus says them: every such idiom in other subjects than the
+     * written ones, and the explanation is the meaning of the same clause */
+    struct world_gen *g = NULL;
+    struct pl_err e = {0};
+    CHECK(world_gen_init(w, 3, WORLD_TRAIN, &g, &e) == 0);
+    int gen_seen[256] = {0}, explained = 0, unseen_split = 0;
+    for (int i = 0; g && i < 30000; i++) {
+        struct world_example ex;
+        CHECK(world_gen_next(g, &ex, &e) == 0);
+        if (!strstr(ex.kind, "idiom"))
+            continue;
+        for (int k = 0; k < w->n_idioms && k < 256; k++) {
+            const struct widiom *id = &w->idioms[k];
+            if (id->vp[0] < 0 || !has_verb_form(&w->verbs[id->vp[0]], ex.text))
+                continue;
+            bool written = strstr(ex.text, id->en) != NULL;
+            for (int u = 0; u < id->n_uses; u++)
+                written |= strstr(ex.text, id->uses[u].en) != NULL;
+            char bare[256];
+            snprintf(bare, sizeof bare, "%s", id->en);
+            bare[strlen(bare) - 1] = 0; /* framed: no full stop */
+            written |= strstr(ex.text, bare + 1) != NULL;
+            if (written || (id->core.en && strcmp(ex.text, id->core.en) == 0))
+                continue;
+            gen_seen[k]++;
+            if (strcmp(ex.task, "explain") == 0)
+                explained += has_verb_form(&w->verbs[id->vp[2]], ex.target) &&
+                             !has_verb_form(&w->verbs[id->vp[0]], ex.target);
+            if (strcmp(ex.kind, "idiom") == 0 && !ex.casual &&
+                world_sentence_split(ex.text) != WORLD_TRAIN &&
+                unseen_split++ < 3)
+                fprintf(stderr, "not a train sentence: %s\n", ex.text);
+        }
+    }
+    world_gen_free(g);
+    for (int k = 0; k < w->n_idioms && k < 256; k++)
+        if (w->idioms[k].vp[0] >= 0)
+            CHECKF(gen_seen[k] > 3, "%s: %d generated uses", w->idioms[k].en, gen_seen[k]);
+    CHECKF(explained > 5, "%d explanations of generated uses", explained);
+    CHECK_INT(unseen_split, 0); /* a bare use of valid or test is never trained on */
+
+    /* the lines are checked */
+    check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",
+                  "vp           kick_bucket kick_bucket_lit", "vp names three verbs");
+    check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",
+                  "vp           kick_bucket eat kick_bucket_meaning",
+                  "'eat' is no verb with uses idiom");
+    check_refused("verbs.txt", "uses     meaning\nen       die,",
+                  "uses     meaning\nvi       chết\nen       die,", "a meaning has only");
+    check_refused("verbs.txt", "verb     kick_bucket\nsubject  people\n",
+                  "verb     kick_bucket\n", "idioms.txt:");
+    check_refused("verbs.txt", "verb     kick_bucket\nsubject  people\n",
+                  "verb     kick_bucket\n", "'kick_bucket' needs a subject and tenses");
+}
+
 /* ---- the corpus ---- */
 
 static uint64_t file_hash(const char *dir, const char *name)
@@ -2979,6 +3127,7 @@ int main(void)
     test_new_kinds(w);
     test_typed_shapes(w);
     test_common_words(w);
+    test_idiom_vp(w);
     test_keep_out(w);
     test_samples(w);
     test_presets(w);

@@ -89,6 +89,7 @@ struct world_gen {
     int n_idioms;
     int mix[N_EX];               /* task mix, per mille */
     struct sentence s;
+    struct sentence use[3];      /* a use of an idiom's verb phrase (world_idiom_use) */
     char text[1024], source[2048], target[1024], literal[1024];
     bool casual;                 /* g->text was typed casually */
     char clean[1024];            /* g->text before maybe_casual */
@@ -444,10 +445,35 @@ static const struct wframe *pick_frame(struct world_gen *g, const struct widiom 
     return pick_frame_for(g, (unsigned)id->kind);
 }
 
+/* A use the generator conjugates (widiom.vp): half of the draws of an idiom
+ * that has one, beside its bare phrase; in train only sentences of the
+ * train split, so the others stay unseen as they are. */
+enum { FORM_GEN = 2 + IDIOM_USES, GEN_USE_PCT = 50 };
+
+static bool gen_use(struct world_gen *g, const struct widiom *id, struct iform *out)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        if (world_idiom_use(g->w, &g->rng, id->vp, g->use) != 0)
+            return false;
+        if (g->split != WORLD_TRAIN || world_sentence_split(g->use[0].text[L_EN]) == WORLD_TRAIN)
+            break;
+        if (tries == 7)
+            return false;
+    }
+    out->en = g->use[0].text[L_EN];
+    out->meaning = g->use[2].text[L_EN];
+    for (int l = 0; l < N_LANG; l++) {
+        out->idiomatic[l] = g->use[0].text[l];
+        out->literal[l] = l == L_EN ? out->en : g->use[1].text[l];
+    }
+    return true;
+}
+
 /* Which way an idiom is said: 0 as written in idioms.txt, 1 its bare phrase
- * (never in a frame), 2.. another tense or person (a clause).  Train draws
- * the other ways 40% of the time; valid and test, which frame every idiom,
- * draw the written form or a use. */
+ * (never in a frame), 2.. another tense or person (a clause), FORM_GEN a
+ * use the generator conjugated.  Train draws the other ways 40% of the time
+ * (more with a verb phrase); valid and test, which frame every idiom, draw
+ * the written form or a use. */
 static int pick_form(struct world_gen *g, const struct widiom *id, struct iform *out)
 {
     int which = 0, x = pick(&g->rng, 100);
@@ -455,6 +481,8 @@ static int pick_form(struct world_gen *g, const struct widiom *id, struct iform 
         which = 1;
     else if (id->n_uses && x >= 60)
         which = 2 + pick(&g->rng, id->n_uses);
+    if (which != 1 && id->vp[0] >= 0 && pick(&g->rng, 100) < GEN_USE_PCT && gen_use(g, id, out))
+        return FORM_GEN;
     if (which == 1) {
         *out = id->core;
     } else if (which >= 2) {

@@ -1006,9 +1006,14 @@ void world_vp(const struct world *w, const struct clause *c, int lang, const cha
 
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out)
 {
+    bool en_only = w->verbs[c->verb].uses & VU_MEANING; /* an idiom's meaning */
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
+        if (en_only && l != L_EN) {
+            out->text[l][0] = 0;
+            continue;
+        }
         struct wsb b;
         world_sb_init(&b, out->text[l], sizeof out->text[l]);
         switch (l) {

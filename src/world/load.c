@@ -1310,9 +1310,6 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             if (k == sizeof keys / sizeof *keys)
                 return bad(e, f, kv[i].line, "verb '%s': unknown key '%s'", v->id, kv[i].key);
         }
-        for (size_t k = 0; k < sizeof need / sizeof *need; k++)
-            if (!get(kv, n, need[k]) || !*get(kv, n, need[k])->val)
-                return bad(e, f, first, "verb '%s': '%s' is missing", v->id, need[k]);
         struct kv *x;
         if ((x = get(kv, n, "uses"))) {
             char *u[24];
@@ -1322,7 +1319,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                                                     "like", "generic", "massdef", "massbare",
                                                     "copula", "exist", "own", "request",
                                                     "ask", "lets", "placed", "atobj",
-                                                    "nomodal", "skill"};
+                                                    "nomodal", "skill", "idiom", "meaning"};
                 const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
                 while (k < n_names && strcmp(names[k], u[i]) != 0)
@@ -1332,7 +1329,16 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                 v->uses |= 1u << k;
             }
         }
-        bool special = v->uses & (VU_COPULA | VU_EXIST);
+        /* an idiom's literal or meaning verb takes its subject and tenses
+         * from the idiomatic one; a meaning is said in English only */
+        bool meaning = v->uses & VU_MEANING;
+        for (size_t k = 0; k < (meaning ? 1 : sizeof need / sizeof *need); k++)
+            if (!get(kv, n, need[k]) || !*get(kv, n, need[k])->val)
+                return bad(e, f, first, "verb '%s': '%s' is missing", v->id, need[k]);
+        if (meaning && n > 3 + (get(kv, n, "en.pp") != NULL))
+            return bad(e, f, first, "verb '%s': a meaning has only verb, uses, en and en.pp",
+                       v->id);
+        bool special = v->uses & (VU_COPULA | VU_EXIST | VU_IDIOM | VU_MEANING);
         if ((x = get(kv, n, "tenses"))) {
             if (parse_tenses(x->val, &v->tenses) != 0 || !v->tenses)
                 return bad(e, f, x->line, "verb '%s': tenses are pres, past, fut, prog", v->id);
@@ -1385,6 +1391,8 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
         v->en_pp = v->en[2];
         if ((x = get(kv, n, "en.pp")))
             v->en_pp = x->val;
+        if (meaning)
+            continue;
         x = get(kv, n, "es");
         const char *es2[2];
         if (split(x->val, ',', (char **)es2, 2) != 2)
@@ -1460,7 +1468,8 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
         const char *inf = v->fr_aux == -2 ? "être" : "avoir";
         v->fr_aux = -1;
         for (int k = 0; k < w->n_verbs && v->fr_aux < 0; k++)
-            if (strcmp(w->verbs[k].fr_inf, inf) == 0 && !(w->verbs[k].uses & VU_EXIST))
+            if (w->verbs[k].fr_inf && strcmp(w->verbs[k].fr_inf, inf) == 0 &&
+                !(w->verbs[k].uses & VU_EXIST))
                 v->fr_aux = k;
         if (v->fr_aux < 0)
             return pl_err_set(e, PL_EFORMAT, "%s: verb '%s': no verb with the French "
@@ -1603,6 +1612,33 @@ static bool ends_with_stop(const char *s)
     return n > 0 && s[n - 1] == '.';
 }
 
+/* An idiom's "vp" line: its idiomatic, literal and meaning verbs (verbs.txt
+ * uses idiom, idiom, meaning); the first has the subject and the tenses. */
+static int idiom_vp(const struct world *w, struct widiom *id, struct kv *x,
+                    const struct wfile *f, struct pl_err *e)
+{
+    id->vp[0] = id->vp[1] = id->vp[2] = -1;
+    if (!x)
+        return 0;
+    char *ids[4];
+    if (split_words(x->val, ids, 4) != 3)
+        return bad(e, f, x->line, "idiom '%s': vp names three verbs: the idiomatic, the "
+                   "literal and the meaning", id->en);
+    for (int j = 0; j < 3; j++) {
+        unsigned need = j == 2 ? VU_MEANING : VU_IDIOM;
+        int v = world_verb_index(w, ids[j]);
+        if (v < 0 || !(w->verbs[v].uses & need))
+            return bad(e, f, x->line, "idiom '%s': vp: '%s' is no verb with uses %s", id->en,
+                       ids[j], j == 2 ? "meaning" : "idiom");
+        id->vp[j] = v;
+    }
+    const struct wverb *v = &w->verbs[id->vp[0]];
+    if (!v->subj.n || !v->tenses || v->obj.n)
+        return bad(e, f, x->line, "idiom '%s': vp: '%s' needs a subject and tenses, and no "
+                   "object (the phrase holds it)", id->en, v->id);
+    return 0;
+}
+
 static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
 {
     struct wfile *f;
@@ -1690,6 +1726,9 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
                 id->n_uses++;
             }
         }
+        if ((rc = idiom_vp(w, id, get(kv, n, "vp"), f, e)))
+            return rc;
+        known += id->vp[0] >= 0;
         if (n != known)
             return bad(e, f, first, "idiom '%s': unknown lines", id->en);
         if (id->kind != IK_STANDALONE) {

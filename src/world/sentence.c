@@ -128,7 +128,7 @@ int world_prepare(struct world *w, struct pl_err *e)
             p += k;
             p += strspn(p, " ");
         }
-        if (v->uses & (VU_COPULA | VU_EXIST))
+        if (v->uses & (VU_COPULA | VU_EXIST | VU_IDIOM | VU_MEANING))
             continue;
         /* after a modal, in a request, after "let's": what people do, not a
          * state, and not a Spanish reflexive ("quedarse": "tengo que
@@ -1419,6 +1419,38 @@ static int k_progressive(const struct world *w, struct pl_rng *r, struct sentenc
         c.time = pick_list(r, &w->c.t_now);
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
+                    struct sentence out[3])
+{
+    struct clause c;
+    clause_clear(&c);
+    const struct wverb *v = &w->verbs[vp[0]];
+    c.verb = vp[0];
+    if (!pick_subj(w, r, vp[0], &c.s))
+        return -1;
+    c.neg = chance(r, 15);
+    if ((v->tenses & (1u << T_PROG)) && chance(r, 20)) {
+        c.tense = T_PROG;
+        if (chance(r, 35))
+            c.time = pick_list(r, &w->c.t_now);
+    } else {
+        pick_tense(w, r, v, 50, false, &c);
+        c.going = false; /* "va a irse de la lengua": the pronoun would move */
+    }
+    /* the same clause with each verb: idiomatic, literal, and the meaning
+     * in English */
+    for (int k = 0; k < 3; k++) {
+        c.verb = vp[k];
+        unsigned all = (1u << N_LANG) - 1;
+        out[k].langs = k == 0 ? all : k == 1 ? all & ~(1u << L_EN) : 1u << L_EN;
+        out[k].kind = K_ACTION;
+        out[k].label = -1;
+        out[k].fixed = false;
+        world_clause(w, &c, &out[k]);
+    }
     return 0;
 }
 

@@ -100,6 +100,10 @@ enum verb_use {
                               * at the bakery", never "at the bookshop" */
     VU_NOMODAL = 1 << 17,    /* never after a modal: "I would like to fail my exam" */
     VU_SKILL = 1 << 18,      /* a skill: "I can swim" is "Sé nadar" (modals.txt skill) */
+    VU_IDIOM = 1 << 19,      /* an idiom's verb phrase ("spill the beans", "irse de la
+                              * lengua"): only in the uses of its idiom (idioms.txt vp) */
+    VU_MEANING = 1 << 20,    /* the plain English of an idiom's verb phrase ("tell the
+                              * secret"): English forms only, said only as that meaning */
 };
 
 struct wverb {
@@ -258,6 +262,11 @@ struct widiom {
     struct iform core;       /* the bare phrase ("spill the beans"); core.en NULL: none */
     struct iform uses[IDIOM_USES]; /* other tenses and persons ("She spilled the beans.") */
     int n_uses;
+    /* The idiom as a verb phrase (idioms.txt vp), or -1: verbs of the
+     * idiomatic, the literal and the meaning renderings, which the
+     * generator conjugates for any subject, tense and time of the first
+     * ("My grandfather kicked the bucket last year.") */
+    int vp[3];
 };
 
 /* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
@@ -582,6 +591,14 @@ void world_cache_free(struct wcache *c);
  * be built from the data. */
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
                    struct sentence *out);
+/* One use of an idiom's verb phrase (struct widiom.vp) for a subject, tense
+ * and time drawn as for any verb: out[0] the idiomatic rendering in every
+ * language ("My grandfather kicked the bucket last year.", "Mi abuelo
+ * estiró la pata el año pasado."), out[1] the literal one (not English),
+ * out[2] the meaning in English ("My grandfather died last year.").
+ * Returns 0, or -1 when no subject fits. */
+int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
+                    struct sentence out[3]);
 /* The renderings of some kinds, for the languages of out->langs: "S can
  * VP." with modal m of modals.txt (the verb phrase and subject in c); a
  * request "Can you VP?" (m: can or could; may_i: "Can I ...?"; me: "help
