@@ -2181,6 +2181,21 @@ static void test_idiom_vp(const struct world *w)
     c.neg = true;
     check_clause(w, &c, "She did not get cold feet.", "Ella no se echó atrás.",
                  "Elle ne s'est pas dégonflée.", "Cô ấy đã không chùn bước.");
+    /* a reflexive's pronoun before estar when its gerund does not carry it */
+    clause_init(&c, V(w, "beat_bush"));
+    c.s.pron = P(w, "i");
+    c.tense = T_PROG;
+    check_clause(w, &c, "I am beating around the bush.", "Me estoy andando por las ramas.",
+                 "Je tourne autour du pot.", "Tôi đang vòng vo tam quốc.");
+    clause_init(&c, V(w, "stay"));
+    c.s.pron = P(w, "i");
+    c.tense = T_PROG;
+    c.loc = world_place_index(w, "home");
+    struct sentence st;
+    st.langs = 1u << L_ES;
+    world_clause(w, &c, &st);
+    CHECKF(strncmp(st.text[L_ES], "Estoy quedándo", strlen("Estoy quedándo")) == 0, "%s",
+           st.text[L_ES]);
     clause_init(&c, V(w, "hit_sack_lit"));
     c.s.pron = P(w, "we");
     c.tense = T_FUT;
@@ -2221,6 +2236,10 @@ static void test_idiom_vp(const struct world *w)
                 CHECKF(*u[0].text[l] && *u[1].text[l] && strcmp(u[0].text[l], u[1].text[l]),
                        "%s: '%s' / '%s'", en, u[0].text[l], u[1].text[l]);
             tenses |= strstr(en, " will ") ? 1 : strstr(en, " did not ") ? 2 : 4;
+            /* "kick the bucket" is said of others */
+            if (w->verbs[id->vp[0]].uses & VU_THIRD)
+                CHECKF(strncmp(en, "I ", 2) && strncmp(en, "You ", 4) && strncmp(en, "We ", 3),
+                       "%s", en);
         }
     }
     CHECKF(n_vp >= 10, "%d idioms with a verb phrase", n_vp);
@@ -2244,7 +2263,7 @@ static void test_idiom_vp(const struct world *w)
     struct world_gen *g = NULL;
     struct pl_err e = {0};
     CHECK(world_gen_init(w, 3, WORLD_TRAIN, &g, &e) == 0);
-    int gen_seen[256] = {0}, explained = 0, unseen_split = 0;
+    int gen_seen[256] = {0}, explained = 0, unseen_split = 0, uses = 0;
     for (int i = 0; g && i < 30000; i++) {
         struct world_example ex;
         CHECK(world_gen_next(g, &ex, &e) == 0);
@@ -2267,7 +2286,8 @@ static void test_idiom_vp(const struct world *w)
             if (strcmp(ex.task, "explain") == 0)
                 explained += has_verb_form(&w->verbs[id->vp[2]], ex.target) &&
                              !has_verb_form(&w->verbs[id->vp[0]], ex.target);
-            if (strcmp(ex.kind, "idiom") == 0 && !ex.casual &&
+            uses += strcmp(ex.kind, "idiom-use") == 0;
+            if (strcmp(ex.kind, "idiom-use") == 0 && !ex.casual &&
                 world_sentence_split(ex.text) != WORLD_TRAIN &&
                 unseen_split++ < 3)
                 fprintf(stderr, "not a train sentence: %s\n", ex.text);
@@ -2279,6 +2299,22 @@ static void test_idiom_vp(const struct world *w)
             CHECKF(gen_seen[k] > 3, "%s: %d generated uses", w->idioms[k].en, gen_seen[k]);
     CHECKF(explained > 5, "%d explanations of generated uses", explained);
     CHECK_INT(unseen_split, 0); /* a bare use of valid or test is never trained on */
+    CHECKF(uses > 20, "%d uses alone in train", uses);
+
+    /* test holds uses alone too, each a test sentence (REPORT's idiom-use rows) */
+    CHECK(world_gen_init(w, 4, WORLD_TEST, &g, &e) == 0);
+    int test_uses = 0, wrong_split = 0;
+    for (int i = 0; g && i < 6000; i++) {
+        struct world_example ex;
+        CHECK(world_gen_next(g, &ex, &e) == 0);
+        if (strcmp(ex.kind, "idiom-use") != 0)
+            continue;
+        test_uses++;
+        wrong_split += !ex.casual && world_sentence_split(ex.text) != WORLD_TEST;
+    }
+    world_gen_free(g);
+    CHECKF(test_uses > 10, "%d uses alone in test", test_uses);
+    CHECK_INT(wrong_split, 0);
 
     /* the lines are checked */
     check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",

@@ -503,6 +503,72 @@ static unsigned form_frames(const struct widiom *id, int which)
     return which == 0 ? (unsigned)id->kind : which == 1 ? 0u : (unsigned)IK_CLAUSE;
 }
 
+/* Which idiom, in which form, in which frame, for the next idiom example:
+ * g->text gets its English (framed, or the form alone when *f is NULL).
+ * Valid and test take a frame whose sentence is of their split, or (a
+ * half of the draws of an idiom with a verb phrase) a use alone whose
+ * sentence is: the "idiom-use" rows, said in subjects, tenses and times
+ * never trained on. */
+enum { HELD_USE_PCT = 50 };
+static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
+                        const struct wframe **f, bool *no_that, struct pl_err *e)
+{
+    const struct world *w = g->w;
+    const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
+    *f = NULL;
+    *no_that = false;
+    if (g->split == WORLD_TRAIN) {
+        *which = pick_form(g, id, fm);
+        if (pick(&g->rng, 100) < FRAME_PERCENT) {
+            *f = pick_frame_for(g, form_frames(id, *which));
+            if (*f) {
+                world_framed(w, *f, fm->en, L_EN, g->text, sizeof g->text);
+                *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
+                if (*no_that)
+                    world_frame_drop_that(*f, g->text);
+                if (world_sentence_split(g->text) != WORLD_TRAIN)
+                    *f = NULL; /* that sentence belongs to valid or test */
+            }
+        }
+    } else if (id->vp[0] >= 0 && pick(&g->rng, 100) < HELD_USE_PCT) {
+        for (int tries = 0; tries < 2000; tries++) /* 3% fall into each held-out split */
+            if (gen_use(g, id, fm) && world_sentence_split(fm->en) == g->split) {
+                *which = FORM_GEN;
+                snprintf(g->text, sizeof g->text, "%s", fm->en);
+                return 0;
+            }
+        return pl_err_set(e, PL_ERANGE, "no use of \"%s\" falls into this split", id->en);
+    } else {
+        /* an idiom in a frame whose sentence is of this split */
+        for (int tries = 0; tries < 1000; tries++) {
+            id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
+            *which = pick_form(g, id, fm);
+            *f = pick_frame_for(g, form_frames(id, *which));
+            if (!*f)
+                continue;
+            world_framed(w, *f, fm->en, L_EN, g->text, sizeof g->text);
+            *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
+            if (*no_that)
+                world_frame_drop_that(*f, g->text);
+            if (world_sentence_split(g->text) == g->split)
+                break;
+            *f = NULL;
+        }
+        if (!*f)
+            return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
+    }
+    if (!*f) /* the idiom alone (g->text may hold a framed try) */
+        snprintf(g->text, sizeof g->text, "%s", fm->en);
+    return 0;
+}
+
+/* The kind tag of an idiom example. */
+static const char *idiom_tag(const struct wframe *f, int which)
+{
+    return f ? "idiom-frame" : which == 1 ? "idiom-phrase" : which == FORM_GEN ? "idiom-use"
+                                                                               : "idiom";
+}
+
 static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err *e)
 {
     const struct world *w = g->w;
@@ -553,45 +619,12 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
         break;
     }
     default: {
-        const struct widiom *id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
         const struct wframe *f = NULL;
         struct iform fm;
         int which = 0;
         bool no_that = false; /* the English dropped the frame's "that" */
-        if (g->split != WORLD_TRAIN) {
-            /* valid/test: an idiom in a frame whose sentence is of this split */
-            for (int tries = 0; tries < 1000; tries++) {
-                id = &w->idioms[g->idioms[pick(&g->rng, g->n_idioms)]];
-                which = pick_form(g, id, &fm);
-                f = pick_frame_for(g, form_frames(id, which));
-                if (!f)
-                    continue;
-                world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
-                no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
-                if (no_that)
-                    world_frame_drop_that(f, g->text);
-                if (world_sentence_split(g->text) == g->split)
-                    break;
-                f = NULL;
-            }
-            if (!f)
-                return pl_err_set(e, PL_ERANGE, "no framed idiom falls into this split");
-        } else {
-            which = pick_form(g, id, &fm);
-            if (pick(&g->rng, 100) < FRAME_PERCENT) {
-                f = pick_frame_for(g, form_frames(id, which));
-                if (f) {
-                    world_framed(w, f, fm.en, L_EN, g->text, sizeof g->text);
-                    no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
-                    if (no_that)
-                        world_frame_drop_that(f, g->text);
-                    if (world_sentence_split(g->text) != WORLD_TRAIN)
-                        f = NULL; /* that sentence belongs to valid or test */
-                }
-            }
-        }
-        if (!f) /* the idiom alone (g->text may hold a framed try) */
-            snprintf(g->text, sizeof g->text, "%s", fm.en);
+        if ((rc = choose_idiom(g, &fm, &which, &f, &no_that, e)) != 0)
+            return rc;
         if (kind == EX_EXPLAIN) {
             /* "I think that he is in hot water." -> "I think that he is in
              * trouble.": the frame stays, the idiom becomes its meaning; a
@@ -605,7 +638,7 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
             apply(ph->text, g->text, "", g->source, sizeof g->source);
             ex->task = world_task_names[TASK_EXPLAIN];
             ex->lang = "en";
-            ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
+            ex->kind = idiom_tag(f, which);
             break;
         }
         /* the meaning of a bare phrase is the bare idiomatic phrase
@@ -619,7 +652,7 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
         apply(ph->text, g->text, world_lang_names[lang], g->source, sizeof g->source);
         ex->task = world_task_names[task];
         ex->lang = world_lang_codes[lang];
-        ex->kind = f ? "idiom-frame" : which == 1 ? "idiom-phrase" : "idiom";
+        ex->kind = idiom_tag(f, which);
         ex->literal = g->literal;
         break;
     }

@@ -826,6 +826,20 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
         world_sb_add(b, "no");
     }
     if (c->tense == T_PROG) {
+        /* a reflexive whose gerund is written without its pronoun takes it
+         * before estar: "me estoy andando por las ramas" ("quedándose"
+         * carries it) */
+        static const char *const clitic[] = {"me ", "te ", "se ", "nos ", "os "};
+        size_t g = strcspn(v->es_ger, " ");
+        bool carried = g > 2 && strncmp(v->es_ger + g - 2, "se", 2) == 0;
+        for (int i = 0; i < 5 && !carried; i++) {
+            int k = (int)strlen(clitic[i]);
+            if (strncmp(v->es[VT_PRES][p], clitic[i], (size_t)k) == 0) {
+                char pron[8];
+                snprintf(pron, sizeof pron, "%.*s", k - 1, clitic[i]);
+                world_sb_add(b, pron);
+            }
+        }
         world_sb_add(b, w->verbs[w->v_estar].es[VT_PRES][p]);
         world_sb_add(b, v->es_ger);
     } else if (c->tense == T_FUT && c->going) {

@@ -1429,13 +1429,24 @@ int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
     clause_clear(&c);
     const struct wverb *v = &w->verbs[vp[0]];
     c.verb = vp[0];
-    if (!pick_subj(w, r, vp[0], &c.s))
+    /* "I kicked the bucket" is said of others (uses third) */
+    bool ok = false;
+    for (int tries = 0; tries < 16 && !ok; tries++) {
+        if (!pick_subj(w, r, vp[0], &c.s))
+            return -1;
+        int person = c.s.pron >= 0 ? w->prons[c.s.pron].person : P_3SG;
+        ok = !(v->uses & VU_THIRD) || person == P_3SG || person == P_3PL;
+    }
+    if (!ok)
         return -1;
     c.neg = chance(r, 15);
     if ((v->tenses & (1u << T_PROG)) && chance(r, 20)) {
         c.tense = T_PROG;
+        c.neg = false; /* Vietnamese says "đang" whatever the polarity */
         if (chance(r, 35))
             c.time = pick_list(r, &w->c.t_now);
+        if (c.time >= 0 && !time_fits(w, v, c.time))
+            c.time = -1;
     } else {
         pick_tense(w, r, v, 50, false, &c);
         c.going = false; /* "va a irse de la lengua": the pronoun would move */

@@ -104,6 +104,7 @@ enum verb_use {
                               * lengua"): only in the uses of its idiom (idioms.txt vp) */
     VU_MEANING = 1 << 20,    /* the plain English of an idiom's verb phrase ("tell the
                               * secret"): English forms only, said only as that meaning */
+    VU_THIRD = 1 << 21,      /* said of others, never of I, you or we ("kick the bucket") */
 };
 
 struct wverb {
