@@ -2211,18 +2211,44 @@ static void test_idiom_vp(const struct world *w)
     CHECK_STR(m.text[L_EN], "He died.");
     CHECK_STR(m.text[L_ES], "");
 
-    /* world_idiom_use: one subject, tense and time, three verbs */
+    /* an idiom as a predicate is a state like any other */
+    struct subj dad = {.pron = -1};
+    dad.np = np_make(N(w, "father"), D_POSS, false, -1);
+    dad.np.poss = P(w, "i");
+    struct sentence d;
+    d.langs = (1u << N_LANG) - 1;
+    world_describe(w, &dad, A(w, "under_weather"), T_PAST, world_time_index(w, "last_night"),
+                   false, false, false, 0, &d);
+    CHECK_STR(d.text[L_EN], "My father was under the weather last night.");
+    CHECK_STR(d.text[L_ES], "Mi padre estuvo pachucho anoche.");
+    CHECK_STR(d.text[L_FR], "Mon père était patraque hier soir.");
+    CHECK_STR(d.text[L_VI], "Tối qua bố tôi không được khỏe.");
+
+    /* world_idiom_use: one subject, tense and time, three verbs or adjectives */
     struct pl_rng r;
     pl_rng_seed(&r, 5);
-    int n_vp = 0, tenses = 0;
+    int n_vp = 0, n_pred = 0, tenses = 0;
     for (int i = 0; i < w->n_idioms; i++) {
         const struct widiom *id = &w->idioms[i];
+        if (id->pred[0] >= 0) {
+            n_pred++;
+            for (int k = 0; k < 50; k++) {
+                struct sentence u[3];
+                CHECK(world_idiom_use(w, &r, id, u) == 0);
+                CHECKF(strstr(u[0].text[L_EN], w->adjs[id->pred[0]].en) &&
+                           strstr(u[2].text[L_EN], w->adjs[id->pred[2]].en),
+                       "%s -> %s", u[0].text[L_EN], u[2].text[L_EN]);
+                for (int l = L_ES; l < N_LANG; l++)
+                    CHECKF(*u[0].text[l] && strcmp(u[0].text[l], u[1].text[l]), "%s: '%s'",
+                           u[0].text[L_EN], u[0].text[l]);
+            }
+        }
         if (id->vp[0] < 0)
             continue;
         n_vp++;
         for (int k = 0; k < 100; k++) {
             struct sentence u[3];
-            CHECK(world_idiom_use(w, &r, id->vp, u) == 0);
+            CHECK(world_idiom_use(w, &r, id, u) == 0);
             const char *en = u[0].text[L_EN], *mean = u[2].text[L_EN];
             CHECKF(has_verb_form(&w->verbs[id->vp[0]], en) ||
                        strstr(en, w->verbs[id->vp[0]].en[0] + strcspn(en, " ")),
@@ -2243,6 +2269,7 @@ static void test_idiom_vp(const struct world *w)
         }
     }
     CHECKF(n_vp >= 10, "%d idioms with a verb phrase", n_vp);
+    CHECKF(n_pred >= 4, "%d idioms with a predicate", n_pred);
     CHECK_INT(tenses, 7);
 
     /* ordinary sentences never use an idiom's verbs */
@@ -2251,10 +2278,14 @@ static void test_idiom_vp(const struct world *w)
         struct sentence s;
         if (world_sentence(w, &r, -1, 1u << L_EN, &s) != 0)
             continue;
-        for (int k = 0; k < w->n_idioms; k++)
-            for (int j = 0; j < 3 && w->idioms[k].vp[0] >= 0; j++)
-                if (has_verb_form(&w->verbs[w->idioms[k].vp[j]], s.text[L_EN]) && leaks++ < 3)
-                    fprintf(stderr, "idiom verb in: %s\n", s.text[L_EN]);
+        for (int k = 0; k < w->n_idioms; k++) {
+            const struct widiom *id = &w->idioms[k];
+            bool in = id->pred[0] >= 0 && strstr(s.text[L_EN], w->adjs[id->pred[0]].en);
+            for (int j = 0; j < 3 && id->vp[0] >= 0; j++)
+                in |= has_verb_form(&w->verbs[id->vp[j]], s.text[L_EN]);
+            if (in && leaks++ < 3)
+                fprintf(stderr, "idiom verb or predicate in: %s\n", s.text[L_EN]);
+        }
     }
     CHECK_INT(leaks, 0);
 
@@ -2322,6 +2353,9 @@ static void test_idiom_vp(const struct world *w)
     check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",
                   "vp           kick_bucket eat kick_bucket_meaning",
                   "'eat' is no verb with uses idiom");
+    check_refused("idioms.txt", "pred         hot_water hot_water_lit hot_water_meaning",
+                  "pred         hot_water tired hot_water_meaning",
+                  "'tired' is no adjective of kind idiom");
     check_refused("verbs.txt", "uses     meaning\nen       die,",
                   "uses     meaning\nvi       chết\nen       die,", "a meaning has only");
     check_refused("verbs.txt", "verb     kick_bucket\nsubject  people\n",

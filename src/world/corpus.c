@@ -445,15 +445,21 @@ static const struct wframe *pick_frame(struct world_gen *g, const struct widiom 
     return pick_frame_for(g, (unsigned)id->kind);
 }
 
-/* A use the generator conjugates (widiom.vp): half of the draws of an idiom
+/* A use the generator conjugates (widiom.vp or pred): half of the draws of an idiom
  * that has one, beside its bare phrase; in train only sentences of the
  * train split, so the others stay unseen as they are. */
 enum { FORM_GEN = 2 + IDIOM_USES, GEN_USE_PCT = 50 };
 
+/* Whether the generator conjugates the idiom (a verb phrase or a predicate). */
+static bool said_anyhow(const struct widiom *id)
+{
+    return id->vp[0] >= 0 || id->pred[0] >= 0;
+}
+
 static bool gen_use(struct world_gen *g, const struct widiom *id, struct iform *out)
 {
     for (int tries = 0; tries < 8; tries++) {
-        if (world_idiom_use(g->w, &g->rng, id->vp, g->use) != 0)
+        if (world_idiom_use(g->w, &g->rng, id, g->use) != 0)
             return false;
         if (g->split != WORLD_TRAIN || world_sentence_split(g->use[0].text[L_EN]) == WORLD_TRAIN)
             break;
@@ -481,7 +487,7 @@ static int pick_form(struct world_gen *g, const struct widiom *id, struct iform 
         which = 1;
     else if (id->n_uses && x >= 60)
         which = 2 + pick(&g->rng, id->n_uses);
-    if (which != 1 && id->vp[0] >= 0 && pick(&g->rng, 100) < GEN_USE_PCT && gen_use(g, id, out))
+    if (which != 1 && said_anyhow(id) && pick(&g->rng, 100) < GEN_USE_PCT && gen_use(g, id, out))
         return FORM_GEN;
     if (which == 1) {
         *out = id->core;
@@ -530,7 +536,7 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
                     *f = NULL; /* that sentence belongs to valid or test */
             }
         }
-    } else if (id->vp[0] >= 0 && pick(&g->rng, 100) < HELD_USE_PCT) {
+    } else if (said_anyhow(id) && pick(&g->rng, 100) < HELD_USE_PCT) {
         for (int tries = 0; tries < 2000; tries++) /* 3% fall into each held-out split */
             if (gen_use(g, id, fm) && world_sentence_split(fm->en) == g->split) {
                 *which = FORM_GEN;

@@ -517,14 +517,14 @@ static int load_adjectives(struct world *w, const char *dir, struct pl_err *e)
         a->id = fl[0];
         if (find_id(w->adjs, w->n_adjs - 1, sizeof *w->adjs, a->id) >= 0)
             return bad(e, f, c.line, "adjective '%s' defined twice", a->id);
-        static const char *const kinds[] = {"grad", "color", "plain", "attr", "pred"};
+        static const char *const kinds[] = {"grad", "color", "plain", "attr", "pred", "idiom"};
         a->kind = -1;
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             if (strcmp(fl[1], kinds[k]) == 0)
                 a->kind = k;
         if (a->kind < 0)
-            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain, attr or "
-                       "pred", a->id);
+            return bad(e, f, c.line, "adjective '%s': kind must be grad, color, plain, attr, "
+                       "pred or idiom", a->id);
         char what[128];
         snprintf(what, sizeof what, "adjective '%s': for", a->id);
         if ((rc = noun_set(w, fl[2], &a->for_, f, c.line, what, e)))
@@ -1640,6 +1640,28 @@ static int idiom_vp(const struct world *w, struct widiom *id, struct kv *x,
     return 0;
 }
 
+/* An idiom's "pred" line: its idiomatic, literal and meaning adjectives
+ * (adjectives.txt kind idiom); the first says whom it is said of. */
+static int idiom_pred(const struct world *w, struct widiom *id, struct kv *x,
+                      const struct wfile *f, struct pl_err *e)
+{
+    id->pred[0] = id->pred[1] = id->pred[2] = -1;
+    if (!x)
+        return 0;
+    char *ids[4];
+    if (split_words(x->val, ids, 4) != 3)
+        return bad(e, f, x->line, "idiom '%s': pred names three adjectives: the idiomatic, "
+                   "the literal and the meaning", id->en);
+    for (int j = 0; j < 3; j++) {
+        int a = world_adj_index(w, ids[j]);
+        if (a < 0 || w->adjs[a].kind != AK_IDIOM)
+            return bad(e, f, x->line, "idiom '%s': pred: '%s' is no adjective of kind idiom",
+                       id->en, ids[j]);
+        id->pred[j] = a;
+    }
+    return 0;
+}
+
 static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
 {
     struct wfile *f;
@@ -1727,9 +1749,12 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
                 id->n_uses++;
             }
         }
-        if ((rc = idiom_vp(w, id, get(kv, n, "vp"), f, e)))
+        if ((rc = idiom_vp(w, id, get(kv, n, "vp"), f, e)) ||
+            (rc = idiom_pred(w, id, get(kv, n, "pred"), f, e)))
             return rc;
-        known += id->vp[0] >= 0;
+        known += (id->vp[0] >= 0) + (id->pred[0] >= 0);
+        if (id->vp[0] >= 0 && id->pred[0] >= 0)
+            return bad(e, f, first, "idiom '%s': a vp or a pred, not both", id->en);
         if (n != known)
             return bad(e, f, first, "idiom '%s': unknown lines", id->en);
         if (id->kind != IK_STANDALONE) {
@@ -1779,8 +1804,8 @@ static int derive(struct world *w, struct pl_err *e)
                 if (noun_matches(n, w->labels[l].words[k]))
                     n->label = l;
         for (int a = 0; a < w->n_adjs; a++) {
-            if (!w->adjs[a].for_.has[i])
-                continue;
+            if (!w->adjs[a].for_.has[i] || w->adjs[a].kind == AK_IDIOM)
+                continue; /* an idiom's predicate is said only in its idiom's uses */
             if (w->adjs[a].kind != AK_PRED && (rc = add_int(&n->adj, &n->n_adj, a, e)))
                 return rc;
             if (w->adjs[a].kind != AK_ATTR && (rc = add_int(&n->pred, &n->n_pred, a, e)))

@@ -1422,9 +1422,52 @@ static int k_progressive(const struct world *w, struct pl_rng *r, struct sentenc
     return 0;
 }
 
-int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
+static void use_langs(struct sentence out[3])
+{
+    unsigned all = (1u << N_LANG) - 1;
+    for (int k = 0; k < 3; k++) {
+        out[k].langs = k == 0 ? all : k == 1 ? all & ~(1u << L_EN) : 1u << L_EN;
+        out[k].kind = K_ACTION;
+        out[k].label = -1;
+        out[k].fixed = false;
+    }
+}
+
+/* "My father was under the weather yesterday.": a state, with the time
+ * phrases of k_describe's states. */
+static int idiom_pred_use(const struct world *w, struct pl_rng *r, const int pred[3],
+                          struct sentence out[3])
+{
+    struct subj s = {.pron = -1};
+    if (chance(r, 45)) {
+        pronoun_subject(w, r, &s);
+    } else {
+        int n = pick_subject_noun(w, r, &w->adjs[pred[0]].for_);
+        if (n < 0)
+            return -1;
+        np_subject(w, r, n, 10, &s.np);
+    }
+    int tense = T_PRES, time = -1, t = pick(r, 100);
+    if (t >= 55) {
+        tense = t < 85 ? T_PAST : T_FUT;
+        time = chance(r, 70) ? pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut) : -1;
+    } else if (chance(r, 30)) {
+        time = pick_list(r, &w->c.t_now);
+    }
+    use_langs(out);
+    for (int k = 0; k < 3; k++) /* affirmative: "không không được khỏe" */
+        world_describe(w, &s, pred[k], tense, time, false, false, false, 0, &out[k]);
+    return 0;
+}
+
+int world_idiom_use(const struct world *w, struct pl_rng *r, const struct widiom *id,
                     struct sentence out[3])
 {
+    if (id->pred[0] >= 0)
+        return idiom_pred_use(w, r, id->pred, out);
+    if (id->vp[0] < 0)
+        return -1;
+    const int *vp = id->vp;
     struct clause c;
     clause_clear(&c);
     const struct wverb *v = &w->verbs[vp[0]];
@@ -1453,13 +1496,9 @@ int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
     }
     /* the same clause with each verb: idiomatic, literal, and the meaning
      * in English */
+    use_langs(out);
     for (int k = 0; k < 3; k++) {
         c.verb = vp[k];
-        unsigned all = (1u << N_LANG) - 1;
-        out[k].langs = k == 0 ? all : k == 1 ? all & ~(1u << L_EN) : 1u << L_EN;
-        out[k].kind = K_ACTION;
-        out[k].label = -1;
-        out[k].fixed = false;
         world_clause(w, &c, &out[k]);
     }
     return 0;

@@ -71,7 +71,8 @@ struct wnoun {
 /* grad: "very"; color; plain: no "very"; attr: only next to a noun; pred:
  * gradable, only a predicate ("hungry": "tiene hambre", never "el niño
  * hambre"). */
-enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR, AK_PRED };
+enum { AK_GRAD, AK_COLOR, AK_PLAIN, AK_ATTR, AK_PRED,
+       AK_IDIOM /* an idiom's predicate ("under the weather"): only in its idiom's uses */ };
 
 struct wadj {
     const char *id;
@@ -268,6 +269,11 @@ struct widiom {
      * generator conjugates for any subject, tense and time of the first
      * ("My grandfather kicked the bucket last year.") */
     int vp[3];
+    /* The idiom as a predicate (idioms.txt pred), or -1: adjectives (kind
+     * idiom) of the idiomatic, the literal and the meaning renderings, said
+     * of anyone its first adjective is for ("My father was under the
+     * weather yesterday.") */
+    int pred[3];
 };
 
 /* A greeting or courtesy phrase (phrases.txt), with its placeholders. */
@@ -592,13 +598,14 @@ void world_cache_free(struct wcache *c);
  * be built from the data. */
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
                    struct sentence *out);
-/* One use of an idiom's verb phrase (struct widiom.vp) for a subject, tense
- * and time drawn as for any verb: out[0] the idiomatic rendering in every
- * language ("My grandfather kicked the bucket last year.", "Mi abuelo
- * estiró la pata el año pasado."), out[1] the literal one (not English),
- * out[2] the meaning in English ("My grandfather died last year.").
- * Returns 0, or -1 when no subject fits. */
-int world_idiom_use(const struct world *w, struct pl_rng *r, const int vp[3],
+/* One use of an idiom's verb phrase (struct widiom.vp) or predicate
+ * (widiom.pred) for a subject, tense and time drawn as for any verb or
+ * state: out[0] the idiomatic rendering in every language ("My grandfather
+ * kicked the bucket last year.", "Mi abuelo estiró la pata el año
+ * pasado."), out[1] the literal one (not English), out[2] the meaning in
+ * English ("My grandfather died last year.").  Returns 0, or -1 when the
+ * idiom has neither or no subject fits. */
+int world_idiom_use(const struct world *w, struct pl_rng *r, const struct widiom *id,
                     struct sentence out[3]);
 /* The renderings of some kinds, for the languages of out->langs: "S can
  * VP." with modal m of modals.txt (the verb phrase and subject in c); a
