@@ -1613,52 +1613,36 @@ static bool ends_with_stop(const char *s)
     return n > 0 && s[n - 1] == '.';
 }
 
-/* An idiom's "vp" line: its idiomatic, literal and meaning verbs (verbs.txt
- * uses idiom, idiom, meaning); the first has the subject and the tenses. */
-static int idiom_vp(const struct world *w, struct widiom *id, struct kv *x,
-                    const struct wfile *f, struct pl_err *e)
+/* An idiom's "vp" or "pred" line (key): three ids, the idiomatic, the
+ * literal and the meaning rendering, each a verb (vp: uses idiom, idiom,
+ * meaning) or an adjective (pred: kind idiom) into out; all -1 without the
+ * line.  The first verb has the subject and the tenses; the first
+ * adjective says whom it is said of. */
+static int idiom_three(const struct world *w, const struct widiom *id, struct kv *x,
+                       const char *key, int out[3], const struct wfile *f, struct pl_err *e)
 {
-    id->vp[0] = id->vp[1] = id->vp[2] = -1;
+    bool vp = strcmp(key, "vp") == 0;
+    out[0] = out[1] = out[2] = -1;
     if (!x)
         return 0;
     char *ids[4];
     if (split_words(x->val, ids, 4) != 3)
-        return bad(e, f, x->line, "idiom '%s': vp names three verbs: the idiomatic, the "
-                   "literal and the meaning", id->en);
+        return bad(e, f, x->line, "idiom '%s': %s names three %s: the idiomatic, the literal "
+                   "and the meaning", id->en, key, vp ? "verbs" : "adjectives");
     for (int j = 0; j < 3; j++) {
-        unsigned need = j == 2 ? VU_MEANING : VU_IDIOM;
-        int v = world_verb_index(w, ids[j]);
-        if (v < 0 || !(w->verbs[v].uses & need))
-            return bad(e, f, x->line, "idiom '%s': vp: '%s' is no verb with uses %s", id->en,
-                       ids[j], j == 2 ? "meaning" : "idiom");
-        id->vp[j] = v;
+        int k = vp ? world_verb_index(w, ids[j]) : world_adj_index(w, ids[j]);
+        bool ok = k >= 0 && (vp ? (w->verbs[k].uses & (j == 2 ? VU_MEANING : VU_IDIOM)) != 0
+                                : w->adjs[k].kind == AK_IDIOM);
+        if (!ok)
+            return bad(e, f, x->line, "idiom '%s': %s: '%s' is no %s", id->en, key, ids[j],
+                       !vp ? "adjective of kind idiom" : j == 2 ? "verb with uses meaning"
+                                                               : "verb with uses idiom");
+        out[j] = k;
     }
-    const struct wverb *v = &w->verbs[id->vp[0]];
-    if (!v->subj.n || !v->tenses || v->obj.n)
+    const struct wverb *v = vp ? &w->verbs[out[0]] : NULL;
+    if (v && (!v->subj.n || !v->tenses || v->obj.n))
         return bad(e, f, x->line, "idiom '%s': vp: '%s' needs a subject and tenses, and no "
                    "object (the phrase holds it)", id->en, v->id);
-    return 0;
-}
-
-/* An idiom's "pred" line: its idiomatic, literal and meaning adjectives
- * (adjectives.txt kind idiom); the first says whom it is said of. */
-static int idiom_pred(const struct world *w, struct widiom *id, struct kv *x,
-                      const struct wfile *f, struct pl_err *e)
-{
-    id->pred[0] = id->pred[1] = id->pred[2] = -1;
-    if (!x)
-        return 0;
-    char *ids[4];
-    if (split_words(x->val, ids, 4) != 3)
-        return bad(e, f, x->line, "idiom '%s': pred names three adjectives: the idiomatic, "
-                   "the literal and the meaning", id->en);
-    for (int j = 0; j < 3; j++) {
-        int a = world_adj_index(w, ids[j]);
-        if (a < 0 || w->adjs[a].kind != AK_IDIOM)
-            return bad(e, f, x->line, "idiom '%s': pred: '%s' is no adjective of kind idiom",
-                       id->en, ids[j]);
-        id->pred[j] = a;
-    }
     return 0;
 }
 
@@ -1749,8 +1733,8 @@ static int load_idioms(struct world *w, const char *dir, struct pl_err *e)
                 id->n_uses++;
             }
         }
-        if ((rc = idiom_vp(w, id, get(kv, n, "vp"), f, e)) ||
-            (rc = idiom_pred(w, id, get(kv, n, "pred"), f, e)))
+        if ((rc = idiom_three(w, id, get(kv, n, "vp"), "vp", id->vp, f, e)) ||
+            (rc = idiom_three(w, id, get(kv, n, "pred"), "pred", id->pred, f, e)))
             return rc;
         known += (id->vp[0] >= 0) + (id->pred[0] >= 0);
         if (id->vp[0] >= 0 && id->pred[0] >= 0)
