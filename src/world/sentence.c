@@ -1451,6 +1451,8 @@ static int idiom_pred_use(const struct world *w, struct pl_rng *r, const int pre
     if (t >= 55) {
         tense = t < 85 ? T_PAST : T_FUT;
         time = chance(r, 70) ? pick_list(r, tense == T_PAST ? &w->c.t_past : &w->c.t_fut) : -1;
+        if (time >= 0 && strncmp(w->times[time].id, "in_", 3) == 0)
+            time = -1; /* not "over the moon in ten minutes" */
     } else if (chance(r, 30)) {
         time = pick_list(r, &w->c.t_now);
     }
