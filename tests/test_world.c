@@ -254,7 +254,8 @@ static void remove_world(const char *dir)
 
 /* Whether a copy of the world with one edit (copy_world) is refused with a
  * message that names a file and line and holds `want`. */
-static void check_refused(const char *name, const char *from, const char *to, const char *want)
+static void check_refused(const char *name, const char *from, const char *to, const char *want,
+                          const char *want2)
 {
     char dir[] = "/tmp/test_world_bad.XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
@@ -263,7 +264,8 @@ static void check_refused(const char *name, const char *from, const char *to, co
     struct pl_err e = {0};
     CHECK_INT(world_load(dir, &w, &e), PL_EFORMAT);
     CHECK(w == NULL);
-    CHECKF(strstr(e.msg, ".txt:") && strstr(e.msg, want), "message: %s (want %s)", e.msg, want);
+    CHECKF(strstr(e.msg, ".txt:") && strstr(e.msg, want) && (!want2 || strstr(e.msg, want2)),
+           "message: %s (want %s)", e.msg, want);
     world_free(w);
     remove_world(dir);
 }
@@ -272,8 +274,8 @@ static void check_refused(const char *name, const char *from, const char *to, co
 static void test_bad_data(void)
 {
     /* one Spanish past form of "eat" missing */
-    check_refused("verbs.txt", "comí, comiste, ", "comiste, ", "verbs.txt:");
-    check_refused("verbs.txt", "comí, comiste, ", "comiste, ", "verb 'eat': es.past");
+    check_refused("verbs.txt", "comí, comiste, ", "comiste, ", "verbs.txt:",
+                  "verb 'eat': es.past");
 
     /* lists the generator draws from may not be empty (an empty adverbs.txt
      * or weather.txt loaded, and `promptlab corpus` then crashed: found by
@@ -312,9 +314,7 @@ static void test_bad_data(void)
 static void test_bad_selector(void)
 {
     check_refused("verbs.txt", "subject  people marine aquatic dog", "subject  people rain",
-                  "'rain' is the noun");
-    check_refused("verbs.txt", "subject  people marine aquatic dog", "subject  people rain",
-                  "verbs.txt:");
+                  "verbs.txt:", "'rain' is the noun");
 }
 
 /* ---- grammar ---- */
@@ -2250,9 +2250,7 @@ static void test_idiom_vp(const struct world *w)
             struct sentence u[3];
             CHECK(world_idiom_use(w, &r, id, u) == 0);
             const char *en = u[0].text[L_EN], *mean = u[2].text[L_EN];
-            CHECKF(has_verb_form(&w->verbs[id->vp[0]], en) ||
-                       strstr(en, w->verbs[id->vp[0]].en[0] + strcspn(en, " ")),
-                   "%s: %s", id->en, en);
+            CHECKF(has_verb_form(&w->verbs[id->vp[0]], en), "%s: %s", id->en, en);
             CHECKF(has_verb_form(&w->verbs[id->vp[2]], mean) ||
                        strstr(mean, w->verbs[id->vp[2]].en[0]),
                    "%s: %s -> %s", id->en, en, mean);
@@ -2297,7 +2295,16 @@ static void test_idiom_vp(const struct world *w)
     int gen_seen[256] = {0}, explained = 0, unseen_split = 0, uses = 0;
     for (int i = 0; g && i < 30000; i++) {
         struct world_example ex;
-        CHECK(world_gen_next(g, &ex, &e) == 0);
+        if (world_gen_next(g, &ex, &e) != 0) {
+            CHECKF(false, "%s", e.msg);
+            break;
+        }
+        /* every use alone in train is a train sentence (verb phrase or predicate) */
+        bool alone = strcmp(ex.kind, "idiom-use") == 0;
+        uses += alone;
+        if (alone && !ex.casual && world_sentence_split(ex.text) != WORLD_TRAIN &&
+            unseen_split++ < 3)
+            fprintf(stderr, "not a train sentence: %s\n", ex.text);
         if (!strstr(ex.kind, "idiom"))
             continue;
         for (int k = 0; k < w->n_idioms && k < 256; k++) {
@@ -2317,11 +2324,6 @@ static void test_idiom_vp(const struct world *w)
             if (strcmp(ex.task, "explain") == 0)
                 explained += has_verb_form(&w->verbs[id->vp[2]], ex.target) &&
                              !has_verb_form(&w->verbs[id->vp[0]], ex.target);
-            uses += strcmp(ex.kind, "idiom-use") == 0;
-            if (strcmp(ex.kind, "idiom-use") == 0 && !ex.casual &&
-                world_sentence_split(ex.text) != WORLD_TRAIN &&
-                unseen_split++ < 3)
-                fprintf(stderr, "not a train sentence: %s\n", ex.text);
         }
     }
     world_gen_free(g);
@@ -2337,11 +2339,16 @@ static void test_idiom_vp(const struct world *w)
     int test_uses = 0, wrong_split = 0;
     for (int i = 0; g && i < 6000; i++) {
         struct world_example ex;
-        CHECK(world_gen_next(g, &ex, &e) == 0);
+        if (world_gen_next(g, &ex, &e) != 0) {
+            CHECKF(false, "%s", e.msg);
+            break;
+        }
         if (strcmp(ex.kind, "idiom-use") != 0)
             continue;
         test_uses++;
         wrong_split += !ex.casual && world_sentence_split(ex.text) != WORLD_TEST;
+        for (int k = 0; k < w->n_idioms; k++) /* never a written form: those are trained */
+            wrong_split += strcmp(ex.text, w->idioms[k].en) == 0;
     }
     world_gen_free(g);
     CHECKF(test_uses > 10, "%d uses alone in test", test_uses);
@@ -2349,19 +2356,24 @@ static void test_idiom_vp(const struct world *w)
 
     /* the lines are checked */
     check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",
-                  "vp           kick_bucket kick_bucket_lit", "vp names three verbs");
+                  "vp           kick_bucket kick_bucket_lit", "vp names three verbs", NULL);
     check_refused("idioms.txt", "vp           kick_bucket kick_bucket_lit kick_bucket_meaning",
                   "vp           kick_bucket eat kick_bucket_meaning",
-                  "'eat' is no verb with uses idiom");
+                  "'eat' is no verb with uses idiom", NULL);
     check_refused("idioms.txt", "pred         hot_water hot_water_lit hot_water_meaning",
                   "pred         hot_water tired hot_water_meaning",
-                  "'tired' is no adjective of kind idiom");
+                  "'tired' is no adjective of kind idiom", NULL);
     check_refused("verbs.txt", "uses     meaning\nen       die,",
-                  "uses     meaning\nvi       chết\nen       die,", "a meaning has only");
+                  "uses     meaning\nvi       chết\nen       die,", "a meaning has only", NULL);
     check_refused("verbs.txt", "verb     kick_bucket\nsubject  people\n",
-                  "verb     kick_bucket\n", "idioms.txt:");
-    check_refused("verbs.txt", "verb     kick_bucket\nsubject  people\n",
-                  "verb     kick_bucket\n", "'kick_bucket' needs a subject and tenses");
+                  "verb     kick_bucket\n", "idioms.txt:",
+                  "'kick_bucket' needs a subject and tenses");
+    check_refused("verbs.txt", "uses     idiom third\n", "uses     idiom meaning\n",
+                  "verbs.txt:", "not both");
+    check_refused("verbs.txt", "uses     idiom third\n", "uses     state third\n",
+                  "verbs.txt:", "third is for an idiom's verb");
+    check_refused("reasons.txt", "| eat        |", "| kick_bucket |", "reasons.txt:",
+                  "an idiom's verb or predicate");
 }
 
 /* ---- the corpus ---- */
@@ -2653,7 +2665,7 @@ static void test_corpus(const struct world *w)
     /* every idiom is known to pre-training: each occurs in train in one of
      * its forms (as written, its bare phrase, another tense or person:
      * "He got cold feet.", "get cold feet", "She got cold feet."), any of
-     * which may be the one 20,000 examples happen to hold */
+     * which may be the one 10,000 examples happen to hold */
     int idioms_missing = 0;
     for (int k = 0; k < w->n_idioms; k++) {
         const struct widiom *id = &w->idioms[k];

@@ -26,12 +26,13 @@ for L in vi es fr; do
     pick meaning $L | grep '"idiom-frame' | held | head -n $N >"$E/idiom_meaning_held_$L.jsonl"
     pick translate $L | grep '"idiom-frame' | seen | head -n $N >"$E/idiom_literal_$L.jsonl"
 done
-# idioms said in subjects, tenses and times never trained on (idioms.txt vp),
-# the three languages together: a few dozen rows
+# idioms said in subjects, tenses and times never trained on (idioms.txt vp
+# and pred), the three languages together: a few dozen rows
 grep '"task":"meaning"' "$C/test.jsonl" | grep '"idiom-use' | seen >"$E/idiom_use_meaning.jsonl" || true
 grep '"task":"translate"' "$C/test.jsonl" | grep '"idiom-use' | seen >"$E/idiom_use_literal.jsonl" || true
-pick explain en | seen | head -n $N >"$E/explain.jsonl"
-pick explain en | held | head -n $N >"$E/explain_held.jsonl"
+pick explain en | grep '"idiom-use' | seen >"$E/idiom_use_explain.jsonl"
+pick explain en | grep '"idiom-frame' | seen | head -n $N >"$E/explain.jsonl"
+pick explain en | grep '"idiom-frame' | held | head -n $N >"$E/explain_held.jsonl"
 
 # The corpus sources carry their instruction, so eval adds no prompt of its
 # own there; say so in the table instead of "(no prompt)".
@@ -90,9 +91,10 @@ for L in vi es fr; do
 done
 echo '```'
 echo
-echo "The same for idioms said as verb phrases in a new subject, tense or time,"
-echo "alone (\"My grandfather kicked the bucket last year.\"; idioms.txt vp), the"
-echo "three languages together:"
+echo "The same for idioms said in a new subject, tense or time, alone (\"My"
+echo "grandfather kicked the bucket last year.\"; idioms.txt vp and pred: a"
+echo "sentence never in training, though the idiom is), the three languages"
+echo "together:"
 echo
 echo '```'
 echo "[vi es fr] meaning instruction vs idiomatic reference"
@@ -102,7 +104,9 @@ table "$E/idiom_use_literal.jsonl" --metric chrf,exact --ref literal
 echo '```'
 echo
 echo "The demo's own sample sets (assets/samples/idioms*.jsonl, what a class"
-echo "sees first in the TUI) under the built-in idiomatic and literal presets:"
+echo "sees first in the TUI) under the built-in idiomatic and literal presets;"
+echo "their first 3 rows are the demo idioms as written (training sentences),"
+echo "the other 60 framed test sentences:"
 echo
 echo '```'
 for L in vi es fr; do
@@ -134,6 +138,8 @@ echo "[seen phrasings]"
 table "$E/explain.jsonl" --metric chrf,exact
 echo "[held-out phrasings]"
 table "$E/explain_held.jsonl" --metric chrf,exact
+echo "[idioms said in a new subject, tense or time, alone; seen phrasings]"
+table "$E/idiom_use_explain.jsonl" --metric chrf,exact
 echo '```'
 
 # Soft prompt A: 100 English->Vietnamese pairs without any instruction.

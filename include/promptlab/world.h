@@ -60,7 +60,9 @@ struct world_example {
     const char *text;    /* the English sentence alone */
     const char *task;    /* "translate", "meaning", "explain" or "classify" */
     const char *lang;    /* language of the target: "vi", "es", "fr", or "en" */
-    const char *kind;    /* sentence kind (templates.txt), "idiom" or "idiom-frame" */
+    const char *kind;    /* sentence kind (templates.txt), or an idiom: "idiom" (as
+                          * written), "idiom-frame" (in a frame), "idiom-phrase"
+                          * (its bare phrase), "idiom-use" (conjugated, alone) */
     int heldout;         /* 1 when the instruction is a held-out phrasing */
     int casual;          /* 1 when the English was typed casually (lower case, no final
                           * stop, contractions, British spelling ...); the target is not */

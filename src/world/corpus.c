@@ -5,8 +5,10 @@
  * no example of one split can share its sentence with another split,
  * whatever the task, the target language or the seed. Every idiom is
  * taught in train (alone and in frames); in valid and test an idiom appears
- * only inside a frame whose sentence hashes into that split, whatever the
- * task (an explanation keeps the frame: "I think that he is in trouble.").
+ * inside a frame whose sentence hashes into that split, whatever the task
+ * (an explanation keeps the frame: "I think that he is in trouble."), or,
+ * for an idiom the generator conjugates, as a use alone whose sentence
+ * hashes there ("My grandfather kicked the bucket last year.").
  * The split field of idioms.txt divides the idioms between soft prompt B's
  * train and test files.  Each split is drawn from its own random stream: a
  * generator for the test split rejects sentences until one hashes
@@ -121,8 +123,8 @@ int world_gen_init(const struct world *w, uint64_t seed, enum world_split split,
     }
     /* Every idiom is known to pre-training (soft prompt B draws out a skill
      * the model has); what keeps valid and test apart from train is the
-     * sentence: there an idiom always sits in a frame whose English sentence
-     * hashes into that split. */
+     * sentence: there an idiom sits in a frame, or is a conjugated use
+     * alone, whose English sentence hashes into that split. */
     for (int i = 0; i < w->n_idioms; i++)
         g->idioms[g->n_idioms++] = i;
     *out = g;
@@ -446,26 +448,40 @@ static const struct wframe *pick_frame(struct world_gen *g, const struct widiom 
 }
 
 /* A use the generator conjugates (widiom.vp or pred): half of the draws of an idiom
- * that has one, beside its bare phrase; in train only sentences of the
- * train split, so the others stay unseen as they are. */
+ * that has one, beside its bare phrase. */
 enum { FORM_GEN = 2 + IDIOM_USES, GEN_USE_PCT = 50 };
 
 /* Whether the generator conjugates the idiom (a verb phrase or a predicate). */
-static bool said_anyhow(const struct widiom *id)
+static bool conjugated(const struct widiom *id)
 {
     return id->vp[0] >= 0 || id->pred[0] >= 0;
 }
 
-static bool gen_use(struct world_gen *g, const struct widiom *id, struct iform *out)
+/* Whether s is one of the idiom's written forms (trained in every case). */
+static bool written_form(const struct widiom *id, const char *s)
 {
-    for (int tries = 0; tries < 8; tries++) {
+    bool same = strcmp(s, id->en) == 0;
+    for (int k = 0; k < id->n_uses; k++)
+        same |= strcmp(s, id->uses[k].en) == 0;
+    return same;
+}
+
+/* A conjugated use of the idiom into out (its texts in g->use) whose
+ * English is a sentence of split `want`, in `tries` draws: train uses and
+ * framed ones are train sentences, so the idiom alone was trained on; a
+ * held-out use alone is a sentence of its split, never a written form. */
+static bool gen_use(struct world_gen *g, const struct widiom *id, enum world_split want,
+                    int tries, struct iform *out)
+{
+    bool found = false;
+    for (int t = 0; t < tries && !found; t++) {
         if (world_idiom_use(g->w, &g->rng, id, g->use) != 0)
             return false;
-        if (g->split != WORLD_TRAIN || world_sentence_split(g->use[0].text[L_EN]) == WORLD_TRAIN)
-            break;
-        if (tries == 7)
-            return false;
+        const char *en = g->use[0].text[L_EN];
+        found = world_sentence_split(en) == want && (want == WORLD_TRAIN || !written_form(id, en));
     }
+    if (!found)
+        return false;
     out->en = g->use[0].text[L_EN];
     out->meaning = g->use[2].text[L_EN];
     for (int l = 0; l < N_LANG; l++) {
@@ -487,7 +503,8 @@ static int pick_form(struct world_gen *g, const struct widiom *id, struct iform 
         which = 1;
     else if (id->n_uses && x >= 60)
         which = 2 + pick(&g->rng, id->n_uses);
-    if (which != 1 && said_anyhow(id) && pick(&g->rng, 100) < GEN_USE_PCT && gen_use(g, id, out))
+    if (which != 1 && conjugated(id) && pick(&g->rng, 100) < GEN_USE_PCT &&
+        gen_use(g, id, WORLD_TRAIN, 8, out))
         return FORM_GEN;
     if (which == 1) {
         *out = id->core;
@@ -536,14 +553,11 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
                     *f = NULL; /* that sentence belongs to valid or test */
             }
         }
-    } else if (said_anyhow(id) && pick(&g->rng, 100) < HELD_USE_PCT) {
-        for (int tries = 0; tries < 2000; tries++) /* 3% fall into each held-out split */
-            if (gen_use(g, id, fm) && world_sentence_split(fm->en) == g->split) {
-                *which = FORM_GEN;
-                snprintf(g->text, sizeof g->text, "%s", fm->en);
-                return 0;
-            }
-        return pl_err_set(e, PL_ERANGE, "no use of \"%s\" falls into this split", id->en);
+    } else if (conjugated(id) && pick(&g->rng, 100) < HELD_USE_PCT &&
+               gen_use(g, id, g->split, 2000, fm)) { /* 3% of sentences fall into each */
+        *which = FORM_GEN;
+        snprintf(g->text, sizeof g->text, "%s", fm->en);
+        return 0;
     } else {
         /* an idiom in a frame whose sentence is of this split */
         for (int tries = 0; tries < 1000; tries++) {

@@ -584,6 +584,17 @@ bool world_time_today(const struct world *w, int t)
     return t >= 0 && (w->times[t].use & TU_TODAY);
 }
 
+/* The length of the object pronoun that opens a Spanish verb form, with its
+ * space ("se " of "se queda", "nos " of "nos quedamos"), or 0. */
+static int es_clitic(const char *form)
+{
+    static const char *const clitics[] = {"me ", "te ", "se ", "nos ", "os "};
+    for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++)
+        if (strncmp(form, clitics[i], strlen(clitics[i])) == 0)
+            return (int)strlen(clitics[i]);
+    return 0;
+}
+
 void world_es_verb(const struct world *w, int verb, int tense, int person, int time, char *out,
                    size_t cap)
 {
@@ -593,13 +604,8 @@ void world_es_verb(const struct world *w, int verb, int tense, int person, int t
         tense == T_PERF) {
         /* Spain: what happened today is said in the perfect ("hoy ha ido");
          * a reflexive keeps its pronoun in front ("se ha quedado") */
-        const char *pres = v->es[VT_PRES][person], *sp = strchr(pres, ' ');
-        static const char *const clitic[] = {"me ", "te ", "se ", "nos ", "os "};
-        int cl = -1;
-        for (int i = 0; i < 5 && sp; i++)
-            if (strncmp(pres, clitic[i], strlen(clitic[i])) == 0)
-                cl = i;
-        snprintf(out, cap, "%s%s %s", cl >= 0 ? clitic[cl] : "", haber[person], v->es_pp);
+        const char *pres = v->es[VT_PRES][person];
+        snprintf(out, cap, "%.*s%s %s", es_clitic(pres), pres, haber[person], v->es_pp);
     } else
         snprintf(out, cap, "%s",
                  v->es[tense == T_PAST ? VT_PAST : tense == T_FUT ? VT_FUT : VT_PRES][person]);
@@ -829,16 +835,13 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
         /* a reflexive whose gerund is written without its pronoun takes it
          * before estar: "me estoy andando por las ramas" ("quedándose"
          * carries it) */
-        static const char *const clitic[] = {"me ", "te ", "se ", "nos ", "os "};
         size_t g = strcspn(v->es_ger, " ");
         bool carried = g > 2 && strncmp(v->es_ger + g - 2, "se", 2) == 0;
-        for (int i = 0; i < 5 && !carried; i++) {
-            int k = (int)strlen(clitic[i]);
-            if (strncmp(v->es[VT_PRES][p], clitic[i], (size_t)k) == 0) {
-                char pron[8];
-                snprintf(pron, sizeof pron, "%.*s", k - 1, clitic[i]);
-                world_sb_add(b, pron);
-            }
+        int k = carried ? 0 : es_clitic(v->es[VT_PRES][p]);
+        if (k) {
+            char pron[8];
+            snprintf(pron, sizeof pron, "%.*s", k - 1, v->es[VT_PRES][p]);
+            world_sb_add(b, pron);
         }
         world_sb_add(b, w->verbs[w->v_estar].es[VT_PRES][p]);
         world_sb_add(b, v->es_ger);

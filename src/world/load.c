@@ -1055,6 +1055,10 @@ static int load_reasons(struct world *w, const char *dir, struct pl_err *e)
         x->verb = world_verb_index(w, fl[2]);
         if (x->verb < 0)
             return bad(e, f, c.line, "reason '%s': no verb '%s'", x->id, fl[2]);
+        /* an idiom's verbs and predicates are said only in its uses */
+        if ((w->verbs[x->verb].uses & (VU_IDIOM | VU_MEANING)) ||
+            (x->adj >= 0 && w->adjs[x->adj].kind == AK_IDIOM))
+            return bad(e, f, c.line, "reason '%s': an idiom's verb or predicate", x->id);
         const struct wverb *v = &w->verbs[x->verb];
         char what[128];
         snprintf(what, sizeof what, "reason '%s': with", x->id);
@@ -1333,6 +1337,10 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
         /* an idiom's literal or meaning verb takes its subject and tenses
          * from the idiomatic one; a meaning is said in English only */
         bool meaning = v->uses & VU_MEANING;
+        if ((v->uses & VU_IDIOM) && meaning)
+            return bad(e, f, first, "verb '%s': uses idiom or meaning, not both", v->id);
+        if ((v->uses & VU_THIRD) && !(v->uses & VU_IDIOM))
+            return bad(e, f, first, "verb '%s': third is for an idiom's verb", v->id);
         for (size_t k = 0; k < (meaning ? 1 : sizeof need / sizeof *need); k++)
             if (!get(kv, n, need[k]) || !*get(kv, n, need[k])->val)
                 return bad(e, f, first, "verb '%s': '%s' is missing", v->id, need[k]);
@@ -1483,6 +1491,12 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
     if (w->v_ser < 0 || w->v_estar < 0 || w->v_there < 0 || w->v_go < 0)
         return pl_err_set(e, PL_EFORMAT,
                           "%s: the verbs ser, estar, there_is and go are required", f->path);
+    for (int i = 0; i < w->n_verbs; i++) /* the grammar reads every form of these */
+        if ((w->verbs[i].uses & (VU_MEANING | VU_IDIOM)) &&
+            (i == w->v_ser || i == w->v_estar || i == w->v_there || i == w->v_go ||
+             !strcmp(w->verbs[i].id, "have") || !strcmp(w->verbs[i].id, "feel")))
+            return pl_err_set(e, PL_EFORMAT, "%s: verb '%s' is the grammar's own, not an "
+                              "idiom's", f->path, w->verbs[i].id);
     return 0;
 }
 
@@ -1933,8 +1947,11 @@ void world_get_stats(const struct world *w, struct world_stats *st)
         for (int k = 0; k < w->places[i].n_tags; k++)
             st->n_cities += strcmp(w->places[i].tags[k], "cityname") == 0;
     }
-    st->n_adjectives = w->n_adjs;
-    st->n_verbs = w->n_verbs;
+    /* an idiom's verbs and predicates are no words of the lexicon */
+    for (int i = 0; i < w->n_adjs; i++)
+        st->n_adjectives += w->adjs[i].kind != AK_IDIOM;
+    for (int i = 0; i < w->n_verbs; i++)
+        st->n_verbs += !(w->verbs[i].uses & (VU_IDIOM | VU_MEANING));
     st->n_adverbs = w->n_advs;
     st->n_numbers = w->n_nums;
     st->n_times = w->n_times;
