@@ -91,7 +91,7 @@ struct world_gen {
     int n_idioms;
     int mix[N_EX];               /* task mix, per mille */
     struct sentence s;
-    struct sentence use[3];      /* a use of an idiom's verb phrase (world_idiom_use) */
+    struct sentence use[3];      /* a conjugated use of an idiom (world_idiom_use) */
     char text[1024], source[2048], target[1024], literal[1024];
     bool casual;                 /* g->text was typed casually */
     char clean[1024];            /* g->text before maybe_casual */
@@ -533,6 +533,18 @@ static unsigned form_frames(const struct widiom *id, int which)
  * sentence is: the "idiom-use" rows, said in subjects, tenses and times
  * never trained on. */
 enum { HELD_USE_PCT = 50 };
+
+/* g->text = the idiom's English en inside frame f, its "that" dropped as
+ * often as people drop it (*no_that). */
+static void frame_idiom(struct world_gen *g, const struct wframe *f, const char *en,
+                        bool *no_that)
+{
+    world_framed(g->w, f, en, L_EN, g->text, sizeof g->text);
+    *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
+    if (*no_that)
+        world_frame_drop_that(f, g->text);
+}
+
 static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
                         const struct wframe **f, bool *no_that, struct pl_err *e)
 {
@@ -545,10 +557,7 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
         if (pick(&g->rng, 100) < FRAME_PERCENT) {
             *f = pick_frame_for(g, form_frames(id, *which));
             if (*f) {
-                world_framed(w, *f, fm->en, L_EN, g->text, sizeof g->text);
-                *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
-                if (*no_that)
-                    world_frame_drop_that(*f, g->text);
+                frame_idiom(g, *f, fm->en, no_that);
                 if (world_sentence_split(g->text) != WORLD_TRAIN)
                     *f = NULL; /* that sentence belongs to valid or test */
             }
@@ -566,10 +575,7 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
             *f = pick_frame_for(g, form_frames(id, *which));
             if (!*f)
                 continue;
-            world_framed(w, *f, fm->en, L_EN, g->text, sizeof g->text);
-            *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
-            if (*no_that)
-                world_frame_drop_that(*f, g->text);
+            frame_idiom(g, *f, fm->en, no_that);
             if (world_sentence_split(g->text) == g->split)
                 break;
             *f = NULL;
