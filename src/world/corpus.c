@@ -418,11 +418,11 @@ static int draw_sentence(struct world_gen *g, int want, struct pl_err *e)
 }
 
 /* An idiom's rendering inside frame f, or alone when f is NULL. */
-static void placed(const struct world *w, const struct wframe *f, const char *idiom, int lang,
-                   char *out, size_t cap)
+static void placed(const struct world *w, const struct wframe *f, const struct iform *fm,
+                   const char *idiom, int lang, char *out, size_t cap)
 {
     if (f)
-        world_framed(w, f, idiom, lang, out, cap);
+        world_framed(w, f, idiom, fm->name, lang, out, cap);
     else
         snprintf(out, cap, "%s", idiom);
 }
@@ -484,6 +484,7 @@ static bool gen_use(struct world_gen *g, const struct widiom *id, enum world_spl
         return false;
     out->en = g->use[0].text[L_EN];
     out->meaning = g->use[2].text[L_EN];
+    out->name = g->use[0].name;
     for (int l = 0; l < N_LANG; l++) {
         out->idiomatic[l] = g->use[0].text[l];
         out->literal[l] = l == L_EN ? out->en : g->use[1].text[l];
@@ -536,10 +537,10 @@ enum { HELD_USE_PCT = 50 };
 
 /* g->text = the idiom's English en inside frame f, its "that" dropped as
  * often as people drop it (*no_that). */
-static void frame_idiom(struct world_gen *g, const struct wframe *f, const char *en,
+static void frame_idiom(struct world_gen *g, const struct wframe *f, const struct iform *fm,
                         bool *no_that)
 {
-    world_framed(g->w, f, en, L_EN, g->text, sizeof g->text);
+    world_framed(g->w, f, fm->en, fm->name, L_EN, g->text, sizeof g->text);
     *no_that = pick(&g->rng, 100) < DROP_THAT_PERCENT;
     if (*no_that)
         world_frame_drop_that(f, g->text);
@@ -557,7 +558,7 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
         if (pick(&g->rng, 100) < FRAME_PERCENT) {
             *f = pick_frame_for(g, form_frames(id, *which));
             if (*f) {
-                frame_idiom(g, *f, fm->en, no_that);
+                frame_idiom(g, *f, fm, no_that);
                 if (world_sentence_split(g->text) != WORLD_TRAIN)
                     *f = NULL; /* that sentence belongs to valid or test */
             }
@@ -575,7 +576,7 @@ static int choose_idiom(struct world_gen *g, struct iform *fm, int *which,
             *f = pick_frame_for(g, form_frames(id, *which));
             if (!*f)
                 continue;
-            frame_idiom(g, *f, fm->en, no_that);
+            frame_idiom(g, *f, fm, no_that);
             if (world_sentence_split(g->text) == g->split)
                 break;
             *f = NULL;
@@ -655,7 +656,7 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
             /* "I think that he is in hot water." -> "I think that he is in
              * trouble.": the frame stays, the idiom becomes its meaning; a
              * bare phrase becomes its bare meaning ("tell the secret"). */
-            placed(w, f, fm.meaning, L_EN, g->target, sizeof g->target);
+            placed(w, f, &fm, fm.meaning, L_EN, g->target, sizeof g->target);
             if (f && no_that)
                 world_frame_drop_that(f, g->target); /* the frame stays as it was said */
             g->literal[0] = 0;
@@ -669,8 +670,8 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
         }
         /* the meaning of a bare phrase is the bare idiomatic phrase
          * ("spill the beans" -> "desembuchar") */
-        placed(w, f, fm.literal[lang], lang, g->literal, sizeof g->literal);
-        placed(w, f, kind == EX_IDIOM_MEANING ? fm.idiomatic[lang] : fm.literal[lang], lang,
+        placed(w, f, &fm, fm.literal[lang], lang, g->literal, sizeof g->literal);
+        placed(w, f, &fm, kind == EX_IDIOM_MEANING ? fm.idiomatic[lang] : fm.literal[lang], lang,
                g->target, sizeof g->target);
         int task = kind == EX_IDIOM_MEANING ? TASK_MEANING : TASK_TRANSLATE;
         ph = phrasing(g, task, &heldout);
@@ -962,13 +963,13 @@ static int write_soft_b(const struct world *w, uint64_t seed, bool test, const c
         const struct wframe *f = pick_frame(g, id);
         if (!f)
             continue;
-        world_framed(w, f, id->en, L_EN, g->text, sizeof g->text);
+        world_framed(w, f, id->en, NULL, L_EN, g->text, sizeof g->text);
         if (world_keepout_hit(&w->keep_out, g->text)) {
             g->kept_out++;
             continue;
         }
-        world_framed(w, f, id->idiomatic[L_VI], L_VI, g->target, sizeof g->target);
-        world_framed(w, f, id->literal[L_VI], L_VI, g->literal, sizeof g->literal);
+        world_framed(w, f, id->idiomatic[L_VI], NULL, L_VI, g->target, sizeof g->target);
+        world_framed(w, f, id->literal[L_VI], NULL, L_VI, g->literal, sizeof g->literal);
         struct line lf = {g->text, g->target, "meaning", "vi", g->literal, NULL,
                           {"idiom-frame", NULL, NULL}};
         write_line(&o, &lf);
@@ -1140,6 +1141,7 @@ static void form_of(const struct widiom *id, int which, struct iform *fm)
     } else {
         fm->en = id->en;
         fm->meaning = id->meaning;
+        fm->name = NULL;
         memcpy(fm->idiomatic, id->idiomatic, sizeof fm->idiomatic);
         memcpy(fm->literal, id->literal, sizeof fm->literal);
     }
@@ -1190,7 +1192,7 @@ static int sample_idioms(const struct world *w, const struct world_samples_param
             for (int f = 0; f < w->n_frames; f++) {
                 if (!(w->frames[f].kinds & kinds))
                     continue;
-                world_framed(w, &w->frames[f], fm.en, L_EN, buf, sizeof buf);
+                world_framed(w, &w->frames[f], fm.en, fm.name, L_EN, buf, sizeof buf);
                 if (world_sentence_split(buf) != WORLD_TEST)
                     continue;
                 if (world_keepout_hit(&w->keep_out, buf)) {
@@ -1242,10 +1244,10 @@ static int sample_idioms(const struct world *w, const struct world_samples_param
                 form_of(id, c[j].which, &fm);
                 struct srow *r = &rows[n++];
                 memset(r, 0, sizeof *r);
-                world_framed(w, f, fm.en, L_EN, r->text[L_EN], sizeof r->text[L_EN]);
+                world_framed(w, f, fm.en, fm.name, L_EN, r->text[L_EN], sizeof r->text[L_EN]);
                 for (int l = L_ES; l < N_LANG; l++) {
-                    world_framed(w, f, fm.idiomatic[l], l, r->text[l], sizeof r->text[l]);
-                    world_framed(w, f, fm.literal[l], l, r->literal[l], sizeof r->literal[l]);
+                    world_framed(w, f, fm.idiomatic[l], fm.name, l, r->text[l], sizeof r->text[l]);
+                    world_framed(w, f, fm.literal[l], fm.name, l, r->literal[l], sizeof r->literal[l]);
                 }
                 r->tags[0] = "idiom";
                 r->tags[1] = "frame";

@@ -151,8 +151,8 @@ static bool fr_vowel_start(const struct world *w, const char *word)
     bool v = false;
     for (size_t i = 0; i < sizeof vowels / sizeof *vowels; i++)
         v |= cp == vowels[i];
-    if (!v)
-        return false;
+    if (!v || (cp == 'h' && word[0] == 'H') || (cp == 'y' && word[0] == 'Y'))
+        return false; /* "que Hoa", "de Hanoï", "que Yela": names do not elide */
     for (int i = 0; i < w->n_fr_hasp; i++)
         if (strcmp(word, w->fr_hasp[i]) == 0)
             return false;
@@ -528,6 +528,10 @@ int world_np(const struct world *w, const struct np *p, int lang, unsigned role,
 void world_subj(const struct world *w, const struct subj *s, int lang, bool es_drop,
                 struct wsb *b)
 {
+    if (s->name[0]) {
+        world_sb_add(b, s->name); /* never left out, whatever es_drop says */
+        return;
+    }
     if (s->pron >= 0) {
         const struct wpron *p = &w->prons[s->pron];
         if (lang == L_ES && es_drop)
@@ -1024,6 +1028,7 @@ void world_vp(const struct world *w, const struct clause *c, int lang, const cha
 void world_clause(const struct world *w, const struct clause *c, struct sentence *out)
 {
     bool en_only = w->verbs[c->verb].uses & VU_MEANING; /* an idiom's meaning */
+    snprintf(out->name, sizeof out->name, "%s", c->s.name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -1069,16 +1074,18 @@ static bool opens_with_proper(const struct world *w, int lang, const char *s)
     return false;
 }
 
-void world_framed(const struct world *w, const struct wframe *f, const char *text, int lang,
-                  char *out, size_t cap)
+void world_framed(const struct world *w, const struct wframe *f, const char *text,
+                  const char *name, int lang, char *out, size_t cap)
 {
     char clause[512];
     snprintf(clause, sizeof clause, "%s", text);
     size_t k = strlen(clause);
     if (k && clause[k - 1] == '.')
         clause[--k] = 0;
+    size_t nk = name ? strlen(name) : 0;
     bool keep = (lang == L_EN && clause[0] == 'I' && (clause[1] == ' ' || clause[1] == '\'')) ||
-                opens_with_proper(w, lang, clause);
+                opens_with_proper(w, lang, clause) ||
+                (nk && strncmp(clause, name, nk) == 0 && strchr(" ,", clause[nk]));
     if (!keep)
         world_case_first(clause, false);
     /* "Bạn có biết là ... không?" around a clause with "không" of its own

@@ -455,14 +455,60 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
         p->adj = n->adj[pick(r, n->n_adj)];
 }
 
-/* A subject for verb v: a pronoun (when people can do it) or a noun phrase. */
+/* A name of gender g (-1: any). */
+static int pick_name(const struct world *w, struct pl_rng *r, int g)
+{
+    for (int t = 0; t < 64; t++) {
+        int i = pick(r, w->n_names);
+        if (g < 0 || w->names[i].gender == g)
+            return i;
+    }
+    return 0;
+}
+
+enum { MADE_NAME_PCT = 50 }; /* names (greetings, subjects) that are made up */
+
+/* A first name as the subject ("Lan is cooking dinner."), in place of he
+ * or she, which give the grammar its person and gender ("her car", "Lan
+ * est fatiguée"); a made-up name ("Dravo") in MADE_NAME_PCT% of the draws,
+ * so that the model learns to copy a name it never read.  Returns the noun
+ * of a man or a woman that stands for the person (for what fits them), or
+ * -1 when the world has no names. */
+enum { NAME_SUBJ_PCT = 12 };
+static int name_subject(const struct world *w, struct pl_rng *r, struct subj *s)
+{
+    if (!w->n_names)
+        return -1;
+    int g = chance(r, 50) ? G_F : G_M;
+    if (!chance(r, MADE_NAME_PCT) || world_make_name(w, r, s->name, sizeof s->name) != 0) {
+        const struct wname *n = &w->names[pick_name(w, r, g)];
+        snprintf(s->name, sizeof s->name, "%s", n->text);
+        g = n->gender;
+    }
+    s->pron = -1;
+    for (int i = 0; i < w->n_prons && s->pron < 0; i++)
+        if (w->prons[i].person == P_3SG && w->prons[i].gender == g)
+            s->pron = i;
+    if (s->pron < 0) {
+        s->name[0] = 0;
+        return -1;
+    }
+    s->stands_for = NULL;
+    return g == G_F ? w->c.woman : w->c.man;
+}
+
+/* A subject for verb v: a pronoun or a first name (when people can do it)
+ * or a noun phrase. */
 static bool pick_subj(const struct world *w, struct pl_rng *r, int verb, struct subj *s)
 {
     const struct wverb *v = &w->verbs[verb];
+    s->name[0] = 0;
     if (v->person_subj && chance(r, 40)) {
         s->pron = pick(r, w->n_prons);
         return true;
     }
+    if (v->person_subj && chance(r, NAME_SUBJ_PCT) && name_subject(w, r, s) >= 0)
+        return true;
     s->pron = -1;
     int n = pick_subject_noun(w, r, &v->subj);
     if (n < 0)
@@ -659,6 +705,7 @@ void world_describe(const struct world *w, const struct subj *s, int adj, int te
     bool very = very_how != 0 && (a->kind == AK_GRAD || a->kind == AK_PRED) && !neg && !question;
     bool really = very && very_how == VERY_REALLY, so = very && very_how == VERY_SO;
     const struct wverb *fv = feel ? &w->verbs[w->c.feel] : NULL;
+    snprintf(out->name, sizeof out->name, "%s", s->name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -886,9 +933,14 @@ static bool adj_felt(const struct wadj *a)
 }
 
 
-/* A pronoun subject with a noun standing for it (its adjectives, places). */
+/* A pronoun subject (or a fifth of the time a first name) with a noun
+ * standing for it (its adjectives, places). */
 static int pronoun_subject(const struct world *w, struct pl_rng *r, struct subj *s)
 {
+    int proxy = chance(r, 20) ? name_subject(w, r, s) : -1;
+    if (proxy >= 0)
+        return proxy;
+    s->name[0] = 0;
     s->pron = pick(r, w->n_prons);
     return w->prons[s->pron].gender == G_F ? w->c.woman : w->c.man;
 }
@@ -1513,6 +1565,8 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
     struct subj s = {.pron = -1};
     if (chance(r, 50)) {
         s.pron = pick(r, w->n_prons);
+    } else if (chance(r, 15) && name_subject(w, r, &s) >= 0) {
+        snprintf(out->name, sizeof out->name, "%s", s.name);
     } else {
         s.pron = -1;
         int n = pick_subject_noun(w, r, &v->subj);
@@ -1549,7 +1603,9 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
         case L_ES: {
             /* "A mi hermano le gustan los gatos", "No me gusta el café" */
             char dat[64];
-            if (s.pron >= 0) {
+            if (s.name[0]) {
+                snprintf(dat, sizeof dat, "a %s le", s.name); /* "A Lan le gusta" */
+            } else if (s.pron >= 0) {
                 snprintf(dat, sizeof dat, "%s", w->prons[s.pron].es_dat);
             } else {
                 sb_np(w, &b, &s.np, l, 0, "a");
@@ -2286,17 +2342,6 @@ static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out
     return 0;
 }
 
-/* A name of gender g (-1: any). */
-static int pick_name(const struct world *w, struct pl_rng *r, int g)
-{
-    for (int t = 0; t < 64; t++) {
-        int i = pick(r, w->n_names);
-        if (g < 0 || w->names[i].gender == g)
-            return i;
-    }
-    return 0;
-}
-
 bool world_name_taken(const struct world *w, const char *s)
 {
     for (int i = 0; i < w->n_names; i++)
@@ -2316,7 +2361,6 @@ bool world_name_taken(const struct world *w, const char *s)
     return false;
 }
 
-enum { MADE_NAME_PCT = 50 }; /* greetings with a name that take a made-up one */
 int world_make_name(const struct world *w, struct pl_rng *r, char *out, size_t cap)
 {
     static const char *const onset[] = {"", "b", "d", "f", "g", "h", "j", "k", "l", "m", "n",
@@ -2588,6 +2632,7 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
     struct clause c2;
     clause_clear(&c2);
     c2.s = c->s;
+    c2.s.name[0] = 0; /* "Lan can swim, but she cannot dance." */
     if (c->s.pron < 0) {
         c2.s.pron = subject_pronoun(w, &c->s);
         c2.s.stands_for = &c->s.np;
@@ -2682,8 +2727,12 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
             break;
         case L_ES:
             if (md->es_dat) {
-                /* "me gustaría", "a mi hermano le gustaría" */
-                if (c.s.pron >= 0) {
+                /* "me gustaría", "a mi hermano le gustaría", "a Lan le gustaría" */
+                if (c.s.name[0]) {
+                    world_sb_add(&b, "a");
+                    world_sb_add(&b, c.s.name);
+                    world_sb_add(&b, "le");
+                } else if (c.s.pron >= 0) {
                     world_sb_add(&b, w->prons[c.s.pron].es_dat);
                 } else {
                     sb_np(w, &b, &c.s.np, l, 0, "a");
@@ -2880,7 +2929,7 @@ static int k_think(const struct world *w, struct pl_rng *r, struct sentence *out
         return -1; /* a statement, not a question */
     for (int l = 0; l < N_LANG; l++)
         if (out->langs & (1u << l))
-            world_framed(w, f, in.text[l], l, out->text[l], sizeof out->text[l]);
+            world_framed(w, f, in.text[l], in.name, l, out->text[l], sizeof out->text[l]);
     if (chance(r, 40))
         world_frame_drop_that(f, out->text[L_EN]); /* "I think he is tired." */
     out->label = in.label;
@@ -3025,11 +3074,12 @@ static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
 
 /* Text without its final full stop, its first letter in lower case unless
  * it is "I" or a proper noun (as a frame takes a clause). */
-static void sub_clause(const struct world *w, const char *s, int lang, char *out, size_t cap)
+static void sub_clause(const struct world *w, const char *s, const char *name, int lang,
+                       char *out, size_t cap)
 {
     static const struct wframe bare = {"", 0, {"{clause}", "{clause}", "{clause}", "{clause}"},
                                        NULL};
-    world_framed(w, &bare, s, lang, out, cap);
+    world_framed(w, &bare, s, name, lang, out, cap);
 }
 
 /* A reason drawn for "because" (when = false) or "when": the person, the
@@ -3116,6 +3166,7 @@ void world_reason(const struct world *w, int reason, const struct clause *cl, in
     struct clause c = *cl;
     struct sentence effect, cause;
     effect.langs = cause.langs = out->langs;
+    cause.name[0] = 0; /* world_describe sets it, the weather leaves it */
     world_clause(w, &c, &effect);
     struct subj who = {.pron = subject_pronoun(w, &c.s),
                        .stands_for = c.s.pron < 0 ? &c.s.np : NULL};
@@ -3142,12 +3193,12 @@ void world_reason(const struct world *w, int reason, const struct clause *cl, in
             snprintf(k, sizeof k, "%s.", wt->text[l][when ? WF_HABIT : WF_NOW]);
         }
         char kc[360], ec[360];
-        sub_clause(w, k, l, kc, sizeof kc);
+        sub_clause(w, k, cause.name, l, kc, sizeof kc);
         snprintf(e, sizeof e, "%s", effect.text[l]);
         if (when) {
             static const char *const conj[2][N_LANG] = {{"When", "Cuando", "Quand", "Khi"},
                                                         {"If", "Si", "Si", "Nếu"}};
-            sub_clause(w, e, l, ec, sizeof ec);
+            sub_clause(w, e, effect.name, l, ec, sizeof ec);
             const char *cj = conj[mode == RS_IF][l];
             if (l == L_FR && mode == RS_IF &&
                 (strncmp(kc, "il ", 3) == 0 || strncmp(kc, "ils ", 4) == 0))
@@ -3399,6 +3450,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
     c.question = form == 2;
     c2.obj = *other;
     c2.neg = form == 1;
+    c2.s.name[0] = 0; /* "Lan took the bus, but she did not take the boat." */
     if (c.s.pron < 0) {
         /* "The neighbor took the bus, but he did not take the boat." */
         c2.s.pron = subject_pronoun(w, &c.s);
@@ -3690,6 +3742,7 @@ int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned l
         out->kind = k;
         out->label = -1;
         out->fixed = false;
+        out->name[0] = 0;
         if (kinds[k](w, r, out) == 0)
             return 0;
     }

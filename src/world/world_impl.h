@@ -251,6 +251,7 @@ struct iform {
     const char *en, *meaning;
     const char *idiomatic[N_LANG]; /* [L_EN] unused */
     const char *literal[N_LANG];
+    const char *name;              /* its subject's first name, or NULL */
 };
 
 enum { IDIOM_USES = 2 };
@@ -443,12 +444,15 @@ enum {
     R_NEGATED = 2,     /* object of a negated verb: French "de" for du/des/un */
 };
 
-/* Subject of a clause: a pronoun, or a noun phrase. */
+/* Subject of a clause: a pronoun, a first name, or a noun phrase. */
+enum { NAME_CAP = 24 };
 struct subj {
     int pron;            /* pronoun index, or -1 */
     struct np np;        /* when pron < 0 */
     const struct np *stands_for; /* a pronoun for this noun phrase: its gender in Spanish
                                   * and French ("las niñas ... ellas están cansadas") */
+    char name[NAME_CAP]; /* a first name said in place of pronoun pron (he or she, which
+                          * gives the grammar its person and gender), or "" */
 };
 
 /* A clause with a verb: "My brother did not buy a phone yesterday." */
@@ -475,6 +479,8 @@ struct clause {
 };
 
 struct sentence {
+    char name[NAME_CAP]; /* the first name of its subject, or "": a frame keeps its capital
+                          * letter (a made-up name is in no list of proper nouns) */
     char text[N_LANG][768];
     unsigned langs;      /* bit per language: the texts rendered (others are left as they were) */
     int kind;
@@ -563,10 +569,10 @@ int world_subj_gender(const struct world *w, const struct subj *s);
 /* A clause inside frame f: "I think that it's raining cats and dogs."  The
  * clause loses its full stop and its capital letter, unless it opens with a
  * proper noun ("Dios", "Rome": words the idioms write with a capital inside
- * a sentence); a Vietnamese clause holding "không" takes the frame's vi_neg
- * form. */
-void world_framed(const struct world *w, const struct wframe *f, const char *clause, int lang,
-                  char *out, size_t cap);
+ * a sentence) or with `name` (its subject's name, or NULL); a Vietnamese
+ * clause holding "không" takes the frame's vi_neg form. */
+void world_framed(const struct world *w, const struct wframe *f, const char *clause,
+                  const char *name, int lang, char *out, size_t cap);
 
 /* English leaves "that" out as often as not ("I think he is right"): drop
  * the "that" of frame f from en, the English sentence world_framed made with
