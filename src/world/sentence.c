@@ -2618,6 +2618,15 @@ static void second_clause(const struct world *w, const struct subj *s, int l, co
     world_sb_add(b, rest);
 }
 
+/* Whether clause c says a skill: a skill verb with no time, place or
+ * destination, and no object or a generic one ("I can swim", "She can play
+ * the guitar", "He can speak French"; not "I can swim in the sea today"). */
+static bool skill_clause(const struct world *w, const struct clause *c)
+{
+    return (w->verbs[c->verb].uses & VU_SKILL) && c->time < 0 && c->loc < 0 && c->dest < 0 &&
+           c->adv < 0 && (!c->has_obj || c->obj.det == D_GENERIC);
+}
+
 /* Clause c with modal m, and after "but" the same modal with another verb
  * and the other polarity: "I can swim, but I cannot dance.", "Mi hermano
  * quiere comer pan, pero no quiere beber leche.", "Tôi có thể bơi, nhưng
@@ -2638,11 +2647,24 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
         c2.s.stands_for = &c->s.np;
     }
     c2.neg = !c->neg;
-    int verb = pick_list(r, &w->c.vp);
+    /* a skill against a skill: "I can swim, but I cannot dance.", "Sé
+     * nadar, pero no sé bailar." */
+    bool skill = w->modals[m].skill >= 0 && skill_clause(w, c);
+    int verb = -1;
+    for (int t = 0; t < (skill ? 32 : 1) && verb < 0; t++) {
+        verb = pick_list(r, &w->c.vp);
+        if (skill && verb >= 0 && !(w->verbs[verb].uses & VU_SKILL))
+            verb = -1;
+    }
     if (verb < 0 || verb == c->verb || !w->verbs[verb].person_subj ||
         (c->s.pron < 0 && !w->verbs[verb].subj.has[c->s.np.noun]) ||
         draw_vp(w, r, verb, false, &c2) != 0)
         return -1; /* not "Their son wants to ..., but he does not want to grow the corn" */
+    if (skill) {
+        c2.loc = c2.dest = c2.adv = -1;
+        if (!skill_clause(w, &c2))
+            return -1; /* "but she cannot play the guitar", not "... his guitar" */
+    }
     struct sentence a, b2;
     a.langs = b2.langs = out->langs;
     world_modal(w, m, c, &a);
@@ -2667,6 +2689,7 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
 
 /* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
  * mercado.", "Tôi không được ăn kẹo." */
+enum { SKILL_PCT = 40 };
 static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     int m = -1;
@@ -2675,10 +2698,20 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
         if (!(w->modals[m].use & MU_SAY))
             m = -1;
     }
-    int verb = pick_list(r, &w->c.vp);
-    if (m < 0 || verb < 0)
+    if (m < 0)
         return -1;
     const struct wmodal *md = &w->modals[m];
+    /* a skill ("I can swim", "Sé nadar") is one of the first things a
+     * class says: SKILL_PCT% of such a modal's draws, alone */
+    bool skill = md->skill >= 0 && chance(r, SKILL_PCT);
+    int verb = -1;
+    for (int t = 0; t < (skill ? 32 : 1) && verb < 0; t++) {
+        verb = pick_list(r, &w->c.vp);
+        if (skill && verb >= 0 && !(w->verbs[verb].uses & VU_SKILL))
+            verb = -1;
+    }
+    if (verb < 0)
+        return -1;
     struct clause c;
     clause_clear(&c);
     c.neg = md->en_not && chance(r, 30);
@@ -2686,7 +2719,9 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
         return -1;
     if (draw_vp(w, r, verb, false, &c) != 0)
         return -1;
-    if (chance(r, 25))
+    if (skill) {
+        c.loc = c.dest = c.adv = -1;
+    } else if (chance(r, 25))
         c.time = pick_list(r, chance(r, 50) ? &w->c.t_now : &w->c.t_fut);
     if (c.time >= 0 && !time_fits(w, &w->verbs[verb], c.time))
         c.time = -1;
@@ -2695,15 +2730,6 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
     world_modal(w, m, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
-}
-
-/* Whether clause c says a skill: a skill verb with no time, place or
- * destination, and no object or a generic one ("I can swim", "She can play
- * the guitar", "He can speak French"; not "I can swim in the sea today"). */
-static bool skill_clause(const struct world *w, const struct clause *c)
-{
-    return (w->verbs[c->verb].uses & VU_SKILL) && c->time < 0 && c->loc < 0 && c->dest < 0 &&
-           c->adv < 0 && (!c->has_obj || c->obj.det == D_GENERIC);
 }
 
 void world_modal(const struct world *w, int m, const struct clause *cl, struct sentence *out)
