@@ -1473,6 +1473,35 @@ static void test_new_kinds(const struct world *w)
                "Ma couleur préférée est le bleu.", "Màu yêu thích của tôi là màu xanh dương.");
     check_kind(w, K_FAVORITE, "What is your favorite animal?", "¿Cuál es tu animal favorito?",
                "Quel est ton animal préféré ?", "Con vật yêu thích của bạn là con gì?");
+    /* why: the yes/no question after it; Vietnamese asks the statement */
+    check_kind(w, K_WHY, "Why are you tired?", "¿Por qué estás cansado?",
+               "Pourquoi est-ce que tu es fatigué ?", "Tại sao bạn mệt?");
+    check_kind(w, K_WHY, "Why is she afraid?", "¿Por qué tiene miedo?",
+               "Pourquoi est-ce qu'elle a peur ?", "Tại sao cô ấy sợ?");
+    check_kind(w, K_WHY, "Why are you happy?", "¿Por qué estás contento?",
+               "Pourquoi est-ce que tu es content ?", "Tại sao bạn vui?");
+    {
+        struct pl_rng r;
+        pl_rng_seed(&r, 3);
+        int bad = 0, clauses = 0;
+        for (int k = 0; k < 3000; k++) {
+            struct sentence y;
+            if (world_sentence(w, &r, K_WHY, 0, &y) != 0)
+                continue;
+            const char *vi = y.text[L_VI];
+            clauses += !strstr(y.text[L_EN], " are ") && !strstr(y.text[L_EN], " is ") &&
+                       !strstr(y.text[L_EN], " am ");
+            bool ok = strncmp(y.text[L_EN], "Why ", 4) == 0 &&
+                      strncmp(y.text[L_ES], "¿Por qué ", strlen("¿Por qué ")) == 0 &&
+                      strncmp(y.text[L_FR], "Pourquoi est-ce qu", 18) == 0 &&
+                      strncmp(vi, "Tại sao ", strlen("Tại sao ")) == 0 &&
+                      vi[strlen(vi) - 1] == '?' && !strstr(vi, "không?") && !strstr(vi, " chưa?");
+            if (!ok && bad++ < 3)
+                CHECKF(false, "why: '%s' / '%s' / '%s' / '%s'", y.text[L_EN], y.text[L_ES],
+                       y.text[L_FR], vi);
+        }
+        CHECKF(clauses > 500, "why: %d questions with a verb in 3000", clauses);
+    }
 
     /* telling the time and the date */
     check_kind(w, K_TIME, "It is half past one.", "Es la una y media.",

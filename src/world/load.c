@@ -23,7 +23,7 @@ const char *const world_kind_names[N_KIND] = {
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
     "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
     "greeting", "modal", "request", "lets", "think", "time", "because", "when", "compare",
-    "coord", "near", "favorite",
+    "coord", "near", "favorite", "why",
 };
 
 /* ---- small parsing helpers ---- */

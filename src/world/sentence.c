@@ -1849,7 +1849,9 @@ static int k_clock(const struct world *w, struct pl_rng *r, struct sentence *out
     return 0;
 }
 
-static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *out)
+/* The clause of a yes/no question: "Does your brother speak French?", "Did
+ * you go to the market yesterday?", "Have you ever eaten fish?" */
+static int question_clause(const struct world *w, struct pl_rng *r, struct clause *out)
 {
     struct clause c;
     clause_clear(&c);
@@ -1882,8 +1884,58 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
         if (chance(r, 50) || (w->verbs[verb].uses & VU_PLACED))
             c.loc = place_for(w, r, &w->verbs[verb], &c.s, -1);
     }
+    *out = c;
+    return 0;
+}
+
+static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    struct clause c;
+    if (question_clause(w, r, &c) != 0)
+        return -1;
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
+    return 0;
+}
+
+static int draw_state(const struct world *w, struct pl_rng *r, int x, struct subj *s,
+                      int *label);
+
+/* "Why are you tired?", "Why did she go to the park?": the yes/no question
+ * after "why" ("¿Por qué estás cansado?", "Pourquoi est-ce qu'elle est
+ * allée au parc ?"); Vietnamese asks the statement ("Tại sao bạn mệt?"). */
+static int k_why(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    static const struct wframe why = {"", 0, {"Why {clause}", "¿Por qué {clause}",
+                                              "Pourquoi {clause}", "Tại sao {clause}?"},
+                                      NULL};
+    struct sentence q = {.langs = out->langs & ~(1u << L_VI)}, st = {.langs = 1u << L_VI};
+    if (chance(r, 40)) {
+        struct subj s = {.pron = -1};
+        int adj = draw_state(w, r, 2 + pick(r, 8), &s, &out->label);
+        if (adj < 0)
+            return -1;
+        world_describe(w, &s, adj, T_PRES, -1, false, true, false, 0, &q);
+        world_describe(w, &s, adj, T_PRES, -1, false, false, false, 0, &st);
+    } else {
+        struct clause c;
+        if (question_clause(w, r, &c) != 0 || c.tense == T_PERF)
+            return -1; /* not "Why have you ever eaten fish?" */
+        world_clause(w, &c, &q);
+        c.question = false;
+        world_clause(w, &c, &st);
+        topic_clause(w, &c, &out->label);
+    }
+    snprintf(out->name, sizeof out->name, "%s", q.name);
+    for (int l = 0; l < N_LANG; l++) {
+        if (!(out->langs & (1u << l)))
+            continue;
+        const char *t = l == L_VI ? st.text[l] : q.text[l];
+        if (l == L_ES && strncmp(t, "¿", strlen("¿")) == 0)
+            t += strlen("¿");
+        world_framed(w, &why, t, q.name, l, out->text[l], sizeof out->text[l]);
+        world_finish(w, l, out->text[l], sizeof out->text[l]);
+    }
     return 0;
 }
 
@@ -2279,10 +2331,47 @@ void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bo
 }
 
 /* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
+/* A person and a passing state of theirs ("I am hungry", "My sister is
+ * tired"): x (0-9) picks I or you (0-3), another pronoun or a name (4-6) or
+ * a noun phrase (7-9).  Returns the adjective, or -1. */
+static int draw_state(const struct world *w, struct pl_rng *r, int x, struct subj *s,
+                      int *label)
+{
+    int proxy = -1;
+    if (x < 4) {
+        s->pron = world_pron_index(w, x < 2 ? "i" : "you");
+        if (s->pron < 0)
+            s->pron = 0;
+        proxy = w->c.man;
+    } else if (x < 7) {
+        proxy = pronoun_subject(w, r, s);
+    } else {
+        for (int t = 0; t < 16 && proxy < 0; t++) {
+            int n = pick_list(r, &w->c.describable);
+            if (n >= 0 && is_person(&w->nouns[n]))
+                proxy = n;
+        }
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 5, &s->np);
+        topic_np(w, &s->np, label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    int adj = -1;
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int a = n->pred[pick(r, n->n_pred)];
+        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
+            adj = a;
+    }
+    if (adj >= 0 && s->pron < 0 && s->np.adj == adj)
+        s->np.adj = -1;
+    return adj;
+}
+
 static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
-    int proxy = -1, x = pick(r, 10);
+    int x = pick(r, 10);
     if (chance(r, 20)) {
         /* "My head hurts." */
         int part = -1;
@@ -2303,35 +2392,9 @@ static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out
         world_ache(w, pron < 0 ? 0 : pron, part, pair, form >= 7, question, out);
         return 0;
     }
-    if (x < 4) {
-        s.pron = world_pron_index(w, x < 2 ? "i" : "you");
-        if (s.pron < 0)
-            s.pron = 0;
-        proxy = w->c.man;
-    } else if (x < 7) {
-        proxy = pronoun_subject(w, r, &s);
-    } else {
-        for (int t = 0; t < 16 && proxy < 0; t++) {
-            int n = pick_list(r, &w->c.describable);
-            if (n >= 0 && is_person(&w->nouns[n]))
-                proxy = n;
-        }
-        if (proxy < 0)
-            return -1;
-        np_subject(w, r, proxy, 5, &s.np);
-        topic_np(w, &s.np, &out->label);
-    }
-    const struct wnoun *n = &w->nouns[proxy];
-    int adj = -1;
-    for (int t = 0; t < 16 && adj < 0; t++) {
-        int a = n->pred[pick(r, n->n_pred)];
-        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
-            adj = a;
-    }
+    int adj = draw_state(w, r, x, &s, &out->label);
     if (adj < 0)
         return -1;
-    if (s.pron < 0 && s.np.adj == adj)
-        s.np.adj = -1;
     int form = pick(r, 10);
     bool question = form < 3, neg = form >= 3 && form < 5;
     bool feel = w->c.feel >= 0 && adj_felt(&w->adjs[adj]) && chance(r, 35);
@@ -3746,7 +3809,7 @@ static const kind_fn kinds[N_KIND] = {
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
     k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
-    k_coord, k_near, k_favorite,
+    k_coord, k_near, k_favorite, k_why,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -3959,6 +4022,8 @@ double world_kind_estimate(const struct world *w, int kind)
         for (int i = 0; i < w->n_favorites; i++)
             t += w->favorites[i].nouns.n ? w->favorites[i].nouns.n : 10;
         return t * 4;
+    case K_WHY:
+        return world_kind_estimate(w, K_YES_NO) + world_kind_estimate(w, K_STATE);
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;
