@@ -1473,6 +1473,10 @@ static void test_new_kinds(const struct world *w)
                "Ma couleur préférée est le bleu.", "Màu yêu thích của tôi là màu xanh dương.");
     check_kind(w, K_FAVORITE, "What is your favorite animal?", "¿Cuál es tu animal favorito?",
                "Quel est ton animal préféré ?", "Con vật yêu thích của bạn là con gì?");
+    check_kind(w, K_WHAT, "What are you eating?", "¿Qué estás comiendo?",
+               "Qu'est-ce que tu manges ?", "Bạn đang ăn gì?");
+    check_kind(w, K_WHAT, "What is she reading now?", "¿Qué está leyendo ahora?",
+               "Qu'est-ce qu'elle lit maintenant ?", "Bây giờ cô ấy đang đọc gì?");
     /* why: the yes/no question after it; Vietnamese asks the statement */
     check_kind(w, K_WHY, "Why are you tired?", "¿Por qué estás cansado?",
                "Pourquoi est-ce que tu es fatigué ?", "Tại sao bạn mệt?");

@@ -2085,6 +2085,14 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
     if (!pick_subj(w, r, verb, &c.s))
         return -1;
     pick_tense(w, r, v, 15, true, &c);
+    /* "What are you eating (now)?", "¿Qué estás comiendo?", "Bạn đang ăn gì?" */
+    bool prog = (v->tenses & (1u << T_PROG)) && chance(r, 25);
+    if (prog) {
+        c.tense = T_PROG;
+        c.time = chance(r, 30) ? pick_list(r, &w->c.t_now) : -1;
+        if (c.time >= 0 && !time_fits(w, v, c.time))
+            c.time = -1;
+    }
     int p = world_subj_person(w, &c.s);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
@@ -2094,14 +2102,18 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
         switch (l) {
         case L_EN:
             world_sb_add(&b, "what");
-            world_sb_add(&b, c.tense == T_PAST ? "did" : c.tense == T_FUT ? "will"
-                       : p == P_3SG ? "does" : "do");
+            world_sb_add(&b, prog ? en_be[0][p] : c.tense == T_PAST ? "did"
+                           : c.tense == T_FUT ? "will" : p == P_3SG ? "does" : "do");
             sb_subj(w, &b, &c.s, l, true);
-            world_sb_add(&b, v->en[0]);
+            world_sb_add(&b, prog ? v->en[3] : v->en[0]);
             break;
         case L_ES: {
             char group[160];
-            world_es_verb(w, verb, c.tense, p, c.time, group, sizeof group);
+            if (prog)
+                snprintf(group, sizeof group, "%s %s", w->verbs[w->v_estar].es[VT_PRES][p],
+                         v->es_ger);
+            else
+                world_es_verb(w, verb, c.tense, p, c.time, group, sizeof group);
             world_sb_add(&b, "¿");
             world_sb_add(&b, "qué");
             world_sb_add(&b, group);
@@ -2110,7 +2122,7 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
         }
         case L_FR: {
             char group[160];
-            world_fr_verb(w, verb, c.tense, &c.s, group, sizeof group);
+            world_fr_verb(w, verb, prog ? T_PRES : c.tense, &c.s, group, sizeof group);
             world_sb_add(&b, "qu'est-ce que");
             sb_subj(w, &b, &c.s, l, true);
             world_sb_add(&b, group);
@@ -2123,6 +2135,8 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
                 world_sb_add(&b, "đã");
             if (c.tense == T_FUT)
                 world_sb_add(&b, "sẽ");
+            if (prog)
+                world_sb_add(&b, "đang");
             world_sb_add(&b, v->vi);
             world_sb_add(&b, "gì");
             break;
