@@ -347,6 +347,9 @@ static void np_en(const struct world *w, const struct np *p, struct wsb *b)
         np_en(w, p->owner, b);
         world_sb_cat(b, "'s");
         break;
+    case D_LOTS:
+        world_sb_add(b, "a lot of");
+        break;
     default: /* D_BARE, D_KIND */
         break;
     }
@@ -381,6 +384,11 @@ static void np_es(const struct world *w, const struct np *p, unsigned role, stru
     case D_NUM:
         world_sb_add(b, w->nums[p->num].es);
         break;
+    case D_LOTS: {
+        static const char *const much[] = {"mucho", "mucha", "muchos", "muchas"};
+        world_sb_add(b, much[ix]); /* "mucha agua": no el/un rule after it */
+        break;
+    }
     default: /* D_BARE */
         break;
     }
@@ -424,6 +432,9 @@ static void np_fr(const struct world *w, const struct np *p, unsigned role, stru
         break;
     case D_NUM:
         world_sb_add(b, w->nums[p->num].fr);
+        break;
+    case D_LOTS:
+        world_sb_add(b, "beaucoup de");
         break;
     default:
         break;
@@ -487,6 +498,11 @@ static void np_vi(const struct world *w, const struct np *p, struct wsb *b)
     case D_NUM:
         world_sb_add(b, w->nums[p->num].vi);
         world_sb_add(b, cl);
+        break;
+    case D_LOTS:
+        world_sb_add(b, "nhiều");
+        if (!(n->flags & NF_MASS))
+            world_sb_add(b, cl); /* "nhiều con mèo", "nhiều nước" */
         break;
     default: /* D_BARE, D_KIND, D_GENERIC: the bare noun */
         break;

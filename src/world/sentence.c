@@ -1022,6 +1022,8 @@ static int k_location(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
+enum { LOTS_PCT = 12 }; /* some of a kind said "a lot of" (k_exist, lots_object) */
+
 static int k_exist(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     int place = pick(r, w->n_places);
@@ -1046,6 +1048,10 @@ static int k_exist(const struct world *w, struct pl_rng *r, struct sentence *out
         p.pl = p.det != D_INDEF;
         if (p.det == D_NUM)
             p.num = pick_list(r, &w->c.counts);
+    }
+    if (!neg && (mass || count) && chance(r, LOTS_PCT)) {
+        p.det = D_LOTS; /* "There are a lot of tourists in Hanoi." */
+        p.pl = !mass;
     }
     if (n->n_adj && chance(r, 20))
         p.adj = n->adj[pick(r, n->n_adj)];
@@ -1324,6 +1330,24 @@ static void perfect_object(const struct world *w, struct clause *c)
     }
 }
 
+/* "a lot of" for an object that is some of a kind, LOTS_PCT% of the time:
+ * "She drinks a lot of water.", "We bought a lot of apples." (not under a
+ * negation, nor after ever or never) */
+static void lots_object(const struct world *w, struct pl_rng *r, struct clause *c)
+{
+    if (!c->has_obj || c->neg || c->tense == T_PERF)
+        return;
+    const struct wnoun *n = &w->nouns[c->obj.noun];
+    bool mass = n->flags & NF_MASS;
+    bool some = c->obj.det == D_NUM || (c->obj.det == D_BARE && (mass || c->obj.pl)) ||
+                (c->obj.det == D_INDEF && c->obj.pl);
+    bool language = strcmp(n->cat, "languages") == 0; /* not "speaks a lot of French" */
+    if (some && !language && (mass || countable(n)) && chance(r, LOTS_PCT)) {
+        c->obj.det = D_LOTS;
+        c->obj.pl = !mass;
+    }
+}
+
 static int k_action(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct clause c;
@@ -1335,6 +1359,7 @@ static int k_action(const struct world *w, struct pl_rng *r, struct sentence *ou
     if (transitive_clause(w, r, verb, &c) != 0)
         return -1;
     perfect_object(w, &c);
+    lots_object(w, r, &c);
     world_clause(w, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;

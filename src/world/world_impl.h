@@ -424,6 +424,7 @@ enum {
     D_GENERIC, /* "plays the guitar", "toca la guitarra", "chơi đàn ghi-ta" */
     D_KIND,    /* a kind in general: "I like cats", "me gustan los gatos", "j'aime les chats" */
     D_OWNER,   /* the teacher's cat: see struct np.owner */
+    D_LOTS,    /* a lot of cats, a lot of water: muchos gatos, beaucoup de chats, nhiều con mèo */
 };
 
 struct np {
