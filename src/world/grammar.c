@@ -838,9 +838,11 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
     const struct wverb *v = &w->verbs[c->verb];
     int p = world_subj_person(w, &c->s);
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
+    bool invert = c->question && c->es_invert;
     if (c->question)
         world_sb_add(b, "¿");
-    world_subj(w, &c->s, L_ES, c->question, b); /* "¿Come pescado?" */
+    if (!invert)
+        world_subj(w, &c->s, L_ES, c->question, b); /* "¿Come pescado?" */
     if (c->tense == T_PERF) {
         /* "Ya he comido", "Nunca he comido", "Todavía no he comido" */
         static const char *const pre[] = {NULL, "ya", "nunca", "todavía no", NULL};
@@ -877,6 +879,8 @@ static void clause_es(const struct world *w, const struct clause *c, struct wsb 
         if (c->tense == T_PERF && c->perf == PF_EVER)
             world_sb_add(b, "alguna vez"); /* "¿Has comido alguna vez sushi?" */
     }
+    if (invert)
+        world_subj(w, &c->s, L_ES, true, b);
     object(w, c, L_ES, b);
     tail(w, c, L_ES, b);
     world_sb_add(b, c->question ? "?" : ".");

@@ -1294,6 +1294,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
         "uses",    "en",      "en.obj", "en.pp",   "es",      "es.pres", "es.past", "es.fut",
         "es.pp",   "es.pret", "es.imp", "es.obj",  "fr",      "fr.pres", "fr.past", "fr.fut",
         "fr.imp",  "fr.obj",  "fr.neg", "vi",      "vi.intr", "vi.obj",  "me",      "not",
+        "vi.skill",
     };
     static const char *const need[] = {"en", "es", "es.pres", "es.past", "es.fut", "es.pp",
                                        "fr", "fr.pres", "fr.past", "fr.fut", "vi"};
@@ -1461,6 +1462,8 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
             v->vi_intr = x->val;
         if ((x = get(kv, n, "vi.obj")))
             v->vi_obj = x->val;
+        if ((x = get(kv, n, "vi.skill")))
+            v->vi_skill = x->val;
         if ((x = get(kv, n, "not")))
             v->not_times = x->val; /* checked once times.txt is read (world_prepare) */
         if ((x = get(kv, n, "me")) && split(x->val, ',', (char **)v->me, N_LANG) != N_LANG)

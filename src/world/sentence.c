@@ -599,6 +599,16 @@ static void sb_np(const struct world *w, struct wsb *b, const struct np *p, int 
         world_sb_add(b, buf);
 }
 
+/* The subject of a Vietnamese question put to the listener: "we" is the
+ * inclusive "chúng ta" ("Chúng ta đang ăn gì?"). */
+static void sb_subj_asked_vi(const struct world *w, struct wsb *b, const struct subj *s)
+{
+    if (s->pron >= 0 && !s->name[0] && w->prons[s->pron].person == P_1PL)
+        world_sb_add(b, "chúng ta");
+    else
+        world_subj(w, s, L_VI, false, b);
+}
+
 /* The subject; `es_drop`: Spanish leaves a pronoun out ("Está cansada"). */
 static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang,
                     bool es_drop)
@@ -1926,6 +1936,28 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
 static int draw_state(const struct world *w, struct pl_rng *r, int x, struct subj *s,
                       int *label);
 
+/* A Spanish question about a state, its subject moved last: "¿Su esposa
+ * está nerviosa?" -> "¿Está nerviosa su esposa?" (a pronoun is not said). */
+static void es_subject_last(const struct world *w, const struct subj *s, struct sentence *q)
+{
+    char subj[128], head[136];
+    struct wsb b;
+    world_sb_init(&b, subj, sizeof subj);
+    world_subj(w, s, L_ES, true, &b);
+    if (!subj[0])
+        return;
+    snprintf(head, sizeof head, "¿%s ", subj);
+    world_case_first(head + strlen("¿"), true);
+    char *t = q->text[L_ES];
+    size_t k = strlen(head), n = strlen(t);
+    if (strncmp(t, head, k) != 0 || n < k + 1 || t[n - 1] != '?')
+        return;
+    char moved[sizeof q->text[0]];
+    snprintf(moved, sizeof moved, "¿%.*s %s?", (int)(n - k - 1), t + k, subj);
+    world_case_first(moved + strlen("¿"), true);
+    snprintf(t, sizeof q->text[0], "%s", moved);
+}
+
 /* "Why are you tired?", "Why did she go to the park?": the yes/no question
  * after "why" ("¿Por qué estás cansado?", "Pourquoi est-ce qu'elle est
  * allée au parc ?"); Vietnamese asks the statement ("Tại sao bạn mệt?"). */
@@ -1942,10 +1974,12 @@ static int k_why(const struct world *w, struct pl_rng *r, struct sentence *out)
             return -1;
         world_describe(w, &s, adj, T_PRES, -1, false, true, false, 0, &q);
         world_describe(w, &s, adj, T_PRES, -1, false, false, false, 0, &st);
+        es_subject_last(w, &s, &q);
     } else {
         struct clause c;
         if (question_clause(w, r, &c) != 0 || c.tense == T_PERF)
             return -1; /* not "Why have you ever eaten fish?" */
+        c.es_invert = true;
         world_clause(w, &c, &q);
         c.question = false;
         world_clause(w, &c, &st);
@@ -2083,7 +2117,7 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj(w, &b, &s, l, true);
+            sb_subj_asked_vi(w, &b, &s);
             if (tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             world_sb_add(&b, v->vi_intr ? v->vi_intr : v->vi);
@@ -2155,7 +2189,7 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
         }
         default:
             sb_time(w, &b, c.time, c.tense == T_PRES, l, true);
-            sb_subj(w, &b, &c.s, l, true);
+            sb_subj_asked_vi(w, &b, &c.s);
             if (c.tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             if (c.tense == T_FUT)
@@ -2886,7 +2920,10 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
             world_sb_add(&b, c.neg ? said->vi_not : said->vi);
             break;
         }
-        world_vp(w, &c, l, NULL, false, &b); /* with the time phrase */
+        /* with the time phrase; "Tôi biết đọc", not "biết đọc sách" */
+        const struct wverb *v = &w->verbs[c.verb];
+        bool bare_skill = l == L_VI && said != md && !c.has_obj && v->vi_skill;
+        world_vp(w, &c, l, bare_skill ? v->vi_skill : NULL, false, &b);
         world_sb_add(&b, ".");
     }
     finish_all(w, out);

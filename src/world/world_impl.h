@@ -134,6 +134,7 @@ struct wverb {
     const char *fr_imp, *fr_obj;
     const char *fr_neg[N_VTENSE]; /* only "there is": il n'y a pas ... */
     const char *vi, *vi_intr, *vi_obj;
+    const char *vi_skill;    /* the skill without an object, when not vi_intr ("biết đọc") */
     const char *not_times;   /* ids of time phrases it is not said with, or NULL */
     const char *me[N_LANG];  /* the infinitive with "me" ("help me", "ayudarme", "m'aider",
                               * "giúp tôi"), or NULL */
@@ -477,6 +478,8 @@ struct clause {
     bool going;          /* T_FUT said "going to": "I am going to visit", "voy a
                           * visitar", "je vais visiter" (Vietnamese: sẽ) */
     int perf;            /* PF_*: with T_PERF, "already", "never", "not ... yet", "ever" */
+    bool es_invert;      /* a Spanish question says its subject after the verb: "¿Por qué
+                          * va Nam a la cocina?" */
 };
 
 struct sentence {
