@@ -290,11 +290,16 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap)
 
 /* ---- subjects ---- */
 
+bool world_np_pl(const struct world *w, const struct np *p)
+{
+    return p->pl || (w->nouns[p->noun].flags & NF_PLONLY);
+}
+
 int world_subj_person(const struct world *w, const struct subj *s)
 {
     if (s->pron >= 0)
         return w->prons[s->pron].person;
-    return s->np.pl ? P_3PL : P_3SG;
+    return world_np_pl(w, &s->np) ? P_3PL : P_3SG;
 }
 
 static int subj_gender(const struct world *w, const struct subj *s, int lang)
@@ -328,13 +333,14 @@ static void np_build(const struct world *w, const struct np *p, int lang, unsign
 static void np_en(const struct world *w, const struct np *p, struct wsb *b)
 {
     const struct wnoun *n = &w->nouns[p->noun];
+    bool pl = world_np_pl(w, p);
     switch (p->det) {
     case D_DEF:
     case D_GENERIC:
         world_sb_add(b, "the");
         break;
     case D_INDEF:
-        if (!p->pl)
+        if (!pl)
             world_sb_add(b, "a");
         break;
     case D_POSS:
@@ -343,10 +349,13 @@ static void np_en(const struct world *w, const struct np *p, struct wsb *b)
     case D_NUM:
         world_sb_add(b, w->nums[p->num].en);
         break;
-    case D_OWNER:
+    case D_OWNER: {
         np_en(w, p->owner, b);
-        world_sb_cat(b, "'s");
+        const char *o = w->nouns[p->owner->noun].en[1];
+        bool s_pl = world_np_pl(w, p->owner) && o && o[strlen(o) - 1] == 's';
+        world_sb_cat(b, s_pl ? "'" : "'s"); /* "my parents' car" */
         break;
+    }
     case D_LOTS:
         world_sb_add(b, "a lot of");
         break;
@@ -355,7 +364,7 @@ static void np_en(const struct world *w, const struct np *p, struct wsb *b)
     }
     if (p->adj >= 0)
         world_sb_add(b, w->adjs[p->adj].en);
-    world_sb_add(b, n->en[p->pl]);
+    world_sb_add(b, n->en[pl]);
 }
 
 static void np_es(const struct world *w, const struct np *p, unsigned role, struct wsb *b)
@@ -363,7 +372,7 @@ static void np_es(const struct world *w, const struct np *p, unsigned role, stru
     (void)role;
     const struct wnoun *n = &w->nouns[p->noun];
     const struct wadj *a = p->adj >= 0 ? &w->adjs[p->adj] : NULL;
-    int g = n->es_g, pl = p->pl, ix = g + 2 * pl;
+    int g = n->es_g, pl = world_np_pl(w, p), ix = g + 2 * pl;
     bool pre = a && a->es_pre;
     /* Feminine nouns with a stressed a- take el/un right before them. */
     bool tonic = (n->flags & NF_TONIC) && !pl && !pre;
@@ -405,7 +414,7 @@ static void np_fr(const struct world *w, const struct np *p, unsigned role, stru
 {
     const struct wnoun *n = &w->nouns[p->noun];
     const struct wadj *a = p->adj >= 0 ? &w->adjs[p->adj] : NULL;
-    int g = n->fr_g, pl = p->pl, ix = g + 2 * pl;
+    int g = n->fr_g, pl = world_np_pl(w, p), ix = g + 2 * pl;
     bool pre = a && a->fr_pre, neg = role & R_NEGATED;
     const char *def = pl ? "les" : g == G_F ? "la" : "le";
     switch (p->det) {

@@ -412,7 +412,7 @@ static int load_nouns(struct world *w, const char *dir, struct pl_err *e)
                 {"mass", NF_MASS}, {"sg", NF_SG}, {"possonly", NF_POSSONLY},
                 {"vdirect", NF_VDIRECT}, {"objonly", NF_OBJONLY}, {"tonic", NF_TONIC},
                 {"hasp", NF_HASP}, {"a", NF_EN_A}, {"an", NF_EN_AN},
-                {"noposs", NF_NOPOSS}, {"sgposs", NF_SGPOSS},
+                {"noposs", NF_NOPOSS}, {"sgposs", NF_SGPOSS}, {"plonly", NF_PLONLY},
             };
             size_t k = 0;
             while (k < sizeof known / sizeof *known && strcmp(known[k].name, flags[i]) != 0)
@@ -425,7 +425,9 @@ static int load_nouns(struct world *w, const char *dir, struct pl_err *e)
             return bad(e, f, c.line, "noun '%s': gender must be m or f", n->id);
         if (!*n->en[0] || !*n->es[0] || !*n->fr[0] || !*n->vi || strcmp(n->vi, "-") == 0)
             return bad(e, f, c.line, "noun '%s': a singular form is missing", n->id);
-        bool no_pl = n->flags & (NF_MASS | NF_SG | NF_POSSONLY);
+        bool no_pl = (n->flags & (NF_MASS | NF_SG | NF_POSSONLY)) && !(n->flags & NF_PLONLY);
+        if ((n->flags & NF_PLONLY) && (n->flags & (NF_MASS | NF_SG)))
+            return bad(e, f, c.line, "noun '%s': plonly with mass or sg", n->id);
         int have_pl = !!n->en[1] + !!n->es[1] + !!n->fr[1];
         if (no_pl && have_pl)
             return bad(e, f, c.line, "noun '%s' is mass or singular-only but has a plural", n->id);

@@ -1153,17 +1153,18 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
         world_sb_init(&b, out->text[l], sizeof out->text[l]);
         switch (l) {
         case L_EN:
-            world_sb_add(&b, p.pl ? "these are" : "this is");
+            world_sb_add(&b, world_np_pl(w, &p) ? "these are" : "this is");
             sb_np(w, &b, &p, l, 0, NULL);
             break;
         case L_ES: {
             bool f = n->es_g == G_F;
-            world_sb_add(&b, p.pl ? (f ? "estas son" : "estos son") : (f ? "esta es" : "este es"));
+            world_sb_add(&b, world_np_pl(w, &p) ? (f ? "estas son" : "estos son")
+                                                : (f ? "esta es" : "este es"));
             sb_np(w, &b, &p, l, 0, NULL);
             break;
         }
         case L_FR:
-            world_sb_add(&b, p.pl ? "ce sont" : "c'est");
+            world_sb_add(&b, world_np_pl(w, &p) ? "ce sont" : "c'est");
             sb_np(w, &b, &p, l, 0, NULL);
             break;
         default:
@@ -1644,7 +1645,7 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
                 snprintf(dat, sizeof dat, "%s", w->prons[s.pron].es_dat);
             } else {
                 sb_np(w, &b, &s.np, l, 0, "a");
-                snprintf(dat, sizeof dat, "%s", s.np.pl ? "les" : "le");
+                snprintf(dat, sizeof dat, "%s", world_np_pl(w, &s.np) ? "les" : "le");
             }
             char *last = strrchr(dat, ' ');
             if (last) {
@@ -2898,7 +2899,7 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
                     world_sb_add(&b, w->prons[c.s.pron].es_dat);
                 } else {
                     sb_np(w, &b, &c.s.np, l, 0, "a");
-                    world_sb_add(&b, c.s.np.pl ? "les" : "le");
+                    world_sb_add(&b, world_np_pl(w, &c.s.np) ? "les" : "le");
                 }
             } else {
                 sb_subj(w, &b, &c.s, l, false);
@@ -3128,8 +3129,8 @@ static int k_time(const struct world *w, struct pl_rng *r, struct sentence *out)
     if (relative) {
         for (int t = 0; t < 16; t++) {
             int n = pick_list(r, &w->c.owners);
-            if (n >= 0 && (w->nouns[n].flags & NF_POSSONLY)) {
-                who.noun = n;
+            if (n >= 0 && (w->nouns[n].flags & NF_POSSONLY) && !(w->nouns[n].flags & NF_PLONLY)) {
+                who.noun = n; /* one person's birthday: not "my parents'" */
                 who.poss = pick_poss(w, r, n);
                 break;
             }

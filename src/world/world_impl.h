@@ -44,6 +44,7 @@ enum noun_flag {
     NF_EN_AN = 1 << 8,    /* English "an" although it starts with a consonant */
     NF_NOPOSS = 1 << 9,   /* never with a possessor ("my king", "my lion") */
     NF_SGPOSS = 1 << 10,  /* only a singular possessor ("my wife", not "our wife") */
+    NF_PLONLY = 1 << 11,  /* always plural ("my parents", "mis padres", "bố mẹ tôi") */
 };
 
 struct wnoun {
@@ -568,6 +569,8 @@ void world_es_verb(const struct world *w, int verb, int tense, int person, int t
 
 /* Person, gender and number of a subject. */
 int world_subj_person(const struct world *w, const struct subj *s);
+/* Whether noun phrase p is plural: its pl, or a plural-only noun. */
+bool world_np_pl(const struct world *w, const struct np *p);
 int world_subj_gender(const struct world *w, const struct subj *s);
 
 /* A clause inside frame f: "I think that it's raining cats and dogs."  The
