@@ -492,6 +492,21 @@ static bool gen_use(struct world_gen *g, const struct widiom *id, enum world_spl
     return true;
 }
 
+/* Form `which` of an idiom other than its bare phrase: 0 as written in
+ * idioms.txt, 2.. another tense or person (id->uses). */
+static void form_of(const struct widiom *id, int which, struct iform *fm)
+{
+    if (which >= 2) {
+        *fm = id->uses[which - 2];
+    } else {
+        fm->en = id->en;
+        fm->meaning = id->meaning;
+        fm->name = NULL;
+        memcpy(fm->idiomatic, id->idiomatic, sizeof fm->idiomatic);
+        memcpy(fm->literal, id->literal, sizeof fm->literal);
+    }
+}
+
 /* Which way an idiom is said: 0 as written in idioms.txt, 1 its bare phrase
  * (never in a frame), 2.. another tense or person (a clause), FORM_GEN a
  * use the generator conjugated.  Train draws the other ways 40% of the time
@@ -507,16 +522,10 @@ static int pick_form(struct world_gen *g, const struct widiom *id, struct iform 
     if (which != 1 && conjugated(id) && pick(&g->rng, 100) < GEN_USE_PCT &&
         gen_use(g, id, WORLD_TRAIN, 8, out))
         return FORM_GEN;
-    if (which == 1) {
+    if (which == 1)
         *out = id->core;
-    } else if (which >= 2) {
-        *out = id->uses[which - 2];
-    } else {
-        out->en = id->en;
-        out->meaning = id->meaning;
-        memcpy(out->idiomatic, id->idiomatic, sizeof out->idiomatic);
-        memcpy(out->literal, id->literal, sizeof out->literal);
-    }
+    else
+        form_of(id, which, out);
     return which;
 }
 
@@ -647,7 +656,7 @@ static int gen_one(struct world_gen *g, struct world_example *ex, struct pl_err 
     }
     default: {
         const struct wframe *f = NULL;
-        struct iform fm;
+        struct iform fm = {0};
         int which = 0;
         bool no_that = false; /* the English dropped the frame's "that" */
         if ((rc = choose_idiom(g, &fm, &which, &f, &no_that, e)) != 0)
@@ -1133,19 +1142,6 @@ static int sample_sentences(const struct world *w, const struct world_samples_pa
 struct cand {
     int idiom, which, frame;
 };
-
-static void form_of(const struct widiom *id, int which, struct iform *fm)
-{
-    if (which >= 2) {
-        *fm = id->uses[which - 2];
-    } else {
-        fm->en = id->en;
-        fm->meaning = id->meaning;
-        fm->name = NULL;
-        memcpy(fm->idiomatic, id->idiomatic, sizeof fm->idiomatic);
-        memcpy(fm->literal, id->literal, sizeof fm->literal);
-    }
-}
 
 enum { N_DEMO = 3 };
 

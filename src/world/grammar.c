@@ -290,6 +290,14 @@ void world_finish(const struct world *w, int lang, char *s, size_t cap)
 
 /* ---- subjects ---- */
 
+void world_subj_vi_asked(const struct world *w, const struct subj *s, struct wsb *b)
+{
+    if (s->pron >= 0 && !s->name[0] && w->prons[s->pron].person == P_1PL)
+        world_sb_add(b, "chúng ta");
+    else
+        world_subj(w, s, L_VI, false, b);
+}
+
 bool world_np_pl(const struct world *w, const struct np *p)
 {
     return p->pl || (w->nouns[p->noun].flags & NF_PLONLY);
@@ -980,8 +988,8 @@ static void clause_vi(const struct world *w, const struct clause *c, struct wsb 
     const struct wverb *v = &w->verbs[c->verb];
     const struct wadv *adv = c->adv >= 0 ? &w->advs[c->adv] : NULL;
     vi_front(w, c, b);
-    if (c->question && c->s.pron >= 0 && w->prons[c->s.pron].person == P_1PL)
-        world_sb_add(b, "chúng ta"); /* asked of the listener: the inclusive we */
+    if (c->question || c->asked)
+        world_subj_vi_asked(w, &c->s, b);
     else
         world_subj(w, &c->s, L_VI, false, b);
     const char *verb = !c->has_obj && v->vi_intr ? v->vi_intr : v->vi;

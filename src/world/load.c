@@ -1327,7 +1327,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                                                     "copula", "exist", "own", "request",
                                                     "ask", "lets", "placed", "atobj",
                                                     "nomodal", "skill", "idiom", "meaning",
-                                                    "third"};
+                                                    "third", "nowhat"};
                 const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
                 while (k < n_names && strcmp(names[k], u[i]) != 0)

@@ -167,7 +167,7 @@ int world_prepare(struct world *w, struct pl_err *e)
             rc = list_add(&c->freq, i, e);
         /* "What does the cat eat?": a plain object that is not a person */
         if (!rc && v->obj.n && !v->es_obj && !v->fr_obj && !v->vi_obj && !v->en_obj &&
-            !(v->uses & (VU_GENERIC | VU_MASSDEF | VU_MASSBARE)) &&
+            !(v->uses & (VU_GENERIC | VU_MASSDEF | VU_MASSBARE | VU_NOWHAT)) &&
             !is_person(&w->nouns[v->obj.ix[0]]))
             rc = list_add(&c->what, i, e);
         if (!rc && !v->obj.n && v->place.n)
@@ -599,16 +599,6 @@ static void sb_np(const struct world *w, struct wsb *b, const struct np *p, int 
         world_sb_add(b, buf);
 }
 
-/* The subject of a Vietnamese question put to the listener: "we" is the
- * inclusive "chúng ta" ("Chúng ta đang ăn gì?"). */
-static void sb_subj_asked_vi(const struct world *w, struct wsb *b, const struct subj *s)
-{
-    if (s->pron >= 0 && !s->name[0] && w->prons[s->pron].person == P_1PL)
-        world_sb_add(b, "chúng ta");
-    else
-        world_subj(w, s, L_VI, false, b);
-}
-
 /* The subject; `es_drop`: Spanish leaves a pronoun out ("Está cansada"). */
 static void sb_subj(const struct world *w, struct wsb *b, const struct subj *s, int lang,
                     bool es_drop)
@@ -834,6 +824,7 @@ static void render_at(const struct world *w, const struct subj *s, const char *c
 {
     int p = world_subj_person(w, s);
     bool thing = s->pron < 0 && !is_person(&w->nouns[s->np.noun]);
+    snprintf(out->name, sizeof out->name, "%s", s->name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -1594,6 +1585,22 @@ int world_idiom_use(const struct world *w, struct pl_rng *r, const struct widiom
     return 0;
 }
 
+/* Subject s as the Spanish dative of gustar: "me", "a él le", "a Lan le",
+ * "a mi hermano le", "a mis padres les". */
+static void es_dative(const struct world *w, const struct subj *s, char *out, size_t cap)
+{
+    if (s->name[0]) {
+        snprintf(out, cap, "a %s le", s->name);
+    } else if (s->pron >= 0) {
+        snprintf(out, cap, "%s", w->prons[s->pron].es_dat);
+    } else {
+        char np[160];
+        if (world_np(w, &s->np, L_ES, 0, "a", np, sizeof np) < 0)
+            np[0] = 0;
+        snprintf(out, cap, "%s %s", np, world_np_pl(w, &s->np) ? "les" : "le");
+    }
+}
+
 static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     int verb = w->c.like;
@@ -1638,15 +1645,8 @@ static int k_likes(const struct world *w, struct pl_rng *r, struct sentence *out
             break;
         case L_ES: {
             /* "A mi hermano le gustan los gatos", "No me gusta el café" */
-            char dat[64];
-            if (s.name[0]) {
-                snprintf(dat, sizeof dat, "a %s le", s.name); /* "A Lan le gusta" */
-            } else if (s.pron >= 0) {
-                snprintf(dat, sizeof dat, "%s", w->prons[s.pron].es_dat);
-            } else {
-                sb_np(w, &b, &s.np, l, 0, "a");
-                snprintf(dat, sizeof dat, "%s", world_np_pl(w, &s.np) ? "les" : "le");
-            }
+            char dat[200];
+            es_dative(w, &s, dat, sizeof dat);
             char *last = strrchr(dat, ' ');
             if (last) {
                 *last = 0;
@@ -1971,8 +1971,8 @@ static int k_why(const struct world *w, struct pl_rng *r, struct sentence *out)
     if (chance(r, 40)) {
         struct subj s = {.pron = -1};
         int adj = draw_state(w, r, 2 + pick(r, 8), &s, &out->label);
-        if (adj < 0)
-            return -1;
+        if (adj < 0 || (s.pron >= 0 && w->prons[s.pron].person == P_1PL))
+            return -1; /* not "Tại sao chúng tôi mệt?": the state form has no asked "we" */
         world_describe(w, &s, adj, T_PRES, -1, false, true, false, 0, &q);
         world_describe(w, &s, adj, T_PRES, -1, false, false, false, 0, &st);
         es_subject_last(w, &s, &q);
@@ -1983,6 +1983,7 @@ static int k_why(const struct world *w, struct pl_rng *r, struct sentence *out)
         c.es_invert = true;
         world_clause(w, &c, &q);
         c.question = false;
+        c.asked = true; /* "Tại sao chúng ta ...?" */
         world_clause(w, &c, &st);
         topic_clause(w, &c, &out->label);
     }
@@ -2087,6 +2088,7 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
         time = pick_list(r, &w->c.t_past);
     }
     int p = world_subj_person(w, &s);
+    snprintf(out->name, sizeof out->name, "%s", s.name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -2118,7 +2120,7 @@ static int k_where(const struct world *w, struct pl_rng *r, struct sentence *out
         }
         default:
             sb_time(w, &b, time, false, l, true);
-            sb_subj_asked_vi(w, &b, &s);
+            world_subj_vi_asked(w, &s, &b);
             if (tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             world_sb_add(&b, v->vi_intr ? v->vi_intr : v->vi);
@@ -2154,6 +2156,7 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
             c.time = -1;
     }
     int p = world_subj_person(w, &c.s);
+    snprintf(out->name, sizeof out->name, "%s", c.s.name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -2190,7 +2193,7 @@ static int k_what(const struct world *w, struct pl_rng *r, struct sentence *out)
         }
         default:
             sb_time(w, &b, c.time, c.tense == T_PRES, l, true);
-            sb_subj_asked_vi(w, &b, &c.s);
+            world_subj_vi_asked(w, &c.s, &b);
             if (c.tense == T_PAST && !(v->uses & VU_STATE))
                 world_sb_add(&b, "đã");
             if (c.tense == T_FUT)
@@ -2404,7 +2407,6 @@ void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bo
     finish_all(w, out);
 }
 
-/* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
 /* A person and a passing state of theirs ("I am hungry", "My sister is
  * tired"): x (0-9) picks I or you (0-3), another pronoun or a name (4-6) or
  * a noun phrase (7-9).  Returns the adjective, or -1. */
@@ -2442,6 +2444,7 @@ static int draw_state(const struct world *w, struct pl_rng *r, int x, struct sub
     return adj;
 }
 
+/* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
 static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
@@ -2755,6 +2758,18 @@ static void second_clause(const struct world *w, const struct subj *s, int l, co
     world_sb_add(b, rest);
 }
 
+/* A verb for the verb phrase after a modal; a skill verb when `skill`
+ * (tries a few draws; -1 when none came). */
+static int pick_vp(const struct world *w, struct pl_rng *r, bool skill)
+{
+    for (int t = 0; t < (skill ? 32 : 1); t++) {
+        int verb = pick_list(r, &w->c.vp);
+        if (verb >= 0 && (!skill || (w->verbs[verb].uses & VU_SKILL)))
+            return verb;
+    }
+    return -1;
+}
+
 /* Whether clause c says a skill: a skill verb with no time, place or
  * destination, and no object or a generic one ("I can swim", "She can play
  * the guitar", "He can speak French"; not "I can swim in the sea today"). */
@@ -2787,12 +2802,7 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
     /* a skill against a skill: "I can swim, but I cannot dance.", "Sé
      * nadar, pero no sé bailar." */
     bool skill = w->modals[m].skill >= 0 && skill_clause(w, c);
-    int verb = -1;
-    for (int t = 0; t < (skill ? 32 : 1) && verb < 0; t++) {
-        verb = pick_list(r, &w->c.vp);
-        if (skill && verb >= 0 && !(w->verbs[verb].uses & VU_SKILL))
-            verb = -1;
-    }
+    int verb = pick_vp(w, r, skill);
     if (verb < 0 || verb == c->verb || !w->verbs[verb].person_subj ||
         (c->s.pron < 0 && !w->verbs[verb].subj.has[c->s.np.noun]) ||
         draw_vp(w, r, verb, false, &c2) != 0)
@@ -2806,6 +2816,7 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
     a.langs = b2.langs = out->langs;
     world_modal(w, m, c, &a);
     world_modal(w, m, &c2, &b2);
+    snprintf(out->name, sizeof out->name, "%s", a.name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -2841,12 +2852,7 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
     /* a skill ("I can swim", "Sé nadar") is one of the first things a
      * class says: SKILL_PCT% of such a modal's draws, alone */
     bool skill = md->skill >= 0 && chance(r, SKILL_PCT);
-    int verb = -1;
-    for (int t = 0; t < (skill ? 32 : 1) && verb < 0; t++) {
-        verb = pick_list(r, &w->c.vp);
-        if (skill && verb >= 0 && !(w->verbs[verb].uses & VU_SKILL))
-            verb = -1;
-    }
+    int verb = pick_vp(w, r, skill);
     if (verb < 0)
         return -1;
     struct clause c;
@@ -2877,6 +2883,7 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
     /* "I can swim": "Sé nadar", "Je sais nager", "Tôi biết bơi" (English
      * stays "can") */
     const struct wmodal *said = md->skill >= 0 && skill_clause(w, &c) ? &w->modals[md->skill] : md;
+    snprintf(out->name, sizeof out->name, "%s", c.s.name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -2891,16 +2898,9 @@ void world_modal(const struct world *w, int m, const struct clause *cl, struct s
         case L_ES:
             if (md->es_dat) {
                 /* "me gustaría", "a mi hermano le gustaría", "a Lan le gustaría" */
-                if (c.s.name[0]) {
-                    world_sb_add(&b, "a");
-                    world_sb_add(&b, c.s.name);
-                    world_sb_add(&b, "le");
-                } else if (c.s.pron >= 0) {
-                    world_sb_add(&b, w->prons[c.s.pron].es_dat);
-                } else {
-                    sb_np(w, &b, &c.s.np, l, 0, "a");
-                    world_sb_add(&b, world_np_pl(w, &c.s.np) ? "les" : "le");
-                }
+                char dat[200];
+                es_dative(w, &c.s, dat, sizeof dat);
+                world_sb_add(&b, dat);
             } else {
                 sb_subj(w, &b, &c.s, l, false);
                 if (c.neg)
@@ -3404,6 +3404,7 @@ void world_compare(const struct world *w, int form, const struct subj *a, const 
     static const char *const groups[2][N_LANG] = {
         {"in the family", "de la familia", "de la famille", "trong gia đình"},
         {"in the class", "de la clase", "de la classe", "trong lớp"}};
+    snprintf(out->name, sizeof out->name, "%s", a->name);
     for (int l = 0; l < N_LANG; l++) {
         if (!(out->langs & (1u << l)))
             continue;
@@ -3625,6 +3626,7 @@ void world_coord(const struct world *w, int form, const struct clause *cl, const
     struct sentence first, second;
     first.langs = second.langs = out->langs;
     world_clause(w, &c, &first);
+    snprintf(out->name, sizeof out->name, "%s", first.name);
     if (form == 1) {
         /* the second clause: Spanish and Vietnamese leave the subject out */
         world_clause(w, &c2, &second);

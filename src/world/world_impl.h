@@ -107,6 +107,8 @@ enum verb_use {
     VU_MEANING = 1 << 20,    /* the plain English of an idiom's verb phrase ("tell the
                               * secret"): English forms only, said only as that meaning */
     VU_THIRD = 1 << 21,      /* said of others, never of I, you or we ("kick the bucket") */
+    VU_NOWHAT = 1 << 22,     /* no "what" question: its meaning needs its object ("ask a
+                              * question" is "hacer una pregunta": "¿Qué hace?") */
 };
 
 struct wverb {
@@ -481,6 +483,8 @@ struct clause {
     int perf;            /* PF_*: with T_PERF, "already", "never", "not ... yet", "ever" */
     bool es_invert;      /* a Spanish question says its subject after the verb: "¿Por qué
                           * va Nam a la cocina?" */
+    bool asked;          /* a statement inside a question to the listener ("Tại sao
+                          * chúng ta ..."): Vietnamese "we" is the inclusive "chúng ta" */
 };
 
 struct sentence {
@@ -569,6 +573,9 @@ void world_es_verb(const struct world *w, int verb, int tense, int person, int t
 
 /* Person, gender and number of a subject. */
 int world_subj_person(const struct world *w, const struct subj *s);
+/* The subject of a Vietnamese question put to the listener: "we" is the
+ * inclusive "chúng ta" ("Chúng ta đang ăn gì?"). */
+void world_subj_vi_asked(const struct world *w, const struct subj *s, struct wsb *b);
 /* Whether noun phrase p is plural: its pl, or a plural-only noun. */
 bool world_np_pl(const struct world *w, const struct np *p);
 int world_subj_gender(const struct world *w, const struct subj *s);
