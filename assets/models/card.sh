@@ -16,7 +16,9 @@ bytes=$(printf '%s\n' "$info" | sed -n 's/^file  *model.safetensors  *\([0-9]*\)
 size=$(awk -v b="${bytes:-0}" 'BEGIN { printf "%.1f", b / 1e6 }')
 log=$DIR/train_log.jsonl
 steps=$(tail -n 1 "$log" | sed -n 's/.*"step": \([0-9]*\).*/\1/p')
-elapsed=$(tail -n 1 "$log" | sed -n 's/.*"elapsed": \([0-9.]*\).*/\1/p')
+# a run resumed after an interruption logs from 0 s again: add the parts
+elapsed=$(sed -n 's/.*"elapsed": \([0-9.]*\).*/\1/p' "$log" |
+    awk 'NR > 1 && $1 < p { t += p } { p = $1 } END { printf "%.1f", t + p }')
 # the mean loss of the last ten logged points, less noisy than one batch
 loss=$(tail -n 10 "$log" | sed -n 's/.*"loss": \([0-9.]*\).*/\1/p' |
     awk '{ s += $1; n++ } END { if (n) printf "%.3f", s / n }')
