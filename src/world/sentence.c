@@ -1934,8 +1934,42 @@ static int k_yes_no(const struct world *w, struct pl_rng *r, struct sentence *ou
     return 0;
 }
 
+/* A person and a passing state of theirs ("I am hungry", "My sister is
+ * tired"): x (0-9) picks I or you (0-3), another pronoun or a name (4-6) or
+ * a noun phrase (7-9).  Returns the adjective, or -1. */
 static int draw_state(const struct world *w, struct pl_rng *r, int x, struct subj *s,
-                      int *label);
+                      int *label)
+{
+    int proxy = -1;
+    if (x < 4) {
+        s->pron = world_pron_index(w, x < 2 ? "i" : "you");
+        if (s->pron < 0)
+            s->pron = 0;
+        proxy = w->c.man;
+    } else if (x < 7) {
+        proxy = pronoun_subject(w, r, s);
+    } else {
+        for (int t = 0; t < 16 && proxy < 0; t++) {
+            int n = pick_list(r, &w->c.describable);
+            if (n >= 0 && is_person(&w->nouns[n]))
+                proxy = n;
+        }
+        if (proxy < 0)
+            return -1;
+        np_subject(w, r, proxy, 5, &s->np);
+        topic_np(w, &s->np, label);
+    }
+    const struct wnoun *n = &w->nouns[proxy];
+    int adj = -1;
+    for (int t = 0; t < 16 && adj < 0; t++) {
+        int a = n->pred[pick(r, n->n_pred)];
+        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
+            adj = a;
+    }
+    if (adj >= 0 && s->pron < 0 && s->np.adj == adj)
+        s->np.adj = -1;
+    return adj;
+}
 
 /* A Spanish question about a state, its subject moved last: "¿Su esposa
  * está nerviosa?" -> "¿Está nerviosa su esposa?" (a pronoun is not said). */
@@ -2405,43 +2439,6 @@ void world_ache(const struct world *w, int pron, int noun, bool pl, bool neg, bo
         world_sb_add(&b, question ? "?" : ".");
     }
     finish_all(w, out);
-}
-
-/* A person and a passing state of theirs ("I am hungry", "My sister is
- * tired"): x (0-9) picks I or you (0-3), another pronoun or a name (4-6) or
- * a noun phrase (7-9).  Returns the adjective, or -1. */
-static int draw_state(const struct world *w, struct pl_rng *r, int x, struct subj *s,
-                      int *label)
-{
-    int proxy = -1;
-    if (x < 4) {
-        s->pron = world_pron_index(w, x < 2 ? "i" : "you");
-        if (s->pron < 0)
-            s->pron = 0;
-        proxy = w->c.man;
-    } else if (x < 7) {
-        proxy = pronoun_subject(w, r, s);
-    } else {
-        for (int t = 0; t < 16 && proxy < 0; t++) {
-            int n = pick_list(r, &w->c.describable);
-            if (n >= 0 && is_person(&w->nouns[n]))
-                proxy = n;
-        }
-        if (proxy < 0)
-            return -1;
-        np_subject(w, r, proxy, 5, &s->np);
-        topic_np(w, &s->np, label);
-    }
-    const struct wnoun *n = &w->nouns[proxy];
-    int adj = -1;
-    for (int t = 0; t < 16 && adj < 0; t++) {
-        int a = n->pred[pick(r, n->n_pred)];
-        if (adj_state(&w->adjs[a]) && w->adjs[a].kind != AK_PLAIN)
-            adj = a;
-    }
-    if (adj >= 0 && s->pron < 0 && s->np.adj == adj)
-        s->np.adj = -1;
-    return adj;
 }
 
 /* "I am hungry.", "Are you tired?", "My sister does not feel sick today." */
