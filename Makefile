@@ -185,8 +185,8 @@ clean:
 # (assets/models/promptlab-tiny/README.md). The finished model is stored as F16 (half the
 # file, the same scores: README). Each stage is a file target and pre-training
 # resumes from its checkpoint, so an interrupted run continues where it
-# stopped: run it again. Work files go to build/world. 85 minutes in all
-# on 2 lightly shared cores (world v4, 2026-12-07), 79 of them pre-training.
+# stopped: run it again. Work files go to build/world. About 78 minutes in
+# all on 2 quiet cores (world v5, 2026-12-07), 74 of them pre-training.
 W            := build/world
 MODEL        := assets/models/promptlab-tiny
 STAGE1_STEPS ?= 4800
