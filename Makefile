@@ -180,10 +180,10 @@ clean:
 # because telling "translate" from "translate the meaning" on idioms is what
 # the model learns last; stage 3 goes on with that corpus for 2,000 steps at
 # the schedule's final learning rate (10% of the peak), because on world v5
-# the model that stopped after stage 2 rendered idioms 2-6 chrF worse than the
-# world v4 one on the same test sets, and those 2,000 steps lift it above
-# (assets/models/promptlab-tiny/README.md). The finished model is stored as F16 (half the
-# file, the same scores: README). Each stage is a file target and pre-training
+# the model that stopped after stage 2 rendered idioms 2-6 chrF worse than
+# the world v4 one on the same test sets, and those 2,000 steps lift it
+# above (assets/models/promptlab-tiny/README.md). The finished model is
+# stored as F16 (half the file, the same scores: README). Each stage is a file target and pre-training
 # resumes from its checkpoint, so an interrupted run continues where it
 # stopped: run it again. Work files go to build/world. About 78 minutes in
 # all on 2 quiet cores (world v5, 2026-12-07), 74 of them pre-training.
