@@ -32,8 +32,9 @@ mkdir -p "$C"
 for s in $(seq 101 120); do
     [ -s "$C/$s/classify_valid.jsonl" ] || "$PL" corpus --seed "$s" --size 100 --out "$C/$s" >/dev/null
 done
-# The sentence kinds that are questions (assets/world/templates.txt).
-Q='"tags":\["(yes_no|yes_no_be|where|what|how_many|who|what_color)"\]'
+# The sentence kinds that are questions (assets/world/templates.txt; "why"
+# since world v5).
+Q='"tags":\["(yes_no|yes_no_be|where|what|how_many|who|what_color|why)"\]'
 uniq_src() { awk '{ s = $0; sub(/","target".*/, "", s) } !seen[s]++'; }
 questions() { grep -E "$Q" || true; }
 statements() { grep -vE "$Q" || true; }
