@@ -50,9 +50,11 @@ promptlab $("$PL" --version | cut -d' ' -f2).
 ## Training
 
 The corpora and schedule of \`make model\` (see promptlab-tiny's README):
-1,000,000 pairs from \`assets/world/\` (seed 1), then 300,000 with idiom
-tasks at 40% (seed 2); AdamW, peak lr 2e-3, weight decay 0.01, 400 warmup
-steps, cosine decay to 10%, batches of about 4,096 tokens, clipping at 1.0.
+1,000,000 pairs from \`assets/world/\` (seed 1, steps 1-4,800), then
+300,000 with idiom tasks at 40% (seed 2, to step 8,000), then the same
+300,000 again at the schedule's final learning rate (to step 10,000);
+AdamW, peak lr 2e-3, weight decay 0.01, 400 warmup steps, cosine decay to
+10%, batches of about 4,096 tokens, clipping at 1.0.
 
 - **Steps:** $steps, in $minutes min of training ($elapsed s) on
   ${cpu:-this machine}, about $tps tokens/s over the last logged steps.
