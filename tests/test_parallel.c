@@ -549,7 +549,7 @@ static void test_batched_greedy(void)
 
 /* The cache size the decoder's row cut is judged by: the largest cache sysfs
  * lists for the first CPU (one CCX's 32 MB L3 on EPYC, where glibc's sysconf
- * says 256 MB, the whole socket; 480 MB on a Xeon 6 guest, whose L3 every
+ * says 256 MB, the whole socket; 480 MB on a Xeon guest, whose L3 every
  * core reaches). The reference reads the same files its own way. */
 static void test_cache_size(void)
 {
