@@ -1512,9 +1512,56 @@ static void test_new_kinds(const struct world *w)
         {K_WHY, "Why are you happy?",
          "¿Por qué estás contento?",
          "Pourquoi est-ce que tu es content ?", "Tại sao bạn vui?"},
+        /* languages: bare in English, Spanish and after "parler"; French
+         * says "le" after apprendre, étudier and comprendre (langdef) */
+        {K_LANGUAGE, "She speaks French.", "Ella habla francés.", "Elle parle français.",
+         "Cô ấy nói tiếng Pháp."},
+        {K_LANGUAGE, "Do you speak Vietnamese?", "¿Hablas vietnamita?",
+         "Est-ce que tu parles vietnamien ?", "Bạn có nói tiếng Việt không?"},
+        {K_LANGUAGE, "I understand English.", "Entiendo inglés.", "Je comprends l'anglais.",
+         "Tôi hiểu tiếng Anh."},
+        {K_LANGUAGE, "We learn Spanish.", "Aprendemos español.", "Nous apprenons l'espagnol.",
+         "Chúng tôi học tiếng Tây Ban Nha."},
+        /* a language after "can" is a skill: saber, savoir, biết */
+        {K_LANGUAGE, "I can speak French.", "Sé hablar francés.", "Je sais parler français.",
+         "Tôi biết nói tiếng Pháp."},
     };
     for (size_t k = 0; k < sizeof pins / sizeof *pins; k++)
         check_kind(w, pins[k].kind, pins[k].en, pins[k].es, pins[k].fr, pins[k].vi);
+    {
+        struct clause st;
+        clause_init(&st, V(w, "study"));
+        st.s.pron = P(w, "she");
+        st.neg = true;
+        st.has_obj = true;
+        st.obj = np_make(N(w, "french"), D_BARE, false, -1);
+        check_clause(w, &st, "She does not study French.", "Ella no estudia francés.",
+                     "Elle n'étudie pas le français.", "Cô ấy không học tiếng Pháp.");
+    }
+    /* every language draw names a language; understanding one is a state,
+     * said in the present and not wished for ("to understand"; a second
+     * clause after "but" may say "he can understand Chinese") */
+    {
+        struct pl_rng r;
+        pl_rng_seed(&r, 5);
+        int bad = 0, understood = 0;
+        for (int k = 0; k < 3000; k++) {
+            struct sentence y;
+            if (world_sentence(w, &r, K_LANGUAGE, 0, &y) != 0)
+                continue;
+            const char *en = y.text[L_EN];
+            bool names = false;
+            for (int j = 0; j < w->n_nouns; j++)
+                names |= strcmp(w->nouns[j].cat, "languages") == 0 &&
+                         strstr(en, w->nouns[j].en[0]) != NULL;
+            understood += strstr(en, "understand") != NULL;
+            bool state_ok = !strstr(en, "understood") && !strstr(en, "to understand") &&
+                            !strstr(en, "will understand");
+            if ((!names || !state_ok) && bad++ < 3)
+                CHECKF(false, "language: '%s'", en);
+        }
+        CHECKF(understood > 100, "language: %d draws of understand in 3000", understood);
+    }
     /* plural-only relatives: "my parents", "mis padres", "bố mẹ tôi" */
     {
         struct subj par = {.pron = -1};

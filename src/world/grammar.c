@@ -437,7 +437,9 @@ static void np_fr(const struct world *w, const struct np *p, unsigned role, stru
         world_sb_add(b, neg || (pl && pre) ? "de" : pl ? "des" : g == G_F ? "une" : "un");
         break;
     case D_BARE:
-        if (n->flags & NF_MASS) {
+        if ((n->flags & NF_MASS) && (role & R_FRDEF)) {
+            world_sb_add(b, def); /* "apprendre le français" */
+        } else if (n->flags & NF_MASS) {
             if (role & R_PARTITIVE)
                 world_sb_add(b, neg ? "de" : g == G_F ? "de la" : "de le");
         } else {
@@ -666,6 +668,8 @@ static unsigned obj_role(const struct world *w, const struct clause *c)
         role |= R_NEGATED;
     if (!(v->uses & (VU_MASSDEF | VU_MASSBARE)))
         role |= R_PARTITIVE;
+    if ((v->uses & VU_LANGDEF) && c->has_obj && strcmp(w->nouns[c->obj.noun].cat, "languages") == 0)
+        role |= R_FRDEF;
     return role;
 }
 

@@ -23,7 +23,7 @@ const char *const world_kind_names[N_KIND] = {
     "progressive", "frequency", "likes", "possessive", "imperative", "weather", "clock",
     "yes_no", "yes_no_be", "where", "what", "who", "what_color", "how_many", "state",
     "greeting", "modal", "request", "lets", "think", "time", "because", "when", "compare",
-    "coord", "near", "favorite", "why",
+    "coord", "near", "favorite", "why", "language",
 };
 
 /* ---- small parsing helpers ---- */
@@ -1327,7 +1327,7 @@ static int load_verbs(struct world *w, const char *dir, struct pl_err *e)
                                                     "copula", "exist", "own", "request",
                                                     "ask", "lets", "placed", "atobj",
                                                     "nomodal", "skill", "idiom", "meaning",
-                                                    "third", "nowhat"};
+                                                    "third", "nowhat", "langdef"};
                 const int n_names = (int)(sizeof names / sizeof *names);
                 int k = 0;
                 while (k < n_names && strcmp(names[k], u[i]) != 0)

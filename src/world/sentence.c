@@ -33,6 +33,20 @@ static bool is_person(const struct wnoun *n)
     return strcmp(n->cat, "people") == 0 || strcmp(n->cat, "family") == 0;
 }
 
+static bool is_language(const struct wnoun *n)
+{
+    return strcmp(n->cat, "languages") == 0;
+}
+
+/* Whether verb v can take a language as its object ("speak French"). */
+static bool takes_language(const struct world *w, const struct wverb *v)
+{
+    for (int i = 0; i < v->obj.n; i++)
+        if (is_language(&w->nouns[v->obj.ix[i]]))
+            return true;
+    return false;
+}
+
 static bool countable(const struct wnoun *n)
 {
     return !(n->flags & (NF_MASS | NF_SG | NF_POSSONLY));
@@ -49,7 +63,7 @@ void world_cache_free(struct wcache *c)
 {
     struct wlist *all[] = {&c->transitive, &c->intransitive, &c->prog, &c->imp, &c->clock,
                            &c->motion, &c->freq, &c->what, &c->where, &c->cities, &c->hours,
-                           &c->vp, &c->request, &c->lets, &c->sites,
+                           &c->vp, &c->request, &c->lets, &c->lang, &c->sites,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
                            &c->colored, &c->countable, &c->showable, &c->owners, &c->owned,
@@ -152,6 +166,8 @@ int world_prepare(struct world *w, struct pl_err *e)
         }
         if (v->obj.n)
             rc = list_add(&c->transitive, i, e);
+        if (!rc && takes_language(w, v))
+            rc = list_add(&c->lang, i, e);
         if (!rc && (!v->obj.n || (v->uses & VU_INTR)) && !(v->uses & VU_MOTION))
             rc = list_add(&c->intransitive, i, e);
         if (!rc && (v->tenses & (1u << T_PROG)))
@@ -393,7 +409,9 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
     const struct wverb *v = &w->verbs[verb];
     np_clear(p, noun);
     if (n->flags & NF_MASS) {
-        if (v->uses & VU_MASSDEF)
+        if (is_language(n))
+            p->det = D_BARE; /* "speak French", "learn English" */
+        else if (v->uses & VU_MASSDEF)
             p->det = D_KIND;
         else if (v->uses & VU_MASSBARE)
             p->det = D_BARE;
@@ -1343,7 +1361,7 @@ static void lots_object(const struct world *w, struct pl_rng *r, struct clause *
     bool mass = n->flags & NF_MASS;
     bool some = c->obj.det == D_NUM || (c->obj.det == D_BARE && (mass || c->obj.pl)) ||
                 (c->obj.det == D_INDEF && c->obj.pl);
-    bool language = strcmp(n->cat, "languages") == 0; /* not "speaks a lot of French" */
+    bool language = is_language(n); /* not "speaks a lot of French" */
     if (some && !language && (mass || countable(n)) && chance(r, LOTS_PCT)) {
         c->obj.det = D_LOTS;
         c->obj.pl = !mass;
@@ -2773,7 +2791,8 @@ static int pick_vp(const struct world *w, struct pl_rng *r, bool skill)
 static bool skill_clause(const struct world *w, const struct clause *c)
 {
     return (w->verbs[c->verb].uses & VU_SKILL) && c->time < 0 && c->loc < 0 && c->dest < 0 &&
-           c->adv < 0 && (!c->has_obj || c->obj.det == D_GENERIC);
+           c->adv < 0 &&
+           (!c->has_obj || c->obj.det == D_GENERIC || is_language(&w->nouns[c->obj.noun]));
 }
 
 /* Clause c with modal m, and after "but" the same modal with another verb
@@ -2835,29 +2854,33 @@ static int modal_pair(const struct world *w, struct pl_rng *r, int m, const stru
 /* "I can swim.", "She wants to eat an apple.", "Mi hermano tiene que ir al
  * mercado.", "Tôi không được ăn kẹo." */
 enum { SKILL_PCT = 40 };
-static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
+/* A modal that sentences say ("can", "want to"; not one kept for frames),
+ * or -1. */
+static int pick_modal(const struct world *w, struct pl_rng *r)
 {
-    int m = -1;
-    for (int t = 0; t < 16 && m < 0; t++) {
-        m = pick(r, w->n_modals);
-        if (!(w->modals[m].use & MU_SAY))
-            m = -1;
+    for (int t = 0; t < 16; t++) {
+        int m = pick(r, w->n_modals);
+        if (w->modals[m].use & MU_SAY)
+            return m;
     }
-    if (m < 0)
-        return -1;
+    return -1;
+}
+
+/* Modal m before verb, alone as a skill when `skill`, with a language as
+ * its object when `language` ("I want to learn Spanish"); -1 when the draw
+ * does not fit. */
+static int modal_sentence(const struct world *w, struct pl_rng *r, int m, int verb, bool skill,
+                          bool language, struct sentence *out)
+{
     const struct wmodal *md = &w->modals[m];
-    /* a skill ("I can swim", "Sé nadar") is one of the first things a
-     * class says: SKILL_PCT% of such a modal's draws, alone */
-    bool skill = md->skill >= 0 && chance(r, SKILL_PCT);
-    int verb = pick_vp(w, r, skill);
-    if (verb < 0)
-        return -1;
     struct clause c;
     clause_clear(&c);
     c.neg = md->en_not && chance(r, 30);
     if (!pick_subj(w, r, verb, &c.s) || (c.s.pron < 0 && !is_person(&w->nouns[c.s.np.noun])))
         return -1;
     if (draw_vp(w, r, verb, false, &c) != 0)
+        return -1;
+    if (language && (!c.has_obj || !is_language(&w->nouns[c.obj.noun])))
         return -1;
     if (skill) {
         c.loc = c.dest = c.adv = -1;
@@ -2870,6 +2893,73 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
     world_modal(w, m, &c, out);
     topic_clause(w, &c, &out->label);
     return 0;
+}
+
+static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int m = pick_modal(w, r);
+    if (m < 0)
+        return -1;
+    /* a skill ("I can swim", "Sé nadar") is one of the first things a
+     * class says: SKILL_PCT% of such a modal's draws, alone */
+    bool skill = w->modals[m].skill >= 0 && chance(r, SKILL_PCT);
+    int verb = pick_vp(w, r, skill);
+    if (verb < 0)
+        return -1;
+    return modal_sentence(w, r, m, verb, skill, false, out);
+}
+
+/* Whether verb is one that may follow a modal. */
+static bool after_modal(const struct world *w, int verb)
+{
+    for (int i = 0; i < w->c.vp.n; i++)
+        if (w->c.vp.ix[i] == verb)
+            return true;
+    return false;
+}
+
+/* A language as what people speak, learn, study or teach: "She speaks
+ * French.", "Do you speak Vietnamese?", "I want to learn Spanish.", "Sé
+ * hablar francés."  A class talks about languages all the time, and the
+ * language a sentence names is seldom the one it is put into: the world v5
+ * model put "I speak Spanish." asked in French into neither.  Statements
+ * (x 0-4), yes/no questions (5-7) and a modal before the verb (8-9). */
+static int k_language(const struct world *w, struct pl_rng *r, struct sentence *out)
+{
+    int x = pick(r, 10);
+    for (int t = 0; t < 16; t++) {
+        int verb = pick_list(r, &w->c.lang);
+        if (verb < 0)
+            return -1;
+        const struct wverb *v = &w->verbs[verb];
+        if (x >= 8) {
+            int m = pick_modal(w, r);
+            if (m < 0 || !after_modal(w, verb) || !(v->tenses & (1u << T_PROG)))
+                continue; /* not "She wants to understand German" */
+            bool skill = w->modals[m].skill >= 0 && (v->uses & VU_SKILL) && chance(r, SKILL_PCT);
+            if (modal_sentence(w, r, m, verb, skill, true, out) == 0)
+                return 0;
+            continue;
+        }
+        struct clause c;
+        clause_clear(&c);
+        c.question = x >= 5;
+        c.neg = !c.question && chance(r, 20);
+        pick_tense(w, r, v, c.question ? 20 : 40, c.question, &c);
+        if (transitive_clause(w, r, verb, &c) != 0 || !is_language(&w->nouns[c.obj.noun]))
+            continue;
+        /* a state (no progressive: understand) holds now, at no time of
+         * day: "I understand English", not "understood English yesterday" */
+        if (!(v->tenses & (1u << T_PROG))) {
+            c.tense = T_PRES;
+            c.time = c.day = c.clock = -1;
+            c.going = false;
+        }
+        world_clause(w, &c, out);
+        topic_clause(w, &c, &out->label);
+        return 0;
+    }
+    return -1;
 }
 
 void world_modal(const struct world *w, int m, const struct clause *cl, struct sentence *out)
@@ -3885,7 +3975,7 @@ static const kind_fn kinds[N_KIND] = {
     k_progressive, k_frequency, k_likes, k_possessive, k_imperative, k_weather, k_clock,
     k_yes_no, k_yes_no_be, k_where, k_what, k_who, k_what_color, k_how_many, k_state,
     k_greeting, k_modal, k_request, k_lets, k_think, k_time, k_because, k_when, k_compare,
-    k_coord, k_near, k_favorite, k_why,
+    k_coord, k_near, k_favorite, k_why, k_language,
 };
 
 int world_sentence(const struct world *w, struct pl_rng *r, int kind, unsigned langs,
@@ -4100,6 +4190,16 @@ double world_kind_estimate(const struct world *w, int kind)
         return t * 4;
     case K_WHY:
         return world_kind_estimate(w, K_YES_NO) + world_kind_estimate(w, K_STATE);
+    case K_LANGUAGE: {
+        int langs = 0;
+        for (int i = 0; i < w->n_nouns; i++)
+            langs += is_language(&w->nouns[i]);
+        for (int i = 0; i < c->lang.n; i++) {
+            const struct wverb *v = &w->verbs[c->lang.ix[i]];
+            t += set_sum(w, &v->subj, true) + (v->person_subj ? w->n_prons : 0);
+        }
+        return t * langs * times * 2;
+    }
     case K_HOW_MANY:
         for (int i = 0; i < c->countable.n; i++)
             t += w->nouns[c->countable.ix[i]].n_at;

@@ -109,6 +109,8 @@ enum verb_use {
     VU_THIRD = 1 << 21,      /* said of others, never of I, you or we ("kick the bucket") */
     VU_NOWHAT = 1 << 22,     /* no "what" question: its meaning needs its object ("ask a
                               * question" is "hacer una pregunta": "¿Qué hace?") */
+    VU_LANGDEF = 1 << 23,    /* French says a language after it with "le": "apprendre le
+                              * français", where the others say it bare ("aprender francés") */
 };
 
 struct wverb {
@@ -320,7 +322,7 @@ enum {
     K_PROGRESSIVE, K_FREQUENCY, K_LIKES, K_POSSESSIVE, K_IMPERATIVE, K_WEATHER, K_CLOCK,
     K_YES_NO, K_YES_NO_BE, K_WHERE, K_WHAT, K_WHO, K_WHAT_COLOR, K_HOW_MANY, K_STATE,
     K_GREETING, K_MODAL, K_REQUEST, K_LETS, K_THINK, K_TIME, K_BECAUSE, K_WHEN, K_COMPARE,
-    K_COORD, K_NEAR, K_FAVORITE, K_WHY, N_KIND
+    K_COORD, K_NEAR, K_FAVORITE, K_WHY, K_LANGUAGE, N_KIND
 };
 extern const char *const world_kind_names[N_KIND];
 extern const char *const world_lang_codes[N_LANG];
@@ -349,6 +351,7 @@ struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
     struct wlist vp, request, lets; /* verbs after a modal, in requests, after "let's" */
+    struct wlist lang;              /* verbs that take a language: speak, learn, teach */
     struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
@@ -447,6 +450,7 @@ enum {
     R_PLAIN = 0,
     R_PARTITIVE = 1,   /* mass object of an affirmative verb: French du/de la */
     R_NEGATED = 2,     /* object of a negated verb: French "de" for du/des/un */
+    R_FRDEF = 4,       /* a bare mass object French says with le/la ("le français") */
 };
 
 /* Subject of a clause: a pronoun, a first name, or a noun phrase. */
