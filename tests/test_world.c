@@ -1538,6 +1538,21 @@ static void test_new_kinds(const struct world *w)
         check_clause(w, &st, "She does not study French.", "Ella no estudia francés.",
                      "Elle n'étudie pas le français.", "Cô ấy không học tiếng Pháp.");
     }
+    /* meals people make: "cook dinner", "preparar la cena", "préparer le
+     * dîner", "nấu bữa tối" */
+    {
+        struct clause m;
+        clause_init(&m, V(w, "cook_dinner"));
+        m.s.pron = P(w, "she");
+        m.tense = T_PROG;
+        check_clause(w, &m, "She is cooking dinner.", "Ella está preparando la cena.",
+                     "Elle prépare le dîner.", "Cô ấy đang nấu bữa tối.");
+        clause_init(&m, V(w, "make_breakfast"));
+        m.s.pron = P(w, "they");
+        m.neg = true;
+        check_clause(w, &m, "They do not make breakfast.", "Ellos no preparan el desayuno.",
+                     "Ils ne préparent pas le petit-déjeuner.", "Họ không làm bữa sáng.");
+    }
     /* every language draw names a language; understanding one is a state,
      * said in the present and not wished for ("to understand"; a second
      * clause after "but" may say "he can understand Chinese") */
