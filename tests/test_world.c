@@ -866,14 +866,24 @@ static void test_composed(const struct world *w)
         {"next to the sofa", "al lado del sofá", "à côté du canapé", "ở bên cạnh ghế sofa"},
         {"on the table", "sobre la mesa", "sur la table", "ở trên bàn"},
         {"in front of the chair", "delante de la silla", "devant la chaise", "ở phía trước ghế"},
+        /* and inside what holds things (positions.txt `with`: holder) */
+        {"in the backpack", "en la mochila", "dans le sac à dos", "ở trong ba lô"},
     };
-    int found[4] = {0}, wrong = 0;
+    int found[5] = {0}, wrong = 0, pets_inside = 0;
     for (int i = 0; i < 20000; i++) {
         struct sentence s;
         s.langs = 0;
         if (world_sentence(w, &r, K_LOCATION, 0, &s) != 0)
             continue;
-        for (int j = 0; j < 4; j++) {
+        static const char *const pets[] = {"cat ", "dog ", "cats ", "dogs ", "kitten", "puppy",
+                                           "rabbit", "hamster", "parrot"};
+        bool pet = false;
+        for (size_t k = 0; k < sizeof pets / sizeof *pets; k++)
+            pet |= strstr(s.text[L_EN], pets[k]) != NULL;
+        if (pet && (strstr(s.text[L_EN], " in the bag") || strstr(s.text[L_EN], " in the box") ||
+                    strstr(s.text[L_EN], " in the backpack")) && pets_inside++ < 3)
+            CHECKF(false, "a pet inside: '%s'", s.text[L_EN]);
+        for (int j = 0; j < 5; j++) {
             if (!strstr(s.text[L_EN], beside[j][0]))
                 continue;
             found[j]++;
@@ -885,8 +895,9 @@ static void test_composed(const struct world *w)
         }
     }
     CHECK_INT(wrong, 0);
-    CHECKF(found[0] > 5 && found[1] > 5 && found[2] > 5 && found[3] > 5, "%d %d %d %d",
-           found[0], found[1], found[2], found[3]);
+    CHECK_INT(pets_inside, 0);
+    CHECKF(found[0] > 5 && found[1] > 5 && found[2] > 5 && found[3] > 5 && found[4] > 5,
+           "%d %d %d %d %d", found[0], found[1], found[2], found[3], found[4]);
     /* ages of relatives: young ones and siblings only, capitalised */
     static const char *const elders[] = {"mother", "father", "mom", "dad", "grand", "uncle",
                                          "aunt", "husband", "wife"};

@@ -28,6 +28,22 @@ static int list_add(struct wlist *l, int v, struct pl_err *e)
     return 0;
 }
 
+static bool has_index(const struct wlist *l, int v)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->ix[i] == v)
+            return true;
+    return false;
+}
+
+static bool is_pet(const struct wnoun *n)
+{
+    for (int k = 0; k < n->n_tags; k++)
+        if (strcmp(n->tags[k], "pet") == 0)
+            return true;
+    return false;
+}
+
 static bool is_person(const struct wnoun *n)
 {
     return strcmp(n->cat, "people") == 0 || strcmp(n->cat, "family") == 0;
@@ -67,7 +83,7 @@ void world_cache_free(struct wcache *c)
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
                            &c->colored, &c->countable, &c->showable, &c->owners, &c->owned,
-                           &c->furniture, &c->put};
+                           &c->put};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->ix);
         all[i]->ix = NULL;
@@ -252,21 +268,29 @@ int world_prepare(struct world *w, struct pl_err *e)
             (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
         /* positions.txt: "The keys are on the table.", "The cat is under the
-         * bed."; things (not a story or an email) and pets out of the water */
+         * bed.", "The pen is in the bag."; things (not a story or an email)
+         * and pets out of the water, beside what positions are said with */
         static const char *const put[] = {"small", "toy", "readable", "stationery", "pet"};
-        bool putable = false, furniture = false, aquatic = false;
+        bool putable = false, holder = false, aquatic = false;
         bool thing = strcmp(n->cat, "objects") == 0 || strcmp(n->cat, "animals") == 0;
         for (int k = 0; k < n->n_tags; k++) {
-            furniture |= strcmp(n->tags[k], "furniture") == 0;
+            for (int p = 0; p < w->n_pos; p++)
+                if (strcmp(n->tags[k], w->pos[p].with) == 0 && countable(n)) {
+                    holder = true;
+                    if (!rc && !has_index(&w->pos[p].nouns, i))
+                        rc = list_add(&w->pos[p].nouns, i, e);
+                }
             aquatic |= strcmp(n->tags[k], "aquatic") == 0;
             for (size_t j = 0; j < sizeof put / sizeof *put; j++)
                 putable |= strcmp(n->tags[k], put[j]) == 0;
         }
-        if (!rc && furniture && countable(n))
-            rc = list_add(&c->furniture, i, e);
-        if (!rc && subj && thing && putable && !aquatic && countable(n) && !furniture)
+        if (!rc && subj && thing && putable && !aquatic && countable(n) && !holder)
             rc = list_add(&c->put, i, e);
     }
+    for (int p = 0; p < w->n_pos && !rc; p++)
+        if (!w->pos[p].nouns.n)
+            return pl_err_set(e, PL_EFORMAT, "positions.txt: position '%s': no countable noun "
+                              "of nouns.txt is tagged '%s'", w->pos[p].id, w->pos[p].with);
     /* names are proper nouns in every language ("Je pense que Lan ...") */
     for (int i = 0; i < w->n_names && !rc; i++)
         for (int l = 0; l < N_LANG && !rc; l++) {
@@ -1003,13 +1027,17 @@ static int k_location(const struct world *w, struct pl_rng *r, struct sentence *
 {
     struct subj s = {.pron = -1};
     int proxy;
-    if (w->n_pos && w->c.furniture.n && w->c.put.n && chance(r, POSITION_PCT)) {
-        /* "The keys are on the table." */
+    if (w->n_pos && w->c.put.n && chance(r, POSITION_PCT)) {
+        /* "The keys are on the table.", "The pen is in the bag." (a pet sits
+         * beside furniture, not in a bag) */
+        const struct wpos *pos = &w->pos[pick(r, w->n_pos)];
         proxy = pick_list(r, &w->c.put);
+        if (!pos->nouns.n || (is_pet(&w->nouns[proxy]) && strcmp(pos->with, "furniture") != 0))
+            return -1;
         np_subject(w, r, proxy, 20, &s.np);
         topic_np(w, &s.np, &out->label);
         char at[N_LANG][128];
-        position_phrases(w, pick(r, w->n_pos), pick_list(r, &w->c.furniture), at);
+        position_phrases(w, (int)(pos - w->pos), pick_list(r, &pos->nouns), at);
         const char *const ats[N_LANG] = {at[0], at[1], at[2], at[3]};
         bool past = chance(r, 25);
         render_at(w, &s, ats, past ? T_PAST : T_PRES,

@@ -304,8 +304,15 @@ struct wname {
 };
 
 /* positions.txt: "on", "sobre", "sur", "trên" */
+struct wlist {
+    int *ix;
+    int n;
+};
+
 struct wpos {
     const char *id, *text[N_LANG];
+    const char *with;     /* the tag of the nouns it is said with: furniture, holder */
+    struct wlist nouns;   /* those nouns (world_prepare) */
 };
 
 enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
@@ -342,11 +349,6 @@ struct wfile {
 };
 
 /* Lists the sentence kinds draw from, made once when the world is loaded. */
-struct wlist {
-    int *ix;
-    int n;
-};
-
 struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
@@ -355,7 +357,7 @@ struct wcache {
     struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
-    struct wlist furniture, put;    /* positions.txt: the furniture, and what is put there */
+    struct wlist put;               /* positions.txt: what is put there */
     int like, man, woman, have, feel;
     /* Words written with a capital letter inside the idioms, per language
      * (proper nouns: "Dios", "Rome"); each allocated. */
