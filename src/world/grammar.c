@@ -668,7 +668,7 @@ static unsigned obj_role(const struct world *w, const struct clause *c)
         role |= R_NEGATED;
     if (!(v->uses & (VU_MASSDEF | VU_MASSBARE)))
         role |= R_PARTITIVE;
-    if ((v->uses & VU_LANGDEF) && c->has_obj && strcmp(w->nouns[c->obj.noun].cat, "languages") == 0)
+    if ((v->uses & VU_LANGDEF) && c->has_obj && world_is_language(&w->nouns[c->obj.noun]))
         role |= R_FRDEF;
     return role;
 }

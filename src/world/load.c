@@ -1265,18 +1265,20 @@ static int load_positions(struct world *w, const char *dir, struct pl_err *e)
     while ((line = next_line(&c))) {
         if (blank_or_comment(line))
             continue;
-        char *fl[7];
-        int nf = split(line, '|', fl, 7);
-        if (nf != 6)
-            return bad(e, f, c.line, "%d fields, expected 6", nf);
+        char *fl[8];
+        int nf = split(line, '|', fl, 8);
+        if (nf != 7)
+            return bad(e, f, c.line, "%d fields, expected 7", nf);
         if ((rc = grow((void **)&w->pos, &cap, w->n_pos, sizeof *w->pos, e)))
             return rc;
         struct wpos *p = &w->pos[w->n_pos++];
         memset(p, 0, sizeof *p);
         p->id = fl[0];
         p->with = fl[5];
-        if (!*p->with)
-            return bad(e, f, c.line, "position '%s': the tag it is said with is missing", p->id);
+        p->put = fl[6];
+        if (!*p->with || !*p->put)
+            return bad(e, f, c.line, "position '%s': the tag it is said with or the tags of "
+                       "what is put there are missing", p->id);
         for (int l = 0; l < N_LANG; l++) { /* the columns are in enum order */
             p->text[l] = fl[1 + l];
             if (!*fl[1 + l])
@@ -1911,8 +1913,10 @@ void world_free(struct world *w)
     for (int i = 0; i < w->n_labels; i++)
         free(w->labels[i].words);
     world_cache_free(&w->c);
-    for (int i = 0; i < w->n_pos; i++)
+    for (int i = 0; i < w->n_pos; i++) {
         free(w->pos[i].nouns.ix);
+        free(w->pos[i].things.ix);
+    }
     for (int i = 0; i < w->n_files; i++) {
         free(w->files[i].path);
         free(w->files[i].text);

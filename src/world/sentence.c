@@ -36,12 +36,32 @@ static bool has_index(const struct wlist *l, int v)
     return false;
 }
 
-static bool is_pet(const struct wnoun *n)
+static bool has_tag(const struct wnoun *n, const char *tag)
 {
     for (int k = 0; k < n->n_tags; k++)
-        if (strcmp(n->tags[k], "pet") == 0)
+        if (strcmp(n->tags[k], tag) == 0)
             return true;
     return false;
+}
+
+/* Whether noun n has one of the space-separated tags of list. */
+static bool has_tag_of(const struct wnoun *n, const char *list)
+{
+    for (const char *p = list; *p;) {
+        size_t k = strcspn(p, " ");
+        for (int t = 0; t < n->n_tags; t++)
+            if (strlen(n->tags[t]) == k && strncmp(n->tags[t], p, k) == 0)
+                return true;
+        p += k;
+        p += strspn(p, " ");
+    }
+    return false;
+}
+
+/* Whether verb v names a state: it has no progressive ("understand"). */
+static bool stative(const struct wverb *v)
+{
+    return !(v->tenses & (1u << T_PROG));
 }
 
 static bool is_person(const struct wnoun *n)
@@ -49,16 +69,12 @@ static bool is_person(const struct wnoun *n)
     return strcmp(n->cat, "people") == 0 || strcmp(n->cat, "family") == 0;
 }
 
-static bool is_language(const struct wnoun *n)
-{
-    return strcmp(n->cat, "languages") == 0;
-}
 
 /* Whether verb v can take a language as its object ("speak French"). */
 static bool takes_language(const struct world *w, const struct wverb *v)
 {
     for (int i = 0; i < v->obj.n; i++)
-        if (is_language(&w->nouns[v->obj.ix[i]]))
+        if (world_is_language(&w->nouns[v->obj.ix[i]]))
             return true;
     return false;
 }
@@ -82,8 +98,7 @@ void world_cache_free(struct wcache *c)
                            &c->vp, &c->request, &c->lets, &c->lang, &c->sites,
                            &c->counts, &c->t_past, &c->t_fut, &c->t_habit, &c->t_now,
                            &c->t_day, &c->t_month, &c->describable, &c->locatable,
-                           &c->colored, &c->countable, &c->showable, &c->owners, &c->owned,
-                           &c->put};
+                           &c->colored, &c->countable, &c->showable, &c->owners, &c->owned};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
         free(all[i]->ix);
         all[i]->ix = NULL;
@@ -268,29 +283,36 @@ int world_prepare(struct world *w, struct pl_err *e)
             (n->n_pred || n->n_at))
             rc = list_add(&c->owned, i, e);
         /* positions.txt: "The keys are on the table.", "The cat is under the
-         * bed.", "The pen is in the bag."; things (not a story or an email)
-         * and pets out of the water, beside what positions are said with */
-        static const char *const put[] = {"small", "toy", "readable", "stationery", "pet"};
-        bool putable = false, holder = false, aquatic = false;
+         * bed.", "The pen is in the bag."; a countable noun with a position's
+         * `with` tag is said after it, and a thing (not a story or an email)
+         * or a pet out of the water with one of its `put` tags is put there */
+        bool holder = false;
+        for (int p = 0; p < w->n_pos && !rc; p++)
+            if (countable(n) && has_tag(n, w->pos[p].with)) {
+                holder = true;
+                rc = list_add(&w->pos[p].nouns, i, e);
+            }
         bool thing = strcmp(n->cat, "objects") == 0 || strcmp(n->cat, "animals") == 0;
-        for (int k = 0; k < n->n_tags; k++) {
-            for (int p = 0; p < w->n_pos; p++)
-                if (strcmp(n->tags[k], w->pos[p].with) == 0 && countable(n)) {
-                    holder = true;
-                    if (!rc && !has_index(&w->pos[p].nouns, i))
-                        rc = list_add(&w->pos[p].nouns, i, e);
-                }
-            aquatic |= strcmp(n->tags[k], "aquatic") == 0;
-            for (size_t j = 0; j < sizeof put / sizeof *put; j++)
-                putable |= strcmp(n->tags[k], put[j]) == 0;
-        }
-        if (!rc && subj && thing && putable && !aquatic && countable(n) && !holder)
-            rc = list_add(&c->put, i, e);
+        if (subj && thing && !has_tag(n, "aquatic") && countable(n) && !holder)
+            for (int p = 0; p < w->n_pos && !rc; p++)
+                if (has_tag_of(n, w->pos[p].put))
+                    rc = list_add(&w->pos[p].things, i, e);
     }
     for (int p = 0; p < w->n_pos && !rc; p++)
-        if (!w->pos[p].nouns.n)
+        if (!w->pos[p].nouns.n || !w->pos[p].things.n)
             return pl_err_set(e, PL_EFORMAT, "positions.txt: position '%s': no countable noun "
-                              "of nouns.txt is tagged '%s'", w->pos[p].id, w->pos[p].with);
+                              "of nouns.txt is tagged '%s', or none of '%s'", w->pos[p].id,
+                              w->pos[p].with, w->pos[p].put);
+    /* a verb that takes a language says how: bare (massbare: "parler
+     * français") or with French "le" (langdef: "apprendre le français") */
+    for (int i = 0; i < w->n_verbs && !rc; i++) {
+        const struct wverb *v = &w->verbs[i];
+        bool lang = takes_language(w, v), said = v->uses & (VU_MASSBARE | VU_LANGDEF);
+        if (lang != said && !(v->uses & VU_LIKE))
+            return pl_err_set(e, PL_EFORMAT, "verbs.txt: verb '%s': %s", v->id,
+                              lang ? "it takes languages: give it the use massbare or langdef"
+                                   : "langdef without a language among its objects");
+    }
     /* names are proper nouns in every language ("Je pense que Lan ...") */
     for (int i = 0; i < w->n_names && !rc; i++)
         for (int l = 0; l < N_LANG && !rc; l++) {
@@ -306,6 +328,9 @@ int world_prepare(struct world *w, struct pl_err *e)
         }
     if (rc)
         return rc;
+    if (w->weight[K_LANGUAGE] > 0 && !c->lang.n)
+        return pl_err_set(e, PL_EFORMAT, "templates.txt: the kind 'language' has a weight, but "
+                          "no verb of verbs.txt takes a language");
     if (c->like < 0 || !c->transitive.n || !c->intransitive.n || !c->motion.n || !c->clock.n ||
         !c->imp.n || !c->cities.n || !c->hours.n || !c->counts.n || !c->t_past.n ||
         !c->t_fut.n || !c->t_habit.n || !c->t_now.n)
@@ -433,7 +458,7 @@ static void np_object(const struct world *w, struct pl_rng *r, int verb, int nou
     const struct wverb *v = &w->verbs[verb];
     np_clear(p, noun);
     if (n->flags & NF_MASS) {
-        if (is_language(n))
+        if (world_is_language(n))
             p->det = D_BARE; /* "speak French", "learn English" */
         else if (v->uses & VU_MASSDEF)
             p->det = D_KIND;
@@ -934,8 +959,8 @@ static void render_location(const struct world *w, const struct subj *s, int pla
     render_at(w, s, w->places[place].at, tense, time, neg, question, out);
 }
 
-/* "on the table", "debajo de la cama", "à côté du lit", "ở dưới giường":
- * position pos of positions.txt before the furniture noun `furn`. */
+/* "on the table", "debajo de la cama", "à côté du lit", "ở trong túi":
+ * position pos of positions.txt before the noun `furn` it is said with. */
 static void position_phrases(const struct world *w, int pos, int furn,
                              char at[N_LANG][128])
 {
@@ -1021,19 +1046,16 @@ static int k_describe(const struct world *w, struct pl_rng *r, struct sentence *
     return 0;
 }
 
-enum { POSITION_PCT = 25 }; /* location sentences beside furniture */
+enum { POSITION_PCT = 25 }; /* location sentences beside furniture or inside a bag */
 
 static int k_location(const struct world *w, struct pl_rng *r, struct sentence *out)
 {
     struct subj s = {.pron = -1};
     int proxy;
-    if (w->n_pos && w->c.put.n && chance(r, POSITION_PCT)) {
-        /* "The keys are on the table.", "The pen is in the bag." (a pet sits
-         * beside furniture, not in a bag) */
+    if (w->n_pos && chance(r, POSITION_PCT)) {
+        /* "The keys are on the table.", "The pen is in the bag." */
         const struct wpos *pos = &w->pos[pick(r, w->n_pos)];
-        proxy = pick_list(r, &w->c.put);
-        if (!pos->nouns.n || (is_pet(&w->nouns[proxy]) && strcmp(pos->with, "furniture") != 0))
-            return -1;
+        proxy = pick_list(r, &pos->things);
         np_subject(w, r, proxy, 20, &s.np);
         topic_np(w, &s.np, &out->label);
         char at[N_LANG][128];
@@ -1294,6 +1316,17 @@ static int own_object(const struct world *w, const struct wverb *v, struct claus
     return 0;
 }
 
+/* Understanding a language is a state: said in the present at no time ("I
+ * understand English", never "understood English yesterday"). */
+static void language_state(const struct world *w, struct clause *c)
+{
+    if (c->has_obj && stative(&w->verbs[c->verb]) && world_is_language(&w->nouns[c->obj.noun])) {
+        c->tense = T_PRES;
+        c->time = c->day = c->clock = -1;
+        c->going = false;
+    }
+}
+
 static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, struct clause *c)
 {
     const struct wverb *v = &w->verbs[verb];
@@ -1332,6 +1365,7 @@ static int transitive_clause(const struct world *w, struct pl_rng *r, int verb, 
             c->has_to = true;
         }
     }
+    language_state(w, c);
     return 0;
 }
 
@@ -1389,7 +1423,7 @@ static void lots_object(const struct world *w, struct pl_rng *r, struct clause *
     bool mass = n->flags & NF_MASS;
     bool some = c->obj.det == D_NUM || (c->obj.det == D_BARE && (mass || c->obj.pl)) ||
                 (c->obj.det == D_INDEF && c->obj.pl);
-    bool language = is_language(n); /* not "speaks a lot of French" */
+    bool language = world_is_language(n); /* not "speaks a lot of French" */
     if (some && !language && (mass || countable(n)) && chance(r, LOTS_PCT)) {
         c->obj.det = D_LOTS;
         c->obj.pl = !mass;
@@ -2750,6 +2784,8 @@ static int draw_vp(const struct world *w, struct pl_rng *r, int verb, bool me, s
         }
         if (obj < 0)
             return -1;
+        if (stative(v) && world_is_language(&w->nouns[obj]))
+            return -1; /* a state: not "She wants to understand German" */
         c->has_obj = true;
         np_object(w, r, verb, obj, c->neg, &c->obj);
         if (own_object(w, v, c) != 0)
@@ -2814,13 +2850,14 @@ static int pick_vp(const struct world *w, struct pl_rng *r, bool skill)
 }
 
 /* Whether clause c says a skill: a skill verb with no time, place or
- * destination, and no object or a generic one ("I can swim", "She can play
- * the guitar", "He can speak French"; not "I can swim in the sea today"). */
+ * destination, and no object, a generic one or a language ("I can swim",
+ * "She can play the guitar", "He can speak French"; not "I can swim in the
+ * sea today"). */
 static bool skill_clause(const struct world *w, const struct clause *c)
 {
     return (w->verbs[c->verb].uses & VU_SKILL) && c->time < 0 && c->loc < 0 && c->dest < 0 &&
            c->adv < 0 &&
-           (!c->has_obj || c->obj.det == D_GENERIC || is_language(&w->nouns[c->obj.noun]));
+           (!c->has_obj || c->obj.det == D_GENERIC || world_is_language(&w->nouns[c->obj.noun]));
 }
 
 /* Clause c with modal m, and after "but" the same modal with another verb
@@ -2908,7 +2945,7 @@ static int modal_sentence(const struct world *w, struct pl_rng *r, int m, int ve
         return -1;
     if (draw_vp(w, r, verb, false, &c) != 0)
         return -1;
-    if (language && (!c.has_obj || !is_language(&w->nouns[c.obj.noun])))
+    if (language && (!c.has_obj || !world_is_language(&w->nouns[c.obj.noun])))
         return -1;
     if (skill) {
         c.loc = c.dest = c.adv = -1;
@@ -2937,16 +2974,7 @@ static int k_modal(const struct world *w, struct pl_rng *r, struct sentence *out
     return modal_sentence(w, r, m, verb, skill, false, out);
 }
 
-/* Whether verb is one that may follow a modal. */
-static bool after_modal(const struct world *w, int verb)
-{
-    for (int i = 0; i < w->c.vp.n; i++)
-        if (w->c.vp.ix[i] == verb)
-            return true;
-    return false;
-}
-
-/* A language as what people speak, learn, study or teach: "She speaks
+/* A language as what people speak, learn, study or understand: "She speaks
  * French.", "Do you speak Vietnamese?", "I want to learn Spanish.", "Sé
  * hablar francés."  A class talks about languages all the time, and the
  * language a sentence names is seldom the one it is put into: the world v5
@@ -2962,7 +2990,7 @@ static int k_language(const struct world *w, struct pl_rng *r, struct sentence *
         const struct wverb *v = &w->verbs[verb];
         if (x >= 8) {
             int m = pick_modal(w, r);
-            if (m < 0 || !after_modal(w, verb) || !(v->tenses & (1u << T_PROG)))
+            if (m < 0 || !has_index(&w->c.vp, verb) || stative(v))
                 continue; /* not "She wants to understand German" */
             bool skill = w->modals[m].skill >= 0 && (v->uses & VU_SKILL) && chance(r, SKILL_PCT);
             if (modal_sentence(w, r, m, verb, skill, true, out) == 0)
@@ -2974,15 +3002,8 @@ static int k_language(const struct world *w, struct pl_rng *r, struct sentence *
         c.question = x >= 5;
         c.neg = !c.question && chance(r, 20);
         pick_tense(w, r, v, c.question ? 20 : 40, c.question, &c);
-        if (transitive_clause(w, r, verb, &c) != 0 || !is_language(&w->nouns[c.obj.noun]))
+        if (transitive_clause(w, r, verb, &c) != 0 || !world_is_language(&w->nouns[c.obj.noun]))
             continue;
-        /* a state (no progressive: understand) holds now, at no time of
-         * day: "I understand English", not "understood English yesterday" */
-        if (!(v->tenses & (1u << T_PROG))) {
-            c.tense = T_PRES;
-            c.time = c.day = c.clock = -1;
-            c.going = false;
-        }
         world_clause(w, &c, out);
         topic_clause(w, &c, &out->label);
         return 0;
@@ -4221,7 +4242,7 @@ double world_kind_estimate(const struct world *w, int kind)
     case K_LANGUAGE: {
         int langs = 0;
         for (int i = 0; i < w->n_nouns; i++)
-            langs += is_language(&w->nouns[i]);
+            langs += world_is_language(&w->nouns[i]);
         for (int i = 0; i < c->lang.n; i++) {
             const struct wverb *v = &w->verbs[c->lang.ix[i]];
             t += set_sum(w, &v->subj, true) + (v->person_subj ? w->n_prons : 0);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "promptlab/core.h"
 #include "promptlab/world.h"
@@ -309,10 +310,18 @@ struct wlist {
     int n;
 };
 
+/* Whether noun n is a language ("French"): said bare, and a state to understand. */
+static inline bool world_is_language(const struct wnoun *n)
+{
+    return strcmp(n->cat, "languages") == 0;
+}
+
 struct wpos {
     const char *id, *text[N_LANG];
     const char *with;     /* the tag of the nouns it is said with: furniture, holder */
-    struct wlist nouns;   /* those nouns (world_prepare) */
+    const char *put;      /* the tags of the things put there, space-separated */
+    struct wlist nouns;   /* the nouns tagged `with` (world_prepare) */
+    struct wlist things;  /* the things put there (world_prepare) */
 };
 
 enum { TASK_TRANSLATE, TASK_MEANING, TASK_EXPLAIN, TASK_CLASSIFY, N_TASK };
@@ -353,11 +362,10 @@ struct wcache {
     struct wlist transitive, intransitive, prog, imp, clock, motion, freq, what, where;
     struct wlist cities, hours, counts;
     struct wlist vp, request, lets; /* verbs after a modal, in requests, after "let's" */
-    struct wlist lang;              /* verbs that take a language: speak, learn, teach */
+    struct wlist lang;              /* verbs that take a language: speak, learn, understand */
     struct wlist sites;             /* places of the town that are nouns (near, far) */
     struct wlist t_past, t_fut, t_habit, t_now, t_day, t_month;
     struct wlist describable, locatable, colored, countable, showable, owners, owned;
-    struct wlist put;               /* positions.txt: what is put there */
     int like, man, woman, have, feel;
     /* Words written with a capital letter inside the idioms, per language
      * (proper nouns: "Dios", "Rome"); each allocated. */
