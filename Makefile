@@ -189,6 +189,13 @@ clean:
 # all on 2 quiet cores (world v5, 2026-12-07), 74 of them pre-training.
 W            := build/world
 MODEL        := assets/models/promptlab-tiny
+# the embedded model: 25,000 steps of the 1.48M-parameter shape (see above)
+TINY_S1      ?= 12000
+TINY_S1_END  ?= 13750
+TINY_S2      ?= 20000
+TINY_S3      ?= 25000
+CORPUS2_SIZE ?= 750000
+# the ladder (make ladder): 10,000 steps each
 STAGE1_STEPS ?= 4800
 MODEL_STEPS  ?= 8000
 FINAL_STEPS  ?= 10000
@@ -203,7 +210,7 @@ $(W)/corpus/train.jsonl: $(wildcard assets/world/*.txt) | promptlab
 	$(PL) corpus --seed 1 --size 1000000 --out $(W)/corpus
 
 $(W)/corpus2/train.jsonl: $(wildcard assets/world/*.txt) | promptlab
-	$(PL) corpus --seed 2 --size 300000 --idiom-share 40 --out $(W)/corpus2
+	$(PL) corpus --seed 2 --size $(CORPUS2_SIZE) --idiom-share 40 --out $(W)/corpus2
 
 $(W)/tok/spiece.model: $(W)/corpus/train.jsonl
 	mkdir -p $(W)/tok
@@ -216,18 +223,18 @@ $(W)/tok/spiece.model: $(W)/corpus/train.jsonl
 	$(PL) tokenize --tokenizer $@ --write-json $(W)/tok/tokenizer.json
 
 $(W)/model/stage1.done: $(W)/tok/spiece.model assets/models/promptlab-tiny.config.json
-	$(PRETRAIN) --data $(W)/corpus/train.jsonl --steps $(STAGE1_STEPS) --schedule-steps 5500 \
+	$(PRETRAIN) --data $(W)/corpus/train.jsonl --steps $(TINY_S1) --schedule-steps $(TINY_S1_END) \
 	  $(if $(wildcard $(W)/model/checkpoint/trainer.safetensors),--resume)
 	touch $@
 
 $(W)/model/stage2.done: $(W)/model/stage1.done $(W)/corpus2/train.jsonl
-	$(PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(MODEL_STEPS) \
-	  --schedule-steps $(MODEL_STEPS) --resume --f16
+	$(PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(TINY_S2) \
+	  --schedule-steps $(TINY_S2) --resume --f16
 	touch $@
 
 $(W)/model/stage3.done: $(W)/model/stage2.done
-	$(PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(FINAL_STEPS) \
-	  --schedule-steps $(MODEL_STEPS) --resume --f16
+	$(PRETRAIN) --data $(W)/corpus2/train.jsonl --steps $(TINY_S3) \
+	  --schedule-steps $(TINY_S2) --resume --f16
 	touch $@
 
 $(MODEL)/REPORT.md: $(W)/model/stage3.done
