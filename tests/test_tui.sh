@@ -430,6 +430,7 @@ check exp "exported $TMPD/xdg/promptlab/exports/promptlab-fig_" "E exports the f
 keys exp Escape
 check exp "? help" "Esc closes the page"
 keys exp m
+keys exp End # the list is longer than the screen: experiments come last
 check exp "Experiments (promptlab experiment" "the picker lists experiments"
 keys exp Escape
 keys exp q

@@ -30,7 +30,7 @@ if [ "$name" = ensemble ]; then
     # every seed's prompt is one member; the table adds the ensemble
     set --
     for c in "$run"/cells/*-prompt-*; do set -- "$@" --soft "$c"; done
-    "$PL" eval --model assets/models/promptlab-tiny --data "$DATA/vi_test_statements.jsonl" \
+    "$PL" eval --model assets/models/promptlab-base --data "$DATA/vi_test_statements.jsonl" \
         --limit 200 --metric chrf,exact --ensemble --json "$@" >"$here/$name/ensemble.json"
     cat "$here/$name/ensemble.json"
 fi

@@ -30,10 +30,10 @@ minutes=$(awk -v s="$elapsed" 'BEGIN { printf "%.0f", s / 60 }')
 cat <<EOF
 # $NAME
 
-A rung of promptlab's model ladder: the recipe of promptlab-tiny (the
-embedded model) at another width, so that experiments can compare hard
-prompts, prompt tuning and model tuning as the model grows (Lester et al.
-2021, Figure 1). Made by \`make ladder\` on $(date -u +%Y-%m-%d) with
+A rung of promptlab's model ladder: the corpora and tokenizer of
+promptlab-tiny (the embedded model) at a given width with the ladder's
+10,000-step schedule, so that experiments can compare hard prompts, prompt
+tuning and model tuning as the model grows (Lester et al. 2021, Figure 1). Made by \`make ladder\` on $(date -u +%Y-%m-%d) with
 promptlab $("$PL" --version | cut -d' ' -f2).
 
 ## Shape
@@ -49,10 +49,11 @@ promptlab $("$PL" --version | cut -d' ' -f2).
 
 ## Training
 
-The corpora and schedule of \`make model\` (see promptlab-tiny's README):
-1,000,000 pairs from \`assets/world/\` (seed 1, steps 1-4,800), then
-300,000 with idiom tasks at 40% (seed 2, to step 8,000), then the same
-300,000 again at the schedule's final learning rate (to step 10,000);
+The corpora of \`make model\` (see promptlab-tiny's README) on the
+ladder's schedule: 1,000,000 pairs from \`assets/world/\` (seed 1, steps
+1-4,800), then 750,000 with idiom tasks at 40% (seed 2, to step 8,000),
+then the same corpus again at the schedule's final learning rate (to step
+10,000);
 AdamW, peak lr 2e-3, weight decay 0.01, 400 warmup steps, cosine decay to
 10%, batches of about 4,096 tokens, clipping at 1.0.
 

@@ -100,10 +100,13 @@ struct shape {
     bool tied;
 };
 /* promptlab-tiny is the embedded model's own shape (assets/models/), so its
- * full-weight training figure is what `make model` can expect. */
+ * full-weight training figure is what `make model` can expect;
+ * promptlab-base is the ladder's largest rung (the embedded shape until
+ * 2026-12-07). */
 static const struct shape shapes[] = {
     {"tiny", 128, 32, 4, 512, 2, 4000, false},
-    {"promptlab-tiny", 192, 48, 4, 768, 3, 5000, true},
+    {"promptlab-tiny", 96, 24, 4, 384, 3, 5000, true},
+    {"promptlab-base", 192, 48, 4, 768, 3, 5000, true},
     {"flan-t5-small", 512, 64, 6, 1024, 8, 32128, false},
     {"flan-t5-base", 768, 64, 12, 2048, 12, 32128, false},
 };
@@ -352,8 +355,8 @@ static void help(void)
            "\n"
            "Measure speed; every figure is the median of --runs repetitions (default 5).\n"
            "With a model - a directory (--model) or a random model of a named shape\n"
-           "(--shape tiny|promptlab-tiny|flan-t5-small|flan-t5-base, built in memory, no\n"
-           "download; promptlab-tiny is the embedded model's shape):\n"
+           "(--shape tiny|promptlab-tiny|promptlab-base|flan-t5-small|flan-t5-base, built\n"
+           "in memory, no download; promptlab-tiny is the embedded model's shape):\n"
            "  load (or build) time; encoder tokens/s (batch 8 x 20 tokens); greedy\n"
            "  decoding tokens/s at batch 1 and 8, with the weight bytes a batch-1 token\n"
            "  reads and the share of the measured bandwidth that reaches; soft-prompt\n"
@@ -514,8 +517,8 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
             if (strcmp(shape_name, shapes[i].name) == 0)
                 o->shape = &shapes[i];
         if (!o->shape)
-            return app_usage("bench", "unknown shape '%s' (tiny, promptlab-tiny, flan-t5-small, "
-                                      "flan-t5-base)",
+            return app_usage("bench", "unknown shape '%s' (tiny, promptlab-tiny, promptlab-base, "
+                                      "flan-t5-small, flan-t5-base)",
                              shape_name);
     }
     return 0;

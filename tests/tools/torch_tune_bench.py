@@ -25,7 +25,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 SHAPES = {
-    "promptlab-tiny": dict(d=192, kv=48, heads=4, ff=768, layers=3, vocab=5000, tied=True),
+    "promptlab-tiny": dict(d=96, kv=24, heads=4, ff=384, layers=3, vocab=5000, tied=True),
+    "promptlab-base": dict(d=192, kv=48, heads=4, ff=768, layers=3, vocab=5000, tied=True),
     "flan-t5-small": dict(d=512, kv=64, heads=6, ff=1024, layers=8, vocab=32128, tied=False),
 }
 BUCKETS, MAX_DISTANCE, EPS = 32, 128, 1e-6
