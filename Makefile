@@ -13,7 +13,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make WERROR=1   warnings are errors (CI)
 #   make model      rebuild the embedded model from scratch (about an hour)
-#   make ladder     pre-train the two smaller models of the model ladder
+#   make ladder     pre-train the three models of the model ladder (mini, small, base)
 #   make captures   retake the README's TUI screens (build/captures, tmux)
 
 PREFIX  ?= /usr/local

@@ -1867,7 +1867,7 @@ static void test_name_subjects(const struct world *w)
     CHECKF(made > named / 4 && listed > named / 4, "names: %d made up, %d listed", made, listed);
 }
 
-/* What the shipped model got wrong on sentences typed by hand: a name it
+/* What the model shipped then (world v2) got wrong on sentences typed by hand: a name it
  * must copy, the "that" English leaves out, a second clause after "but",
  * a polite "Do you know where ...?". */
 static void test_typed_shapes(const struct world *w)

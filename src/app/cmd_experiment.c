@@ -441,7 +441,6 @@ static void on_event(void *user, const struct study_event *ev)
 
 /* ---- output ---------------------------------------------------------------------- */
 
-/* "4.94M" */
 static void print_table(const struct study_result *r, const struct study_row *rows, int n_rows)
 {
     char line[1024];
