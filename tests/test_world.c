@@ -295,6 +295,14 @@ static void test_bad_data(void)
                   "nouns.txt:", "plonly with mass or sg");
     check_refused("nouns.txt", "| padres |", "| -      |", "nouns.txt:",
                   "noun 'parents': a plural form is missing");
+    /* a verb that takes a language says how (massbare or langdef), langdef
+     * needs a language, a position's tag needs a noun */
+    check_refused("verbs.txt", "uses     massbare intr ask skill", "uses     intr ask skill",
+                  "verbs.txt:", "verb 'speak': it takes languages");
+    check_refused("verbs.txt", "object   lesson song languages", "object   lesson song",
+                  "verbs.txt:", "verb 'learn': langdef without a language");
+    check_refused("positions.txt", "| holder    |", "| holdr     |", "positions.txt:",
+                  "no countable noun of nouns.txt is tagged 'holdr'");
 
     /* lists the generator draws from may not be empty (an empty adverbs.txt
      * or weather.txt loaded, and `promptlab corpus` then crashed: found by
