@@ -69,7 +69,6 @@ static bool is_person(const struct wnoun *n)
     return strcmp(n->cat, "people") == 0 || strcmp(n->cat, "family") == 0;
 }
 
-
 /* Whether verb v can take a language as its object ("speak French"). */
 static bool takes_language(const struct world *w, const struct wverb *v)
 {
@@ -1054,12 +1053,13 @@ static int k_location(const struct world *w, struct pl_rng *r, struct sentence *
     int proxy;
     if (w->n_pos && chance(r, POSITION_PCT)) {
         /* "The keys are on the table.", "The pen is in the bag." */
-        const struct wpos *pos = &w->pos[pick(r, w->n_pos)];
+        int pi = pick(r, w->n_pos);
+        const struct wpos *pos = &w->pos[pi];
         proxy = pick_list(r, &pos->things);
         np_subject(w, r, proxy, 20, &s.np);
         topic_np(w, &s.np, &out->label);
         char at[N_LANG][128];
-        position_phrases(w, (int)(pos - w->pos), pick_list(r, &pos->nouns), at);
+        position_phrases(w, pi, pick_list(r, &pos->nouns), at);
         const char *const ats[N_LANG] = {at[0], at[1], at[2], at[3]};
         bool past = chance(r, 25);
         render_at(w, &s, ats, past ? T_PAST : T_PRES,
@@ -1251,10 +1251,7 @@ static int k_this_is(const struct world *w, struct pl_rng *r, struct sentence *o
  * ("My family is eating because she is hungry" is wrong in English). */
 static bool is_group(const struct wnoun *n)
 {
-    for (int k = 0; k < n->n_tags; k++)
-        if (strcmp(n->tags[k], "group") == 0)
-            return true;
-    return false;
+    return has_tag(n, "group");
 }
 
 /* The pronoun that stands for a subject: itself, or he, she or they. */
@@ -2536,9 +2533,7 @@ static int k_state(const struct world *w, struct pl_rng *r, struct sentence *out
         }
         if (part < 0)
             return -1;
-        bool pair = false;
-        for (int k = 0; k < w->nouns[part].n_tags; k++)
-            pair |= strcmp(w->nouns[part].tags[k], "pair") == 0;
+        bool pair = has_tag(&w->nouns[part], "pair");
         int form = pick(r, 10);
         bool question = form >= 5 && form < 7; /* "Does your head hurt?" */
         int pron = question ? world_pron_index(w, "you")
@@ -2735,9 +2730,7 @@ static int k_greeting(const struct world *w, struct pl_rng *r, struct sentence *
     for (int t = 0; t < 256 && (ph->holes & PH_KIN) && kin.noun < 0; t++) {
         const struct wnoun *n = &w->nouns[pick(r, w->n_nouns)];
         bool young = strcmp(n->id, "brother") == 0 || strcmp(n->id, "sister") == 0 ||
-                     strcmp(n->id, "cousin") == 0;
-        for (int k = 0; k < n->n_tags; k++)
-            young |= strcmp(n->tags[k], "young") == 0;
+                     strcmp(n->id, "cousin") == 0 || has_tag(n, "young");
         if (strcmp(n->cat, "family") == 0 && young)
             kin.noun = (int)(n - w->nouns);
     }
@@ -3695,9 +3688,7 @@ static int k_compare(const struct world *w, struct pl_rng *r, struct sentence *o
         if (!compare_person(w, r, true, &a, &proxy))
             return -1;
         const char *cat = a.pron >= 0 ? "family" : w->nouns[proxy].cat;
-        bool young = false;
-        for (int k = 0; a.pron < 0 && k < w->nouns[proxy].n_tags; k++)
-            young |= strcmp(w->nouns[proxy].tags[k], "young") == 0;
+        bool young = a.pron < 0 && has_tag(&w->nouns[proxy], "young");
         if (w->prons[a.pron >= 0 ? a.pron : 0].person >= P_1PL && a.pron >= 0)
             return -1;
         if (strcmp(cat, "family") == 0)

@@ -304,7 +304,6 @@ struct wname {
     int gender;
 };
 
-/* positions.txt: "on", "sobre", "sur", "trên" */
 struct wlist {
     int *ix;
     int n;
@@ -316,6 +315,7 @@ static inline bool world_is_language(const struct wnoun *n)
     return strcmp(n->cat, "languages") == 0;
 }
 
+/* positions.txt: "on", "sobre", "sur", "trên" */
 struct wpos {
     const char *id, *text[N_LANG];
     const char *with;     /* the tag of the nouns it is said with: furniture, holder */
